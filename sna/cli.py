@@ -1,0 +1,112 @@
+"""Command line: ``sna ingest`` and ``sna report``.
+
+Every failure prints one line saying what went wrong and how to fix it, and
+exits non-zero; no Python traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sna.errors import SnaInputError
+from sna.paths import repo_root
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from sna.cache import ingest_to_cache
+    from sna.ingest import missing_month_runs
+
+    name = args.name or Path(args.source[0]).name.split(".")[0]
+    months = tuple(args.months) if args.months else None
+    accounted, worked = ingest_to_cache(args.source, name, forces=args.force or None,
+                                        months=months, out_dir=args.out, progress=True)
+    where = Path(args.out or repo_root() / "data" / "processed") / name
+    state = "ingested" if worked else "unchanged inputs, cache reused"
+    print(f"{name}: {state} -> {where}")
+    print(accounted.summary().to_string(index=False))
+    missing = missing_month_runs(accounted.notes.get("missing_months", []))
+    if missing:
+        print("months with no data (not zero): " + ", ".join(missing))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from sna.report import ReportFailed, run_all, run_report
+
+    try:
+        if args.all:
+            results = run_all(Path(args.params_dir), Path(args.notebooks_dir),
+                              execution_timeout=args.timeout)
+            failed = [r for r in results if not getattr(r, "ok", True)]
+            for r in results:
+                print(r)
+            return 1 if failed else 0
+        if not args.name or not args.params:
+            raise SnaInputError("give a report name and --params, or --all",
+                                fix="e.g. sna report svd_sna --params params/svd_sna_nyy_2025.yaml")
+        notebook = Path(args.notebooks_dir) / f"{args.name}.ipynb"
+        if not notebook.exists():
+            known = sorted(p.stem for p in Path(args.notebooks_dir).glob("*.ipynb"))
+            raise SnaInputError(f"no notebook named '{args.name}'", file=str(notebook),
+                                fix="use one of: " + ", ".join(known))
+        result = run_report(notebook, Path(args.params), execution_timeout=args.timeout)
+        print(f"report written: {result}")
+        return 0
+    except ReportFailed as err:
+        print(str(err), file=sys.stderr)
+        return 1
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from sna.synthetic import write_demo_extract
+
+    path = write_demo_extract(Path(args.out), seed=args.seed)
+    print(f"synthetic demo extract written: {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the ``sna`` argument parser."""
+    parser = argparse.ArgumentParser(prog="sna", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="validate police.uk files and cache them as Parquet")
+    ingest.add_argument("source", nargs="+", help="street CSV files, folders of months, or zips")
+    ingest.add_argument("--name", help="cache name (default: the first source's name)")
+    ingest.add_argument("--force", action="append",
+                        help="force name as in 'Falls within' (repeat for several)")
+    ingest.add_argument("--months", nargs=2, metavar=("FIRST", "LAST"),
+                        help="expected months YYYY-MM YYYY-MM, to report missing ones")
+    ingest.add_argument("--out", help="output folder (default data/processed)")
+    ingest.set_defaults(func=_ingest)
+
+    report = sub.add_parser("report", help="run a report notebook with a params file")
+    report.add_argument("name", nargs="?", help="notebook name, e.g. svd_sna")
+    report.add_argument("--params", help="params YAML file")
+    report.add_argument("--all", action="store_true", help="run every params/*.yaml")
+    report.add_argument("--params-dir", default=str(repo_root() / "params"))
+    report.add_argument("--notebooks-dir", default=str(repo_root() / "notebooks"))
+    report.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    report.set_defaults(func=_report)
+
+    demo = sub.add_parser("demo-data", help="regenerate the SYNTHETIC demo force extract")
+    demo.add_argument("--out", default=str(repo_root() / "data" / "raw" / "shipped" / "synthetic"))
+    demo.add_argument("--seed", type=int, default=20261123)
+    demo.set_defaults(func=_demo_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``sna`` command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SnaInputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
