@@ -72,8 +72,13 @@ class StreetFile:
         data = self.path.read_bytes()
         if self.path.suffix == ".gz":
             import gzip
+            import zlib
 
-            return gzip.decompress(data)
+            try:
+                return gzip.decompress(data)
+            except (OSError, EOFError, zlib.error):
+                raise SnaInputError("the file is not a valid gzip file (truncated or corrupt)",
+                                    file=self.name, fix="download or copy the file again") from None
         return data
 
 
@@ -175,6 +180,15 @@ def check_header(columns: list[str], name: str) -> None:
     >>> check_header(POLICE_UK_COLUMNS, "f.csv") is None
     True
     """
+    if len(columns) == 1 and any(sep in columns[0] for sep in (";", "\t", "|")):
+        sep = next(s for s in (";", "\t", "|") if s in columns[0])
+        raise SnaInputError(f"the file is separated by {sep!r}, not by commas", file=name, row=1,
+                            fix="save it as comma-separated CSV (police.uk files use commas)")
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise SnaInputError(f"column '{repeated[0]}' appears more than once in the header",
+                            file=name, row=1, column=repeated[0],
+                            fix="remove the duplicated column; use the police.uk file unchanged")
     missing = [c for c in POLICE_UK_COLUMNS if c not in columns]
     if not missing:
         return
@@ -218,14 +232,20 @@ def parse_street_csv(data: bytes, name: str) -> tuple[pd.DataFrame, list[tuple[i
         bad.append((row.number, row.text))
         return "skip"
 
-    table = pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside),
-        convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in columns}, strings_can_be_null=False,
-            include_columns=POLICE_UK_COLUMNS),
-    )
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in columns}, strings_can_be_null=False,
+                include_columns=POLICE_UK_COLUMNS),
+        )
+    except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
+        line = re.search(r"[Rr]ow #(\d+)", str(err))
+        raise SnaInputError(f"the file cannot be parsed as CSV ({str(err).splitlines()[0]})",
+                            file=name, row=int(line[1]) if line else None,
+                            fix="check the file is an unchanged police.uk street CSV") from None
     frame = table.to_pandas()
     bad_lines = {n for n, _ in bad}
     lines = np.arange(2, 2 + len(frame) + len(bad), dtype=np.int64)
