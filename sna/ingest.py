@@ -355,13 +355,25 @@ def _read_one(file: StreetFile, forces: set[str] | None) -> tuple[pd.DataFrame, 
 
 def iter_read(files: list[StreetFile], forces: set[str] | None,
               progress: bool = False) -> Iterator[tuple[pd.DataFrame, pd.Series]]:
-    """Yield ``(rows, reasons)`` for each street file, with an optional progress bar."""
+    """Yield ``(rows, reasons)`` for each street file, with an optional progress bar.
+
+    With ``forces=None`` every file must hold the force of the first file read.
+    """
     if progress and len(files) > 1:
         from tqdm.auto import tqdm
 
         files = tqdm(files, desc="Reading police.uk files", unit="file")
     for file in files:
+        if forces is None:
+            forces = first_force(file)
         yield _read_one(file, forces)
+
+
+def first_force(file: StreetFile) -> set[str] | None:
+    """The force named on the first data row of ``file`` (None for a file with no rows)."""
+    frame, _ = parse_street_csv(file.read_bytes(), file.name)
+    named = frame.loc[frame["Falls within"] != "Month", "Falls within"]
+    return {named.iloc[0]} if len(named) else None
 
 
 def read_police_uk(
@@ -416,8 +428,6 @@ def read_police_uk(
     allowed = set(forces) if forces is not None else None
     frames, reasons = [], []
     for frame, reason in iter_read(files, allowed, progress=progress):
-        if allowed is None:
-            allowed = set(frame.loc[frame["Falls within"] != "Month", "Falls within"].unique())
         frames.append(frame)
         reasons.append(reason)
     rows = pd.concat(frames, ignore_index=True)
