@@ -475,9 +475,9 @@ def day_and_time(offences: pd.DataFrame, last_month: str, policy: DisclosurePoli
     table = pd.crosstab(day, band).rename_axis(index="Day", columns="Time")
     published = suppress_crosstab(table, policy).published
     section.results["day_time"] = published
-    section.table(published.rename_axis(index="Day").reset_index(), "Violence with injury, homicide and robbery by day "
-                                           "and time, latest 12 months (SYNTHETIC extract; "
-                                           "suppressed cells shown as a dash)", decimals=0)
+    section.table(published.rename_axis(index="Day").reset_index(),
+                  "Violence with injury, homicide and robbery by day and time, latest 12 months "
+                  "(SYNTHETIC extract; suppressed cells shown as a dash)", decimals=0)
     return section
 
 
