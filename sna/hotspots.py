@@ -50,8 +50,11 @@ def getis_ord_hotspots(gdf, value_col: str, *, permutations: int = 999, alpha: f
     >>> out.loc[0, "hotspot"], out.loc[12, "hotspot"]
     ('hot spot', 'not significant')
     """
-    import esda
-    from libpysal.weights import Queen
+    with warnings.catch_warnings():
+        # esda imports tqdm.auto, which warns inside Jupyter kernels without ipywidgets.
+        warnings.simplefilter("ignore")
+        import esda
+        from libpysal.weights import Queen
 
     values = pd.to_numeric(gdf[value_col], errors="coerce")
     if values.isna().any():
