@@ -1,0 +1,171 @@
+"""Run each report notebook through papermill on the shipped data and check the HTML.
+
+The reports are executed once per test session (module fixtures) and every check reads
+the same rendered page, so the suite stays within a few minutes.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sna.disclosure import leak_check_values
+from sna.paths import repo_root
+from sna.report import run_report
+
+ROOT = repo_root()
+REPORTS = {
+    "svd_sna": ("params/svd_sna_nyy_2025.yaml", [
+        "Definition of serious violence", "Extent and trend", "Where: districts, rurality",
+        "When: month, day and time", "Who: victims by age", "Drivers: deprivation",
+        "Comparison with neighbouring forces", "Response priorities",
+        "Domestic abuse: the published quarterly series", "Data quality",
+        "Sources and methods", "Provenance"]),
+    "hate_crime_review": ("params/hate_crime_review_nyy_2025.yaml", [
+        "Totals and trend", "Strand composition and shifts", "Seasonal pattern",
+        "Geography", "Indicative rates", "Multi-strand", "Data quality", "Methods"]),
+}
+# Table columns that hold counts of offences or people, which must never show 1..min_count-1.
+SUPPRESSIBLE = re.compile(r"^(Offences|Victims|Hate offences|Strand flags|count|n)$", re.I)
+
+pytestmark = pytest.mark.notebook
+
+
+def _run(name: str, reports_root: Path, run_id: str):
+    params = ROOT / REPORTS[name][0]
+    if not params.exists():
+        pytest.skip(f"{params.name} not present")
+    return run_report(ROOT / "notebooks" / f"{name}.ipynb", params, reports_root=reports_root,
+                      run_id=run_id, progress=False)
+
+
+@pytest.fixture(scope="module", params=sorted(REPORTS))
+def rendered(request, tmp_path_factory):
+    root = tmp_path_factory.mktemp(request.param)
+    result = _run(request.param, root, "first")
+    return request.param, result, result.html.read_text(encoding="utf-8")
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"<[^>]+>", "", fragment).strip()
+
+
+def table_cells(page: str) -> list[tuple[str, str]]:
+    """(column header, cell text) for every body cell of every <table> in the page."""
+    pairs = []
+    for table in re.findall(r"<table.*?</table>", page, re.S):
+        head = re.search(r"<thead>(.*?)</thead>", table, re.S)
+        headers = [_text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head.group(1), re.S)] \
+            if head else []
+        body = re.search(r"<tbody>(.*?)</tbody>", table, re.S)
+        for row in re.findall(r"<tr>(.*?)</tr>", body.group(1) if body else "", re.S):
+            cells = [_text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            offset = len(headers) - len(cells)
+            for i, text in enumerate(cells):
+                j = i + offset
+                pairs.append((headers[j] if 0 <= j < len(headers) else "", text))
+    return pairs
+
+
+def test_report_has_every_section(rendered):
+    name, _, page = rendered
+    for section in REPORTS[name][1]:
+        assert section in page, f"{name}: section '{section}' missing"
+
+
+def test_report_has_no_traceback_stderr_or_remote_resources(rendered):
+    name, result, page = rendered
+    assert "Traceback" not in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?://""", page, re.I)
+    assert "cdn" not in page.lower() or "cdnjs" not in page.lower()
+    executed = json.loads(result.executed_notebook.read_text())
+    for cell in executed["cells"]:
+        for output in cell.get("outputs", []):
+            assert output.get("name") != "stderr", f"{name}: stderr output {output}"
+            assert output.get("output_type") != "error"
+
+
+def test_report_toc_anchors_resolve(rendered):
+    _, _, page = rendered
+    nav = re.search(r"<nav.*?</nav>", page, re.S)
+    assert nav, "no table of contents"
+    targets = re.findall(r'href="#([^"]+)"', nav.group(0))
+    assert len(targets) >= 5
+    for target in targets:
+        assert f'id="{target}"' in page, f"TOC link #{target} has no anchor"
+
+
+def test_every_figure_has_alt_text_and_caption(rendered):
+    _, _, page = rendered
+    figures = re.findall(r"<figure.*?</figure>", page, re.S)
+    assert len(figures) >= 3
+    for figure in figures:
+        assert re.search(r'aria-label="[^"]{20,}"', figure)
+        assert "<figcaption" in figure
+        assert "<svg" in figure
+
+
+def test_synthetic_banner_provenance_and_versions(rendered):
+    name, result, page = rendered
+    params = yaml.safe_load((ROOT / REPORTS[name][0]).read_text())
+    if params.get("uses_synthetic_data"):
+        assert "SYNTHETIC" in page
+    provenance = json.loads(result.provenance.read_text())
+    assert "pandas" in json.dumps(provenance)
+    for package in ("pandas", "statsmodels", "papermill", "nbconvert"):
+        assert package in page
+
+
+def test_no_small_count_leaks_in_published_tables(rendered):
+    name, _, page = rendered
+    params = yaml.safe_load((ROOT / REPORTS[name][0]).read_text())
+    threshold = int(params.get("min_count", 5))
+    cells = table_cells(page)
+    counted = [text for header, text in cells if SUPPRESSIBLE.match(header)]
+    assert counted, f"{name}: no count columns found to check"
+    leaks = leak_check_values([t.replace(",", "") for t in counted], threshold)
+    assert leaks == [], f"{name}: small counts published: {leaks}"
+
+
+def test_no_chart_data_is_embedded(rendered):
+    _, _, page = rendered
+    assert '"$schema"' not in page and "vega-embed" not in page.lower()
+    assert '"datasets"' not in page
+
+
+def test_same_inputs_give_identical_html_apart_from_run_stamp(tmp_path):
+    first = _run("svd_sna", tmp_path, "a").html.read_text().splitlines()
+    second = _run("svd_sna", tmp_path, "b").html.read_text().splitlines()
+    differing = [(x, y) for x, y in zip(first, second, strict=True) if x != y]
+    assert len(differing) <= 1, differing[:3]
+    assert all("sna-run-stamp" in x for x, _ in differing)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
+                                              "(.ci/run installs Debian's chromium)")
+def test_report_renders_offline_in_a_real_browser(rendered, tmp_path):
+    _, result, page = rendered
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+             f"--user-data-dir={tempfile.mkdtemp()}", "--enable-logging=stderr", "--v=0"]
+    url = result.html.as_uri()
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url], capture_output=True, text=True,
+                         timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
+    assert console == [], console[:5]
+    assert dom.stdout.count("<svg") == page.count("<svg")
+    shot = tmp_path / "page.png"
+    subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,3000", url],
+                   capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 20_000
