@@ -393,7 +393,7 @@ def priority_mask(offences: pd.DataFrame, indicator: str) -> pd.Series:
         return (offences["svd_group"] == "rape_sexual") & (offences["victim_sex"] == "F")
     if indicator == "nte":
         hour = pd.to_numeric(offences["offence_time"].astype(str).str[:2], errors="coerce")
-        day = offences["offence_date"].dt.dayofweek
+        day = offences["offence_date"].dt.day_of_week
         friday_saturday_night = ((day.isin([4, 5]) & (hour >= 20)) |
                                  (day.isin([5, 6]) & (hour < 4)))
         return (offences["svd_group"] == "violence_with_injury") & friday_saturday_night

@@ -33,7 +33,7 @@ REPORTS = {
 # Table columns that hold counts of offences or people, which must never show 1..min_count-1.
 SUPPRESSIBLE = re.compile(r"^(Offences|Victims|Hate offences|Strand flags|count|n)$", re.I)
 
-pytestmark = pytest.mark.notebook
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
 
 
 def _run(name: str, reports_root: Path, run_id: str):
