@@ -1,20 +1,46 @@
 """Change between periods and seasonal trend of crime counts.
 
 Every sentence a report writes about a rise or fall comes from
-:func:`compare_periods` (two periods) or :func:`seasonal_trend` (a series).
+:func:`compare_periods` (two periods) or :func:`seasonal_trend` (a series),
+and is worded by :func:`describe_change`, :func:`describe_trend` or
+:func:`describe_seasonality`, which never say "rose" or "fell" without the
+test's verdict. :func:`reconcile_totals` checks a source's printed totals
+against the sum of its parts.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
-from dataclasses import asdict, dataclass
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 
-from scipy import stats
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import optimize, stats
 from statsmodels.stats import rates as sm_rates
+from statsmodels.tsa.seasonal import STL
 
 from sna.errors import SnaInputError
 
 TEST_NAME = "exact Poisson test"
+
+DISPERSION_RATIO_LIMIT = 1.5
+DISPERSION_ALPHA = 0.05
+_LOG_ALPHA_BOUNDS = (math.log(1e-8), math.log(100.0))
+DISPERSION_RULE = (
+    "negative binomial (NB2, dispersion alpha by maximum likelihood) replaces Poisson when the "
+    f"Poisson model's Pearson chi-square / residual df > {DISPERSION_RATIO_LIMIT} and the Pearson "
+    f"chi-square test of dispersion gives p < {DISPERSION_ALPHA}"
+)
+
+
+# ---------------------------------------------------------------------------
+# Two periods: exact conditional Poisson test
+# ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -61,6 +87,20 @@ class PeriodComparison:
         """Return the fields as a plain dict (for tables)."""
         return asdict(self)
 
+    @property
+    def ci_agrees_with_test(self) -> bool:
+        """Whether the interval excludes 1 exactly when the test is significant.
+
+        The p-value (binomial "minimum likelihood" two-sided test) and the
+        Clopper-Pearson interval are not exact duals when the exposures
+        differ, so in rare borderline cases one says "significant" and the
+        other does not. :func:`describe_change` then says so.
+        """
+        if math.isnan(self.rate_ratio):
+            return True
+        excludes_one = self.rr_lower > 1 or self.rr_upper < 1
+        return excludes_one == (self.verdict != "no significant change")
+
 
 def _check_count(value: float, name: str) -> int:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -70,6 +110,12 @@ def _check_count(value: float, name: str) -> int:
         raise SnaInputError(f"{name} must be a whole number >= 0, got {value!r}",
                             fix="check the counts passed in", column=name, value=value)
     return int(value)
+
+
+def _check_conf(conf: float) -> None:
+    if not 0.5 < conf < 1:
+        raise SnaInputError(f"conf must be between 0.5 and 1, got {conf!r}",
+                            fix="use e.g. 0.95 or 0.998", column="conf", value=conf)
 
 
 def compare_periods(
@@ -84,9 +130,10 @@ def compare_periods(
     Conditional on the total :math:`n = a + b`, the later count is
     :math:`b \sim \mathrm{Binomial}(n, \pi_0)` under no change, with
     :math:`\pi_0 = e_b / (e_a + e_b)`. The two-sided p-value is that of
-    statsmodels ``test_poisson_2indep(method="exact-cond")``; the rate-ratio
-    interval maps the Clopper-Pearson interval :math:`(\pi_L, \pi_U)` of
-    :math:`b/n` to :math:`RR = \frac{\pi}{1-\pi}\frac{e_a}{e_b}`.
+    statsmodels ``test_poisson_2indep(method="exact-cond")`` (the same as
+    ``scipy.stats.binomtest(b, n, pi_0)``); the rate-ratio interval maps the
+    Clopper-Pearson interval :math:`(\pi_L, \pi_U)` of :math:`b/n` to
+    :math:`RR = \frac{\pi}{1-\pi}\frac{e_a}{e_b}`.
 
     Parameters
     ----------
@@ -100,11 +147,17 @@ def compare_periods(
     Returns
     -------
     PeriodComparison
+        With ``p_value = 1`` and NaN ratio when both counts are 0, and an
+        infinite ratio (upper limit) when only ``count_a`` is 0.
 
     Raises
     ------
     SnaInputError
         Negative or non-integer counts, non-positive exposures, conf out of range.
+
+    See Also
+    --------
+    describe_change : the sentence for a report.
 
     Examples
     --------
@@ -119,15 +172,14 @@ def compare_periods(
             raise SnaInputError(f"{name} must be greater than zero, got {e!r}",
                                 fix="pass a positive population or period length",
                                 column=name, value=e)
-    if not 0.5 < conf < 1:
-        raise SnaInputError(f"conf must be between 0.5 and 1, got {conf!r}",
-                            fix="use e.g. 0.95 or 0.998", column="conf", value=conf)
+    _check_conf(conf)
     n = a + b
     change_pct = (b - a) / a * 100 if a > 0 else float("nan")
     if n == 0:
         return PeriodComparison(a, b, exposure_a, exposure_b, 0, change_pct, float("nan"),
                                 float("nan"), float("nan"), 1.0, conf, "no significant change")
-    test = sm_rates.test_poisson_2indep(b, exposure_b, a, exposure_a, method="exact-cond")
+    with np.errstate(divide="ignore"):
+        test = sm_rates.test_poisson_2indep(b, exposure_b, a, exposure_a, method="exact-cond")
     p_value = float(test.pvalue)
     ci = stats.binomtest(b, n).proportion_ci(confidence_level=conf, method="exact")
     scale = exposure_a / exposure_b
@@ -140,3 +192,1090 @@ def compare_periods(
         verdict = "increase" if rr > 1 else "decrease"
     return PeriodComparison(a, b, exposure_a, exposure_b, b - a, change_pct, rr, lower, upper,
                             min(p_value, 1.0), conf, verdict)
+
+
+# ---------------------------------------------------------------------------
+# Printed totals against the sum of their parts
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Result of :func:`reconcile_totals`.
+
+    Attributes
+    ----------
+    label : str
+        What the total is (e.g. ``"2022/23"``).
+    sum_of_parts : float
+        Sum of the parts (NaN when any part is missing).
+    published_total : float
+        The total as printed by the source.
+    difference : float
+        ``published_total - sum_of_parts``.
+    matches : bool or None
+        Whether they agree within ``tolerance``; None when a part is missing.
+    sentence : str
+        The finding, in words.
+    """
+
+    label: str
+    sum_of_parts: float
+    published_total: float
+    difference: float
+    matches: bool | None
+    sentence: str
+
+    def to_dict(self) -> dict:
+        """Return the fields as a plain dict (for tables)."""
+        return asdict(self)
+
+
+def reconcile_totals(
+    parts: Iterable[float],
+    published_total: float,
+    label: str = "total",
+    tolerance: float = 0,
+) -> Reconciliation:
+    """Check a printed total against the sum of its printed parts.
+
+    When a source prints both parts and a total, a report must not silently
+    use one of them: this says whether they agree and by how much.
+
+    Parameters
+    ----------
+    parts : iterable of float
+        The printed parts (e.g. four quarterly counts). NaN marks a missing part.
+    published_total : float
+        The printed total.
+    label : str, default "total"
+        Name of the total, used in the sentence.
+    tolerance : float, default 0
+        Largest absolute difference still counted as a match (use e.g. 0.5
+        for parts that were rounded).
+
+    Returns
+    -------
+    Reconciliation
+
+    Raises
+    ------
+    SnaInputError
+        ``parts`` empty or not numeric, ``published_total`` missing.
+
+    Examples
+    --------
+    >>> r = reconcile_totals([1573, 1778, 1501, 1435], 6387, label="2022/23")
+    >>> r.sum_of_parts, r.difference, r.matches
+    (6287.0, 100.0, False)
+    >>> r.sentence
+    'The printed 2022/23 total (6,387) is 100 more than the sum of its parts (6,287).'
+    """
+    values = pd.to_numeric(pd.Series(list(parts), dtype=object), errors="coerce")
+    if values.empty:
+        raise SnaInputError("parts is empty", fix="pass the printed parts of the total",
+                            column="parts")
+    total = pd.to_numeric(pd.Series([published_total], dtype=object), errors="coerce").iloc[0]
+    if pd.isna(total):
+        raise SnaInputError(f"published_total is missing or not a number: {published_total!r}",
+                            fix="pass the total as printed", column="published_total",
+                            value=published_total)
+    n_missing = int(values.isna().sum())
+    if n_missing:
+        sentence = (f"The printed {label} total ({_fmt_number(total)}) cannot be checked: "
+                    f"{n_missing} of its {len(values)} parts are missing.")
+        return Reconciliation(label, float("nan"), float(total), float("nan"), None, sentence)
+    parts_sum = float(values.sum())
+    difference = float(total) - parts_sum
+    matches = abs(difference) <= tolerance
+    if matches:
+        sentence = (f"The printed {label} total ({_fmt_number(total)}) matches the sum of its "
+                    f"parts ({_fmt_number(parts_sum)}).")
+    else:
+        more_less = "more" if difference > 0 else "less"
+        sentence = (f"The printed {label} total ({_fmt_number(total)}) is "
+                    f"{_fmt_number(abs(difference))} {more_less} than the sum of its parts "
+                    f"({_fmt_number(parts_sum)}).")
+    return Reconciliation(label, parts_sum, float(total), difference, matches, sentence)
+
+
+def reconcile_table(
+    frame: pd.DataFrame,
+    part_column: str,
+    total_column: str,
+    by: str,
+    tolerance: float = 0,
+) -> pd.DataFrame:
+    """Reconcile a long table's printed totals with the sum of its parts, per group.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per part, the printed total repeated on each row of a group.
+    part_column, total_column, by : str
+        Column of the parts, of the printed total, and of the group (e.g. year).
+    tolerance : float, default 0
+        As in :func:`reconcile_totals`.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the fields of :class:`Reconciliation`.
+
+    Raises
+    ------
+    SnaInputError
+        A column is absent, or a group prints more than one total.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"fy": ["a", "a", "b", "b"], "n": [1, 2, 3, 4], "total": [3, 3, 8, 8]})
+    >>> reconcile_table(t, "n", "total", by="fy")[["label", "difference", "matches"]]
+      label  difference  matches
+    0     a         0.0     True
+    1     b         1.0    False
+    """
+    for column in (part_column, total_column, by):
+        if column not in frame.columns:
+            raise SnaInputError(f"column {column!r} is not in the table",
+                                fix=f"use one of {list(frame.columns)}", column=column)
+    rows = []
+    for label, group in frame.groupby(by, sort=True):
+        totals = group[total_column].dropna().unique()
+        if len(totals) > 1:
+            raise SnaInputError(f"group {label!r} prints more than one total: {list(totals)}",
+                                fix="give one printed total per group", column=total_column,
+                                value=list(totals))
+        total = totals[0] if len(totals) else float("nan")
+        rows.append(reconcile_totals(group[part_column], total, label=str(label),
+                                     tolerance=tolerance).to_dict())
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# Period indexes: financial-year quarters, labels, seasons
+# ---------------------------------------------------------------------------
+
+_FINANCIAL_YEAR = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$")
+
+
+def _financial_year_start(financial_year: object) -> int:
+    match = _FINANCIAL_YEAR.match(str(financial_year))
+    start = int(match.group(1)) if match else None
+    if match is None or int(match.group(2)) % 100 != (start + 1) % 100:
+        raise SnaInputError(f"financial year {financial_year!r} is not of the form '2020/21'",
+                            fix="write the financial year as YYYY/YY, e.g. '2020/21'",
+                            column="financial_year", value=financial_year)
+    return start
+
+
+def _quarter_number(quarter: object) -> int:
+    text = str(quarter).strip().upper().removeprefix("Q")
+    if text not in {"1", "2", "3", "4"}:
+        raise SnaInputError(f"quarter {quarter!r} is not one of Q1, Q2, Q3, Q4",
+                            fix="write the quarter as Q1 (Apr-Jun) to Q4 (Jan-Mar), or 1 to 4",
+                            column="quarter", value=quarter)
+    return int(text)
+
+
+def financial_quarter_index(
+    financial_year: str | Iterable[str], quarter: str | int | Iterable[str | int]
+) -> pd.Period | pd.PeriodIndex:
+    """Turn a financial year and quarter into a pandas quarterly Period.
+
+    UK financial years run April to March; Q1 is April-June and Q4 is
+    January-March. The result has frequency ``"Q-MAR"`` (quarters of a year
+    ending in March), so ``period.quarter`` is the financial quarter and
+    ``period.qyear`` the year the financial year ends in.
+
+    Parameters
+    ----------
+    financial_year : str or iterable of str
+        ``"2020/21"`` (or ``"2020/2021"``).
+    quarter : str, int or iterable of them
+        ``"Q1"`` .. ``"Q4"`` or 1 .. 4.
+
+    Returns
+    -------
+    Period or PeriodIndex
+        A Period for scalar input, a PeriodIndex for array-like input.
+
+    Raises
+    ------
+    SnaInputError
+        A year not of the form ``YYYY/YY`` or a quarter not in {Q1, Q2, Q3, Q4}.
+
+    Examples
+    --------
+    >>> p = financial_quarter_index("2020/21", "Q1")
+    >>> p, str(p.start_time.date()), str(p.end_time.date())
+    (Period('2021Q1', 'Q-MAR'), '2020-04-01', '2020-06-30')
+    >>> list(financial_quarter_index(["2020/21", "2020/21"], ["Q4", 2]).strftime("%Y-%m"))
+    ['2021-03', '2020-09']
+    """
+    if isinstance(financial_year, str) and isinstance(quarter, str | int):
+        start = _financial_year_start(financial_year)
+        return pd.Period(year=start + 1, quarter=_quarter_number(quarter), freq="Q-MAR")
+    years = pd.Series(financial_year).reset_index(drop=True)
+    quarters = pd.Series(quarter).reset_index(drop=True)
+    if len(years) != len(quarters):
+        raise SnaInputError(f"{len(years)} financial years but {len(quarters)} quarters",
+                            fix="pass one quarter for each financial year",
+                            column="quarter")
+    periods = [pd.Period(year=_financial_year_start(y) + 1, quarter=_quarter_number(q),
+                         freq="Q-MAR") for y, q in zip(years, quarters, strict=True)]
+    return pd.PeriodIndex(periods, freq="Q-MAR")
+
+
+def financial_quarter_series(
+    frame: pd.DataFrame,
+    count_column: str,
+    year_column: str = "financial_year",
+    quarter_column: str = "quarter",
+) -> pd.Series:
+    """Make a quarterly count Series with a ``Q-MAR`` PeriodIndex from a table.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per financial quarter.
+    count_column, year_column, quarter_column : str
+        Columns holding the count, the financial year (``"2020/21"``) and the
+        quarter (``"Q1"``).
+
+    Returns
+    -------
+    Series
+        Counts indexed by financial quarter, sorted, named ``count_column``.
+
+    Raises
+    ------
+    SnaInputError
+        A column is absent or a quarter appears twice.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"financial_year": ["2020/21", "2020/21"], "quarter": ["Q2", "Q1"],
+    ...                   "n": [5, 4]})
+    >>> financial_quarter_series(t, "n").to_dict()
+    {Period('2021Q1', 'Q-MAR'): 4, Period('2021Q2', 'Q-MAR'): 5}
+    """
+    for column in (count_column, year_column, quarter_column):
+        if column not in frame.columns:
+            raise SnaInputError(f"column {column!r} is not in the table",
+                                fix=f"use one of {list(frame.columns)}", column=column)
+    index = financial_quarter_index(frame[year_column], frame[quarter_column])
+    if index.has_duplicates:
+        repeated = sorted({period_label(p) for p in index[index.duplicated()]})
+        raise SnaInputError(f"quarters appear more than once: {repeated}",
+                            fix="aggregate to one row per financial quarter first",
+                            column=quarter_column, value=repeated)
+    series = pd.Series(frame[count_column].to_numpy(), index=index, name=count_column)
+    return series.sort_index()
+
+
+def _periods_per_year(index: pd.PeriodIndex) -> int:
+    freq = index.freq
+    if isinstance(freq, pd.offsets.MonthEnd) and freq.n == 1:
+        return 12
+    if isinstance(freq, pd.offsets.QuarterEnd) and freq.n == 1:
+        return 4
+    raise SnaInputError(f"the series' periods are {index.freqstr!r}, not months or quarters",
+                        fix="aggregate to a monthly ('M') or quarterly ('Q', 'Q-MAR') PeriodIndex",
+                        column="index", value=index.freqstr)
+
+
+def _is_fiscal_quarter(period: pd.Period) -> bool:
+    return isinstance(period.freq, pd.offsets.QuarterEnd) and period.freq.startingMonth != 12
+
+
+def _fiscal_label(end_year: int) -> str:
+    return f"{end_year - 1}/{end_year % 100:02d}"
+
+
+def period_label(period: pd.Period) -> str:
+    """Label a month or quarter for tables and sentences.
+
+    Parameters
+    ----------
+    period : Period
+        Monthly or quarterly.
+
+    Returns
+    -------
+    str
+        ``"Apr 2021"`` for a month, ``"Q1 2021/22"`` for a financial quarter
+        (``"Q-MAR"``), ``"Q1 2021"`` for a calendar quarter.
+
+    Examples
+    --------
+    >>> period_label(financial_quarter_index("2021/22", "Q1"))
+    'Q1 2021/22'
+    >>> period_label(pd.Period("2024-05", freq="M")), period_label(pd.Period("2024Q3", freq="Q"))
+    ('May 2024', 'Q3 2024')
+    """
+    if isinstance(period.freq, pd.offsets.QuarterEnd):
+        year = _fiscal_label(period.qyear) if _is_fiscal_quarter(period) else str(period.qyear)
+        return f"Q{period.quarter} {year}"
+    return period.strftime("%b %Y")
+
+
+def _season_number(period: pd.Period) -> int:
+    return period.quarter if isinstance(period.freq, pd.offsets.QuarterEnd) else period.month
+
+
+def _season_name(number: int, periods_per_year: int) -> str:
+    return f"Q{number}" if periods_per_year == 4 else calendar.month_abbr[number]
+
+
+def _year_label(period: pd.Period, year_start_month: int) -> str:
+    if isinstance(period.freq, pd.offsets.QuarterEnd):
+        return _fiscal_label(period.qyear) if _is_fiscal_quarter(period) else str(period.qyear)
+    if year_start_month == 1:
+        return str(period.year)
+    start = period.year if period.month >= year_start_month else period.year - 1
+    return _fiscal_label(start + 1)
+
+
+# ---------------------------------------------------------------------------
+# Series validation
+# ---------------------------------------------------------------------------
+
+
+def _complete_series(counts: pd.Series) -> tuple[pd.Series, int]:
+    """Validate counts and reindex them onto every period from first to last."""
+    if not isinstance(counts, pd.Series):
+        raise SnaInputError(f"counts must be a pandas Series, got {type(counts).__name__}",
+                            fix="pass a Series of counts indexed by month or quarter",
+                            column="counts")
+    if not isinstance(counts.index, pd.PeriodIndex):
+        raise SnaInputError("counts must have a PeriodIndex",
+                            fix="convert with counts.index = counts.index.to_period('M') "
+                                "(or 'Q-MAR' for financial quarters)", column="index")
+    per_year = _periods_per_year(counts.index)
+    if counts.empty:
+        raise SnaInputError("counts is empty", fix="pass at least two years of counts",
+                            column="counts")
+    if counts.index.has_duplicates:
+        repeated = sorted({period_label(p) for p in counts.index[counts.index.duplicated()]})
+        raise SnaInputError(f"periods appear more than once: {repeated}",
+                            fix="aggregate to one count per period first", column="index",
+                            value=repeated)
+    values = pd.to_numeric(counts, errors="coerce").astype(float)
+    bad = counts.notna() & (values.isna() | (values < 0) | (values != np.floor(values)))
+    if bad.any():
+        first = counts[bad].index[0]
+        raise SnaInputError(f"count for {period_label(first)} is {counts[bad].iloc[0]!r}, "
+                            "not a whole number >= 0", fix="counts must be whole numbers; "
+                            "use NaN for a period with no data", column="counts",
+                            value=counts[bad].iloc[0])
+    full_index = pd.period_range(counts.index.min(), counts.index.max(), freq=counts.index.freq)
+    return values.sort_index().reindex(full_index), per_year
+
+
+def _exposure_series(offset: pd.Series | float | None, index: pd.PeriodIndex) -> pd.Series:
+    if offset is None:
+        return pd.Series(1.0, index=index)
+    if not isinstance(offset, pd.Series):
+        if not (isinstance(offset, int | float) and offset > 0):
+            raise SnaInputError(f"offset must be a positive number or a Series, got {offset!r}",
+                                fix="pass the population of each period as a Series with the "
+                                    "same PeriodIndex as the counts", column="offset",
+                                value=offset)
+        return pd.Series(float(offset), index=index)
+    if not (isinstance(offset.index, pd.PeriodIndex) and offset.index.freq == index.freq):
+        raise SnaInputError("offset's index is not a PeriodIndex of the counts' frequency "
+                            f"({index.freqstr})", fix="index the populations by the same "
+                            "periods as the counts", column="offset")
+    exposure = pd.to_numeric(offset, errors="coerce").astype(float)
+    exposure = exposure[~exposure.index.duplicated()].reindex(index)
+    if (exposure <= 0).any():
+        raise SnaInputError("offset has values <= 0",
+                            fix="pass the population (not its log) of each period; all > 0",
+                            column="offset", value=float(exposure[exposure <= 0].iloc[0]))
+    return exposure
+
+
+# ---------------------------------------------------------------------------
+# Seasonal trend
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DispersionCheck:
+    """The over-dispersion check that chooses Poisson or negative binomial.
+
+    Attributes
+    ----------
+    pearson_chi2, df_resid, ratio : float
+        Pearson chi-square of the Poisson model, its residual df, and their ratio.
+    p_value : float
+        Upper tail of chi-square(df_resid) at ``pearson_chi2``.
+    switched_to_nb : bool
+        Whether the rule fired.
+    rule : str
+        The rule, in words.
+    """
+
+    pearson_chi2: float
+    df_resid: float
+    ratio: float
+    p_value: float
+    switched_to_nb: bool
+    rule: str = DISPERSION_RULE
+
+
+@dataclass(frozen=True)
+class TrendEstimate:
+    """Linear trend on the log scale: rate ratio per year, after season."""
+
+    rate_ratio_per_year: float
+    lower: float
+    upper: float
+    p_value: float
+    conf: float
+    test: str
+
+    @property
+    def pct_per_year(self) -> float:
+        """Percentage change per year, ``(rate_ratio_per_year - 1) * 100``."""
+        return (self.rate_ratio_per_year - 1) * 100
+
+    @property
+    def verdict(self) -> str:
+        """``"increase"``, ``"decrease"`` or ``"no significant change"``."""
+        if not self.p_value < 1 - self.conf:
+            return "no significant change"
+        return "increase" if self.rate_ratio_per_year > 1 else "decrease"
+
+
+@dataclass(frozen=True)
+class LikelihoodRatioTest:
+    """Likelihood-ratio test of the model with season terms against one without."""
+
+    statistic: float
+    df: int
+    p_value: float
+    test: str = "likelihood-ratio test"
+
+
+@dataclass(frozen=True)
+class SeasonalTrend:
+    """Result of :func:`seasonal_trend`.
+
+    Attributes
+    ----------
+    counts : Series
+        The counts on every period from first to last; NaN where there is no data.
+    periods_per_year : int
+        12 (months) or 4 (quarters).
+    missing_periods : list of str
+        Labels of periods with no data (NaN or absent), left out of the model.
+    stl : DataFrame or None
+        STL decomposition (columns observed, trend, seasonal, resid), or None.
+    stl_message : str
+        How the STL was made, or why it was not.
+    model : str
+        ``"Poisson GLM"`` or ``"negative binomial GLM (NB2)"``.
+    nb_alpha : float
+        NB2 dispersion (variance = mu + alpha mu^2); NaN for Poisson.
+    dispersion : DispersionCheck
+        The check that chose the model.
+    seasonal_indices : DataFrame
+        season, index, lower, upper, p_value: rate ratio of each season
+        against the average season (geometric mean of the indices is 1).
+    trend : TrendEstimate
+        Rate ratio per year with CI and Wald p-value.
+    seasonality_test : LikelihoodRatioTest
+        Season terms against none.
+    year_on_year : DataFrame
+        Each period against the same period a year before (:func:`compare_periods`).
+    annual : DataFrame
+        Year totals (complete years only compared) against the year before.
+    fitted : DataFrame
+        observed, expected, pi_lower, pi_upper, outside per period with data.
+    forecast : DataFrame
+        expected with CI of the mean and prediction interval, per future period.
+    conf : float
+        Confidence level of every interval and test.
+    notes : list of str
+        What was done to the data and why.
+    """
+
+    counts: pd.Series
+    periods_per_year: int
+    missing_periods: list[str]
+    stl: pd.DataFrame | None
+    stl_message: str
+    model: str
+    nb_alpha: float
+    dispersion: DispersionCheck
+    seasonal_indices: pd.DataFrame
+    trend: TrendEstimate
+    seasonality_test: LikelihoodRatioTest
+    year_on_year: pd.DataFrame
+    annual: pd.DataFrame
+    fitted: pd.DataFrame
+    forecast: pd.DataFrame
+    conf: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """Periods whose count is outside the model's prediction interval."""
+        return self.fitted[self.fitted["outside"]]
+
+
+def _stl_frame(counts: pd.Series, per_year: int, missing: list[str]) -> tuple:
+    if missing:
+        return None, (f"No STL decomposition: STL needs a series without gaps and "
+                      f"{len(missing)} period(s) have no data ({', '.join(missing)}).")
+    if len(counts) < 2 * per_year:
+        return None, (f"No STL decomposition: it needs at least two full cycles "
+                      f"({2 * per_year} periods) and the series has {len(counts)}.")
+    fit = STL(counts.to_numpy(), period=per_year).fit()
+    frame = pd.DataFrame({"observed": fit.observed, "trend": fit.trend,
+                          "seasonal": fit.seasonal, "resid": fit.resid}, index=counts.index)
+    return frame, (f"STL decomposition (statsmodels STL, period {per_year}, seasonal smoother "
+                   "7, not robust) of the counts.")
+
+
+def _design(periods: pd.PeriodIndex, origin: int, per_year: int, seasons: bool) -> np.ndarray:
+    """Intercept, years since the first period, and effect-coded seasons."""
+    years = (periods.asi8 - origin) / per_year
+    columns = [np.ones(len(periods)), years]
+    if seasons:
+        season = np.array([_season_number(p) for p in periods])
+        for number in range(1, per_year):
+            columns.append((season == number).astype(float) - (season == per_year))
+    return np.column_stack(columns)
+
+
+def _glm(y: np.ndarray, exog: np.ndarray, log_offset: np.ndarray, alpha: float | None):
+    family = sm.families.Poisson() if alpha is None else sm.families.NegativeBinomial(alpha=alpha)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return sm.GLM(y, exog, family=family, offset=log_offset).fit()
+
+
+def _nb_alpha(y: np.ndarray, exog: np.ndarray, log_offset: np.ndarray) -> tuple[float, bool]:
+    """Maximum-likelihood NB2 alpha: maximise the GLM's profile log-likelihood over log(alpha)."""
+    def negative_llf(log_alpha: float) -> float:
+        return -_glm(y, exog, log_offset, math.exp(log_alpha)).llf
+
+    found = optimize.minimize_scalar(negative_llf, bounds=_LOG_ALPHA_BOUNDS, method="bounded",
+                                     options={"xatol": 1e-7})
+    return math.exp(found.x), bool(found.success)
+
+
+def _fit_glm(y: np.ndarray, exog: np.ndarray, log_offset: np.ndarray, nb: bool) -> tuple:
+    """Fit a Poisson or NB2 GLM; return (results, alpha or NaN, converged)."""
+    if not nb:
+        return _glm(y, exog, log_offset, None), float("nan"), True
+    alpha, converged = _nb_alpha(y, exog, log_offset)
+    return _glm(y, exog, log_offset, alpha), alpha, converged
+
+
+def _dispersion_check(poisson_results) -> DispersionCheck:
+    chi2 = float(poisson_results.pearson_chi2)
+    df = float(poisson_results.df_resid)
+    ratio = chi2 / df
+    p_value = float(stats.chi2.sf(chi2, df))
+    fired = ratio > DISPERSION_RATIO_LIMIT and p_value < DISPERSION_ALPHA
+    return DispersionCheck(chi2, df, ratio, p_value, fired)
+
+
+def _seasonal_indices(results, per_year: int, conf: float) -> pd.DataFrame:
+    """Exponentiate each season's effect (effect coding: last = minus the sum of the others)."""
+    contrast = np.vstack([np.eye(per_year - 1), -np.ones(per_year - 1)])
+    beta = np.asarray(results.params)[2:]
+    cov = np.asarray(results.cov_params())[2:, 2:]
+    effect = contrast @ beta
+    se = np.sqrt(np.diag(contrast @ cov @ contrast.T))
+    z = stats.norm.ppf(0.5 + conf / 2)
+    return pd.DataFrame({
+        "season": [_season_name(n, per_year) for n in range(1, per_year + 1)],
+        "index": np.exp(effect), "lower": np.exp(effect - z * se),
+        "upper": np.exp(effect + z * se), "p_value": 2 * stats.norm.sf(np.abs(effect / se)),
+    })
+
+
+def _trend_estimate(results, conf: float, model: str) -> TrendEstimate:
+    beta = float(results.params[1])
+    se = float(results.bse[1])
+    z = stats.norm.ppf(0.5 + conf / 2)
+    return TrendEstimate(math.exp(beta), math.exp(beta - z * se), math.exp(beta + z * se),
+                         float(results.pvalues[1]), conf, f"Wald test in the {model}")
+
+
+def _count_interval(mean: np.ndarray, alpha_nb: float, conf: float) -> tuple:
+    """Central prediction interval of a new count at ``mean`` (Poisson or NB2)."""
+    tails = ((1 - conf) / 2, 0.5 + conf / 2)
+    if math.isnan(alpha_nb):
+        return tuple(stats.poisson.ppf(q, mean) for q in tails)
+    size = 1 / alpha_nb
+    return tuple(stats.nbinom.ppf(q, size, size / (size + mean)) for q in tails)
+
+
+def _fitted_frame(observed: pd.Series, expected: np.ndarray, alpha_nb: float,
+                  conf: float) -> pd.DataFrame:
+    lower, upper = _count_interval(expected, alpha_nb, conf)
+    frame = pd.DataFrame({"period": [period_label(p) for p in observed.index],
+                          "observed": observed.to_numpy(), "expected": expected,
+                          "pi_lower": lower, "pi_upper": upper}, index=observed.index)
+    frame["outside"] = (frame["observed"] < frame["pi_lower"]) | (
+        frame["observed"] > frame["pi_upper"])
+    return frame
+
+
+def _forecast_frame(results, last: pd.Period, horizon: int, origin: int, per_year: int,
+                    log_exposure: float, alpha_nb: float, conf: float) -> pd.DataFrame:
+    future = pd.period_range(last + 1, periods=horizon, freq=last.freq)
+    exog = _design(future, origin, per_year, seasons=True)
+    prediction = results.get_prediction(exog, offset=np.full(horizon, log_exposure))
+    summary = prediction.summary_frame(alpha=1 - conf)
+    lower, upper = _count_interval(summary["mean"].to_numpy(), alpha_nb, conf)
+    return pd.DataFrame({"period": [period_label(p) for p in future],
+                         "expected": summary["mean"].to_numpy(),
+                         "mean_lower": summary["mean_ci_lower"].to_numpy(),
+                         "mean_upper": summary["mean_ci_upper"].to_numpy(),
+                         "pi_lower": lower, "pi_upper": upper}, index=future)
+
+
+def _comparison_row(label_a: str, label_b: str, comparison: PeriodComparison) -> dict:
+    row = {"period_a": label_a, "period_b": label_b}
+    row.update(comparison.to_dict())
+    return row
+
+
+def _year_on_year(counts: pd.Series, exposure: pd.Series, per_year: int,
+                  conf: float) -> pd.DataFrame:
+    rows = []
+    for period in counts.index[per_year:]:
+        before = period - per_year
+        pair = counts[[before, period]]
+        weights = exposure[[before, period]]
+        if pair.isna().any() or weights.isna().any():
+            continue
+        comparison = compare_periods(pair.iloc[0], pair.iloc[1], weights.iloc[0],
+                                     weights.iloc[1], conf)
+        rows.append(_comparison_row(period_label(before), period_label(period), comparison))
+    return pd.DataFrame(rows, columns=_comparison_columns())
+
+
+def _comparison_columns() -> list[str]:
+    return ["period_a", "period_b", *PeriodComparison.__dataclass_fields__]
+
+
+def _annual(counts: pd.Series, exposure: pd.Series, per_year: int, year_start_month: int,
+            conf: float) -> pd.DataFrame:
+    """Totals per year; consecutive complete years compared with compare_periods."""
+    years = pd.Series([_year_label(p, year_start_month) for p in counts.index], index=counts.index)
+    usable = counts.notna() & exposure.notna()
+    table = pd.DataFrame({"year": years, "count": counts.where(usable),
+                          "exposure": exposure.where(usable), "has_data": usable})
+    totals = table.groupby("year", sort=False).agg(
+        periods_with_data=("has_data", "sum"), total=("count", "sum"),
+        exposure=("exposure", "sum")).reset_index()
+    totals["complete"] = totals["periods_with_data"] == per_year
+    rows = []
+    for previous, current in zip(totals.index[:-1], totals.index[1:], strict=True):
+        pair = totals.loc[[previous, current]]
+        if not pair["complete"].all():
+            continue
+        comparison = compare_periods(pair["total"].iloc[0], pair["total"].iloc[1],
+                                     pair["exposure"].iloc[0], pair["exposure"].iloc[1], conf)
+        rows.append(_comparison_row(pair["year"].iloc[0], pair["year"].iloc[1], comparison))
+    comparisons = pd.DataFrame(rows, columns=_comparison_columns())
+    return totals.merge(comparisons.drop(columns=["count_a", "count_b", "exposure_a",
+                                                  "exposure_b"]),
+                        how="left", left_on="year", right_on="period_b").drop(
+        columns=["period_b"]).rename(columns={"period_a": "compared_with"})
+
+
+def _check_series_fits(used: pd.Series, per_year: int) -> None:
+    present = {_season_number(p) for p in used.index}
+    absent = [_season_name(n, per_year) for n in range(1, per_year + 1) if n not in present]
+    if absent or len(used) < per_year + 2:
+        raise SnaInputError(
+            f"the series has {len(used)} periods with data"
+            + (f" and none for {', '.join(absent)}" if absent else "")
+            + f"; a seasonal model needs every season and at least {per_year + 2} periods",
+            fix="use a longer series, or quarters instead of months", column="counts")
+    totals = used.groupby([_season_number(p) for p in used.index]).sum()
+    if (totals == 0).any():
+        zero = [_season_name(n, per_year) for n in totals.index[totals == 0]]
+        raise SnaInputError(f"no crimes at all in {', '.join(zero)}, so its seasonal index "
+                            "cannot be estimated",
+                            fix="use a longer series, or quarters instead of months",
+                            column="counts")
+
+
+def _check_options(conf: float, forecast_periods: int, year_start_month: int | None) -> None:
+    _check_conf(conf)
+    if not (isinstance(forecast_periods, int) and forecast_periods >= 0):
+        raise SnaInputError(f"forecast_periods must be a whole number >= 0, got "
+                            f"{forecast_periods!r}", fix="use e.g. 4 or 12",
+                            column="forecast_periods", value=forecast_periods)
+    if year_start_month is not None and year_start_month not in range(1, 13):
+        raise SnaInputError(f"year_start_month must be 1 to 12, got {year_start_month!r}",
+                            fix="use 1 for calendar years or 4 for financial years",
+                            column="year_start_month", value=year_start_month)
+
+
+def _missing_note(missing: list[str], no_exposure: list[str]) -> list[str]:
+    notes = []
+    if missing:
+        notes.append(f"{len(missing)} period(s) have no data and were left out of the model "
+                     f"and comparisons (not treated as zero): {', '.join(missing)}.")
+    if no_exposure:
+        notes.append(f"{len(no_exposure)} period(s) have a count but no offset and were left "
+                     f"out: {', '.join(no_exposure)}.")
+    return notes
+
+
+def seasonal_trend(
+    counts: pd.Series,
+    *,
+    offset: pd.Series | float | None = None,
+    conf: float = 0.95,
+    forecast_periods: int = 4,
+    year_start_month: int | None = None,
+) -> SeasonalTrend:
+    r"""Seasonal pattern, trend, year-on-year change and unusual periods of a count series.
+
+    A log-linear count model with effect-coded season terms and a linear
+    trend in years is fitted to the periods with data:
+
+    .. math:: \log \mu_t = \log E_t + \beta_0 + \beta_1 \, \mathrm{years}_t + s_{m(t)},
+              \qquad \textstyle\sum_m s_m = 0
+
+    where :math:`E_t` is the optional exposure (``offset``). The seasonal
+    index of season :math:`m` is :math:`\exp(s_m)`, the rate in that season
+    relative to the average season (the geometric mean of the indices is 1;
+    its CI uses the covariance of the effect-coded coefficients). The trend is
+    :math:`\exp(\beta_1)`, the rate ratio per year, with a Wald test.
+
+    Over-dispersion rule: a Poisson GLM is fitted first; the model switches
+    to a negative binomial GLM (NB2, variance :math:`\mu + \alpha\mu^2`,
+    :math:`\alpha` by maximum likelihood: the GLM's profile log-likelihood
+    maximised over :math:`\log\alpha` with scipy) when Pearson
+    :math:`\chi^2/\mathrm{df} > 1.5` **and** the Pearson :math:`\chi^2` test of
+    dispersion gives :math:`p < 0.05`.
+
+    Parameters
+    ----------
+    counts : Series
+        Counts with a monthly (``"M"``) or quarterly (``"Q"``, ``"Q-MAR"`` for
+        financial quarters; see :func:`financial_quarter_index`) PeriodIndex.
+        NaN, or a period absent from the index, means "no data": such periods
+        are left out of every fit and comparison (never treated as zero) and
+        listed in ``missing_periods``.
+    offset : Series or float, optional
+        Exposure per period (e.g. population; the model uses its log). A
+        forecast uses the last known exposure.
+    conf : float, default 0.95
+        Level of every interval; tests use alpha ``1 - conf``.
+    forecast_periods : int, default 4
+        Number of periods to forecast after the last one.
+    year_start_month : {1, ..., 12}, optional
+        For monthly series, the month a year starts in for the annual table
+        (default 1, calendar years; 4 gives financial years). Quarterly
+        series use the years of their own frequency (``Q-MAR``: financial).
+
+    Returns
+    -------
+    SeasonalTrend
+
+    Raises
+    ------
+    SnaInputError
+        Not a Series with a monthly or quarterly PeriodIndex; negative or
+        fractional counts; duplicated periods; too few periods or a season
+        with no data or no crimes; bad ``offset``, ``conf`` or options.
+
+    Notes
+    -----
+    STL (statsmodels ``STL``, period 12 or 4 from the index) is given only for
+    a gap-free series of at least two full cycles. The seasonality test is a
+    likelihood-ratio test of the model against one without season terms (for
+    NB each model has its own :math:`\alpha`), on ``periods_per_year - 1`` df.
+    A period is flagged when its count lies outside the central ``conf``
+    interval of the fitted Poisson or NB2 distribution at its fitted mean
+    (parameter uncertainty is not added, and the period is part of the fit).
+    Forecast prediction intervals are made the same way; the CI of the mean
+    is given separately.
+
+    References
+    ----------
+    Cleveland, R. B. et al. (1990). STL: A seasonal-trend decomposition
+    procedure based on loess. Journal of Official Statistics 6(1), 3-73.
+
+    Examples
+    --------
+    >>> counts = pd.Series([1420, 1615, 1424, 1307, 1523, 1660, 1625, 1538,
+    ...                     1573, 1778, 1501, 1435],
+    ...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
+    >>> result = seasonal_trend(counts)
+    >>> result.model, result.dispersion.switched_to_nb
+    ('negative binomial GLM (NB2)', True)
+    >>> peak = result.seasonal_indices.iloc[1]
+    >>> str(peak["season"]), round(float(peak["index"]), 3)
+    ('Q2', 1.106)
+    """
+    _check_options(conf, forecast_periods, year_start_month)
+    full, per_year = _complete_series(counts)
+    exposure = _exposure_series(offset, full.index)
+    missing = [period_label(p) for p in full.index[full.isna()]]
+    no_exposure = [period_label(p) for p in full.index[full.notna() & exposure.isna()]]
+    used = full[full.notna() & exposure.notna()]
+    _check_series_fits(used, per_year)
+    origin = int(full.index[0].ordinal)
+    y = used.to_numpy()
+    log_offset = np.log(exposure[used.index].to_numpy())
+    full_exog = _design(used.index, origin, per_year, seasons=True)
+    poisson, _, _ = _fit_glm(y, full_exog, log_offset, nb=False)
+    dispersion = _dispersion_check(poisson)
+    nb = dispersion.switched_to_nb
+    model = "negative binomial GLM (NB2)" if nb else "Poisson GLM"
+    results, alpha_nb, converged = _fit_glm(y, full_exog, log_offset, nb=nb)
+    reduced, _, reduced_converged = _fit_glm(y, full_exog[:, :2], log_offset, nb=nb)
+    statistic = max(2 * float(results.llf - reduced.llf), 0.0)
+    lrt = LikelihoodRatioTest(statistic, per_year - 1,
+                              float(stats.chi2.sf(statistic, per_year - 1)))
+    stl, stl_message = _stl_frame(full, per_year, missing)
+    year_on_year = _year_on_year(full, exposure, per_year, conf)
+    notes = _missing_note(missing, no_exposure) + _model_notes(
+        dispersion, alpha_nb, converged and reduced_converged, len(year_on_year), conf)
+    return SeasonalTrend(
+        counts=full, periods_per_year=per_year, missing_periods=missing, stl=stl,
+        stl_message=stl_message, model=model, nb_alpha=alpha_nb, dispersion=dispersion,
+        seasonal_indices=_seasonal_indices(results, per_year, conf),
+        trend=_trend_estimate(results, conf, model), seasonality_test=lrt,
+        year_on_year=year_on_year,
+        annual=_annual(full, exposure, per_year, year_start_month or 1, conf),
+        fitted=_fitted_frame(used, np.asarray(results.fittedvalues), alpha_nb, conf),
+        forecast=_forecast_frame(results, full.index[-1], forecast_periods, origin, per_year,
+                                 float(np.log(exposure.dropna().iloc[-1])), alpha_nb, conf),
+        conf=conf, notes=notes)
+
+
+def _model_notes(dispersion: DispersionCheck, alpha_nb: float, converged: bool,
+                 n_comparisons: int, conf: float) -> list[str]:
+    check = (f"Over-dispersion check: Pearson chi-square / df = {dispersion.ratio:.2f} "
+             f"(p {_fmt_p(dispersion.p_value, with_equals=False)}), ")
+    if dispersion.switched_to_nb:
+        notes = [check + f"so a negative binomial model was used (NB2 alpha = {alpha_nb:.3g})."]
+    else:
+        notes = [check + "so the Poisson model was kept."]
+    if not converged:
+        notes.append("The estimate of the negative binomial alpha did not converge: treat the "
+                     "intervals with caution.")
+    if n_comparisons > 1:
+        notes.append(f"{n_comparisons} year-on-year comparisons were tested at the "
+                     f"{1 - conf:g} level: about {n_comparisons * (1 - conf):.1f} of them would "
+                     "be 'significant' by chance alone if nothing had changed.")
+    return notes
+
+
+# ---------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------
+
+
+def _fmt_number(value: float) -> str:
+    """Whole numbers with thousands separators; others to one decimal."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def _fmt_p(p_value: float, alpha: float = 0.05, with_equals: bool = True) -> str:
+    """``p < 0.001``, else 2 decimals (3 below 0.1), never rounding across ``alpha``."""
+    if p_value < 0.001:
+        return "p < 0.001" if with_equals else "< 0.001"
+    decimals = 2 if p_value >= 0.1 else 3
+    while decimals < 6 and (p_value < alpha) != (round(p_value, decimals) < alpha):
+        decimals += 1
+    text = f"{p_value:.{decimals}f}"
+    return f"p = {text}" if with_equals else f"= {text}"
+
+
+def format_p(p_value: float, alpha: float = 0.05) -> str:
+    """Format a p-value for a sentence.
+
+    Parameters
+    ----------
+    p_value : float
+        The p-value.
+    alpha : float, default 0.05
+        Significance level: the rounding never moves p across it.
+
+    Returns
+    -------
+    str
+        ``"p < 0.001"`` below 0.001; otherwise ``"p = "`` and 3 decimals below
+        0.1 or 2 decimals above, with more decimals if rounding would cross ``alpha``.
+
+    Examples
+    --------
+    >>> format_p(0.7213), format_p(0.0042), format_p(0.0004), format_p(0.04996)
+    ('p = 0.72', 'p = 0.004', 'p < 0.001', 'p = 0.04996')
+    """
+    return _fmt_p(p_value, alpha)
+
+
+def _fmt_ratio_ci(ratio: float, lower: float, upper: float) -> tuple[str, str, str]:
+    """Ratio and CI to 2 decimals, more if rounding would hide that the CI excludes 1."""
+    decimals = 2
+    while decimals < 5 and ((lower > 1 and round(lower, decimals) <= 1)
+                            or (upper < 1 and round(upper, decimals) >= 1)):
+        decimals += 1
+
+    def text(value: float) -> str:
+        return "infinity" if math.isinf(value) else f"{value:.{decimals}f}"
+
+    return text(ratio), text(lower), text(upper)
+
+
+def _conf_label(conf: float) -> str:
+    return f"{conf * 100:g}% CI"
+
+
+def _between(count_a: int, count_b: int, period_a: str | None, period_b: str | None) -> str:
+    in_a = f" in {period_a}" if period_a else ""
+    in_b = f" in {period_b}" if period_b else ""
+    return f"{_fmt_number(count_a)}{in_a} to {_fmt_number(count_b)}{in_b}"
+
+
+def describe_change(
+    result: PeriodComparison,
+    subject: str = "DA-related crimes",
+    period_a: str | None = None,
+    period_b: str | None = None,
+) -> str:
+    """Say in one sentence how a count changed and whether the change is significant.
+
+    Parameters
+    ----------
+    result : PeriodComparison
+        From :func:`compare_periods`.
+    subject : str, default "DA-related crimes"
+        What was counted (plural).
+    period_a, period_b : str, optional
+        Names of the earlier and later period, e.g. ``"2021/22"``.
+
+    Returns
+    -------
+    str
+        Direction and size of the change, the counts, the verdict, the rate
+        ratio with its CI, and the test with its p-value. With unequal
+        exposures the change described is that of the rate.
+
+    Examples
+    --------
+    >>> describe_change(compare_periods(6346, 6387))
+    'DA-related crimes rose 0.6% (6,346 to 6,387); this is not a statistically significant change (rate ratio 1.01, 95% CI 0.97 to 1.04; exact Poisson test, p = 0.72).'
+    >>> describe_change(compare_periods(1000, 880), period_a="2021", period_b="2022")
+    'DA-related crimes fell 12.0% (1,000 in 2021 to 880 in 2022), a statistically significant decrease (rate ratio 0.88, 95% CI 0.80 to 0.96; exact Poisson test, p = 0.006).'
+    """  # noqa: E501
+    r = result
+    between = _between(r.count_a, r.count_b, period_a, period_b)
+    if r.count_a == 0 and r.count_b == 0:
+        return f"There were no {subject} in either period, so no change can be tested."
+    rate_based = r.exposure_a != r.exposure_b
+    pct = (r.rate_ratio - 1) * 100 if rate_based else r.change_pct
+    direction = "rose" if r.rate_ratio > 1 else "fell" if r.rate_ratio < 1 else "were unchanged"
+    size = f" {abs(pct):.1f}%" if r.rate_ratio != 1 and math.isfinite(pct) else ""
+    what = f"The rate of {subject}" if rate_based else subject
+    if rate_based and r.rate_ratio == 1:
+        direction = "was unchanged"
+    counts = f"{between} crimes" if rate_based else between
+    ratio, lower, upper = _fmt_ratio_ci(r.rate_ratio, r.rr_lower, r.rr_upper)
+    ratio_text = (f"rate ratio {ratio}, {_conf_label(r.conf)} {lower} to {upper}"
+                  if math.isfinite(r.rate_ratio) else
+                  f"{_conf_label(r.conf)} for the rate ratio {lower} to {upper}")
+    evidence = f"{ratio_text}; {r.test}, {_fmt_p(r.p_value, 1 - r.conf)}"
+    if r.verdict == "no significant change":
+        verdict = f"; this is not a statistically significant change ({evidence})"
+    else:
+        verdict = f", a statistically significant {r.verdict} ({evidence})"
+    caveat = "" if r.ci_agrees_with_test else (
+        "; the interval and the test disagree at this level, so treat it as borderline")
+    return f"{what} {direction}{size} ({counts}){verdict}{caveat}."
+
+
+def describe_trend(result: SeasonalTrend, subject: str = "DA-related crimes") -> str:
+    """Say in one sentence what the trend after season is, with its test.
+
+    Parameters
+    ----------
+    result : SeasonalTrend
+        From :func:`seasonal_trend`.
+    subject : str, default "DA-related crimes"
+        What was counted (plural).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> counts = pd.Series([1420, 1615, 1424, 1307, 1523, 1660, 1625, 1538,
+    ...                     1573, 1778, 1501, 1435],
+    ...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
+    >>> describe_trend(seasonal_trend(counts))
+    'After allowing for the seasonal pattern, DA-related crimes rose by 4.4% a year on average, a statistically significant upward trend (rate ratio per year 1.04, 95% CI 1.02 to 1.07; Wald test in the negative binomial GLM (NB2), p = 0.002).'
+    """  # noqa: E501
+    t = result.trend
+    ratio, lower, upper = _fmt_ratio_ci(t.rate_ratio_per_year, t.lower, t.upper)
+    evidence = (f"rate ratio per year {ratio}, {_conf_label(t.conf)} {lower} to {upper}; "
+                f"{t.test}, {_fmt_p(t.p_value, 1 - t.conf)}")
+    start = "After allowing for the seasonal pattern, "
+    if t.verdict == "no significant change":
+        return (f"{start}{subject} show no statistically significant trend (estimated change "
+                f"{t.pct_per_year:+.1f}% a year; {evidence}).")
+    direction, word = ("rose", "upward") if t.verdict == "increase" else ("fell", "downward")
+    return (f"{start}{subject} {direction} by {abs(t.pct_per_year):.1f}% a year on average, "
+            f"a statistically significant {word} trend ({evidence}).")
+
+
+def describe_seasonality(result: SeasonalTrend, subject: str | None = None) -> str:
+    """Say in one sentence which season peaks, by how much, and whether seasonality is real.
+
+    Parameters
+    ----------
+    result : SeasonalTrend
+        From :func:`seasonal_trend`.
+    subject : str, optional
+        What was counted, e.g. ``"DA-related crimes"``; added after the season.
+
+    Returns
+    -------
+    str
+        The peak season's index as a percentage above the average season,
+        with its CI, and the likelihood-ratio test of seasonality.
+
+    Examples
+    --------
+    >>> counts = pd.Series([1420, 1615, 1424, 1307, 1523, 1660, 1625, 1538,
+    ...                     1573, 1778, 1501, 1435],
+    ...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
+    >>> describe_seasonality(seasonal_trend(counts))
+    'Q2 is the seasonal peak: 10.6% above the average quarter (95% CI 6.6% to 14.8%); seasonality is statistically significant (likelihood-ratio test, p < 0.001).'
+    """  # noqa: E501
+    indices = result.seasonal_indices
+    peak = indices.loc[indices["index"].idxmax()]
+    unit = "quarter" if result.periods_per_year == 4 else "month"
+    lrt = result.seasonality_test
+    alpha = 1 - result.conf
+    test = f"{lrt.test}, {_fmt_p(lrt.p_value, alpha)}"
+    of_subject = f" for {subject}" if subject else ""
+    peak_text = (f"{peak['season']} is the seasonal peak{of_subject}: "
+                 f"{(peak['index'] - 1) * 100:.1f}% above the average {unit} "
+                 f"({_conf_label(result.conf)} {(peak['lower'] - 1) * 100:.1f}% to "
+                 f"{(peak['upper'] - 1) * 100:.1f}%)")
+    if lrt.p_value < alpha:
+        return f"{peak_text}; seasonality is statistically significant ({test})."
+    return (f"{peak_text}, but seasonality is not statistically significant ({test}), so "
+            f"do not read the {unit}-to-{unit} pattern as seasonal.")

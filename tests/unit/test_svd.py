@@ -65,7 +65,7 @@ def test_like_for_like_skips_months_without_data():
     a, b = like_for_like(S, "2025-12")
     assert len(a) == len(b) == 8
     assert "2025-05" not in b and "2024-05" not in a
-    assert all((pd.Period(y, "M") - pd.Period(x, "M")).n == 12 for x, y in zip(a, b))
+    assert all((pd.Period(y, "M") - pd.Period(x, "M")).n == 12 for x, y in zip(a, b, strict=True))
 
 
 def test_priority_masks_by_hand():

@@ -1,0 +1,225 @@
+"""What made a report: parameters, notebook and data hashes, package versions, git commit.
+
+The runner writes this record as ``provenance.json`` beside each report and the renderer
+shows it at the end of the HTML, so a reviewer can tell exactly which inputs and code
+produced the figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import subprocess
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sna.paths import repo_root
+
+#: Distributions whose versions every report records (python is added separately).
+RECORDED_PACKAGES = (
+    "sna", "pandas", "numpy", "scipy", "statsmodels", "altair", "vl-convert-python",
+    "geopandas", "papermill", "nbconvert", "pyarrow",
+)
+
+_SKIPPED_DIRS = {".git", "__pycache__", ".ipynb_checkpoints"}
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the SHA-256 hex digest of a file, read in 1 MiB blocks.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes(b"abc")
+    >>> file_sha256(path)[:16]
+    'ba7816bf8f01cfea'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _files_under(path: Path) -> Iterator[Path]:
+    if path.is_file():
+        yield path
+        return
+    for child in sorted(path.rglob("*")):
+        if child.is_file() and not _SKIPPED_DIRS.intersection(child.relative_to(path).parts):
+            yield child
+
+
+def collect_data_files(params: dict[str, Any], root: str | Path | None = None) -> list[Path]:
+    """Return the existing files that params values point to, inside the project root.
+
+    Every string value (also inside lists and dicts) is read as a path, relative to
+    ``root`` unless absolute. If it names an existing file inside ``root`` that file is
+    collected; if it names a folder (other than ``root`` itself) every file in it is.
+
+    Parameters
+    ----------
+    params : dict
+        Validated report parameters.
+    root : str or Path, optional
+        The project root (default :func:`sna.paths.repo_root`). Paths outside it are ignored.
+
+    Returns
+    -------
+    list of Path
+        Absolute, resolved, sorted and without duplicates.
+
+    Examples
+    --------
+    >>> files = collect_data_files({"data_file": "tests/fixtures/report/tiny_data.csv",
+    ...                             "area": "York"})
+    >>> [f.name for f in files]
+    ['tiny_data.csv']
+    """
+    base = Path(root if root is not None else repo_root()).resolve()
+    found: set[Path] = set()
+    for text in _strings(params):
+        if not text.strip() or "\n" in text or len(text) > 1000:
+            continue
+        candidate = Path(text)
+        candidate = (candidate if candidate.is_absolute() else base / candidate).resolve()
+        if candidate == base or not candidate.is_relative_to(base) or not candidate.exists():
+            continue
+        found.update(_files_under(candidate))
+    return sorted(found)
+
+
+def _display_path(path: Path, base: Path) -> str:
+    path = Path(path).resolve()
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
+
+
+def package_versions(names: Iterable[str] = RECORDED_PACKAGES) -> dict[str, str]:
+    """Return ``{"python": ..., name: version}``; "not installed" for a missing package.
+
+    Examples
+    --------
+    >>> versions = package_versions(["pandas", "no-such-package-xyz"])
+    >>> sorted(versions), versions["no-such-package-xyz"]
+    (['no-such-package-xyz', 'pandas', 'python'], 'not installed')
+    """
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_state(root: str | Path | None = None) -> dict[str, Any]:
+    """Return the git commit of ``root`` and whether its work tree has changes.
+
+    Outside a git work tree (or without git) both are ``"unknown"``. Only read-only git
+    commands are used (``--no-optional-locks`` keeps ``status`` from touching the index).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> git_state(tempfile.mkdtemp())
+    {'commit': 'unknown', 'dirty': 'unknown'}
+    """
+    base = str(root if root is not None else repo_root())
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "--no-optional-locks", "-C", base, *args],
+                              capture_output=True, text=True, check=True, timeout=30).stdout
+
+    try:
+        commit = git("rev-parse", "HEAD").strip()
+        dirty = bool(git("status", "--porcelain").strip())
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": "unknown", "dirty": "unknown"}
+    return {"commit": commit, "dirty": dirty}
+
+
+def build_provenance(
+    params: dict[str, Any],
+    notebook: str | Path,
+    data_files: Iterable[str | Path],
+    *,
+    defaults_used: dict[str, Any] | None = None,
+    params_file: str | Path | None = None,
+    run_timestamp: datetime | None = None,
+    root: str | Path | None = None,
+) -> dict[str, Any]:
+    """Build the provenance record of one report run.
+
+    Parameters
+    ----------
+    params : dict
+        The validated parameters from the params file.
+    notebook : str or Path
+        The source notebook.
+    data_files : iterable of path
+        Input files to hash (see :func:`collect_data_files`).
+    defaults_used : dict, optional
+        The notebook's defaults for the parameters the file did not set (they ran too).
+    params_file : str or Path, optional
+        The params YAML, recorded with its hash.
+    run_timestamp : datetime, optional
+        When the run started (default now, UTC).
+    root : str or Path, optional
+        Project root: paths inside it are recorded relative to it (default
+        :func:`sna.paths.repo_root`).
+
+    Returns
+    -------
+    dict
+        JSON-serialisable: ``run_timestamp``, ``notebook`` (path, sha256), ``params_file``,
+        ``params``, ``defaults_used``, ``data_files`` (path, bytes, sha256 each),
+        ``packages``, ``git`` (commit, dirty) and ``platform``.
+
+    Examples
+    --------
+    >>> from sna.paths import repo_root
+    >>> fixtures = repo_root() / "tests/fixtures/report"
+    >>> record = build_provenance({"area": "York"}, fixtures / "tiny.ipynb",
+    ...                           [fixtures / "tiny_data.csv"])
+    >>> record["data_files"][0]["path"], record["data_files"][0]["bytes"]
+    ('tests/fixtures/report/tiny_data.csv', 27)
+    >>> "pandas" in record["packages"]
+    True
+    """
+    base = Path(root if root is not None else repo_root()).resolve()
+    stamp = run_timestamp or datetime.now(UTC)
+    record: dict[str, Any] = {
+        "run_timestamp": stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "notebook": {"path": _display_path(Path(notebook), base),
+                     "sha256": file_sha256(notebook)},
+        "params_file": None,
+        "params": params,
+        "defaults_used": dict(defaults_used or {}),
+        "data_files": [
+            {"path": _display_path(Path(f), base), "bytes": Path(f).stat().st_size,
+             "sha256": file_sha256(f)}
+            for f in data_files
+        ],
+        "packages": package_versions(),
+        "git": git_state(base),
+        "platform": platform.platform(),
+    }
+    if params_file is not None:
+        record["params_file"] = {"path": _display_path(Path(params_file), base),
+                                 "sha256": file_sha256(params_file)}
+    return record
