@@ -4,7 +4,7 @@ The extract is what a police force sends a Community Safety Partnership for the
 Serious Violence Duty needs assessment and the hate-crime review: one row per
 recorded offence with its Home Office offence code, LSOA 2021, a domestic-abuse
 flag and one yes/no column per hate-crime strand. The schema is documented in
-``data/extract_schema.md`` and a template is ``data/force_extract_template.csv``.
+``data/README.md (force-extract schema)`` and a template is ``data/force_extract_template.csv``.
 
 :func:`read_force_extract` raises :class:`~sna.errors.SnaInputError` for problems
 with the whole file (encoding, missing or unknown columns, empty file) and
@@ -109,7 +109,7 @@ def offence_codes() -> pd.DataFrame:
     pandas.DataFrame
         ``ho_offence_code, offence_description, police_uk_category, svd_group``: a
         subset of the Home Office Counting Rules classifications relevant to serious
-        violence, domestic abuse and hate crime (see ``data/extract_schema.md``).
+        violence, domestic abuse and hate crime (see ``data/README.md (force-extract schema)``).
 
     Examples
     --------
@@ -244,7 +244,7 @@ def _check_columns(header: list[str], strands: tuple[str, ...], file: str) -> li
             close = difflib.get_close_matches(name, extra, n=1, cutoff=0.6)
             hint = f"; the closest column in the file is '{close[0]}'" if close else ""
             fix = (f"rename '{close[0]}' to '{name}'" if close else
-                   f"add a '{name}' column (see data/extract_schema.md)")
+                   f"add a '{name}' column (see data/README.md (force-extract schema))")
             if name.startswith(HATE_PREFIX) and not close:
                 fix += f", or drop '{name[len(HATE_PREFIX):]}' from strands="
             raise SnaInputError(f"required column '{name}' is missing{hint}", fix=fix,
@@ -395,7 +395,7 @@ def read_force_extract(
     ----------
     path : str or Path
         CSV file (UTF-8, optionally gzipped), one row per offence; schema in
-        ``data/extract_schema.md``.
+        ``data/README.md (force-extract schema)``.
     strands : sequence of str, default :data:`DEFAULT_STRANDS`
         Hate-crime strands the force records. Each needs a ``hate_<strand>``
         column; a ``hate_*`` column for a strand not listed is an error.

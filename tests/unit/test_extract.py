@@ -67,7 +67,7 @@ def test_template_has_the_documented_columns_and_reads_clean():
 
 
 def test_schema_document_lists_every_column():
-    text = (ROOT / "data" / "extract_schema.md").read_text(encoding="utf-8")
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     for column in extract_columns():
         assert f"`{column}`" in text
 
