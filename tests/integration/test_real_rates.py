@@ -52,7 +52,10 @@ def pipeline():
     return lsoas.rename(columns={"usual_residents": "population"})
 
 
-def byars(count, population, z=stats.norm.ppf(0.975)):
+Z95 = stats.norm.ppf(0.975)
+
+
+def byars(count, population, z=Z95):
     lower = count * (1 - 1 / (9 * count) - z / (3 * np.sqrt(count))) ** 3
     upper = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * np.sqrt(count + 1))) ** 3
     return lower / population * 1000, upper / population * 1000
