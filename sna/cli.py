@@ -37,12 +37,13 @@ def _report(args: argparse.Namespace) -> int:
 
     try:
         if args.all:
-            results = run_all(Path(args.params_dir), Path(args.notebooks_dir),
-                              execution_timeout=args.timeout)
-            failed = [r for r in results if not getattr(r, "ok", True)]
-            for r in results:
-                print(r)
-            return 1 if failed else 0
+            summary = run_all(Path(args.params_dir), Path(args.notebooks_dir),
+                              reports_root=args.reports_dir, execution_timeout=args.timeout)
+            for result in summary.succeeded:
+                print(f"report written: {result.html}")
+            for params_file, error in summary.failed:
+                print(f"{params_file}: {error}", file=sys.stderr)
+            return summary.exit_code
         if not args.name or not args.params:
             raise SnaInputError("give a report name and --params, or --all",
                                 fix="e.g. sna report svd_sna --params params/svd_sna_nyy_2025.yaml")
@@ -51,8 +52,9 @@ def _report(args: argparse.Namespace) -> int:
             known = sorted(p.stem for p in Path(args.notebooks_dir).glob("*.ipynb"))
             raise SnaInputError(f"no notebook named '{args.name}'", file=str(notebook),
                                 fix="use one of: " + ", ".join(known))
-        result = run_report(notebook, Path(args.params), execution_timeout=args.timeout)
-        print(f"report written: {result}")
+        result = run_report(notebook, Path(args.params), reports_root=args.reports_dir,
+                            execution_timeout=args.timeout)
+        print(f"report written: {result.html}")
         return 0
     except ReportFailed as err:
         print(str(err), file=sys.stderr)
@@ -88,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--all", action="store_true", help="run every params/*.yaml")
     report.add_argument("--params-dir", default=str(repo_root() / "params"))
     report.add_argument("--notebooks-dir", default=str(repo_root() / "notebooks"))
+    report.add_argument("--reports-dir", default=None, help="output folder (default reports/)")
     report.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     report.set_defaults(func=_report)
 

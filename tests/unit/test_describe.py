@@ -10,12 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from sna.errors import SnaInputError
 from sna.paths import raw_dir
 from sna.trend import (
     compare_periods,
     describe_change,
     describe_seasonality,
     describe_trend,
+    describe_year_on_year,
     financial_quarter_series,
     format_p,
     seasonal_trend,
@@ -116,10 +118,10 @@ def test_describe_seasonality_on_published_series(da_result):
     assert sentence.startswith(
         f"Q2 is the seasonal peak: {(q2['index'] - 1) * 100:.1f}% above the average quarter "
         f"(95% CI {(q2['lower'] - 1) * 100:.1f}% to {(q2['upper'] - 1) * 100:.1f}%)")
-    lrt = da_result.seasonality_test
-    assert lrt.p_value < 0.001
+    lrt = da_result.seasonality_test  # its p-value is checked against scipy in test_trend
+    assert 0.01 <= lrt.p_value < 0.05
     assert sentence.endswith("seasonality is statistically significant "
-                             "(likelihood-ratio test, p < 0.001).")
+                             f"(likelihood-ratio F test, p = {lrt.p_value:.3f}).")
 
 
 def test_describe_trend_on_published_series(da_result):
@@ -142,3 +144,26 @@ def test_not_significant_trend_and_seasonality():
     season_sentence = describe_seasonality(result, subject="thefts")
     assert "but seasonality is not statistically significant" in season_sentence
     assert result.seasonality_test.p_value > 0.05
+
+
+def test_describe_year_on_year_gives_both_verdicts(da_result):
+    rows = da_result.year_on_year.set_index("period_b", drop=False)
+    q3 = describe_year_on_year(rows.loc["Q3 2021/22"])
+    assert q3.startswith("DA-related crimes rose 14.1% (1,424 in Q3 2020/21 to 1,625 in "
+                         "Q3 2021/22), a statistically significant increase")
+    p_extra = rows.loc["Q3 2021/22", "p_value_extra_variation"]
+    assert q3.endswith("but allowing for the usual extra-Poisson variation of this series the "
+                       f"change is not statistically significant (p = {p_extra:.3f}).")
+    q4 = describe_year_on_year(rows.loc["Q4 2021/22"])
+    assert "extra-Poisson" not in q4  # both tests agree: an increase
+    assert q4 == describe_change(compare_periods(1307, 1538), period_a="Q4 2020/21",
+                                 period_b="Q4 2021/22")
+
+
+def test_describe_year_on_year_for_year_totals(da_result):
+    annual = da_result.annual.set_index("year", drop=False)
+    sentence = describe_year_on_year(annual.loc["2022/23"])
+    assert sentence.startswith("DA-related crimes fell 0.9% (6,346 in 2021/22 to 6,287 in "
+                               "2022/23); this is not a statistically significant change")
+    with pytest.raises(SnaInputError, match="no comparison"):
+        describe_year_on_year(annual.loc["2020/21"])

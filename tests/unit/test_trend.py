@@ -274,6 +274,33 @@ def da_hand_nb(da_frame):
         disp=0, method="bfgs", maxiter=2000)
 
 
+@pytest.fixture(scope="module")
+def da_hand_glm(da_frame, da_hand_nb):
+    """GLM NB2 at the discrete model's alpha, unscaled (scale 1)."""
+    family = sm.families.NegativeBinomial(alpha=da_hand_nb.params["alpha"])
+    return smf.glm("y ~ C(quarter, Sum) + t", da_frame, family=family).fit()
+
+
+def _pearson_scale(y, mean, alpha, df_resid):
+    """Residual dispersion: sum of (y - mu)^2 / V(mu) over the residual df, V = mu + alpha mu^2."""
+    y, mean = np.asarray(y, dtype=float), np.asarray(mean, dtype=float)
+    return float(np.sum((y - mean) ** 2 / (mean + alpha * mean**2)) / df_resid)
+
+
+def _matched_interval(mean, alpha, phi, conf=0.95, mean_variance=0.0):
+    """Central interval of a count with mean mu and variance phi (mu + alpha mu^2) + mean_variance:
+    negative binomial with alpha' = (variance - mu) / mu^2, Poisson if that is <= 0."""
+    mean = np.asarray(mean, dtype=float)
+    variance = phi * (mean + alpha * mean**2) + mean_variance
+    alpha_matched = (variance - mean) / mean**2
+    lower, upper = [], []
+    for mu, a in zip(mean, alpha_matched, strict=True):
+        dist = stats.nbinom(1 / a, 1 / (1 + a * mu)) if a > 0 else stats.poisson(mu)
+        lower.append(dist.ppf((1 - conf) / 2))
+        upper.append(dist.ppf(1 - (1 - conf) / 2))
+    return np.array(lower), np.array(upper)
+
+
 def test_da_series_is_over_dispersed_so_nb_is_used(da_result, da_frame):
     poisson = smf.glm("y ~ C(quarter, Sum) + t", da_frame, family=sm.families.Poisson()).fit()
     ratio = poisson.pearson_chi2 / poisson.df_resid
@@ -285,68 +312,95 @@ def test_da_series_is_over_dispersed_so_nb_is_used(da_result, da_frame):
     assert da_result.model.startswith("negative binomial")
 
 
-def test_da_seasonal_indices_match_hand_nb(da_result, da_hand_nb):
-    params, cov = da_hand_nb.params, da_hand_nb.cov_params()
+def test_da_alpha_and_scale_match_hand(da_result, da_hand_nb, da_frame):
+    alpha = da_hand_nb.params["alpha"]
+    assert_allclose(da_result.nb_alpha, alpha, rtol=1e-2)
+    phi = _pearson_scale(da_frame["y"], da_hand_nb.predict(da_frame), alpha, 12 - 5)
+    assert_allclose(da_result.scale, phi, rtol=1e-3)
+    assert phi > 1  # extra variation left beyond NB: intervals widen
+
+
+def test_da_seasonal_indices_match_hand_nb(da_result, da_hand_nb, da_hand_glm, da_frame):
     names = [f"C(quarter, Sum)[S.Q{q}]" for q in (1, 2, 3)]
-    effects = [params[n] for n in names]
+    effects = [da_hand_nb.params[n] for n in names]
     effects.append(-sum(effects))  # Q4 = minus the sum (sum-to-zero coding)
+    cov = da_hand_glm.cov_params().loc[names, names]
     ses = [math.sqrt(cov.loc[n, n]) for n in names]
-    ses.append(math.sqrt(cov.loc[names, names].to_numpy().sum()))  # var(-sum) = 1' V 1
+    ses.append(math.sqrt(cov.to_numpy().sum()))  # var(-sum) = 1' V 1
+    phi = _pearson_scale(da_frame["y"], da_hand_nb.predict(da_frame),
+                         da_hand_nb.params["alpha"], 7)
+    half_width = stats.t.ppf(0.975, 7) * np.array(ses) * math.sqrt(phi)
     indices = da_result.seasonal_indices
     assert indices["season"].tolist() == ["Q1", "Q2", "Q3", "Q4"]
     assert_allclose(indices["index"], np.exp(effects), rtol=1e-4)
-    assert_allclose(indices["lower"], np.exp(np.subtract(effects, Z95 * np.array(ses))),
-                    rtol=1e-3)
-    assert_allclose(indices["upper"], np.exp(np.add(effects, Z95 * np.array(ses))), rtol=1e-3)
-    assert_allclose(da_result.nb_alpha, params["alpha"], rtol=1e-2)
+    assert_allclose(indices["lower"], np.exp(np.subtract(effects, half_width)), rtol=1e-3)
+    assert_allclose(indices["upper"], np.exp(np.add(effects, half_width)), rtol=1e-3)
 
 
 def test_da_q2_is_the_seasonal_peak(da_result, da_table):
     indices = da_result.seasonal_indices.set_index("season")
     assert indices["index"].idxmax() == "Q2"
     assert indices.loc["Q2", "lower"] > 1
-    # The raw means agree: Q2 is the largest quarter in every year.
+    # The raw counts agree: Q2 is the largest quarter in every year.
     wide = da_table.pivot(index="financial_year", columns="quarter", values="da_related_crimes")
     assert (wide.idxmax(axis=1) == "Q2").all()
 
 
-def test_da_trend_matches_hand_nb(da_result, da_hand_nb, da_frame):
-    beta, se = da_hand_nb.params["t"], da_hand_nb.bse["t"]
+def test_da_trend_matches_hand_nb(da_result, da_hand_nb, da_hand_glm, da_frame):
+    beta = da_hand_nb.params["t"]
+    phi = _pearson_scale(da_frame["y"], da_hand_nb.predict(da_frame),
+                         da_hand_nb.params["alpha"], 7)
+    se = da_hand_glm.bse["t"] * math.sqrt(phi)
     trend = da_result.trend
     assert_allclose(trend.rate_ratio_per_year, math.exp(beta), rtol=1e-4)
-    assert_allclose(trend.lower, math.exp(beta - Z95 * se), rtol=1e-3)
-    assert_allclose(trend.upper, math.exp(beta + Z95 * se), rtol=1e-3)
-    # The discrete model's SE uses the observed information (with alpha), a GLM's the expected
-    # information: same to 0.5%, so p agrees to ~5%. A GLM at the hand alpha agrees exactly.
-    assert_allclose(trend.p_value, 2 * stats.norm.sf(abs(beta / se)), rtol=0.1)
-    family = sm.families.NegativeBinomial(alpha=da_hand_nb.params["alpha"])
-    glm = smf.glm("y ~ C(quarter, Sum) + t", da_frame, family=family).fit()
-    assert_allclose(trend.p_value, glm.pvalues["t"], rtol=1e-3)
-    assert_allclose(trend.lower, math.exp(glm.conf_int().loc["t", 0]), rtol=1e-5)
+    assert_allclose(trend.lower, math.exp(beta - stats.t.ppf(0.975, 7) * se), rtol=1e-3)
+    assert_allclose(trend.upper, math.exp(beta + stats.t.ppf(0.975, 7) * se), rtol=1e-3)
+    assert_allclose(trend.p_value, 2 * stats.t.sf(abs(beta / se), 7), rtol=1e-2)
 
 
-def test_da_seasonality_lrt_matches_hand_nb(da_result, da_frame, da_hand_nb):
-    without = smf.negativebinomial("y ~ t", da_frame).fit(disp=0, method="bfgs", maxiter=2000)
-    statistic = 2 * (da_hand_nb.llf - without.llf)
+def test_da_seasonality_lrt_matches_hand_nb(da_result, da_frame, da_hand_nb, da_hand_glm):
+    alpha = da_hand_nb.params["alpha"]
+    without = smf.glm("y ~ t", da_frame, family=sm.families.NegativeBinomial(alpha=alpha)).fit()
+    statistic = without.deviance - da_hand_glm.deviance  # = 2 (llf1 - llf0) at fixed alpha
+    assert_allclose(statistic, 2 * (da_hand_glm.llf - without.llf), rtol=1e-8)
+    phi = _pearson_scale(da_frame["y"], da_hand_nb.predict(da_frame), alpha, 7)
     test = da_result.seasonality_test
-    assert test.df == 3
-    assert_allclose(test.statistic, statistic, rtol=1e-4)
-    assert_allclose(test.p_value, stats.chi2.sf(statistic, 3), rtol=1e-3)
+    assert test.df == 3 and test.df_resid == 7
+    assert_allclose(test.statistic, statistic, rtol=1e-3)
+    assert_allclose(test.f_statistic, statistic / 3 / phi, rtol=1e-3)
+    assert_allclose(test.p_value, stats.f.sf(statistic / 3 / phi, 3, 7), rtol=1e-2)
+    assert_allclose(test.chi2_p_value, stats.chi2.sf(statistic, 3), rtol=1e-2)
 
 
-def test_da_flags_and_forecast_from_hand_nb(da_result, da_hand_nb, da_frame):
+def test_da_flags_and_forecast_from_hand_nb(da_result, da_hand_nb, da_hand_glm, da_frame):
     alpha = da_hand_nb.params["alpha"]
     mean = da_hand_nb.predict(da_frame)
-    size = 1 / alpha
-    lower = stats.nbinom.ppf(0.025, size, size / (size + mean))
-    upper = stats.nbinom.ppf(0.975, size, size / (size + mean))
+    phi = _pearson_scale(da_frame["y"], mean, alpha, 7)
+    lower, upper = _matched_interval(mean, alpha, phi)
     outside = (da_frame["y"] < lower) | (da_frame["y"] > upper)
     assert_allclose(da_result.fitted["expected"], mean, rtol=1e-4)
+    assert_allclose(da_result.fitted["pi_lower"], lower, atol=1)
     assert da_result.fitted["outside"].tolist() == outside.tolist()
     future = pd.DataFrame({"quarter": ["Q1", "Q2", "Q3", "Q4"], "t": [3.0, 3.25, 3.5, 3.75]})
-    assert_allclose(da_result.forecast["expected"], da_hand_nb.predict(future), rtol=1e-4)
-    assert da_result.forecast["period"].tolist() == [f"Q{q} 2023/24" for q in range(1, 5)]
-    assert (da_result.forecast["pi_lower"] < da_result.forecast["mean_lower"]).all()
+    forecast_mean = da_hand_nb.predict(future).to_numpy()
+    forecast = da_result.forecast
+    assert_allclose(forecast["expected"], forecast_mean, rtol=1e-4)
+    assert forecast["period"].tolist() == [f"Q{q} 2023/24" for q in range(1, 5)]
+    # Delta method: var(mu_hat) = mu^2 x' (phi V) x, V the unscaled GLM covariance.
+    names = ["Intercept", *[f"C(quarter, Sum)[S.Q{q}]" for q in (1, 2, 3)], "t"]
+    effect_rows = np.vstack([np.eye(3), -np.ones(3)])
+    x = np.column_stack([np.ones(4), effect_rows, future["t"]])
+    cov = da_hand_glm.cov_params().loc[names, names].to_numpy() * phi
+    mean_variance = forecast_mean**2 * np.einsum("ij,jk,ik->i", x, cov, x)
+    lower, upper = _matched_interval(forecast_mean, alpha, phi, mean_variance=mean_variance)
+    assert_allclose(forecast["pi_lower"], lower, atol=1)
+    assert_allclose(forecast["pi_upper"], upper, atol=1)
+    t_crit = stats.t.ppf(0.975, 7)
+    assert_allclose(forecast["mean_lower"],
+                    forecast_mean * np.exp(-t_crit * np.sqrt(mean_variance) / forecast_mean),
+                    rtol=1e-3)
+    assert (forecast["pi_lower"] < forecast["mean_lower"]).all()
+    assert (forecast["pi_upper"] > forecast["mean_upper"]).all()
 
 
 def test_da_year_on_year_against_binomtest(da_result, da_table):
@@ -360,6 +414,27 @@ def test_da_year_on_year_against_binomtest(da_result, da_table):
                zip(da_table["da_related_crimes"][:8], da_table["da_related_crimes"][4:],
                    strict=True)]
     assert_allclose(table["p_value"], by_hand, rtol=1e-10)
+
+
+def test_da_comparisons_allowing_extra_variation_by_hand(da_result, da_hand_nb, da_frame):
+    alpha = da_hand_nb.params["alpha"]
+    phi = max(_pearson_scale(da_frame["y"], da_hand_nb.predict(da_frame), alpha, 7), 1.0)
+
+    def hand_p(parts_a, parts_b):
+        # var(log T) = phi (T + alpha sum y^2) / T^2 for each total; Wald z on log(T_b / T_a).
+        t_a, t_b = sum(parts_a), sum(parts_b)
+        variance = (phi * (t_a + alpha * sum(y**2 for y in parts_a)) / t_a**2
+                    + phi * (t_b + alpha * sum(y**2 for y in parts_b)) / t_b**2)
+        return 2 * stats.norm.sf(abs(math.log(t_b / t_a)) / math.sqrt(variance))
+
+    q3 = da_result.year_on_year.set_index("period_b").loc["Q3 2021/22"]
+    assert_allclose(q3["p_value_extra_variation"], hand_p([1424], [1625]), rtol=1e-3)
+    assert q3["verdict"] == "increase"  # exact Poisson test
+    assert q3["verdict_extra_variation"] == "no significant change"
+    annual = da_result.annual.set_index("year")
+    assert_allclose(annual.loc["2021/22", "p_value_extra_variation"],
+                    hand_p([1420, 1615, 1424, 1307], [1523, 1660, 1625, 1538]), rtol=1e-3)
+    assert any("within the series' usual extra-Poisson variation" in n for n in da_result.notes)
 
 
 def test_da_year_totals_use_the_quarters(da_result):
@@ -418,22 +493,38 @@ def test_poisson_monthly_matches_hand_glm():
     hand = _hand_poisson(series)
     assert hand.pearson_chi2 / hand.df_resid < 1.5  # the rule keeps Poisson
     assert result.model == "Poisson GLM" and math.isnan(result.nb_alpha)
+    y, mean = series.to_numpy(), hand.fittedvalues.to_numpy()
+    phi = _pearson_scale(y, mean, 0.0, 48 - 13)
+    assert_allclose(result.scale, phi, rtol=1e-8)
     effects, ses = _hand_indices(hand, 12, "C(month, Sum)")
+    half_width = stats.t.ppf(0.975, 35) * ses * math.sqrt(phi)
     indices = result.seasonal_indices
     assert indices["season"].tolist()[:3] == ["Jan", "Feb", "Mar"]
     assert_allclose(indices["index"], np.exp(effects), rtol=1e-8)
-    assert_allclose(indices["lower"], np.exp(effects - Z95 * ses), rtol=1e-8)
+    assert_allclose(indices["lower"], np.exp(effects - half_width), rtol=1e-8)
+    se_t = hand.bse["t"] * math.sqrt(phi)
     assert_allclose(result.trend.rate_ratio_per_year, math.exp(hand.params["t"]), rtol=1e-8)
-    assert_allclose(result.trend.p_value, hand.pvalues["t"], rtol=1e-6)
-    reduced = smf.glm("y ~ t", pd.DataFrame({"y": series.to_numpy(),
-                                             "t": np.arange(48) / 12}),
+    assert_allclose(result.trend.p_value, 2 * stats.t.sf(abs(hand.params["t"] / se_t), 35),
+                    rtol=1e-6)
+    reduced = smf.glm("y ~ t", pd.DataFrame({"y": y, "t": np.arange(48) / 12}),
                       family=sm.families.Poisson()).fit()
-    assert_allclose(result.seasonality_test.statistic, 2 * (hand.llf - reduced.llf), rtol=1e-8)
+    statistic = 2 * (hand.llf - reduced.llf)
+    assert_allclose(result.seasonality_test.statistic, statistic, rtol=1e-8)
+    assert_allclose(result.seasonality_test.p_value, stats.f.sf(statistic / 11 / phi, 11, 35),
+                    rtol=1e-6)
     assert result.seasonality_test.df == 11
-    mean = hand.fittedvalues.to_numpy()
-    outside = (series.to_numpy() < stats.poisson.ppf(0.025, mean)) | (
-        series.to_numpy() > stats.poisson.ppf(0.975, mean))
-    assert result.fitted["outside"].tolist() == outside.tolist()
+    lower, upper = _matched_interval(mean, 0.0, phi)
+    assert result.fitted["outside"].tolist() == ((y < lower) | (y > upper)).tolist()
+
+
+def test_poisson_interval_when_no_extra_variation():
+    # Scale <= 1: the interval is Poisson's at the fitted mean.
+    series = _monthly_counts(seed=None, base=400.0)
+    result = seasonal_trend(series)
+    assert result.scale < 1
+    mean = result.fitted["expected"].to_numpy()
+    assert_allclose(result.fitted["pi_lower"], stats.poisson.ppf(0.025, mean))
+    assert_allclose(result.fitted["pi_upper"], stats.poisson.ppf(0.975, mean))
 
 
 def test_known_multiplicative_seasonality_recovered():
