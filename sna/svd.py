@@ -266,9 +266,10 @@ def _map_and_hotspots(section: Section, lsoas: pd.DataFrame, rates: pd.DataFrame
                            on="lsoa21_code")
     published = publish_counts(gdf.drop(columns="geometry"), ["count"], policy, ["rate"])
     gdf = gdf[["lsoa21_code", "lsoa21_name", "geometry"]].assign(
-        rate=published["rate"].to_numpy())
+        rate=published["rate"].to_numpy(), suppressed=published["count"].isna().to_numpy())
+    section.results["map_suppressed"] = int(gdf["suppressed"].sum())
     section.figure(charts.choropleth(
-        gdf, "rate", label_col="lsoa21_name",
+        gdf, "rate", label_col="lsoa21_name", suppressed_col="suppressed",
         title=f"Serious-violence-related offences per 1,000 residents by LSOA, {area_name}",
         source=POLICE_UK_SOURCE + "; ONS boundaries (OGL)", legend_title="Per 1,000"))
     hot = getis_ord_hotspots(gdf.assign(rate=rates["value"].to_numpy()), "rate")
