@@ -18,12 +18,13 @@ ends with the standard aggregation (rows by LSOA x month x crime type):
   errors). It shows what the work itself costs in the fastest engine here.
 
 Each run is timed from process start to exit ("process", what a user waits
-for, imports included) and inside the process ("work", without interpreter
-start-up and imports). Peak memory is the largest resident set of the process
-tree, polled from ``/proc`` every 10 ms, cross-checked with ``ru_maxrss`` from
-``wait4``. Contenders run round-robin, ``--repeats`` times, and the median is
-reported; the load average before and after is recorded because other work on
-the machine slows every contender.
+for, imports included), inside the process ("work", without interpreter
+start-up) and in CPU seconds (user + system, all threads, from ``wait4``:
+the measure least disturbed by other work on a shared machine). Peak memory
+is the largest resident set of the process tree, polled from ``/proc`` every
+10 ms, cross-checked with ``ru_maxrss`` from ``wait4``. Contenders run
+round-robin, ``--repeats`` times, and the median is reported; the load average
+is recorded because other work on the machine slows every contender.
 
 Usage::
 
@@ -147,10 +148,10 @@ def run_polars_full(data: Path, scratch: Path) -> int:
     return int(counts["len"].sum())  # clean rows (counting rows in would need another pass)
 
 
-def child(name: str, data: Path) -> None:
+def child(name: str, data: Path, scratch_dir: Path | None) -> None:
     """Run one contender in this process and print its work time as JSON."""
     started = time.perf_counter()
-    scratch = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    scratch = Path(tempfile.mkdtemp(prefix=f"bench-{name}-", dir=scratch_dir))
     try:
         rows = globals()[f"run_{name}"](data, scratch)
     finally:
@@ -176,11 +177,13 @@ def tree_rss_bytes(pid: int) -> int:
     return total
 
 
-def measure(name: str, data: Path) -> dict:
+def measure(name: str, data: Path, scratch: Path | None) -> dict:
     """Run one contender in a fresh process: wall time, peak RSS and its own work time."""
+    command = [sys.executable, __file__, "--child", name, "--data", str(data)]
+    if scratch is not None:
+        command += ["--scratch", str(scratch)]
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", name, "--data", str(data)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     peak = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -194,6 +197,7 @@ def measure(name: str, data: Path) -> dict:
         raise RuntimeError(f"{name} failed:\n{err}")
     inner = json.loads(out.strip().splitlines()[-1])
     return {"process_seconds": seconds, "work_seconds": inner["work_seconds"],
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
             "rows": inner["rows"], "peak_rss_mib": peak / 2**20,
             "ru_maxrss_mib": usage.ru_maxrss / 1024}
 
@@ -217,6 +221,7 @@ def summarise(runs: dict[str, list[dict]], rows: int) -> dict:
         summary[name] = {
             "process_seconds_median": round(process, 3),
             "work_seconds_median": round(work, 3),
+            "cpu_seconds_median": round(statistics.median(r["cpu_seconds"] for r in results), 3),
             "rows_per_second": round(rows / process),
             "peak_rss_mib_median": round(statistics.median(r["peak_rss_mib"] for r in results), 1),
             "ru_maxrss_mib_median": round(
@@ -237,6 +242,7 @@ def ratios(summary: dict) -> dict:
             "process_time": round(ours["process_seconds_median"]
                                   / other["process_seconds_median"], 2),
             "work_time": round(ours["work_seconds_median"] / other["work_seconds_median"], 2),
+            "cpu_time": round(ours["cpu_seconds_median"] / other["cpu_seconds_median"], 2),
             "peak_rss": round(ours["peak_rss_mib_median"] / other["peak_rss_mib_median"], 2),
         }
     return out
@@ -258,14 +264,15 @@ def report(result: dict) -> str:
              f"({result['bytes'] / 2**20:,.0f} MiB), {result['repeats']} repeats, "
              f"{result['machine']['cpus']} CPUs, load {result['machine']['load_before']} before, "
              f"{result['machine']['load_after']} after",
-             f"{'contender':<9} {'process s':>9} {'work s':>7} {'rows/s':>11} {'peak MiB':>9}"]
+             f"{'contender':<11} {'process s':>9} {'work s':>7} {'CPU s':>6} {'rows/s':>11} "
+             f"{'peak MiB':>9}"]
     for name, s in result["summary"].items():
-        lines.append(f"{name:<9} {s['process_seconds_median']:>9.2f} "
-                     f"{s['work_seconds_median']:>7.2f} {s['rows_per_second']:>11,} "
-                     f"{s['peak_rss_mib_median']:>9.0f}")
+        lines.append(f"{name:<11} {s['process_seconds_median']:>9.2f} "
+                     f"{s['work_seconds_median']:>7.2f} {s['cpu_seconds_median']:>6.1f} "
+                     f"{s['rows_per_second']:>11,} {s['peak_rss_mib_median']:>9.0f}")
     for pair, r in result["ratios"].items():
-        lines.append(f"{pair:<16} time x{r['process_time']} (work x{r['work_time']}), "
-                     f"peak memory x{r['peak_rss']}")
+        lines.append(f"{pair:<19} time x{r['process_time']} (work x{r['work_time']}, "
+                     f"CPU x{r['cpu_time']}), peak memory x{r['peak_rss']}")
     return "\n".join(lines)
 
 
@@ -275,10 +282,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", nargs="*", choices=CONTENDERS, default=list(CONTENDERS))
     parser.add_argument("--out", type=Path, default=OUT / "results.json")
+    parser.add_argument("--scratch", type=Path, default=None,
+                        help="folder for the contenders' output (default: the system temp "
+                             "folder); e.g. /dev/shm to keep disk writes out of the timing")
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.data.resolve())
+        child(args.child, args.data.resolve(), args.scratch)
         return
     data = args.data.resolve()
     rows, files, size = count_rows(data)
@@ -286,17 +296,19 @@ def main(argv: list[str] | None = None) -> None:
     runs: dict[str, list[dict]] = {name: [] for name in args.only}
     for repeat in range(args.repeats):
         for name in args.only:
-            result = measure(name, data)
+            result = measure(name, data, args.scratch)
             if result["rows"] not in (rows, None) and name in ("project", "pandas"):
                 raise RuntimeError(f"{name} read {result['rows']} rows, expected {rows}")
             runs[name].append(result)
-            print(f"repeat {repeat + 1} {name:<8} {result['process_seconds']:6.2f} s "
-                  f"{result['peak_rss_mib']:7.0f} MiB", flush=True)
+            print(f"repeat {repeat + 1} {name:<11} {result['process_seconds']:6.2f} s "
+                  f"{result['cpu_seconds']:6.1f} CPU s {result['peak_rss_mib']:7.0f} MiB "
+                  f"load {os.getloadavg()[0]:.2f}", flush=True)
     summary = summarise(runs, rows)
     result = {
         "command": " ".join([".venv/bin/python", "benchmarks/run_benchmark.py",
                              *(argv if argv is not None else sys.argv[1:])]),
         "rows": rows, "files": files, "bytes": size, "repeats": args.repeats,
+        "scratch": str(args.scratch or tempfile.gettempdir()),
         "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in load_before],
                     "load_after": [round(x, 2) for x in os.getloadavg()],
                     "platform": platform.platform()},

@@ -246,7 +246,9 @@ def _parse_csv(data: bytes, columns: list[str], use_threads: bool
     types.update({c: pa.dictionary(pa.int32(), pa.string()) for c in DICTIONARY_COLUMNS})
     table = pacsv.read_csv(
         io.BytesIO(data),
-        read_options=pacsv.ReadOptions(use_threads=use_threads, block_size=1 << 26),
+        # One block for the whole file (no chunks to join), at least 1 MiB.
+        read_options=pacsv.ReadOptions(use_threads=use_threads,
+                                       block_size=min(max(len(data) + 1, 1 << 20), 1 << 30)),
         parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside),
         # UTF-8 is checked by the caller (ASCII, or decoded in full).
         convert_options=pacsv.ConvertOptions(
@@ -943,8 +945,8 @@ def read_police_uk(
         rows_in += checked.rows_in
     frame = clean_frame(clean)
     notes = month_notes(frame, files, months)
-    with_id = frame.dropna(subset=["crime_id"])
-    notes["repeat_crime_ids_across_months"] = int(with_id.duplicated("crime_id").sum())
+    with_id = frame["crime_id"].dropna()
+    notes["repeat_crime_ids_across_months"] = int(with_id.duplicated().sum())
     rejected = pa.concat_tables(quarantine).to_pandas()[QUARANTINE_COLUMNS]
     return Accounted(frame, rejected, rows_in, notes)
 
@@ -959,7 +961,7 @@ def month_notes(clean: pd.DataFrame, files: list[StreetFile],
     >>> month_notes(df, [], None)["missing_months"]
     ['2024-02']
     """
-    present = sorted(set(clean["month"].astype(str)))
+    present = sorted({str(month) for month in clean["month"].unique()})
     if months is not None:
         first, last = months
     elif present:

@@ -335,12 +335,14 @@ def ingest_to_parquet_dataset(
     --------
     >>> import tempfile
     >>> from sna.paths import raw_dir
-    >>> out = Path(tempfile.mkdtemp()) / "national"
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = Path(tmp.name) / "national"
     >>> m = ingest_to_parquet_dataset(raw_dir() / "shipped/police_uk/cumbria", out)
     >>> m["rows_in"] == m["rows_clean"] + m["rows_quarantined"], len(m["files"])
     (True, 12)
     >>> m["files"][0]["source"], m["files"][0]["clean"][:11]
     ('2025-01-cumbria-street.csv.gz', 'clean/part-')
+    >>> tmp.cleanup()
     """
     started = time.perf_counter()
     if compression not in COMPRESSIONS:
@@ -496,11 +498,13 @@ def counts_by(
     --------
     >>> import tempfile
     >>> from sna.paths import raw_dir
-    >>> out = Path(tempfile.mkdtemp()) / "cumbria"
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = Path(tmp.name) / "cumbria"
     >>> _ = ingest_to_parquet_dataset(raw_dir() / "shipped/police_uk/cumbria", out)
     >>> counts = counts_by(out, by="month", months=("2025-01", "2025-03"))
     >>> counts["month"].astype(str).tolist()
     ['2025-01', '2025-02', '2025-03']
+    >>> tmp.cleanup()
     """
     columns = _check_columns(by, "by")
     if not columns:
@@ -611,11 +615,13 @@ def force_rates(
     --------
     >>> import tempfile
     >>> from sna.paths import raw_dir
-    >>> out = Path(tempfile.mkdtemp()) / "cumbria"
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> out = Path(tmp.name) / "cumbria"
     >>> _ = ingest_to_parquet_dataset(raw_dir() / "shipped/police_uk/cumbria", out)
     >>> rates = force_rates(out, where={"crime_type": "Robbery"})
     >>> rates[["force", "population", "method"]].values.tolist()
     [['Cumbria Constabulary', 499873, 'Byars']]
+    >>> tmp.cleanup()
     """
     from sna.rates import rate_ci
 
