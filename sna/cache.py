@@ -10,7 +10,6 @@ half-written cache that a later run would trust.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,26 +23,10 @@ import pandas as pd
 from sna import __version__
 from sna.accounting import Accounted
 from sna.ingest import find_street_files, read_police_uk
-from sna.paths import processed_dir
+from sna.paths import file_sha256, processed_dir
 
 MANIFEST = "manifest.json"
 
-
-def file_sha256(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"; _ = p.write_bytes(b"abc")
-    >>> file_sha256(p)[:12]
-    'ba7816bf8f01'
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def input_fingerprint(source: Iterable[Path], options: dict) -> dict:
@@ -69,6 +52,21 @@ def _from_parquet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def move_into_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` with the finished ``staging`` folder by renames only.
+
+    The old folder is renamed aside first, so a reader sees either the old or
+    the new complete folder, never a half-written one.
+    """
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def write_cache(accounted: Accounted, target: Path, fingerprint: dict, seconds: float) -> Path:
     """Write clean/quarantine Parquet and the manifest atomically into ``target``."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -88,13 +86,7 @@ def write_cache(accounted: Accounted, target: Path, fingerprint: dict, seconds: 
             "ingest_seconds": round(seconds, 2),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}-old-{os.getpid()}")
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        move_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

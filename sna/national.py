@@ -30,7 +30,6 @@ hold one or two months and month filters skip the rest.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -47,6 +46,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from sna import __version__
+from sna.cache import move_into_place
 from sna.errors import SnaInputError
 from sna.ingest import (
     MONTH_PATTERN,
@@ -264,15 +264,6 @@ def _manifest(entries: list[dict], options: dict, months: tuple[str, str] | None
     }
 
 
-def _move_into_place(staging: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
 
 def ingest_to_parquet_dataset(
     source: str | Path | Iterable[str | Path],
@@ -373,7 +364,7 @@ def ingest_to_parquet_dataset(
         manifest["written_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         manifest["ingest_seconds"] = round(time.perf_counter() - started, 3)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
-        _move_into_place(staging, target)
+        move_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

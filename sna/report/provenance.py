@@ -7,7 +7,6 @@ produced the figures.
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -16,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sna.paths import repo_root
+from sna.paths import file_sha256, repo_root
 
 #: Distributions whose versions every report records (python is added separately).
 RECORDED_PACKAGES = (
@@ -26,23 +25,6 @@ RECORDED_PACKAGES = (
 
 _SKIPPED_DIRS = {".git", "__pycache__", ".ipynb_checkpoints"}
 
-
-def file_sha256(path: str | Path) -> str:
-    """Return the SHA-256 hex digest of a file, read in 1 MiB blocks.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
-    >>> _ = path.write_bytes(b"abc")
-    >>> file_sha256(path)[:16]
-    'ba7816bf8f01cfea'
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -192,7 +174,7 @@ def build_provenance(
 
     Examples
     --------
-    >>> from sna.paths import repo_root
+    >>> from sna.paths import file_sha256, repo_root
     >>> fixtures = repo_root() / "tests/fixtures/report"
     >>> record = build_provenance({"area": "York"}, fixtures / "tiny.ipynb",
     ...                           [fixtures / "tiny_data.csv"])
