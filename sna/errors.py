@@ -53,6 +53,11 @@ class SnaInputError(ValueError):
         self.value = value
         super().__init__(self._message())
 
+    def __reduce__(self):
+        """Pickle by fields (errors cross from worker processes to the caller)."""
+        return _rebuild_error, (type(self), self.problem, self.fix, self.file, self.row,
+                                self.column, self.value)
+
     def _message(self) -> str:
         where = []
         if self.file is not None:
@@ -64,3 +69,8 @@ class SnaInputError(ValueError):
         prefix = ", ".join(where)
         body = f"{self.problem}. Fix: {self.fix}."
         return f"{prefix}: {body}" if prefix else body
+
+
+def _rebuild_error(cls: type[SnaInputError], problem: str, fix: str, file: str | None,
+                   row: int | None, column: str | None, value: object) -> SnaInputError:
+    return cls(problem, fix=fix, file=file, row=row, column=column, value=value)

@@ -5,11 +5,11 @@ forces of England and Wales publish ~6 million rows a year, ~60 million over
 ten years. For that scale:
 
 * :func:`ingest_to_parquet_dataset` validates every street file with the same
-  rules and row accounting as :func:`sna.ingest.read_police_uk`, in parallel,
-  and streams each file's clean and quarantined rows into Parquet as soon as
-  it is checked (memory stays bounded by a few files and one row group a
-  thread), with a ``manifest.json`` of rows in / clean / quarantined by
-  reason, per file and in total, and the notes.
+  rules and row accounting as :func:`sna.ingest.read_police_uk`, in batches
+  on a thread pool (:mod:`sna.batches`), and streams each file's clean and
+  quarantined rows into Parquet as soon as it is checked (memory stays bounded
+  by a few files and one row group a worker), with a ``manifest.json`` of
+  rows in / clean / quarantined by reason, per file and in total, and the notes.
 * :func:`counts_by` and :func:`force_rates` aggregate the clean rows with
   DuckDB (embedded, multi-threaded, out-of-core), so an analysis reads only
   the columns it needs and only the small aggregate reaches pandas.
@@ -17,8 +17,8 @@ ten years. For that scale:
 Layout of a dataset folder::
 
     <out_dir>/manifest.json                 totals, notes, and one entry per street file
-    <out_dir>/clean/part-NNNN.parquet       clean rows (a few parts, one per thread)
-    <out_dir>/quarantine/part-NNNN.parquet  quarantined rows, with source_file/_row
+    <out_dir>/clean/part-NNNNN.parquet      clean rows (one part a batch of files)
+    <out_dir>/quarantine/part-NNNNN.parquet quarantined rows, with source_file/_row
 
 The clean rows hold the typed columns of :func:`sna.ingest.typed_street_table`
 (``month`` as a timestamp, the first of the month; text as plain strings,
@@ -30,30 +30,23 @@ hold one or two months and month filters skip the rest.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from sna import __version__
+from sna.batches import batch_size, input_bytes, plan_batches, run_batches
 from sna.cache import move_into_place
 from sna.errors import SnaInputError
-from sna.ingest import (
-    MONTH_PATTERN,
-    CheckedFile,
-    find_street_files,
-    iter_checked,
-)
+from sna.ingest import MONTH_PATTERN, check_force, find_street_files
 
 MANIFEST = "manifest.json"
 COMPRESSIONS = ("snappy", "zstd", "lz4", "gzip", "brotli", "none")
@@ -61,8 +54,6 @@ DATASET_FORMAT = "sna police.uk parquet dataset 1"
 # Columns an aggregate can be grouped or filtered by.
 GROUP_COLUMNS = ("force", "reported_by", "month", "crime_type", "lsoa_code", "lsoa_name",
                  "last_outcome", "located", "source_file")
-# Parquet dictionary encoding pays for repeated text only; IDs and numbers skip it.
-_NO_DICTIONARY = {"crime_id", "longitude", "latitude", "source_row"}
 # police.uk "Falls within" names whose police force area (ONS PFA) name is not the
 # force name without " Police", " Constabulary" or " Police Service".
 _PFA_OF_FORCE = {"Metropolitan Police Service": "Metropolitan Police",
@@ -70,118 +61,6 @@ _PFA_OF_FORCE = {"Metropolitan Police Service": "Metropolitan Police",
 
 
 # ---------------------------------------------------------------- ingest to a dataset
-
-
-ROW_GROUP_ROWS = 100_000  # rows buffered per thread before a Parquet row group is written
-PART_ROWS = 2_000_000  # rows per Parquet part file before a new one is started
-# Columns analyses filter on get min/max statistics (lets DuckDB skip row groups).
-_STATISTICS = ["month", "force", "crime_type", "lsoa_code", "source_file"]
-
-
-class PartWriter:
-    """Parquet part files written by several threads, one open file per thread.
-
-    Small tables (one police.uk file each) are buffered and written as row
-    groups of about :data:`ROW_GROUP_ROWS` rows, because every Parquet file
-    and row group has a fixed cost that would dominate at ~3,000 rows a file.
-    Each thread starts a new part after :data:`PART_ROWS` rows.
-    """
-
-    def __init__(self, folder: Path, compression: str = "snappy") -> None:
-        self.folder = folder
-        self.compression = compression
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._open: list[dict] = []
-        self._parts = 0
-
-    def _new_part(self, schema: pa.Schema) -> dict:
-        with self._lock:
-            name = f"part-{self._parts:04d}.parquet"
-            self._parts += 1
-            writer = pq.ParquetWriter(
-                self.folder / name, schema, compression=self.compression, store_schema=False,
-                use_dictionary=[c for c in schema.names if c not in _NO_DICTIONARY],
-                write_statistics=[c for c in schema.names if c in _STATISTICS])
-            state = {"name": name, "writer": writer, "buffer": [], "buffered": 0, "rows": 0}
-            self._open.append(state)
-        return state
-
-    def add(self, table: pa.Table) -> str | None:
-        """Queue ``table`` for this thread's part file; return that file's name."""
-        if table.num_rows == 0:
-            return None
-        state = getattr(self._local, "state", None)
-        if state is None or state["rows"] >= PART_ROWS:
-            if state is not None:
-                self._close(state)
-            state = self._local.state = self._new_part(table.schema)
-        state["buffer"].append(table)
-        state["buffered"] += table.num_rows
-        state["rows"] += table.num_rows
-        if state["buffered"] >= ROW_GROUP_ROWS:
-            self._flush(state)
-        return state["name"]
-
-    @staticmethod
-    def _flush(state: dict) -> None:
-        if state["buffer"]:
-            # One dictionary per column keeps Parquet's dictionary pages (and files) small.
-            rows = pa.concat_tables(state["buffer"]).unify_dictionaries()
-            state["writer"].write_table(rows, row_group_size=len(rows))
-            state["buffer"], state["buffered"] = [], 0
-
-    def _close(self, state: dict) -> None:
-        self._flush(state)
-        state["writer"].close()
-        with self._lock:
-            self._open.remove(state)
-
-    def close(self) -> None:
-        """Write what is buffered and close every part file (after the threads finish)."""
-        for state in list(self._open):
-            self._close(state)
-
-
-def _month_counts(clean: pa.Table) -> list[list]:
-    """Clean rows by force and month: ``[[force, "YYYY-MM", rows], ...]``.
-
-    Examples
-    --------
-    >>> t = pa.table({"force": pa.array(["A", "B", "A"]).dictionary_encode(),
-    ...               "month": pa.array([0, 0, 0], pa.timestamp("ms"))})
-    >>> _month_counts(t)
-    [['A', '1970-01', 2], ['B', '1970-01', 1]]
-    """
-    if clean.num_rows == 0:
-        return []
-    force = clean["force"].combine_chunks()
-    months = clean["month"].combine_chunks()
-    key = (force.indices.to_numpy().astype(np.int64) << 32) + pc.cast(
-        months, pa.int64()).to_numpy() // 86_400_000  # days since 1970
-    values, counts = np.unique(key, return_counts=True)
-    names = force.dictionary.to_pylist()
-    days = pa.array((values & 0xFFFFFFFF) * 86_400_000, pa.timestamp("ms"))
-    labels = pc.strftime(days, format="%Y-%m").to_pylist()
-    return [[names[int(v >> 32)], m, int(n)] for v, m, n in zip(values, labels, counts,
-                                                                 strict=True)]
-
-
-def _write_checked(checked: CheckedFile, clean: PartWriter, quarantine: PartWriter) -> dict:
-    """Queue one checked file's rows for the part files; return its manifest entry."""
-    clean_part = clean.add(checked.clean)
-    quarantine_part = quarantine.add(checked.quarantine)
-    reasons = pc.value_counts(checked.quarantine["reason"]).to_pylist()
-    return {
-        "source": checked.name,
-        "rows_in": checked.rows_in,
-        "rows_clean": checked.clean.num_rows,
-        "rows_quarantined": checked.quarantine.num_rows,
-        "quarantine_reasons": {r["values"]: r["counts"] for r in reasons},
-        "clean_by_force_month": _month_counts(checked.clean),
-        "clean": clean_part and f"clean/{clean_part}",
-        "quarantine": quarantine_part and f"quarantine/{quarantine_part}",
-    }
 
 
 def _expected_months(present: Iterable[str], months: tuple[str, str] | None) -> list[str]:
@@ -279,9 +158,10 @@ def ingest_to_parquet_dataset(
     """Validate police.uk street files into a Parquet dataset, one file at a time.
 
     Each file is checked with the rules of :func:`sna.ingest.read_police_uk`
-    (same quarantine reasons, same errors) on a thread pool, and its clean
-    and quarantined rows are streamed into Parquet part files, so memory holds
-    only the files in flight. Everything is written to a staging folder and
+    (same quarantine reasons, same errors), in batches of files checked in
+    parallel (:mod:`sna.batches`), and its clean and quarantined rows are
+    streamed into the batch's Parquet parts, so memory holds only the files
+    in flight. Everything is written to a staging folder and
     moved into place with one rename: a failed run leaves any earlier dataset
     intact.
 
@@ -297,7 +177,7 @@ def ingest_to_parquet_dataset(
     months : (str, str), optional
         First and last month expected (``YYYY-MM``), for the missing-month notes.
     workers : int, optional
-        Files checked in parallel (threads); by default one per core.
+        Batches of files checked in parallel (threads); by default one per core.
     progress : bool, default False
         Show a progress bar.
     repeat_ids : bool, default True
@@ -345,18 +225,7 @@ def ingest_to_parquet_dataset(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        clean = PartWriter(staging / "clean", compression)
-        quarantine = PartWriter(staging / "quarantine", compression)
-        for writer in (clean, quarantine):
-            writer.folder.mkdir()
-        try:
-            entries = [entry for _, entry in iter_checked(
-                files, allowed, check_forces=allowed is not None, workers=workers,
-                progress=progress, then=lambda c: _write_checked(c, clean, quarantine))]
-        finally:
-            clean.close()
-            quarantine.close()
-            pa.default_memory_pool().release_unused()
+        entries = _ingest_files(files, staging, allowed, workers, progress, compression)
         options = {"forces": sorted(allowed) if allowed else None, "months": list(months or [])}
         manifest = _manifest(entries, options, months)
         manifest["notes"]["repeat_crime_ids_across_months"] = (
@@ -369,6 +238,40 @@ def ingest_to_parquet_dataset(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers: int | None,
+                  progress: bool, compression: str) -> list[dict]:
+    """Check ``files`` in batches into ``staging``; their manifest entries, in file order.
+
+    Errors surface in file order, as checking the files one by one would raise them.
+    """
+    for folder in ("clean", "quarantine"):
+        (staging / folder).mkdir()
+    workers = workers or os.cpu_count() or 1
+    sizes = [input_bytes(f) for f in files]
+    batches = plan_batches(files, sizes, staging, compression, batch_size(sum(sizes), workers))
+    bar = None
+    if progress and len(files) > 1:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(files), desc="Reading police.uk files", unit="file")
+    entries: list[dict] = []
+    try:
+        done = bar and (lambda batch: bar.update(len(batch.files)))
+        for result in run_batches(batches, workers, on_done=done):
+            for entry, first_rows in zip(result.entries, result.forces, strict=True):
+                if allowed is not None:
+                    check_force(first_rows, entry["source"], allowed)
+                entries.append(entry)
+            if result.error is not None:
+                raise result.error
+    finally:
+        if bar is not None:
+            bar.close()
+        # Give Arrow's cached memory back before DuckDB's passes over the parts.
+        pa.default_memory_pool().release_unused()
+    return entries
 
 
 def read_manifest(dataset: str | Path) -> dict:
