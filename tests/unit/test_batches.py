@@ -115,3 +115,18 @@ def test_crime_ids_are_stored_uncompressed_only_with_fast_codecs(tmp_path):
         codecs = {n: meta.row_group(0).column(i).compression for i, n in enumerate(names)}
         assert codecs.pop("crime_id") == expected
         assert set(codecs.values()) == {codec.upper()}
+
+
+def test_duckdb_passes_keep_to_the_memory_limit_and_leave_no_spill(tmp_path, monkeypatch):
+    src = SHIPPED / "north-yorkshire"
+    expected = national.ingest_to_parquet_dataset(src, tmp_path / "a")
+    monkeypatch.setattr(national, "DUCKDB_MEMORY_LIMIT", "16MB")
+    with national.duckdb_connection(tmp_path / "spill") as con:
+        # 16 MB = 15.26 MiB, as DuckDB reports it
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "15.2 MiB"
+    limited = national.ingest_to_parquet_dataset(src, tmp_path / "b")
+    assert limited["notes"]["repeat_crime_ids_across_months"] == \
+        expected["notes"]["repeat_crime_ids_across_months"] > 0
+    pd.testing.assert_frame_equal(national.counts_by(tmp_path / "a", ["lsoa_code", "month"]),
+                                  national.counts_by(tmp_path / "b", ["lsoa_code", "month"]))
+    assert not any(p.name.startswith(".duckdb") for p in (tmp_path / "b").iterdir())
