@@ -4,6 +4,7 @@ hypothesis fuzzing of the force-extract and params readers."""
 from pathlib import Path
 
 import pytest
+from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,16 +60,8 @@ TEMPLATE = (ROOT / "data" / "force_extract_template.csv").read_bytes()
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_fuzzed_extracts_raise_only_project_errors(tmp_path_factory, data):
-    raw = bytearray(TEMPLATE)
-    for _ in range(data.draw(st.integers(0, 6))):
-        pos = data.draw(st.integers(0, len(raw) - 1))
-        byte = data.draw(st.sampled_from(list(b',"\n;\x00\xe9YN0123-/ ')))
-        if data.draw(st.booleans()):
-            raw[pos] = byte
-        else:
-            raw.insert(pos, byte)
     path = tmp_path_factory.mktemp("fx") / "extract.csv"
-    path.write_bytes(bytes(raw))
+    path.write_bytes(mutate(data, TEMPLATE, b',"\n;\x00\xe9YN0123-/ '))
     try:
         acc = read_force_extract(path)
     except SnaInputError:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fuzzing import mutate, valid_street_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -202,28 +203,12 @@ def test_explicit_force_rejects_other_force():
                        forces=["Cumbria Constabulary"])
 
 
-def _valid_text(rows: int) -> str:
-    raw = gzip.decompress((SHIPPED / "north-yorkshire" / (M + ".gz")).read_bytes()).decode()
-    return "\n".join(raw.splitlines()[: rows + 1]) + "\n"
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_fuzzed_files_raise_only_project_errors_and_keep_accounting(tmp_path_factory, data):
-    text = _valid_text(8)
-    raw = bytearray(text.encode())
-    for _ in range(data.draw(st.integers(0, 6))):
-        pos = data.draw(st.integers(0, len(raw) - 1))
-        action = data.draw(st.sampled_from(["flip", "delete", "insert"]))
-        byte = data.draw(st.sampled_from(list(b',"\n;\x00\xe9abc0123-')))
-        if action == "flip":
-            raw[pos] = byte
-        elif action == "delete":
-            del raw[pos]
-        else:
-            raw.insert(pos, byte)
+    raw = mutate(data, valid_street_text(8).encode(), b',"\n;\x00\xe9abc0123-', delete=True)
     path = tmp_path_factory.mktemp("fuzz") / M
-    path.write_bytes(bytes(raw))
+    path.write_bytes(raw)
     try:
         acc = read_police_uk(path)
     except SnaInputError:
@@ -298,7 +283,7 @@ def test_cli_ingest_reports_accounting(tmp_path, capsys):
 
 def test_latin1_detected_inside_zip(tmp_path):
     archive = tmp_path / "x.zip"
-    text = _valid_text(3).replace("On or near", "On or near Caf\u00e9", 1)
+    text = valid_street_text(3).replace("On or near", "On or near Caf\u00e9", 1)
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr(f"2025-01/{M}", text.encode("latin-1"))
     with pytest.raises(SnaInputError, match=r"x.zip:2025-01/.*not UTF-8"):
@@ -306,7 +291,7 @@ def test_latin1_detected_inside_zip(tmp_path):
 
 
 def test_parse_reports_line_numbers_of_malformed_lines():
-    text = _valid_text(3).splitlines()
+    text = valid_street_text(3).splitlines()
     text.insert(2, "only,three,fields")
     frame, bad = parse_street_csv(("\n".join(text) + "\n").encode(), "f.csv")
     assert bad == [(3, "only,three,fields")]

@@ -10,7 +10,6 @@ Census 2021 total for England and Wales for the force-area populations.
 """
 
 import csv
-import gzip
 import importlib
 import io
 import json
@@ -24,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from fuzzing import mutate, valid_street_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -60,24 +60,7 @@ def reference_read(source, forces=None, months=None) -> Accounted:
     """read_police_uk as first written: the pandas functions, one file after another."""
     files = ingest.find_street_files(source)
     allowed = set(forces) if forces is not None else None
-    frames, reasons = [], []
-    for file in files:
-        frame, bad = ingest.parse_street_csv(file.read_bytes(), file.name)
-        if allowed is None:
-            body = frame[frame["Month"] != "Month"]
-            allowed = {body["Falls within"].iloc[0]} if len(body) else None
-        ingest.check_month_and_force(frame, file.name, allowed)
-        reason = ingest.row_reasons(frame)
-        if bad:
-            malformed = pd.DataFrame({c: "" for c in POLICE_UK_COLUMNS}, index=range(len(bad)))
-            malformed["Location"] = [text[:200] for _, text in bad]
-            malformed["source_file"] = file.name
-            malformed["source_row"] = [n for n, _ in bad]
-            frame = pd.concat([frame, malformed], ignore_index=True)
-            reason = pd.concat([reason, pd.Series([ingest.REASON_MALFORMED] * len(bad),
-                                                  dtype=object)], ignore_index=True)
-        frames.append(frame)
-        reasons.append(reason)
+    frames, reasons = zip(*ingest.iter_read(files, allowed), strict=True)
     accounted = split_by_reason(pd.concat(frames, ignore_index=True),
                                 pd.concat(reasons, ignore_index=True))
     clean = ingest.typed_street_table(accounted.clean)
@@ -157,24 +140,12 @@ def test_random_rows_identical_to_pandas_reference(tmp_path_factory, rows):
         assert_same(fast, slow)
 
 
-def _valid_text(rows: int) -> bytes:
-    raw = gzip.decompress((SHIPPED / "north-yorkshire" / (M + ".gz")).read_bytes())
-    return b"\n".join(raw.splitlines()[: rows + 1]) + b"\n"
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_mutated_bytes_identical_to_pandas_reference(tmp_path_factory, data):
-    raw = bytearray(_valid_text(8))
-    for _ in range(data.draw(st.integers(0, 6))):
-        pos = data.draw(st.integers(0, len(raw) - 1))
-        byte = data.draw(st.sampled_from(list(b',"\n;\x00\xe9a0-.e \r')))
-        if data.draw(st.booleans()):
-            raw[pos] = byte
-        else:
-            raw.insert(pos, byte)
+    raw = mutate(data, valid_street_text(8).encode(), b',"\n;\x00\xe9a0-.e \r')
     path = tmp_path_factory.mktemp("bytes") / M
-    path.write_bytes(bytes(raw))
+    path.write_bytes(raw)
     fast, slow = outcome(read_police_uk, path), outcome(reference_read, path)
     if isinstance(fast, str) or isinstance(slow, str):
         assert fast == slow
@@ -219,7 +190,7 @@ def test_repeats_within_month_is_pandas_duplicated(pairs):
 
 
 def test_threaded_parse_still_numbers_malformed_lines():
-    text = _valid_text(4).splitlines()
+    text = valid_street_text(4).encode().splitlines()
     text.insert(3, b"only,three,fields")
     rows, bad = ingest.read_street_arrow(b"\n".join(text) + b"\n", "f.csv", use_threads=True)
     assert bad == [(4, "only,three,fields")]
