@@ -265,17 +265,14 @@ def run_batches(batches: list[Batch], workers: int, *,
     pool; otherwise one after another. When the caller stops early (e.g. to
     raise a batch's error), batches not yet started are dropped.
     """
-    if workers <= 1 or len(batches) <= 1:
-        for batch in batches:
-            yield ingest_batch(batch)
-            if on_done:
-                on_done(batch)
-        return
-    pool = ThreadPoolExecutor(min(workers, len(batches)))
+    parallel = workers > 1 and len(batches) > 1
+    pool = ThreadPoolExecutor(min(workers, len(batches))) if parallel else None
     try:
-        for batch, result in zip(batches, pool.map(ingest_batch, batches), strict=True):
+        results = pool.map(ingest_batch, batches) if pool else map(ingest_batch, batches)
+        for batch, result in zip(batches, results, strict=True):
             yield result
             if on_done:
                 on_done(batch)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)

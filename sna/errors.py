@@ -54,7 +54,7 @@ class SnaInputError(ValueError):
         super().__init__(self._message())
 
     def __reduce__(self):
-        """Pickle by fields (errors cross from worker processes to the caller)."""
+        """Pickle by fields (the default would call ``cls(message)``, which needs ``fix``)."""
         return _rebuild_error, (type(self), self.problem, self.fix, self.file, self.row,
                                 self.column, self.value)
 
