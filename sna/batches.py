@@ -201,23 +201,32 @@ def ingest_batch(batch: Batch) -> BatchResult:
     return result
 
 
-def input_bytes(file: StreetFile) -> int:
-    """Approximate CSV text size of a street file (gzip counted at 6 times its size).
+def input_bytes(files: Sequence[StreetFile]) -> list[int]:
+    """Approximate CSV text size of each street file (gzip counted at 6 times its size).
+
+    Zip members' sizes come from their archive's directory, read once an archive.
 
     Examples
     --------
     >>> from sna.paths import raw_dir
     >>> path = raw_dir() / "shipped/police_uk/cumbria/2025-01-cumbria-street.csv.gz"
-    >>> input_bytes(StreetFile(path.name, path)) > path.stat().st_size
+    >>> input_bytes([StreetFile(path.name, path)])[0] > path.stat().st_size
     True
     """
-    if file.member is not None:
-        import zipfile
+    import zipfile
 
-        with zipfile.ZipFile(file.path) as archive:
-            return archive.getinfo(file.member).file_size
-    size = file.path.stat().st_size
-    return size * 6 if file.path.suffix == ".gz" else size
+    members: dict[Path, dict[str, int]] = {}
+    for archive in {f.path for f in files if f.member is not None}:
+        with zipfile.ZipFile(archive) as opened:
+            members[archive] = {i.filename: i.file_size for i in opened.infolist()}
+    sizes = []
+    for file in files:
+        if file.member is not None:
+            sizes.append(members[file.path][file.member])
+        else:
+            size = file.path.stat().st_size
+            sizes.append(size * 6 if file.path.suffix == ".gz" else size)
+    return sizes
 
 
 def batch_size(total_bytes: int, workers: int) -> int:

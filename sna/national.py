@@ -277,7 +277,7 @@ def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers:
     for folder in ("clean", "quarantine"):
         (staging / folder).mkdir()
     workers = workers or os.cpu_count() or 1
-    sizes = [input_bytes(f) for f in files]
+    sizes = input_bytes(files)
     batches = plan_batches(files, sizes, staging, compression, batch_size(sum(sizes), workers))
     bar = None
     if progress and len(files) > 1:

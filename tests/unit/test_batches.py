@@ -130,3 +130,28 @@ def test_duckdb_passes_keep_to_the_memory_limit_and_leave_no_spill(tmp_path, mon
     pd.testing.assert_frame_equal(national.counts_by(tmp_path / "a", ["lsoa_code", "month"]),
                                   national.counts_by(tmp_path / "b", ["lsoa_code", "month"]))
     assert not any(p.name.startswith(".duckdb") for p in (tmp_path / "b").iterdir())
+
+
+def test_zip_members_are_sized_from_the_archive_and_ingest_like_files(tmp_path):
+    import gzip
+    import zipfile
+
+    texts = {name: gzip.decompress((SHIPPED / "cumbria" / (name + ".gz")).read_bytes())
+             for name in ("2025-01-cumbria-street.csv", "2025-02-cumbria-street.csv")}
+    archive = tmp_path / "police.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, text in texts.items():
+            out.writestr(f"{name[:7]}/{name}", text)
+    plain = tmp_path / "2025-03-cumbria-street.csv"
+    plain.write_bytes(b"x" * 1234)
+    files = [StreetFile("a", archive, f"{n[:7]}/{n}") for n in texts] + [
+        StreetFile(plain.name, plain)]
+    assert batches.input_bytes(files) == [*(len(t) for t in texts.values()), 1234]
+    from_zip = national.ingest_to_parquet_dataset(archive, tmp_path / "z", repeat_ids=False)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / name).write_bytes(text)
+    from_folder = national.ingest_to_parquet_dataset(folder, tmp_path / "f", repeat_ids=False)
+    assert [e["rows_in"] for e in from_zip["files"]] == [e["rows_in"] for e in from_folder["files"]]
+    assert from_zip["quarantine_reasons"] == from_folder["quarantine_reasons"]
