@@ -18,11 +18,11 @@ from sna.extract import (
     read_force_extract,
 )
 from sna.ingest import CRIME_TYPES
+from sna.synthetic import DEMO_FILE_NAME
 
 ROOT = Path(__file__).parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
-DEMO = ROOT / "data" / "raw" / "shipped" / "synthetic" / (
-    "SYNTHETIC_force_extract_nyy_2020-04_2025-12.csv.gz")
+DEMO = ROOT / "data" / "raw" / "shipped" / "synthetic" / DEMO_FILE_NAME
 SVD_GROUPS = {"homicide", "violence_with_injury", "rape_sexual", "weapon_possession", "robbery",
               "arson_endangering_life", "other_violence", "other"}
 
