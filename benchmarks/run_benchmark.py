@@ -26,9 +26,10 @@ is the largest resident set of the process tree, polled from ``/proc`` every
 round-robin, ``--repeats`` times, and the median is reported; the load average
 is recorded because other work on the machine slows every contender.
 
-Usage::
+Usage (one command: ``--generate 1.0`` writes the national year first if the
+folder holds no street files)::
 
-    .venv/bin/python benchmarks/run_benchmark.py --data /tmp/national --repeats 3
+    .venv/bin/python benchmarks/run_benchmark.py --generate 1.0 --data /tmp/national --repeats 3
 
 Results are printed and written to ``benchmarks/out/results.json``.
 """
@@ -285,12 +286,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scratch", type=Path, default=None,
                         help="folder for the contenders' output (default: the system temp "
                              "folder); e.g. /dev/shm to keep disk writes out of the timing")
+    parser.add_argument("--generate", type=float, metavar="SCALE", default=None,
+                        help="first write a national year at this scale into --data "
+                             "(benchmarks/generate_national.py), unless it already holds files")
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.data.resolve(), args.scratch)
         return
     data = args.data.resolve()
+    if args.generate is not None and not any(data.glob("*/*-street.csv")):
+        from generate_national import main as generate_national
+
+        generate_national(["--scale", str(args.generate), "--out", str(data)])
     rows, files, size = count_rows(data)
     load_before = os.getloadavg()
     runs: dict[str, list[dict]] = {name: [] for name in args.only}
