@@ -9,7 +9,7 @@ measured, each in a fresh Python process, ``--repeats`` times round-robin:
   ``--IPKernelApp.log_level=CRITICAL``) and waits until it is ready, runs an empty
   cell, and shuts it down gracefully, as nbclient does (start, empty cell and
   shutdown timed separately). Independent of the report.
-* ``report``  -- :func:`sna.report.run.run_report` into a temporary ``reports_root``
+* ``report``  -- :func:`sna.reports.run.run_report` into a temporary ``reports_root``
   (after one warm-up run per report that fills the Parquet cache in data/processed).
   Its wall time is split into papermill execute (timed around the runner's
   ``_execute``; papermill's own notebook ``duration`` is recorded too), the code
@@ -119,7 +119,7 @@ def report_cells(name: str) -> list[str]:
     """The code cells of report ``name`` with its params file's parameters injected."""
     import nbformat
 
-    from sna.report.params import load_params, notebook_parameters
+    from sna.reports.params import load_params, notebook_parameters
 
     notebook, params_file = (ROOT / p for p in REPORTS[name])
     params = load_params(params_file, notebook)
@@ -178,7 +178,7 @@ def child_report(name: str) -> dict:
     """Run report ``name`` with ``run_report`` into a temporary folder; time it and its parts."""
     import nbformat
 
-    import sna.report.run as runner
+    import sna.reports.run as runner
 
     execute, timing = runner._execute, {}
 

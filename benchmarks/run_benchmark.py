@@ -3,9 +3,9 @@
 Every contender reads the same street CSVs, in a fresh Python process, and
 ends with the standard aggregation (rows by LSOA x month x crime type):
 
-* ``project``  -- :func:`sna.national.ingest_to_parquet_dataset` (every check,
+* ``project``  -- :func:`sna.io.national.ingest_to_parquet_dataset` (every check,
   row accounting, clean + quarantine Parquet per file, manifest) then
-  :func:`sna.national.counts_by` (DuckDB over the Parquet files).
+  :func:`sna.io.national.counts_by` (DuckDB over the Parquet files).
 * ``pandas``   -- ``pd.read_csv`` (C engine) per file, concatenated, with the same
   checks (header, month pattern, crime type, LSOA pattern, one row per Crime ID
   a month) and ``groupby().size()``.
@@ -58,7 +58,7 @@ GROUP = ["LSOA code", "Month", "Crime type"]
 
 
 def run_project(data: Path, scratch: Path) -> int:
-    from sna.national import counts_by, ingest_to_parquet_dataset
+    from sna.io.national import counts_by, ingest_to_parquet_dataset
 
     manifest = ingest_to_parquet_dataset(data, scratch / "dataset")
     counts = counts_by(scratch / "dataset", by=["lsoa_code", "month", "crime_type"])
@@ -69,7 +69,7 @@ def run_project(data: Path, scratch: Path) -> int:
 def run_pandas(data: Path, scratch: Path) -> int:
     import pandas as pd
 
-    from sna.ingest import CRIME_TYPES, LSOA_PATTERN, MONTH_PATTERN, POLICE_UK_COLUMNS
+    from sna.io.ingest import CRIME_TYPES, LSOA_PATTERN, MONTH_PATTERN, POLICE_UK_COLUMNS
 
     frames = []
     for path in sorted(data.rglob("*-street.csv")):
@@ -103,7 +103,7 @@ def run_duckdb(data: Path, scratch: Path) -> int:
 def run_polars(data: Path, scratch: Path) -> int:
     import polars as pl
 
-    from sna.ingest import POLICE_UK_COLUMNS
+    from sna.io.ingest import POLICE_UK_COLUMNS
 
     scan = pl.scan_csv(str(data / "*" / "*-street.csv"),
                        schema={c: pl.String for c in POLICE_UK_COLUMNS})
@@ -115,7 +115,7 @@ def run_pyarrow(data: Path, scratch: Path) -> int:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from sna.ingest import POLICE_UK_COLUMNS
+    from sna.io.ingest import POLICE_UK_COLUMNS
 
     types = {c: pa.string() for c in POLICE_UK_COLUMNS}
     tables = [pacsv.read_csv(p, convert_options=pacsv.ConvertOptions(column_types=types))
@@ -128,7 +128,7 @@ def run_pyarrow(data: Path, scratch: Path) -> int:
 def run_polars_full(data: Path, scratch: Path) -> int:
     import polars as pl
 
-    from sna.ingest import CRIME_TYPES, LSOA_PATTERN, MONTH_PATTERN, POLICE_UK_COLUMNS
+    from sna.io.ingest import CRIME_TYPES, LSOA_PATTERN, MONTH_PATTERN, POLICE_UK_COLUMNS
 
     scan = pl.scan_csv(str(data / "*" / "*-street.csv"), empty_string_is_null=False,
                        schema={c: pl.String for c in POLICE_UK_COLUMNS},

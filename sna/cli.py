@@ -15,8 +15,8 @@ from sna.paths import repo_root
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from sna.cache import ingest_to_cache
-    from sna.ingest import missing_month_runs
+    from sna.io.cache import ingest_to_cache
+    from sna.io.ingest import missing_month_runs
 
     name = args.name or Path(args.source[0]).name.split(".")[0]
     months = tuple(args.months) if args.months else None
@@ -33,7 +33,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from sna.report import ReportFailed, run_all, run_report
+    from sna.reports import ReportFailed, run_all, run_report
 
     try:
         if args.all:
@@ -62,7 +62,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from sna.synthetic import write_demo_extract
+    from sna.io.synthetic import write_demo_extract
 
     path = write_demo_extract(Path(args.out), seed=args.seed)
     print(f"synthetic demo extract written: {path}")

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sna.geography import NYY_LTLA24
+from sna.io.geography import NYY_LTLA24
+from sna.io.study import load_study
 from sna.paths import raw_dir
-from sna.rates import rate_ci
-from sna.rurality import rates_by_rurality, rurality_standardised_ratio
-from sna.study import load_study
+from sna.stats.rates import rate_ci
+from sna.stats.rurality import rates_by_rurality, rurality_standardised_ratio
 
 SHIPPED = raw_dir() / "shipped"
 VSO = "Violence and sexual offences"

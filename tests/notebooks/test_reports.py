@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sna.disclosure import leak_check_values
+from sna.stats.disclosure import leak_check_values
 from sna.paths import repo_root
-from sna.report import run_report
+from sna.reports import run_report
 
 ROOT = repo_root()
 REPORTS = {

@@ -1,0 +1,1 @@
+"""Readers and data access: police.uk, force extracts, geography, caches, national datasets."""

@@ -1,0 +1,997 @@
+"""Read police.uk street-level crime files into one typed, accounted table.
+
+police.uk publishes one CSV a force a month (``YYYY-MM-<force>-street.csv``),
+inside monthly zip archives or folders of months. :func:`read_police_uk`
+accepts any of these (and gzipped CSVs), validates them and returns an
+:class:`~sna.io.accounting.Accounted`: the clean rows, the quarantined rows with
+one reason each, and notes such as months with no data.
+
+Decisions (documented in the README's data section):
+
+* Anti-social behaviour rows have no Crime ID; they are not duplicates.
+* The same Crime ID can appear on several rows of one month (police.uk repeats
+  a crime with another outcome). Each Crime ID is counted **once per month**:
+  the first row is used, later rows are quarantined as repeats.
+* Rows with no location (blank LSOA and coordinates) are **kept** for counts
+  with ``located = False``; they cannot be mapped or given a district.
+* A month with no file is "no data" (listed in ``notes["missing_months"]``),
+  never zero.
+
+Speed: files are parsed and checked in Arrow (:func:`check_street_file`), with
+low-cardinality columns read as dictionaries so that most checks run once per
+distinct value, on a thread pool across files (Arrow releases Python's GIL).
+The pandas functions :func:`parse_street_csv`, :func:`check_month_and_force`,
+:func:`row_reasons` and :func:`typed_street_table` state the same rules
+row by row; they are kept as the readable reference, and the tests check that
+both give identical tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from sna.errors import SnaInputError
+from sna.io.accounting import Accounted, first_reason
+
+POLICE_UK_COLUMNS = [
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
+    "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+]
+COLUMN_NAMES = {
+    "Crime ID": "crime_id", "Month": "month", "Reported by": "reported_by",
+    "Falls within": "force", "Longitude": "longitude", "Latitude": "latitude",
+    "Location": "location", "LSOA code": "lsoa_code", "LSOA name": "lsoa_name",
+    "Crime type": "crime_type", "Last outcome category": "last_outcome", "Context": "context",
+}
+CRIME_TYPES = [
+    "Anti-social behaviour", "Bicycle theft", "Burglary", "Criminal damage and arson", "Drugs",
+    "Other crime", "Other theft", "Possession of weapons", "Public order", "Robbery",
+    "Shoplifting", "Theft from the person", "Vehicle crime", "Violence and sexual offences",
+]
+STREET_FILE = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+)-street\.csv(\.gz)?$")
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+LSOA_PATTERN = r"^[EW]0\d{7}$"
+# Decimal numbers that Arrow's parser and pandas.to_numeric read identically.
+PLAIN_DECIMAL = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+REASON_HEADER = "repeated header line inside the file"
+REASON_CRIME_TYPE = "unknown crime type (not one of the 14 police.uk categories)"
+REASON_LSOA = "malformed LSOA code (expected E01/W01 followed by 6 digits)"
+REASON_NON_NUMERIC = "non-numeric coordinates"
+REASON_ONE_COORDINATE = "only one of longitude and latitude given"
+REASON_OUT_OF_RANGE = "coordinates out of range"
+REASON_REPEAT = "repeat of a Crime ID already counted this month (another outcome row)"
+REASON_MALFORMED = "wrong number of fields on the line"
+# Row checks in order of precedence (the first failing check gives the reason).
+ROW_REASONS = [REASON_HEADER, REASON_CRIME_TYPE, REASON_LSOA, REASON_NON_NUMERIC,
+               REASON_ONE_COORDINATE, REASON_OUT_OF_RANGE, REASON_REPEAT]
+# Read as Arrow dictionaries: their checks run once per distinct value.
+DICTIONARY_COLUMNS = ("Month", "Reported by", "Falls within", "Location", "LSOA code",
+                      "LSOA name", "Crime type", "Last outcome category", "Context")
+TEXT_COLUMNS = ("crime_id", "location", "lsoa_code", "lsoa_name", "last_outcome", "context")
+TYPED_COLUMNS = [*COLUMN_NAMES.values(), "source_file", "source_row", "located"]
+QUARANTINE_COLUMNS = ["source_file", "source_row", "reason", *POLICE_UK_COLUMNS]
+
+
+@dataclass(frozen=True)
+class StreetFile:
+    """One street-level CSV: its display name and a way to read its bytes."""
+
+    name: str
+    path: Path
+    member: str | None = None
+
+    def read_bytes(self) -> bytes:
+        """Return the file's raw bytes (decompressing gzip or reading a zip member)."""
+        if self.member is not None:
+            with zipfile.ZipFile(self.path) as archive:
+                return archive.read(self.member)
+        data = self.path.read_bytes()
+        if self.path.suffix == ".gz":
+            import gzip
+            import zlib
+
+            try:
+                return gzip.decompress(data)
+            except (OSError, EOFError, zlib.error):
+                raise SnaInputError("the file is not a valid gzip file (truncated or corrupt)",
+                                    file=self.name, fix="download or copy the file again") from None
+        return data
+
+
+def find_street_files(source: str | Path | Iterable[str | Path]) -> list[StreetFile]:
+    """List the police.uk street files in a file, folder or zip archive (or several).
+
+    Parameters
+    ----------
+    source : path or iterable of paths
+        A ``*-street.csv`` (or ``.csv.gz``) file, a folder searched recursively,
+        or a police.uk zip archive.
+
+    Returns
+    -------
+    list of StreetFile, sorted by name.
+
+    Raises
+    ------
+    SnaInputError
+        A path that does not exist, or a zip or folder with no street files.
+
+    Examples
+    --------
+    >>> from sna.paths import raw_dir
+    >>> files = find_street_files(raw_dir() / "shipped/police_uk/north-yorkshire")
+    >>> len(files), files[0].name
+    (20, '2024-01-north-yorkshire-street.csv.gz')
+    """
+    if isinstance(source, (str, Path)):
+        sources = [Path(source)]
+    else:
+        sources = [Path(s) for s in source]
+    found: list[StreetFile] = []
+    for path in sources:
+        found.extend(_street_files_in(path))
+    return sorted(found, key=lambda f: f.name)
+
+
+def _street_files_in(path: Path) -> list[StreetFile]:
+    if not path.exists():
+        raise SnaInputError("the path does not exist", file=str(path),
+                            fix="check the path, or run from the project folder")
+    if path.is_dir():
+        files = [StreetFile(p.name, p) for p in path.rglob("*") if STREET_FILE.search(p.name)]
+        for archive in path.rglob("*.zip"):
+            files.extend(_street_files_in(archive))
+        if not files:
+            raise SnaInputError("the folder holds no police.uk street files "
+                                "(named YYYY-MM-<force>-street.csv)", file=str(path),
+                                fix="point to the folder of monthly police.uk downloads")
+        return files
+    if path.suffix == ".zip":
+        return _street_files_in_zip(path)
+    return [StreetFile(path.name, path)]
+
+
+def _street_files_in_zip(path: Path) -> list[StreetFile]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if STREET_FILE.search(m.split("/")[-1])]
+    except zipfile.BadZipFile:
+        raise SnaInputError("the file is not a valid zip archive", file=str(path),
+                            fix="download the police.uk archive again") from None
+    if not members:
+        raise SnaInputError("the zip archive holds no street-level files "
+                            "(YYYY-MM-<force>-street.csv)", file=str(path),
+                            fix="download the archive with 'Include crime data' ticked, "
+                                "or point to the street CSV files")
+    return [StreetFile(f"{path.name}:{m}", path, m) for m in members]
+
+
+def decode_utf8(data: bytes, name: str) -> bytes:
+    r"""Return ``data`` without a UTF-8 byte-order mark, or raise if it is not UTF-8.
+
+    Examples
+    --------
+    >>> decode_utf8(b"\xef\xbb\xbfa,b\n", "f.csv")
+    b'a,b\n'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise SnaInputError(
+            f"the file is not UTF-8 (byte 0x{data[err.start]:02x} at line {line} looks like "
+            "Latin-1/Windows-1252 text)", file=name, row=line,
+            fix="re-save the file as UTF-8 (in Excel: Save As > CSV UTF-8), or download it "
+                "again from police.uk") from None
+    return data
+
+
+def check_header(columns: list[str], name: str) -> None:
+    """Raise if the police.uk columns are missing or renamed.
+
+    Examples
+    --------
+    >>> check_header(POLICE_UK_COLUMNS, "f.csv") is None
+    True
+    """
+    if len(columns) == 1 and any(sep in columns[0] for sep in (";", "\t", "|")):
+        sep = next(s for s in (";", "\t", "|") if s in columns[0])
+        raise SnaInputError(f"the file is separated by {sep!r}, not by commas", file=name, row=1,
+                            fix="save it as comma-separated CSV (police.uk files use commas)")
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise SnaInputError(f"column '{repeated[0]}' appears more than once in the header",
+                            file=name, row=1, column=repeated[0],
+                            fix="remove the duplicated column; use the police.uk file unchanged")
+    missing = [c for c in POLICE_UK_COLUMNS if c not in columns]
+    if not missing:
+        return
+    column = missing[0]
+    extra = [c for c in columns if c not in POLICE_UK_COLUMNS]
+    close = difflib.get_close_matches(column, extra, n=1, cutoff=0.6)
+    hint = f" (found '{close[0]}': was it renamed?)" if close else ""
+    raise SnaInputError(
+        f"required column '{column}' is missing{hint}; missing: {', '.join(missing)}",
+        file=name, row=1, column=column,
+        fix="use the police.uk street file unchanged; its header is: "
+            + ", ".join(POLICE_UK_COLUMNS))
+
+
+def _parse_csv(data: bytes, columns: list[str], use_threads: bool
+               ) -> tuple[pa.Table, list[tuple[int, str]]]:
+    bad: list[tuple[int, str]] = []
+
+    def keep_aside(row: pacsv.InvalidRow) -> str:
+        bad.append((row.number, row.text))
+        return "skip"
+
+    types = {c: pa.string() for c in columns}
+    types.update({c: pa.dictionary(pa.int32(), pa.string()) for c in DICTIONARY_COLUMNS})
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        # One block for the whole file (no chunks to join), at least 1 MiB.
+        read_options=pacsv.ReadOptions(use_threads=use_threads,
+                                       block_size=min(max(len(data) + 1, 1 << 20), 1 << 30)),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside),
+        # UTF-8 is checked by the caller (ASCII, or decoded in full).
+        convert_options=pacsv.ConvertOptions(
+            column_types=types, strings_can_be_null=False, include_columns=POLICE_UK_COLUMNS,
+            check_utf8=False),
+    )
+    return table, bad
+
+
+def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
+                      ) -> tuple[pa.Table, list[tuple[int, str]]]:
+    r"""Parse one street CSV's bytes into an Arrow table, keeping malformed lines aside.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes (UTF-8, with or without a byte-order mark).
+    name : str
+        The file's name, for messages.
+    use_threads : bool, default False
+        Let Arrow parse blocks of this one file in parallel (useful for one
+        big file; when files are read in parallel, leave it off).
+
+    Returns
+    -------
+    (pyarrow.Table, list of (int, str))
+        The 12 police.uk columns as strings (blanks are empty strings; the
+        :data:`DICTIONARY_COLUMNS` dictionary-encoded) plus ``source_row``,
+        the 1-based line number; and ``(line, text)`` for each line with the
+        wrong number of fields.
+
+    Raises
+    ------
+    SnaInputError
+        An empty file, a file that is not UTF-8, a header that is not
+        police.uk's, a file that cannot be parsed as CSV.
+
+    Examples
+    --------
+    >>> text = ",".join(POLICE_UK_COLUMNS) + "\n" + ",2024-01" + ",x" * 10 + "\nbad\n"
+    >>> rows, bad = read_street_arrow(text.encode(), "f.csv")
+    >>> rows.num_rows, rows["source_row"].to_pylist(), bad
+    (1, [2], [(3, 'bad')])
+    """
+    if not data or data.isspace():  # as `not data.strip()`, without copying the file
+        raise SnaInputError("the file is empty", file=name,
+                            fix="download the month again from police.uk, or remove the file")
+    if not data.isascii():  # ASCII is valid UTF-8: only other bytes need the full decode
+        data = decode_utf8(data, name)
+    header = next(iter(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")), "")
+    columns = next(csv.reader([header]))
+    check_header(columns, name)
+    # Parallel parsing does not number lines: a file with bad lines is parsed again alone.
+    for threads in (True, False) if use_threads else (False,):
+        try:
+            table, bad = _parse_csv(data, columns, threads)
+        except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
+            if threads:
+                continue
+            line = re.search(r"[Rr]ow #(\d+)", str(err))
+            raise SnaInputError(
+                f"the file cannot be parsed as CSV ({str(err).splitlines()[0]})",
+                file=name, row=int(line[1]) if line else None,
+                fix="check the file is an unchanged police.uk street CSV") from None
+        if not bad:
+            break
+    bad.sort()
+    lines = np.arange(2, 2 + table.num_rows + len(bad), dtype=np.int64)
+    if bad:
+        lines = lines[~np.isin(lines, [n for n, _ in bad])]
+    table = table.unify_dictionaries().combine_chunks()
+    return table.append_column("source_row", pa.array(lines[: table.num_rows])), bad
+
+
+def parse_street_csv(data: bytes, name: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    r"""Parse one street CSV's bytes into strings, keeping malformed lines aside.
+
+    Returns the rows as a DataFrame of strings (with ``source_file`` and
+    ``source_row``, the 1-based line number) and a list of
+    ``(line, text)`` for lines with the wrong number of fields.
+
+    Examples
+    --------
+    >>> text = ",".join(POLICE_UK_COLUMNS) + "\n" + ",2024-01" + ",x" * 10 + "\nbad\n"
+    >>> rows, bad = parse_street_csv(text.encode(), "f.csv")
+    >>> len(rows), bad
+    (1, [(3, 'bad')])
+    """
+    table, bad = read_street_arrow(data, name)
+    frame = pa.table({c: _strings(table[c]) for c in POLICE_UK_COLUMNS}).to_pandas()
+    frame["source_file"] = name
+    frame["source_row"] = table["source_row"].to_numpy()
+    return frame, bad
+
+
+def check_month_and_force(frame: pd.DataFrame, name: str, forces: set[str] | None) -> None:
+    """Raise for an invalid month, a month that is not the file's, or a foreign force.
+
+    A month like ``2023-13`` or a file from another force mixed into a folder is
+    a problem with the file, not with one row, so it stops the run with the
+    file, row and column named.
+    """
+    body = frame[frame["Month"] != "Month"]
+    bad_month = ~body["Month"].str.match(MONTH_PATTERN)
+    if bad_month.any():
+        first = body[bad_month].iloc[0]
+        raise SnaInputError(f"'{first['Month']}' is not a valid month", file=name,
+                            row=int(first["source_row"]), column="Month", value=first["Month"],
+                            fix="months must be YYYY-MM with MM from 01 to 12; download the "
+                                "file again from police.uk")
+    match = STREET_FILE.search(name)
+    if match:
+        other = body["Month"] != match["month"]
+        if other.any():
+            first = body[other].iloc[0]
+            raise SnaInputError(
+                f"month {first['Month']} does not match the file name's month {match['month']}",
+                file=name, row=int(first["source_row"]), column="Month", value=first["Month"],
+                fix="police.uk files hold one month each; rename or re-download the file")
+    if forces is not None:
+        foreign = ~body["Falls within"].isin(forces)
+        if foreign.any():
+            first = body[foreign].iloc[0]
+            raise SnaInputError(
+                f"the file holds crimes of '{first['Falls within']}', not of "
+                f"{' or '.join(sorted(forces))}", file=name, row=int(first["source_row"]),
+                column="Falls within", value=first["Falls within"],
+                fix="remove this file from the folder, or add its force to the forces read")
+
+
+def row_reasons(frame: pd.DataFrame) -> pd.Series:
+    """Return one quarantine reason per row (missing where the row is fine)."""
+    lsoa = frame["LSOA code"]
+    lon = pd.to_numeric(frame["Longitude"].replace("", np.nan), errors="coerce")
+    lat = pd.to_numeric(frame["Latitude"].replace("", np.nan), errors="coerce")
+    has_lon = frame["Longitude"] != ""
+    has_lat = frame["Latitude"] != ""
+    with_id = frame["Crime ID"] != ""
+    repeat = with_id & frame.duplicated(["Month", "Crime ID"], keep="first")
+    checks = [
+        (frame["Month"] == "Month", REASON_HEADER),
+        (~frame["Crime type"].isin(CRIME_TYPES), REASON_CRIME_TYPE),
+        ((lsoa != "") & ~lsoa.str.match(LSOA_PATTERN), REASON_LSOA),
+        ((has_lon & lon.isna()) | (has_lat & lat.isna()), REASON_NON_NUMERIC),
+        (has_lon != has_lat, REASON_ONE_COORDINATE),
+        ((lon.abs() > 180) | (lat.abs() > 90), REASON_OUT_OF_RANGE),
+        (repeat, REASON_REPEAT),
+    ]
+    return first_reason(checks, frame.index)
+
+
+def typed_street_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn validated string rows into the typed police.uk table.
+
+    Columns: ``crime_id`` (NA for anti-social behaviour), ``month``
+    (``Period[M]``), ``force`` and ``crime_type`` (categorical), ``longitude``
+    and ``latitude`` (nullable floats), ``lsoa_code`` (NA when no location),
+    ``located`` (bool), plus the text columns and ``source_file``/``source_row``.
+    """
+    out = frame.rename(columns=COLUMN_NAMES)
+    for col in ("crime_id", "lsoa_code", "lsoa_name", "location", "context", "last_outcome"):
+        out[col] = out[col].replace("", pd.NA)
+    out["month"] = pd.PeriodIndex(out["month"], freq="M")
+    out["longitude"] = pd.to_numeric(out["longitude"].replace("", pd.NA)).astype("Float64")
+    out["latitude"] = pd.to_numeric(out["latitude"].replace("", pd.NA)).astype("Float64")
+    zero = (out["longitude"] == 0) & (out["latitude"] == 0)
+    out.loc[zero.fillna(False), ["longitude", "latitude"]] = pd.NA
+    out["located"] = out["lsoa_code"].notna()
+    out["crime_type"] = pd.Categorical(out["crime_type"], categories=CRIME_TYPES)
+    for col in ("force", "reported_by", "source_file"):
+        out[col] = out[col].astype("category")
+    out["source_row"] = out["source_row"].astype("int64")
+    return out
+
+
+# ---------------------------------------------------------------- Arrow engine
+
+
+def _array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous Arrow array."""
+    if isinstance(values, pa.ChunkedArray):
+        return values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
+    return values
+
+
+def _bool(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A numpy boolean array from an Arrow mask (missing counts as False)."""
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _dictionary(values: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    values = _array(values)
+    return values if pa.types.is_dictionary(values.type) else values.dictionary_encode()
+
+
+def _strings(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    values = _array(values)
+    return values.cast(pa.string()) if pa.types.is_dictionary(values.type) else values
+
+
+def _per_value(values: pa.Array | pa.ChunkedArray,
+               test: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+    """``test`` (Arrow strings -> numpy booleans) for every row, run once per distinct value."""
+    values = _dictionary(values)
+    return test(values.dictionary)[values.indices.to_numpy(zero_copy_only=False)]
+
+
+def matches(values: pa.Array, pattern: str) -> np.ndarray:
+    r"""Where ``values`` match ``pattern`` exactly as :meth:`pandas.Series.str.match` would.
+
+    RE2 (in Arrow) does the bulk of the work; values it rejects are checked
+    again with Python's ``re``, whose ``\d`` and ``$`` accept a little more
+    (Unicode digits, a trailing newline).
+
+    Examples
+    --------
+    >>> matches(pa.array(["E01000001", "E01000001\n", "E0100001"]), LSOA_PATTERN).tolist()
+    [True, True, False]
+    """
+    found = _bool(pc.match_substring_regex(values, pattern))
+    misses = np.flatnonzero(~found)
+    if len(misses):
+        compiled = re.compile(pattern)
+        texts = values.take(pa.array(misses)).to_pylist()
+        found[misses] = [compiled.match(text) is not None for text in texts]
+    return found
+
+
+def _blank_to_null(values: pa.Array, given: pa.BooleanArray | None = None) -> pa.Array:
+    """Strings with the empty ones made missing (sharing ``values``' buffers when possible)."""
+    given = pc.not_equal(values, "") if given is None else given
+    if values.null_count == 0 and given.offset == 0 and given.null_count == 0:
+        _, offsets, data = values.buffers()
+        return pa.Array.from_buffers(values.type, len(values),
+                                     [given.buffers()[1], offsets, data], offset=values.offset)
+    return pc.if_else(given, values, pa.scalar(None, values.type))
+
+
+def _parse_floats(values: pa.Array, parse: np.ndarray) -> pa.Array | None:
+    """Arrow's parse of ``values`` where ``parse`` (null elsewhere), or None if it fails.
+
+    When a text cannot be parsed, Arrow names it: its rows are set aside for
+    pandas and the parse is retried, a few times (bad texts are few and repeat).
+    """
+    for _ in range(4):
+        try:
+            return pc.cast(_blank_to_null(values, pa.array(parse)), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+            named = re.search(r"Failed to parse string: '(.*)' as a scalar", str(err), re.S)
+            same = _bool(pc.equal(values, named[1])) & parse if named else parse & False
+            if not same.any():
+                return None
+            parse = parse & ~same
+    return None
+
+
+def coordinate(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Parse coordinate text to floats, NaN where blank or not a number.
+
+    Arrow parses plain decimals; any other text (rare) goes to
+    :func:`pandas.to_numeric`, so the result is always that of
+    ``pd.to_numeric(values.replace("", nan), errors="coerce")``.
+
+    Examples
+    --------
+    >>> coordinate(pa.array(["-1.5", "", "x", " 2"])).tolist()
+    [-1.5, nan, nan, 2.0]
+    """
+    return _coordinate(_strings(values))[0]
+
+
+def _coordinate(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Floats as :func:`coordinate`, and where the text is not blank."""
+    given = _bool(pc.not_equal(values, ""))
+    parsed = _parse_floats(values, given)
+    if parsed is None:  # many different bad texts: plain decimals to Arrow, the rest to pandas
+        plain = given & _bool(pc.match_substring_regex(values, PLAIN_DECIMAL))
+        parsed = _parse_floats(values, plain)
+        if parsed is None:
+            plain = given & False
+            parsed = pa.nulls(len(values), pa.float64())
+    result = np.array(parsed.to_numpy(zero_copy_only=False), dtype=float)  # writable
+    other = given & ~np.asarray(parsed.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    if other.any():
+        text = values.filter(pa.array(other)).to_pandas()
+        result[other] = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float,
+                                                                      na_value=np.nan)
+    return result, given
+
+
+def repeats_within_month(month: pa.Array, crime_id: pa.Array) -> np.ndarray:
+    """True for a row whose (Month, Crime ID) is on an earlier row; blank IDs never repeat.
+
+    Examples
+    --------
+    >>> m, ids = pa.array(["2024-01"] * 3 + ["2024-02"]), pa.array(["a", "a", "", "a"])
+    >>> repeats_within_month(m, ids).tolist()
+    [False, True, False, False]
+    """
+    month = _dictionary(month)
+    ids = _array(crime_id).dictionary_encode()
+    codes = ids.indices.to_numpy().astype(np.int64)
+    if len(month.dictionary) > 1:
+        key = month.indices.to_numpy().astype(np.int64) * len(ids.dictionary) + codes
+        codes = _array(pa.array(key).dictionary_encode()).indices.to_numpy().astype(np.int64)
+    # Codes number the values in order of first appearance, so a row is the first of
+    # its value exactly when its code exceeds every code before it.
+    seen = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]]))
+    blank = np.flatnonzero(_bool(pc.equal(ids.dictionary, "")))
+    return (ids.indices.to_numpy() != (blank[0] if len(blank) else -1)) & (codes <= seen)
+
+
+def _is_header(values: pa.Array) -> np.ndarray:
+    return _bool(pc.equal(values, "Month"))
+
+
+def _unknown_crime_type(values: pa.Array) -> np.ndarray:
+    return ~_bool(pc.is_in(values, value_set=pa.array(CRIME_TYPES)))
+
+
+def _malformed_lsoa(values: pa.Array) -> np.ndarray:
+    return _bool(pc.not_equal(values, "")) & ~matches(values, LSOA_PATTERN)
+
+
+def street_reason_codes(rows: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check every row of one file: reason codes and the parsed coordinates.
+
+    The checks and their precedence are those of :func:`row_reasons`.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        ``codes``: 0 for a clean row, ``k`` for ``ROW_REASONS[k - 1]``;
+        longitudes and latitudes (NaN where blank or not a number).
+    """
+    lon, has_lon = _coordinate(_strings(rows["Longitude"]))
+    lat, has_lat = _coordinate(_strings(rows["Latitude"]))
+    with np.errstate(invalid="ignore"):
+        out_of_range = (np.abs(lon) > 180) | (np.abs(lat) > 90)
+    checks = [
+        _per_value(rows["Month"], _is_header),
+        _per_value(rows["Crime type"], _unknown_crime_type),
+        _per_value(rows["LSOA code"], _malformed_lsoa),
+        (has_lon & np.isnan(lon)) | (has_lat & np.isnan(lat)),
+        has_lon != has_lat,
+        out_of_range,
+        repeats_within_month(rows["Month"], rows["Crime ID"]),
+    ]
+    codes = np.zeros(rows.num_rows, dtype=np.int8)
+    for code, failed in enumerate(checks, start=1):
+        codes[failed & (codes == 0)] = code
+    return codes, lon, lat
+
+
+def _raise_at_first(rows: pa.Table, failed: np.ndarray, name: str, problem: Callable[[str], str],
+                    fix: str) -> None:
+    if failed.any():
+        at = int(np.flatnonzero(failed)[0])
+        value = rows["Month"][at].as_py()
+        raise SnaInputError(problem(value), file=name, row=int(rows["source_row"][at].as_py()),
+                            column="Month", value=value, fix=fix)
+
+
+def check_month(rows: pa.Table, name: str) -> None:
+    """Raise for an invalid month, or a month that is not the file name's.
+
+    The month checks of :func:`check_month_and_force`, on the Arrow table of
+    :func:`read_street_arrow`.
+    """
+    body = ~_per_value(rows["Month"], _is_header)
+    invalid = body & ~_per_value(rows["Month"], lambda v: matches(v, MONTH_PATTERN))
+    _raise_at_first(rows, invalid, name, lambda value: f"'{value}' is not a valid month",
+                    "months must be YYYY-MM with MM from 01 to 12; download the file again "
+                    "from police.uk")
+    named = STREET_FILE.search(name)
+    if named:
+        other = body & ~_per_value(rows["Month"], lambda v: _bool(pc.equal(v, named["month"])))
+        _raise_at_first(
+            rows, other, name,
+            lambda value: f"month {value} does not match the file name's month {named['month']}",
+            "police.uk files hold one month each; rename or re-download the file")
+
+
+def first_row_of_each_force(rows: pa.Table) -> dict[str, int]:
+    """Each force in ``Falls within`` with the line it first appears on (header repeats aside).
+
+    Examples
+    --------
+    >>> rows = pa.table({"Month": ["2024-01"] * 3, "Falls within": ["A", "B", "A"],
+    ...                  "source_row": [2, 3, 4]})
+    >>> first_row_of_each_force(rows)
+    {'A': 2, 'B': 3}
+    """
+    body = ~_per_value(rows["Month"], _is_header)
+    forces = _dictionary(rows["Falls within"])
+    codes = forces.indices.to_numpy()[body]
+    _, first = np.unique(codes, return_index=True)
+    names = forces.dictionary.to_pylist()
+    lines = rows["source_row"].to_numpy()[body]
+    return {names[codes[i]]: int(lines[i]) for i in sorted(first)}
+
+
+def check_force(first_rows: dict[str, int], name: str, forces: set[str]) -> None:
+    """Raise for the first row of a force not in ``forces`` (as :func:`check_month_and_force`)."""
+    foreign = {force: row for force, row in first_rows.items() if force not in forces}
+    if foreign:
+        force, row = min(foreign.items(), key=lambda item: item[1])
+        raise SnaInputError(
+            f"the file holds crimes of '{force}', not of {' or '.join(sorted(forces))}",
+            file=name, row=row, column="Falls within", value=force,
+            fix="remove this file from the folder, or add its force to the forces read")
+
+
+def _blank_dictionary_to_null(values: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    values = _dictionary(values)
+    indices = values.indices.to_numpy()
+    blank = _bool(pc.equal(values.dictionary, ""))[indices]
+    if not blank.any():
+        return values
+    return pa.DictionaryArray.from_arrays(pa.array(indices, mask=blank), values.dictionary)
+
+
+def typed_street_arrow(rows: pa.Table, lon: np.ndarray, lat: np.ndarray, name: str) -> pa.Table:
+    """Turn checked rows into the typed police.uk table, in Arrow.
+
+    The columns and rules of :func:`typed_street_table`, with ``month`` a
+    millisecond timestamp (the first of the month), missing text null, and
+    repeated text dictionary-encoded.
+    """
+    out = {COLUMN_NAMES[raw]: rows[raw] for raw in POLICE_UK_COLUMNS}
+    out["crime_id"] = _blank_to_null(_strings(out["crime_id"]))
+    for col in TEXT_COLUMNS[1:]:
+        out[col] = _blank_dictionary_to_null(out[col])
+    month = _dictionary(out["month"])
+    # Unused dictionary entries (a repeated header's "Month") become null.
+    months = pc.strptime(month.dictionary, format="%Y-%m", unit="ms", error_is_null=True)
+    out["month"] = months.take(month.indices)
+    unset = (lon == 0) & (lat == 0)
+    out["longitude"] = pa.array(lon, mask=np.isnan(lon) | unset)
+    out["latitude"] = pa.array(lat, mask=np.isnan(lat) | unset)
+    out["force"], out["reported_by"] = _dictionary(out["force"]), _dictionary(out["reported_by"])
+    crime_type = _dictionary(out["crime_type"])
+    types = pa.array(CRIME_TYPES)
+    out["crime_type"] = pa.DictionaryArray.from_arrays(
+        pc.index_in(crime_type.dictionary, value_set=types).take(crime_type.indices), types)
+    out["source_file"] = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(rows.num_rows, dtype=np.int32)), pa.array([name]))
+    out["source_row"] = rows["source_row"]
+    out["located"] = pc.is_valid(out["lsoa_code"])
+    return pa.table({col: out[col] for col in TYPED_COLUMNS})
+
+
+def quarantine_arrow(rows: pa.Table, codes: np.ndarray, bad: list[tuple[int, str]],
+                     name: str) -> pa.Table:
+    """Quarantined rows as read (``QUARANTINE_COLUMNS``), then the malformed lines."""
+    failed = codes > 0
+    if not bad and not failed.any():
+        return _EMPTY_QUARANTINE
+    kept = rows.filter(pa.array(failed))
+    reasons = pa.array(ROW_REASONS).take(pa.array(codes[failed].astype(np.int64) - 1))
+    blank = pa.array([""] * len(bad), pa.string())
+    columns = {
+        "source_file": pa.array([name] * (kept.num_rows + len(bad)), pa.string()),
+        "source_row": pa.concat_arrays([_array(kept["source_row"]),
+                                        pa.array([n for n, _ in bad], pa.int64())]),
+        "reason": pa.concat_arrays([reasons, pa.array([REASON_MALFORMED] * len(bad),
+                                                      pa.string())]),
+    }
+    for col in POLICE_UK_COLUMNS:
+        extra = pa.array([text[:200] for _, text in bad], pa.string()) if col == "Location" \
+            else blank
+        columns[col] = pa.concat_arrays([_strings(kept[col]), extra])
+    return pa.table(columns)
+
+
+_EMPTY_QUARANTINE = pa.table({c: pa.array([], pa.int64() if c == "source_row" else pa.string())
+                              for c in QUARANTINE_COLUMNS})
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One street file, checked: typed clean rows, quarantined rows, and facts about it.
+
+    Attributes
+    ----------
+    name : str
+        The file's display name.
+    clean : pyarrow.Table
+        Typed clean rows (see :func:`typed_street_arrow`).
+    quarantine : pyarrow.Table
+        Quarantined rows as read, with ``source_file``, ``source_row``, ``reason``.
+    rows_in : int
+        Lines read (header aside): ``clean.num_rows + quarantine.num_rows``.
+    forces : dict
+        Each force in ``Falls within`` and the line it first appears on.
+    """
+
+    name: str
+    clean: pa.Table
+    quarantine: pa.Table
+    rows_in: int
+    forces: dict[str, int]
+
+
+def check_street_file(file: StreetFile, *, use_threads: bool = False) -> CheckedFile:
+    """Read and check one street file in Arrow (the force check is left to the caller).
+
+    Raises
+    ------
+    SnaInputError
+        The file-level errors of :func:`read_street_arrow` and
+        :func:`check_month`.
+
+    Examples
+    --------
+    >>> from sna.paths import raw_dir
+    >>> path = raw_dir() / "shipped/police_uk/cumbria/2025-01-cumbria-street.csv.gz"
+    >>> checked = check_street_file(StreetFile(path.name, path))
+    >>> checked.rows_in == checked.clean.num_rows + checked.quarantine.num_rows
+    True
+    """
+    rows, bad = read_street_arrow(file.read_bytes(), file.name, use_threads=use_threads)
+    check_month(rows, file.name)
+    codes, lon, lat = street_reason_codes(rows)
+    keep = codes == 0
+    if keep.all():
+        clean = typed_street_arrow(rows, lon, lat, file.name)
+    else:
+        clean = typed_street_arrow(rows.filter(pa.array(keep)), lon[keep], lat[keep], file.name)
+    return CheckedFile(file.name, clean, quarantine_arrow(rows, codes, bad, file.name),
+                       rows.num_rows + len(bad), first_row_of_each_force(rows))
+
+
+def iter_checked(files: list[StreetFile], forces: set[str] | None, *,
+                 check_forces: bool = True, workers: int | None = None,
+                 progress: bool = False,
+                 then: Callable[[CheckedFile], object] | None = None) -> Iterator:
+    """Check ``files`` on a thread pool, yielding results in file order.
+
+    Arrow parses and checks without holding Python's GIL, so threads use
+    every core without copying data between processes. Errors surface in
+    file order, as reading the files one by one would raise them.
+
+    Parameters
+    ----------
+    files : list of StreetFile
+    forces : set of str or None
+        Allowed forces. With None (and ``check_forces``) every file must hold
+        the force on the first data row of the first file with rows.
+    check_forces : bool, default True
+        False accepts any force (national data).
+    workers : int, optional
+        Threads (default: one per core).
+    progress : bool, default False
+        Show a progress bar.
+    then : callable, optional
+        Run on each :class:`CheckedFile` in its worker thread (e.g. to write
+        it out); its result is yielded with the file, as ``(checked, result)``.
+    """
+    workers = max(1, min(workers or pa.cpu_count(), len(files)))
+    use_threads = len(files) == 1
+
+    def task(file: StreetFile):
+        checked = check_street_file(file, use_threads=use_threads)
+        return checked if then is None else (checked, then(checked))
+
+    pool = ThreadPoolExecutor(workers)
+    try:
+        results = pool.map(task, files)
+        if progress and len(files) > 1:
+            from tqdm.auto import tqdm
+
+            results = tqdm(results, total=len(files), desc="Reading police.uk files", unit="file")
+        for result in results:
+            checked = result if then is None else result[0]
+            if check_forces and forces is None and checked.forces:
+                forces = {next(iter(checked.forces))}
+            if check_forces and forces is not None:
+                check_force(checked.forces, checked.name, forces)
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def clean_frame(tables: list[pa.Table]) -> pd.DataFrame:
+    """Arrow tables of :func:`typed_street_arrow` as the table of :func:`typed_street_table`."""
+    table = pa.concat_tables(tables)
+    for col in TEXT_COLUMNS:
+        table = table.set_column(table.schema.get_field_index(col), col,
+                                 pc.cast(table[col], pa.string()))
+    frame = table.to_pandas(types_mapper={pa.float64(): pd.Float64Dtype()}.get)
+    frame["month"] = frame["month"].dt.to_period("M")
+    for col in ("force", "reported_by", "source_file"):
+        values = frame[col].cat.remove_unused_categories()
+        frame[col] = values.cat.set_categories(pd.Index(sorted(values.cat.categories), dtype=str))
+    return frame
+
+
+def _read_one(file: StreetFile, forces: set[str] | None) -> tuple[pd.DataFrame, pd.Series]:
+    frame, bad = parse_street_csv(file.read_bytes(), file.name)
+    check_month_and_force(frame, file.name, forces)
+    reasons = row_reasons(frame)
+    if bad:
+        malformed = pd.DataFrame({c: "" for c in POLICE_UK_COLUMNS}, index=range(len(bad)))
+        malformed["Location"] = [text[:200] for _, text in bad]
+        malformed["source_file"] = file.name
+        malformed["source_row"] = [n for n, _ in bad]
+        frame = pd.concat([frame, malformed], ignore_index=True)
+        wrong = pd.Series([REASON_MALFORMED] * len(bad), dtype=object)
+        reasons = pd.concat([reasons, wrong], ignore_index=True)
+    return frame, reasons
+
+
+def iter_read(files: list[StreetFile], forces: set[str] | None,
+              progress: bool = False) -> Iterator[tuple[pd.DataFrame, pd.Series]]:
+    """Yield ``(rows, reasons)`` for each street file, with an optional progress bar.
+
+    With ``forces=None`` every file must hold the force of the first file read.
+    """
+    if progress and len(files) > 1:
+        from tqdm.auto import tqdm
+
+        files = tqdm(files, desc="Reading police.uk files", unit="file")
+    for file in files:
+        if forces is None:
+            forces = first_force(file)
+        yield _read_one(file, forces)
+
+
+def first_force(file: StreetFile) -> set[str] | None:
+    """The force named on the first data row of ``file`` (None for a file with no rows)."""
+    frame, _ = parse_street_csv(file.read_bytes(), file.name)
+    named = frame.loc[frame["Falls within"] != "Month", "Falls within"]
+    return {named.iloc[0]} if len(named) else None
+
+
+def read_police_uk(
+    source: str | Path | Iterable[str | Path],
+    *,
+    forces: Iterable[str] | None = None,
+    months: tuple[str, str] | None = None,
+    progress: bool = False,
+    workers: int | None = None,
+) -> Accounted:
+    """Read police.uk street-level files into one typed, accounted table.
+
+    Parameters
+    ----------
+    source : path or iterable of paths
+        A street CSV (``.csv`` or ``.csv.gz``), a folder of months, or a
+        police.uk zip archive; or several of these.
+    forces : iterable of str, optional
+        Force names as in ``Falls within`` (e.g. ``"North Yorkshire Police"``).
+        A file holding another force is an error. By default every file must
+        be from the same force as the first file read.
+    months : (str, str), optional
+        First and last month expected (``YYYY-MM``). Months in this range
+        with no file are reported as missing; by default the range spanned by
+        the files is used.
+    progress : bool, default False
+        Show a progress bar when reading several files.
+    workers : int, optional
+        Files read in parallel (threads); by default one per core.
+
+    Returns
+    -------
+    Accounted
+        ``clean``: the typed table (see :func:`typed_street_table`);
+        ``quarantine``: rejected rows with ``source_file``, ``source_row`` and
+        ``reason``; ``notes``: ``missing_months``, ``files``, ``months``,
+        ``repeat_crime_ids_across_months``.
+
+    Raises
+    ------
+    SnaInputError
+        Missing or renamed columns, an invalid month, a month that is not the
+        file's, a file from another force, an empty file, a file that is not
+        UTF-8, a zip without street files.
+
+    Examples
+    --------
+    >>> from sna.paths import raw_dir
+    >>> acc = read_police_uk(raw_dir() / "shipped/police_uk/north-yorkshire/"
+    ...                      "2024-01-north-yorkshire-street.csv.gz")
+    >>> acc.rows_in == len(acc.clean) + len(acc.quarantine)
+    True
+    """
+    files = find_street_files(source)
+    allowed = set(forces) if forces is not None else None
+    clean, quarantine, rows_in = [], [], 0
+    for checked in iter_checked(files, allowed, workers=workers, progress=progress):
+        clean.append(checked.clean)
+        quarantine.append(checked.quarantine)
+        rows_in += checked.rows_in
+    frame = clean_frame(clean)
+    notes = month_notes(frame, files, months)
+    with_id = frame["crime_id"].dropna()
+    notes["repeat_crime_ids_across_months"] = int(with_id.duplicated().sum())
+    rejected = pa.concat_tables(quarantine).to_pandas()[QUARANTINE_COLUMNS]
+    return Accounted(frame, rejected, rows_in, notes)
+
+
+def month_notes(clean: pd.DataFrame, files: list[StreetFile],
+                months: tuple[str, str] | None) -> dict:
+    """Months covered, months with no data (never zero), and the files read.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2024-01", "2024-03"], freq="M")})
+    >>> month_notes(df, [], None)["missing_months"]
+    ['2024-02']
+    """
+    present = sorted({str(month) for month in clean["month"].unique()})
+    if months is not None:
+        first, last = months
+    elif present:
+        first, last = present[0], present[-1]
+    else:
+        return {"months": [], "missing_months": [], "files": [f.name for f in files]}
+    expected = pd.period_range(first, last, freq="M").astype(str).tolist()
+    return {
+        "months": present,
+        "missing_months": [m for m in expected if m not in present],
+        "files": [f.name for f in files],
+    }
+
+
+def missing_month_runs(missing: list[str]) -> list[str]:
+    """Collapse a list of missing months into readable runs.
+
+    Examples
+    --------
+    >>> missing_month_runs(["2024-05", "2024-06", "2024-07", "2024-08", "2025-02"])
+    ['2024-05 to 2024-08', '2025-02']
+    """
+    if not missing:
+        return []
+    periods = pd.PeriodIndex(missing, freq="M").sort_values()
+    runs, start, prev = [], periods[0], periods[0]
+    for p in periods[1:]:
+        if p != prev + 1:
+            runs.append((start, prev))
+            start = p
+        prev = p
+    runs.append((start, prev))
+    return [str(a) if a == b else f"{a} to {b}" for a, b in runs]

@@ -1,0 +1,457 @@
+"""Seeded SYNTHETIC force extract for demonstrations and tests.
+
+No public record-level crime extract with domestic-abuse and hate-crime flags
+exists, so the demo report runs on a generated one. The offences sit on the real
+North Yorkshire and York LSOAs 2021, weighted by Census 2021 population and the
+real police.uk location of violence and public-order crime, with volumes
+calibrated to published figures (see ``data/raw/shipped/synthetic/README.md``).
+The rows are invented: the file name and every ``crime_ref`` say SYNTHETIC, and
+it must never be mistaken for, or reported as, real data.
+
+The same seed gives a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sna.errors import SnaInputError
+from sna.io.extract import AGE_BANDS, DEFAULT_STRANDS, extract_columns, offence_codes, strand_column
+from sna.paths import raw_dir
+
+SYNTHETIC_SEED = 20261123
+DEMO_FILE_NAME = "SYNTHETIC_force_extract_nyy_2020-04_2025-12.csv.gz"
+STUDY_LTLA_CODES = ("E06000065", "E06000014")  # North Yorkshire, York (LAD 2024)
+
+# ---------------------------------------------------------------- hate crime
+HATE_OFFENCES_PER_YEAR = 1150
+HATE_PRIMARY_SHARES = {  # share of offences by the first (primary) strand recorded
+    "race": 0.683, "sexual_orientation": 0.150, "disability": 0.064, "religion": 0.040,
+    "transgender": 0.022, "misogyny": 0.015, "asylum_migrant": 0.008,
+    "gypsy_traveller": 0.008, "alt_subculture": 0.005, "sex_worker": 0.005,
+}
+MULTI_STRAND_SHARE = 0.065  # offences with a second strand
+SECOND_STRAND = {  # which second strand, given the primary
+    "race": {"religion": 0.65, "asylum_migrant": 0.15, "gypsy_traveller": 0.05,
+             "misogyny": 0.10, "disability": 0.05},
+    "religion": {"race": 1.0},
+    "sexual_orientation": {"transgender": 0.55, "disability": 0.25, "race": 0.20},
+    "transgender": {"sexual_orientation": 1.0},
+    "disability": {"race": 0.40, "sexual_orientation": 0.40, "misogyny": 0.20},
+    "misogyny": {"race": 0.50, "sexual_orientation": 0.50},
+}
+HATE_SEASON = (0.88, 0.86, 0.93, 1.00, 1.05, 1.12, 1.15, 1.12, 1.02, 1.00, 0.95, 0.92)  # Jan..Dec
+EFFECT_SEXUAL_ORIENTATION = 1.50  # step in the last 12 months
+EFFECT_DISABILITY_END = 0.55  # linear decline over the last 12 months, to this factor
+
+# ---------------------------------------------------------------- serious violence (not DA)
+SV_MONTHLY_MEANS = {  # offences a month, North Yorkshire and York, not DA, not hate
+    "1": 0.35, "4/1": 0.08,
+    "2": 0.6, "5D": 14.0, "5E": 3.0, "8N": 265.0, "8S": 12.0,
+    "19C": 28.0, "19D": 9.0, "19E": 5.0, "19F": 2.5, "19G": 2.0, "19H": 1.5,
+    "20A": 55.0, "20B": 10.0, "17A": 6.0, "17B": 4.0,
+    "10A": 0.4, "10B": 2.0, "10C": 9.0, "10D": 28.0,
+    "34A": 3.0, "34B": 14.0,
+    "56A": 3.0,
+}
+ROBBERY_2025_FACTOR = 2.0  # police.uk NY robbery: ~16 a month in 2024, ~34 in 2025
+SV_SEASON = (0.92, 0.88, 0.97, 0.98, 1.04, 1.06, 1.10, 1.06, 1.00, 1.00, 0.97, 1.02)
+
+# ---------------------------------------------------------------- offence code mixes
+DA_CODE_MIX = {
+    "105A": 0.340, "8N": 0.200, "8L": 0.100, "8Q": 0.080, "58A": 0.080, "8R": 0.070,
+    "3B": 0.040, "19C": 0.035, "20A": 0.025, "5D": 0.010, "5E": 0.005, "56A": 0.004,
+    "19D": 0.004, "58C": 0.0067, "1": 0.0003,
+}
+HATE_CODE_MIX_AGGRAVATED = {  # race and religion: racially/religiously aggravated codes
+    "9B": 0.45, "105B": 0.15, "8M": 0.13, "8P": 0.08, "58J": 0.07, "8R": 0.06,
+    "34B": 0.02, "9A": 0.04,
+}
+HATE_CODE_MIX_OTHER = {
+    "9A": 0.40, "105A": 0.16, "8L": 0.13, "8R": 0.10, "8N": 0.09, "58A": 0.05, "58C": 0.04,
+    "20A": 0.03,
+}
+COURSE_OF_CONDUCT_CODES = ("8L", "8M", "8Q", "8R")  # time often not recorded
+
+# ---------------------------------------------------------------- when and to whom
+HOURS = {  # relative frequency by hour of day, 00..23
+    "night": (6, 4, 3, 2, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 10, 8),
+    "evening": (4, 3, 2, 1, 1, 1, 1, 2, 3, 3, 4, 4, 5, 5, 5, 6, 7, 8, 9, 10, 10, 9, 8, 6),
+    "day": (2, 1, 1, 1, 1, 1, 1, 2, 4, 5, 6, 7, 8, 8, 8, 9, 9, 9, 8, 7, 6, 5, 4, 3),
+}
+WEEKDAYS = {  # relative frequency Monday..Sunday
+    "night": (0.85, 0.85, 0.90, 0.95, 1.15, 1.35, 1.20),
+    "evening": (1.00, 0.95, 0.95, 0.95, 1.00, 1.10, 1.15),
+    "day": (1.00, 1.00, 1.00, 1.00, 1.05, 1.00, 0.95),
+}
+VICTIMS = {  # (age band probabilities incl. blank last, sex probabilities F, M, X, blank)
+    "da": ((0.01, 0.17, 0.31, 0.32, 0.14, 0.04, 0.01), (0.77, 0.21, 0.005, 0.015)),
+    "hate": ((0.06, 0.20, 0.24, 0.28, 0.12, 0.05, 0.05), (0.38, 0.57, 0.01, 0.04)),
+    "violence": ((0.10, 0.26, 0.25, 0.23, 0.12, 0.03, 0.01), (0.38, 0.60, 0.005, 0.015)),
+    "sexual": ((0.38, 0.28, 0.14, 0.12, 0.06, 0.01, 0.01), (0.86, 0.13, 0.005, 0.005)),
+    "robbery": ((0.18, 0.36, 0.18, 0.15, 0.09, 0.03, 0.01), (0.20, 0.78, 0.005, 0.015)),
+    "homicide": ((0.05, 0.15, 0.20, 0.30, 0.20, 0.10, 0.00), (0.30, 0.70, 0.0, 0.0)),
+    "no_victim": ((0, 0, 0, 0, 0, 0, 1.0), (0, 0, 0, 1.0)),
+    "arson": ((0.05, 0.08, 0.12, 0.12, 0.08, 0.05, 0.50), (0.25, 0.25, 0.0, 0.50)),
+}
+SEXUAL_CODE_VICTIM = {  # code -> (fixed sex, age rule: "child", "adult" or None)
+    "19C": ("F", "adult"), "19D": ("F", "child"), "19E": ("F", "child"),
+    "19F": ("M", "adult"), "19G": ("M", "child"), "19H": ("M", "child"),
+    "20A": ("F", None), "20B": ("F", "child"), "17A": ("M", None), "17B": ("M", "child"),
+}
+SVD_VICTIMS = {"homicide": "homicide", "violence_with_injury": "violence",
+               "rape_sexual": "sexual", "weapon_possession": "no_victim",
+               "robbery": "robbery", "arson_endangering_life": "arson"}
+SVD_HOURS = {"rape_sexual": "evening", "arson_endangering_life": "night"}
+
+
+def _shipped() -> Path:
+    return raw_dir() / "shipped"
+
+
+def study_lsoa_weights(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> pd.DataFrame:
+    """Return the study LSOAs 2021 with the weights the generator places offences by.
+
+    Parameters
+    ----------
+    ltla_codes : sequence of str
+        Local authority (LAD 2024) codes; default North Yorkshire and York (500 LSOAs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoa21_code, usual_residents, violence_share, public_order_share`` and the
+        stream weights ``weight_da`` (half population share, half police.uk violence
+        and sexual offences share), ``weight_sv`` (0.2 / 0.8) and ``weight_hate``
+        (0.3 population, 0.5 public order, 0.2 violence). Shares are from the shipped
+        police.uk North Yorkshire files and Census 2021 usual residents.
+    """
+    lookup = pd.read_csv(_shipped() / "geography" / "lsoa21_ward24_ltla24_ew.csv.gz",
+                         usecols=["lsoa21_code", "ltla24_code"])
+    codes = lookup.loc[lookup["ltla24_code"].isin(ltla_codes), "lsoa21_code"]
+    census = pd.read_csv(_shipped() / "geography" / "census2021_lsoa21_ew.csv.gz",
+                         usecols=["lsoa21_code", "usual_residents"])
+    out = census[census["lsoa21_code"].isin(codes)].sort_values("lsoa21_code")
+    files = sorted((_shipped() / "police_uk" / "north-yorkshire").glob("*.csv.gz"))
+    crimes = pd.concat([pd.read_csv(f, usecols=["LSOA code", "Crime type"]) for f in files])
+    crimes = crimes[crimes["LSOA code"].isin(out["lsoa21_code"])]
+    for column, crime_type in (("violence_share", "Violence and sexual offences"),
+                               ("public_order_share", "Public order")):
+        counts = crimes.loc[crimes["Crime type"] == crime_type, "LSOA code"].value_counts()
+        share = out["lsoa21_code"].map(counts).fillna(0)
+        out[column] = share / share.sum()
+    population = out["usual_residents"] / out["usual_residents"].sum()
+    out["weight_da"] = 0.5 * population + 0.5 * out["violence_share"]
+    out["weight_sv"] = 0.2 * population + 0.8 * out["violence_share"]
+    out["weight_hate"] = 0.3 * population + 0.5 * out["public_order_share"] \
+        + 0.2 * out["violence_share"]
+    return out.reset_index(drop=True)
+
+
+def _month_range(start: str, end: str) -> pd.PeriodIndex:
+    try:
+        months = pd.period_range(pd.Period(start, freq="M"), pd.Period(end, freq="M"), freq="M")
+    except ValueError as err:
+        raise SnaInputError(f"start/end are not months: {err}", fix="give months as 'YYYY-MM'",
+                            column="start", value=(start, end)) from None
+    if len(months) == 0:
+        raise SnaInputError(f"end ({end}) is before start ({start})",
+                            fix="give start <= end", column="end", value=end)
+    return months
+
+
+def da_monthly_means(months: pd.PeriodIndex) -> pd.Series:
+    """Expected DA-flagged offences a month: the published quarter / 3.
+
+    Financial-year quarters 2020/21 to 2022/23 are the partnership's published
+    figures (``data/raw/shipped/published/da_related_crimes_quarterly.csv``); any
+    other quarter takes the 2022/23 figure for the same quarter (level and
+    seasonal shape of the latest published year).
+
+    Examples
+    --------
+    >>> da_monthly_means(pd.period_range("2020-04", "2020-06", freq="M")).round(1).tolist()
+    [473.3, 473.3, 473.3]
+    """
+    published = pd.read_csv(_shipped() / "published" / "da_related_crimes_quarterly.csv")
+    by_quarter = published.set_index(["financial_year", "quarter"])["da_related_crimes"]
+    latest = published["financial_year"].max()
+    means = []
+    for month in months:
+        fy_start = month.year if month.month >= 4 else month.year - 1
+        fy = f"{fy_start}/{str(fy_start + 1)[2:]}"
+        quarter = f"Q{(month.month - 4) % 12 // 3 + 1}"
+        value = by_quarter.get((fy, quarter), by_quarter[(latest, quarter)])
+        means.append(value / 3)
+    return pd.Series(means, index=months, name="da_mean")
+
+
+def hate_monthly_means(months: pd.PeriodIndex, per_year: float = HATE_OFFENCES_PER_YEAR,
+                       effects: bool = True) -> pd.DataFrame:
+    """Expected hate offences a month by primary strand (months x strands).
+
+    Examples
+    --------
+    >>> m = hate_monthly_means(pd.period_range("2021-01", "2021-12", freq="M"), effects=False)
+    >>> round(float(m.to_numpy().sum()))
+    1150
+    """
+    season = np.array([HATE_SEASON[m.month - 1] for m in months])
+    shares = pd.Series(HATE_PRIMARY_SHARES)
+    means = pd.DataFrame(np.outer(season * per_year / 12, shares / shares.sum()),
+                         index=months, columns=shares.index)
+    if effects:
+        last = np.arange(len(months)) >= len(months) - 12
+        step = np.cumsum(last)  # 1..12 within the last 12 months
+        means.loc[last, "sexual_orientation"] *= EFFECT_SEXUAL_ORIENTATION
+        means.loc[last, "disability"] *= 1 - (1 - EFFECT_DISABILITY_END) * step[last] / 12
+    return means
+
+
+def sv_monthly_means(months: pd.PeriodIndex) -> pd.DataFrame:
+    """Expected serious-violence offences (not DA, not hate) a month (months x codes)."""
+    season = np.array([SV_SEASON[m.month - 1] for m in months])
+    means = pd.DataFrame(np.outer(season, list(SV_MONTHLY_MEANS.values())),
+                         index=months, columns=list(SV_MONTHLY_MEANS))
+    in_2025 = np.array([m.year >= 2025 for m in months])
+    means.loc[in_2025, ["34A", "34B"]] *= ROBBERY_2025_FACTOR
+    return means
+
+
+def _poisson_rows(rng: np.random.Generator, means: pd.DataFrame) -> pd.DataFrame:
+    """One row per drawn offence: ``month`` and ``key`` (the column it was drawn for)."""
+    counts = rng.poisson(means.to_numpy())
+    month = np.repeat(np.tile(np.arange(len(means)), (means.shape[1], 1)).T.ravel(),
+                      counts.ravel())
+    key = np.repeat(np.tile(means.columns.to_numpy(dtype=object), len(means)), counts.ravel())
+    return pd.DataFrame({"month": means.index[month], "key": key})
+
+
+def _choice(rng: np.random.Generator, mix: dict, size: int) -> np.ndarray:
+    p = np.array(list(mix.values()), dtype=float)
+    return rng.choice(np.array(list(mix), dtype=object), size=size, p=p / p.sum())
+
+
+def _dates_times(rng: np.random.Generator, months: pd.Series, profile: pd.Series,
+                 untimed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Draw a day (weekday-weighted) and a time (hour profile) for each offence."""
+    dates = np.empty(len(months), dtype="datetime64[D]")
+    hours = np.empty(len(months), dtype=int)
+    for (month, name), rows in months.groupby([months, profile], sort=True).groups.items():
+        days = pd.date_range(month.start_time, month.end_time.normalize(), freq="D")
+        weekday = np.array(WEEKDAYS[name])[days.day_of_week]
+        picked = days.to_numpy().astype("datetime64[D]")[
+            rng.choice(len(days), size=len(rows), p=weekday / weekday.sum())]
+        hour_weights = np.tile(np.array(HOURS[name], dtype=float), (len(rows), 1))
+        if name == "night":  # Friday and Saturday nights spill into the early hours
+            weekend = pd.DatetimeIndex(picked).day_of_week.isin([5, 6])
+            hour_weights[np.ix_(weekend, range(5))] *= 3
+        cumulative = np.cumsum(hour_weights, axis=1)
+        draw = rng.random(len(rows)) * cumulative[:, -1]
+        hours[rows] = (cumulative < draw[:, None]).sum(axis=1)
+        dates[rows] = picked
+    minutes = rng.integers(0, 60, size=len(months))
+    times = np.char.add(np.char.zfill(hours.astype(str), 2),
+                        np.char.add(":", np.char.zfill(minutes.astype(str), 2))).astype(object)
+    times[untimed] = ""
+    return dates, times
+
+
+def _victims(rng: np.random.Generator, profile: np.ndarray,
+             codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    age = np.empty(len(profile), dtype=object)
+    sex = np.empty(len(profile), dtype=object)
+    for name, (age_p, sex_p) in VICTIMS.items():
+        rows = np.flatnonzero(profile == name)
+        age[rows] = _choice(rng, dict(zip([*AGE_BANDS, ""], age_p, strict=True)), len(rows))
+        sex[rows] = _choice(rng, dict(zip(["F", "M", "X", ""], sex_p, strict=True)), len(rows))
+    for code, (fixed_sex, age_rule) in SEXUAL_CODE_VICTIM.items():
+        rows = codes == code
+        sex[rows] = fixed_sex
+        if age_rule == "child":
+            age[rows] = "0-15"
+        elif age_rule == "adult":
+            age[rows & np.isin(age, ["0-15", ""])] = "16-24"
+    return age, sex
+
+
+def _hate_flags(rng: np.random.Generator, primary: np.ndarray) -> pd.DataFrame:
+    flags = pd.DataFrame(False, index=range(len(primary)),
+                         columns=[strand_column(s) for s in DEFAULT_STRANDS])
+    for strand in DEFAULT_STRANDS:
+        flags.loc[primary == strand, strand_column(strand)] = True
+    multi = rng.random(len(primary)) < MULTI_STRAND_SHARE
+    for strand, mix in SECOND_STRAND.items():
+        rows = np.flatnonzero(multi & (primary == strand))
+        for row, second in zip(rows, _choice(rng, mix, len(rows)), strict=True):
+            flags.iat[row, DEFAULT_STRANDS.index(second)] = True
+    return flags
+
+
+def _stream(rng: np.random.Generator, rows: pd.DataFrame, codes: np.ndarray,
+            hours: np.ndarray, victims: np.ndarray, da: str) -> pd.DataFrame:
+    untimed = np.isin(codes, COURSE_OF_CONDUCT_CODES) & (rng.random(len(rows)) < 0.6)
+    dates, times = _dates_times(rng, rows["month"], pd.Series(hours, index=rows.index), untimed)
+    age, sex = _victims(rng, victims, codes)
+    return pd.DataFrame({"offence_date": dates, "offence_time": times, "ho_offence_code": codes,
+                         "da_flag": da, "victim_age_band": age, "victim_sex": sex})
+
+
+def _da_offences(rng: np.random.Generator, months: pd.PeriodIndex) -> pd.DataFrame:
+    rows = _poisson_rows(rng, da_monthly_means(months).to_frame())
+    codes = _choice(rng, DA_CODE_MIX, len(rows))
+    out = _stream(rng, rows, codes, np.full(len(rows), "evening"),
+                  np.full(len(rows), "da", dtype=object), "Y")
+    return out.assign(stream="da")
+
+
+def _hate_offences(rng: np.random.Generator, months: pd.PeriodIndex, per_year: float,
+                   effects: bool) -> pd.DataFrame:
+    rows = _poisson_rows(rng, hate_monthly_means(months, per_year, effects))
+    primary = rows["key"].to_numpy()
+    aggravated = np.isin(primary, ["race", "religion"])
+    codes = np.where(aggravated, _choice(rng, HATE_CODE_MIX_AGGRAVATED, len(rows)),
+                     _choice(rng, HATE_CODE_MIX_OTHER, len(rows)))
+    out = _stream(rng, rows, codes, np.full(len(rows), "day"),
+                  np.full(len(rows), "hate", dtype=object), "N")
+    out.loc[primary == "misogyny", "victim_sex"] = "F"
+    trans = np.flatnonzero(primary == "transgender")
+    out.iloc[trans, out.columns.get_loc("victim_sex")] = _choice(
+        rng, {"F": 0.35, "M": 0.35, "X": 0.25, "": 0.05}, len(trans))
+    return pd.concat([out, _hate_flags(rng, primary)], axis=1).assign(stream="hate")
+
+
+def _sv_offences(rng: np.random.Generator, months: pd.PeriodIndex) -> pd.DataFrame:
+    rows = _poisson_rows(rng, sv_monthly_means(months))
+    codes = rows["key"].to_numpy()
+    group = pd.Series(codes).map(offence_codes().set_index("ho_offence_code")["svd_group"])
+    hours = group.map(SVD_HOURS).fillna("night").to_numpy()
+    out = _stream(rng, rows, codes, hours, group.map(SVD_VICTIMS).to_numpy(), "N")
+    return out.assign(stream="sv")
+
+
+def _lsoa_column(rng: np.random.Generator, offences: pd.DataFrame,
+                 lsoas: pd.DataFrame) -> np.ndarray:
+    out = np.empty(len(offences), dtype=object)
+    codes = lsoas["lsoa21_code"].to_numpy(dtype=object)
+    for stream in ("da", "hate", "sv"):
+        rows = np.flatnonzero(offences["stream"].to_numpy() == stream)
+        weights = lsoas[f"weight_{stream}"].to_numpy(dtype=float)
+        out[rows] = codes[rng.choice(len(codes), size=len(rows), p=weights / weights.sum())]
+    return out
+
+
+def _check_lsoas(lsoas: pd.DataFrame | Sequence[str] | None) -> pd.DataFrame:
+    if lsoas is None:
+        return study_lsoa_weights()
+    if isinstance(lsoas, pd.DataFrame):
+        needed = {"lsoa21_code", "weight_da", "weight_sv", "weight_hate"}
+        if not needed <= set(lsoas.columns):
+            raise SnaInputError(f"lsoas lacks columns {sorted(needed - set(lsoas.columns))}",
+                                fix="pass study_lsoa_weights(...) or a list of LSOA codes",
+                                column="lsoas")
+        return lsoas
+    codes = sorted({str(c) for c in lsoas})
+    if not codes:
+        raise SnaInputError("lsoas is empty", fix="pass at least one LSOA code", column="lsoas")
+    return pd.DataFrame({"lsoa21_code": codes, "weight_da": 1.0, "weight_sv": 1.0,
+                         "weight_hate": 1.0})
+
+
+def generate_force_extract(
+    seed: int = SYNTHETIC_SEED,
+    start: str = "2020-04",
+    end: str = "2025-12",
+    lsoas: pd.DataFrame | Sequence[str] | None = None,
+    hate_per_year: float = HATE_OFFENCES_PER_YEAR,
+    effects: bool = True,
+) -> pd.DataFrame:
+    """Generate a SYNTHETIC force extract as text columns in the documented schema.
+
+    Parameters
+    ----------
+    seed : int, default 20261123
+        Seed of the random generator; the same seed gives the same rows.
+    start, end : str, default "2020-04", "2025-12"
+        First and last month ("YYYY-MM").
+    lsoas : DataFrame, sequence of str, or None
+        ``None``: the 500 North Yorkshire and York LSOAs weighted as in
+        :func:`study_lsoa_weights`; a DataFrame with ``lsoa21_code, weight_da,
+        weight_sv, weight_hate``; or a list of LSOA codes (equal weights).
+    hate_per_year : float, default 1150
+        Expected hate offences a year before the built-in effects.
+    effects : bool, default True
+        Apply the built-in changes in the last 12 months (sexual orientation x1.50;
+        disability declining linearly to x0.55). ``False`` gives a stable series.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :func:`sna.io.extract.extract_columns`, all text as in the CSV, sorted by
+        date and time; ``crime_ref`` is ``SYN`` followed by seven digits.
+
+    Examples
+    --------
+    >>> demo = generate_force_extract(start="2025-01", end="2025-01", lsoas=["E01027345"])
+    >>> demo["crime_ref"].iloc[0], demo["lsoa21_code"].unique().tolist()
+    ('SYN0000001', ['E01027345'])
+    """
+    months = _month_range(start, end)
+    lsoas = _check_lsoas(lsoas)
+    rng = np.random.default_rng(seed)
+    offences = pd.concat([_da_offences(rng, months),
+                          _hate_offences(rng, months, hate_per_year, effects),
+                          _sv_offences(rng, months)], ignore_index=True)
+    flag_columns = [strand_column(s) for s in DEFAULT_STRANDS]
+    offences[flag_columns] = offences[flag_columns].fillna(False).astype(bool)
+    offences["lsoa21_code"] = _lsoa_column(rng, offences, lsoas)
+    order = np.lexsort((offences["offence_time"].to_numpy(dtype=str),
+                        offences["offence_date"].to_numpy()))
+    offences = offences.iloc[order].reset_index(drop=True)
+    descriptions = offence_codes().set_index("ho_offence_code")["offence_description"]
+    offences["offence_description"] = offences["ho_offence_code"].map(descriptions)
+    offences["crime_ref"] = [f"SYN{i:07d}" for i in range(1, len(offences) + 1)]
+    offences["offence_date"] = pd.DatetimeIndex(offences["offence_date"]).strftime("%Y-%m-%d")
+    offences[flag_columns] = np.where(offences[flag_columns], "Y", "N")
+    return offences[extract_columns(DEFAULT_STRANDS)].astype(str)
+
+
+def write_demo_extract(path: str | Path | None = None, seed: int = SYNTHETIC_SEED) -> Path:
+    """Write the SYNTHETIC demo extract as a reproducible gzipped CSV.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Output file; default ``data/raw/shipped/synthetic/`` + :data:`DEMO_FILE_NAME`.
+        The name must contain "SYNTHETIC".
+    seed : int, default 20261123
+
+    Returns
+    -------
+    Path
+        The file written. The gzip header carries no time stamp or name, so the same
+        seed gives a byte-identical file (with the same zlib).
+
+    Raises
+    ------
+    SnaInputError
+        The file name does not contain "SYNTHETIC".
+    """
+    path = Path(path) if path is not None else _shipped() / "synthetic" / DEMO_FILE_NAME
+    if "SYNTHETIC" not in path.name:
+        raise SnaInputError(f"file name {path.name!r} does not say SYNTHETIC",
+                            fix="put 'SYNTHETIC' in the file name so the demo data is never "
+                                "mistaken for real data", column="path", value=str(path))
+    text = generate_force_extract(seed=seed).to_csv(index=False, lineterminator="\n")
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
+        gz.write(text.encode("utf-8"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+    return path

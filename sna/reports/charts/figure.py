@@ -1,0 +1,265 @@
+"""Offline, accessible figures: Altair chart -> inline SVG with alt text and a data table.
+
+The reports are rendered by nbconvert to one self-contained HTML file that must
+work with no network and no JavaScript. Each chart is therefore rendered to SVG by
+vl-convert and wrapped in a ``<figure>`` whose image has the alt text as its
+``aria-label``, a visible ``<figcaption>`` and, optionally, a ``<details>`` block
+holding the (aggregated, suppressed) data as a real ``<table>``. The SVG holds
+drawn marks only, never the chart's data JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+
+import altair
+import pandas as pd
+import vl_convert
+from IPython.display import HTML
+
+from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggregated
+from sna.reports.charts._theme import THEME_NAME
+from sna.errors import SnaInputError
+
+LOCALE = "en-GB"
+_ID = re.compile(r'\bid="([^"]+)"')
+_SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
+
+
+def _vl_version() -> str:
+    major, minor = altair.SCHEMA_VERSION.lstrip("v").split(".")[:2]
+    return f"{major}.{minor}"
+
+
+def chart_spec(chart: altair.TopLevelMixin) -> dict:
+    """Return the chart's Vega-Lite specification with the project theme applied.
+
+    Parameters
+    ----------
+    chart : altair chart
+        Any top-level Altair chart.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import altair as alt, pandas as pd
+    >>> spec = chart_spec(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"))
+    >>> spec["config"]["axis"]["labelFontSize"]
+    12
+    """
+    with altair.theme.enable(THEME_NAME):
+        return chart.to_dict()
+
+
+def _namespace_ids(svg: str) -> str:
+    """Renumber SVG ids (``clip1``, ``gradient_3``) and prefix them with a content hash.
+
+    vl-convert numbers ids from a counter that keeps running between renders in one
+    process, so the same chart gets different ids each time, and two inline SVGs in
+    one page can clash. Ids are renumbered in order of appearance, then prefixed with
+    a hash of the renumbered SVG: unique per chart, yet deterministic.
+    """
+    ids = list(dict.fromkeys(_ID.findall(svg)))
+    if not ids:
+        return svg
+    canonical = {old: f"i{number}" for number, old in enumerate(ids)}
+    pattern = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, ids))
+                         + r')(?=[")])')
+    placeholder = "\x00"
+    marked = pattern.sub(lambda m: f"{m.group(1)}{placeholder}{canonical[m.group(2)]}", svg)
+    prefix = "sna-" + hashlib.sha256(marked.encode("utf-8")).hexdigest()[:12] + "-"
+    return marked.replace(placeholder, prefix)
+
+
+def _responsive_root(svg: str) -> str:
+    match = _SVG_OPEN.search(svg)
+    if match is None:
+        raise SnaInputError("vl-convert returned no <svg> element",
+                            fix="check the chart renders with chart.to_dict()")
+    attributes = match.group(1)
+    extra = ' aria-hidden="true" focusable="false" style="max-width:100%;height:auto"'
+    if "viewBox" not in attributes:
+        width = re.search(r'\bwidth="([\d.]+)"', attributes)
+        height = re.search(r'\bheight="([\d.]+)"', attributes)
+        if width and height:
+            extra += f' viewBox="0 0 {width.group(1)} {height.group(1)}"'
+    return f"{svg[:match.start()]}<svg{attributes}{extra}>{svg[match.end():]}"
+
+
+def chart_svg(chart: altair.TopLevelMixin) -> str:
+    """Render a chart to an inline-ready SVG string (themed, en-GB, ids namespaced).
+
+    Parameters
+    ----------
+    chart : altair chart
+
+    Returns
+    -------
+    str
+        ``<svg ...>`` hidden from assistive technology (the figure wrapper carries the
+        alt text), scaling down to its container, with ids unique to this chart.
+
+    Examples
+    --------
+    >>> import altair as alt, pandas as pd
+    >>> svg = chart_svg(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"))
+    >>> svg.startswith("<svg") and 'style="max-width:100%;height:auto"' in svg
+    True
+    """
+    return _spec_svg(chart_spec(chart))
+
+
+def _spec_svg(spec: dict) -> str:
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version(), format_locale=LOCALE,
+                                     time_format_locale=LOCALE, allowed_base_urls=[])
+    return _responsive_root(_namespace_ids(svg))
+
+
+def _spec_title(spec: dict) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    return str(title) if title else ""
+
+
+def _format_cell(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def table_html(table: pd.DataFrame, caption: str, na_rep: str = "[x]") -> str:
+    """Render an aggregated table as an HTML ``<table>`` with a ``<caption>``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The aggregated, disclosure-controlled data behind a chart.
+    caption : str
+        The table's caption.
+    na_rep : str, default "[x]"
+        Shown for missing cells (the GSS shorthand for "not available"; fill
+        suppressed cells with "[c]" beforehand to mark them as confidential).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    SnaInputError
+        The table is not a DataFrame or looks record-level (see ``ensure_aggregated``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> out = table_html(pd.DataFrame({"area": ["A & B"], "count": [1200.0]}), "Counts")
+    >>> "<caption>Counts</caption>" in out, "A &amp; B" in out, "1,200" in out
+    (True, True, True)
+    """
+    ensure_aggregated(table)
+    body = table.to_html(index=False, border=0, na_rep=na_rep, float_format=_format_cell,
+                         classes="sna-table", escape=True)
+    caption_html = f"<caption>{html.escape(caption)}</caption>"
+    return re.sub(r"(<table\b[^>]*>)", lambda m: m.group(1) + caption_html, body, count=1)
+
+
+def figure_html(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = None,
+                caption: str | None = None, table: pd.DataFrame | None = None,
+                table_caption: str | None = None, *, table_na_rep: str = "[x]") -> str:
+    """Return the HTML of an accessible, offline figure (see :func:`figure`).
+
+    Parameters
+    ----------
+    chart : altair chart or DescribedChart
+        The chart; a :class:`DescribedChart` also supplies the alt text.
+    alt : str, optional
+        Alt text. Required unless ``chart`` is a :class:`DescribedChart`; overrides its text.
+    caption : str, optional
+        Visible caption; defaults to the chart's title.
+    table : pandas.DataFrame, optional
+        Aggregated, suppressed data shown in a collapsed "Data table" section.
+    table_caption : str, optional
+        Caption of the table; defaults to "Data for: <caption>".
+    table_na_rep : str, default "[x]"
+        Text for missing table cells.
+
+    Returns
+    -------
+    str
+        ``<figure class="sna-figure"><div role="img" aria-label="ALT"><svg ...></div>
+        <figcaption>...</figcaption>[<details>...</details>]</figure>``. The same
+        input always gives the same string.
+
+    Raises
+    ------
+    SnaInputError
+        Missing or blank ``alt``; a record-level ``table``.
+
+    Examples
+    --------
+    >>> import altair as alt, pandas as pd
+    >>> chart = alt.Chart(pd.DataFrame({"x": [1]}), title="One point").mark_point().encode(
+    ...     x="x:Q")
+    >>> out = figure_html(chart, alt="A single point at x = 1.")
+    >>> 'aria-label="A single point at x = 1."' in out, "<figcaption>One point<" in out
+    (True, True)
+    """
+    if isinstance(chart, DescribedChart):
+        chart, alt = chart.chart, (alt if alt is not None else chart.alt)
+    alt_text = check_text(alt, "alt")
+    spec = chart_spec(chart)
+    caption_text = caption if caption is not None else _spec_title(spec)
+    parts = ['<figure class="sna-figure" style="margin:1.5em 0">',
+             f'<div role="img" aria-label="{html.escape(alt_text, quote=True)}">',
+             _spec_svg(spec), "</div>"]
+    if caption_text:
+        parts.append(f"<figcaption>{html.escape(caption_text)}</figcaption>")
+    if table is not None:
+        label = table_caption or f"Data for: {caption_text or alt_text}"
+        parts += ["<details><summary>Data table</summary>",
+                  table_html(table, label, na_rep=table_na_rep), "</details>"]
+    parts.append("</figure>")
+    return "\n".join(parts)
+
+
+def figure(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = None,
+           caption: str | None = None, table: pd.DataFrame | None = None,
+           table_caption: str | None = None, *, table_na_rep: str = "[x]") -> HTML:
+    """Display a chart as an accessible, offline SVG figure in a notebook or report.
+
+    Use this (not Altair's renderers) in report notebooks: nbconvert cannot show the
+    ``mimetype`` renderer, and the ``html`` renderer loads Vega from a CDN.
+
+    Parameters
+    ----------
+    chart, alt, caption, table, table_caption, table_na_rep
+        As for :func:`figure_html`.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Raises
+    ------
+    SnaInputError
+        Missing or blank ``alt``; a record-level ``table``.
+
+    See Also
+    --------
+    figure_html : the same output as a string.
+
+    Examples
+    --------
+    >>> import altair as alt, pandas as pd
+    >>> chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
+    >>> figure(chart, alt="A single point.").data.startswith('<figure class="sna-figure"')
+    True
+    """
+    return HTML(figure_html(chart, alt, caption, table, table_caption,
+                            table_na_rep=table_na_rep))

@@ -1,0 +1,1195 @@
+"""Sections of the annual hate-crime review.
+
+Each public section function takes the force extract's clean rows (from
+:func:`sna.io.extract.read_force_extract`) and parameters, and returns a
+:class:`~sna.reports.sections.Section` whose sentences, tables and charts all come from the
+library's tested statistics (:mod:`sna.stats.strands`, :mod:`sna.stats.trend`, :mod:`sna.stats.rates`,
+:mod:`sna.stats.disclosure`). The notebook ``notebooks/hate_crime_review.ipynb`` is only
+headings plus one call per section.
+
+Two counts are kept apart everywhere, as in :mod:`sna.stats.strands`: **hate offences**
+(each offence once) and **strand flags** (an offence recorded against two strands
+counts once under each). Strand shares are shares of hate offences, so they can sum
+to more than 100%.
+
+The review year is the 12 months ending ``last_month``; it is compared with the 12
+months before, and the last complete financial-year quarter with the quarter before it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+
+from sna.reports import charts
+from sna.stats import strands as hs
+from sna.io.accounting import Accounted
+from sna.stats.disclosure import SUPPRESSED_SYMBOL, DisclosurePolicy, suppress_crosstab
+from sna.errors import SnaInputError
+from sna.io.extract import DEFAULT_STRANDS, strand_column
+from sna.io.geography import RUC21_LABELS, RUC21_ORDER
+from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
+from sna.reports.sections import Section
+from sna.stats.trend import (
+    compare_periods,
+    describe_change,
+    describe_seasonality,
+    describe_trend,
+    format_p,
+    seasonal_trend,
+)
+from sna.stats.trend import period_label as quarter_label
+
+PER_1000 = 1000
+SYNTHETIC_NOTE = ("SYNTHETIC DEMO DATA: hate-crime figures below are generated from published "
+                  "aggregates for demonstration; they are not real offences.")
+SYNTHETIC_SOURCE = "SYNTHETIC demo force extract (sna demo-data)"
+EXTRACT_SOURCE = "Force crime extract (restricted)"
+CENSUS_SOURCE = "ONS Census 2021, OGL v3.0"
+OGL_ATTRIBUTION = ("Contains public sector information licensed under the Open Government "
+                   "Licence v3.0. Source: Office for National Statistics.")
+HATE_OFFENCES = "Hate offences (each offence counted once)"
+_TOTAL = "__total__"
+
+
+# ---------------------------------------------------------------- periods and inputs
+
+
+@dataclass(frozen=True)
+class ReviewPeriods:
+    """The periods a review compares (see :func:`review_periods`).
+
+    Attributes
+    ----------
+    year, previous_year : tuple of str
+        First and last month of the review year and of the 12 months before it.
+    quarter, previous_quarter : tuple of str
+        The last complete financial-year quarter ending by the review year's last
+        month, and the quarter before it.
+    year_label, previous_year_label, quarter_label, previous_quarter_label : str
+        Labels such as ``"Jan-Dec 2025"`` and ``"Q3 2025/26"``.
+    """
+
+    year: tuple[str, str]
+    previous_year: tuple[str, str]
+    quarter: tuple[str, str]
+    previous_quarter: tuple[str, str]
+    year_label: str
+    previous_year_label: str
+    quarter_label: str
+    previous_quarter_label: str
+
+
+def review_periods(last_month: str) -> ReviewPeriods:
+    """Return the review year, the year before, and the last two financial quarters.
+
+    Parameters
+    ----------
+    last_month : str
+        Last month of the review year, ``"YYYY-MM"``.
+
+    Returns
+    -------
+    ReviewPeriods
+
+    Raises
+    ------
+    SnaInputError
+        ``last_month`` is not a month.
+
+    Examples
+    --------
+    >>> p = review_periods("2025-12")
+    >>> p.year, p.previous_year, p.quarter, p.previous_quarter
+    (('2025-01', '2025-12'), ('2024-01', '2024-12'), ('2025-10', '2025-12'), ('2025-07', '2025-09'))
+    >>> p.year_label, p.quarter_label, p.previous_quarter_label
+    ('Jan-Dec 2025', 'Q3 2025/26', 'Q2 2025/26')
+    >>> review_periods("2025-11").quarter
+    ('2025-07', '2025-09')
+    """
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}", str(last_month)):
+            raise ValueError(last_month)
+        end = pd.Period(str(last_month), freq="M")
+    except (ValueError, TypeError):
+        raise SnaInputError(f"review_year_last_month {last_month!r} is not a month",
+                            fix="write it as 'YYYY-MM', e.g. '2025-12'",
+                            column="review_year_last_month", value=last_month) from None
+    quarter_end = end - (end.month % 3)
+
+    def span(last: pd.Period, months: int) -> tuple[str, str]:
+        return str(last - (months - 1)), str(last)
+
+    year, previous = span(end, 12), span(end - 12, 12)
+    quarter, previous_quarter = span(quarter_end, 3), span(quarter_end - 3, 3)
+    return ReviewPeriods(
+        year, previous, quarter, previous_quarter,
+        hs.period_label(hs.period_months(year)), hs.period_label(hs.period_months(previous)),
+        quarter_label(quarter_end.asfreq("Q-MAR")),
+        quarter_label((quarter_end - 3).asfreq("Q-MAR")))
+
+
+@dataclass(frozen=True)
+class HateReviewInputs:
+    """What :func:`load_inputs` reads: the extract, the study area and the rule for tables.
+
+    Attributes
+    ----------
+    accounted : Accounted
+        The extract's clean rows, quarantine and notes.
+    offences : pandas.DataFrame
+        ``accounted.clean``: every offence of the extract in the study area.
+    lsoas : pandas.DataFrame
+        The study area's LSOAs with ``district_name``, ``ruc_code`` and
+        ``usual_residents`` (:func:`sna.io.geography.lsoa_profile`).
+    policy : DisclosurePolicy
+    strands : tuple of str
+    extract_file : str
+        The extract's file name.
+    """
+
+    accounted: Accounted
+    offences: pd.DataFrame
+    lsoas: pd.DataFrame
+    policy: DisclosurePolicy
+    strands: tuple[str, ...]
+    extract_file: str
+
+
+def load_inputs(extract: str, ltla24_codes: Sequence[str],
+                strands: Sequence[str] = DEFAULT_STRANDS, min_count: int = 10
+                ) -> HateReviewInputs:
+    """Read the force extract for the study area, with the area's LSOA profile.
+
+    Parameters
+    ----------
+    extract : str
+        The extract file, relative to the project root (or absolute).
+    ltla24_codes : sequence of str
+        The study area's councils (LAD 2024 codes).
+    strands : sequence of str
+        Strands the force records (one ``hate_<strand>`` column each).
+    min_count : int, default 10
+        Smallest count published in breakdowns below the whole area.
+
+    Returns
+    -------
+    HateReviewInputs
+        Rows whose LSOA is outside the area are quarantined by the reader.
+    """
+    from sna.io.extract import read_force_extract
+    from sna.io.geography import lsoa_profile, study_area_lsoas
+    from sna.paths import repo_root
+
+    path = Path(extract)
+    if not path.is_absolute():
+        path = repo_root() / path
+    lsoas = lsoa_profile(study_area_lsoas(ltla24_codes=tuple(ltla24_codes)))
+    accounted = read_force_extract(path, strands=strands,
+                                   study_lsoas=set(lsoas["lsoa21_code"]))
+    return HateReviewInputs(accounted, accounted.clean, lsoas,
+                            DisclosurePolicy(min_count=min_count),
+                            tuple(accounted.notes["strands"]), path.name)
+
+
+def validate_params(params: dict, params_file: Path | None = None) -> dict:
+    """Check the review's parameter values before the notebook runs (the notebook's validator).
+
+    Parameters
+    ----------
+    params : dict
+        Parameters read from the params file (keys and types already checked).
+    params_file : Path, optional
+        The file, named in error messages.
+
+    Returns
+    -------
+    dict
+        ``params`` unchanged.
+
+    Raises
+    ------
+    SnaInputError
+        A review month that is not ``YYYY-MM``, ``min_count`` below 1, ``conf`` outside
+        (0.5, 1), an unknown strand (or a ``trend_strands`` entry not in ``strands``),
+        a missing extract file.
+
+    Examples
+    --------
+    >>> validate_params({"review_year_last_month": "2025-12", "conf": 0.95})["conf"]
+    0.95
+    >>> try:
+    ...     validate_params({"review_year_last_month": "Dec 2025x"})
+    ... except SnaInputError as err:
+    ...     print(err.problem)
+    review_year_last_month 'Dec 2025x' is not a month
+    """
+    from sna.io.extract import check_strands
+    from sna.paths import repo_root
+
+    file = None if params_file is None else str(params_file)
+    if "review_year_last_month" in params:
+        review_periods(params["review_year_last_month"])
+    if "min_count" in params:
+        DisclosurePolicy(min_count=params["min_count"])
+    conf = params.get("conf", 0.95)
+    if not 0.5 < conf < 1:
+        raise SnaInputError(f"conf must be between 0.5 and 1, got {conf!r}", file=file,
+                            column="conf", value=conf, fix="use 0.95 (or 0.99, 0.998)")
+    strands = check_strands(params.get("strands", DEFAULT_STRANDS))
+    unknown = [s for s in params.get("trend_strands", []) if s not in strands]
+    if unknown:
+        raise SnaInputError(f"trend_strands has {unknown[0]!r}, which is not in strands",
+                            file=file, column="trend_strands", value=unknown[0],
+                            fix=f"use strands from: {', '.join(strands)}")
+    if "extract" in params:
+        path = Path(params["extract"])
+        path = path if path.is_absolute() else repo_root() / path
+        if not path.is_file():
+            raise SnaInputError("the extract file does not exist", file=file, column="extract",
+                                value=params["extract"], fix="give the extract's path relative "
+                                "to the project root, e.g. data/raw/<force>_extract.csv")
+    return params
+
+
+def data_banner(uses_synthetic_data: bool):
+    """The banner that opens the report: :func:`sna.reports.display.synthetic_banner` or a note.
+
+    Examples
+    --------
+    >>> "SYNTHETIC" in data_banner(True).data, "restricted" in data_banner(False).data
+    (True, True)
+    """
+    from IPython.display import HTML
+
+    from sna.reports.display import synthetic_banner
+
+    if uses_synthetic_data:
+        return synthetic_banner()
+    return HTML('<p class="sna-note"><em>Record-level force data (restricted): only '
+                "aggregated, disclosure-controlled figures are shown.</em></p>")
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _start(synthetic: bool) -> Section:
+    section = Section()
+    if synthetic:
+        section.note(SYNTHETIC_NOTE)
+    return section
+
+
+def _source(synthetic: bool) -> str:
+    return SYNTHETIC_SOURCE if synthetic else EXTRACT_SOURCE
+
+
+def _subheading(section: Section, text: str) -> None:
+    section.blocks.append(("html", f"<h3>{html.escape(text)}</h3>"))
+
+
+def _months(offences: pd.DataFrame) -> pd.Series:
+    if "month" not in offences.columns:
+        raise SnaInputError("offences has no 'month' column", column="month",
+                            fix="pass the clean table from read_force_extract")
+    return offences["month"].astype("period[M]")
+
+
+def _hate(offences: pd.DataFrame, strands: Sequence[str]) -> pd.Series:
+    return offences[[strand_column(s) for s in strands]].any(axis=1)
+
+
+def _in_period(offences: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
+    return offences[_months(offences).isin(hs.period_months(period)).to_numpy()]
+
+
+def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods) -> None:
+    months = _months(offences)
+    first, last = months.min(), months.max()
+    need_first = pd.Period(periods.previous_year[0], freq="M")
+    need_last = pd.Period(periods.year[1], freq="M")
+    if need_first < first or need_last > last:
+        raise SnaInputError(
+            f"the review needs the months {need_first} to {need_last} but the extract covers "
+            f"{first} to {last}", column="review_year_last_month", value=str(need_last),
+            fix="choose a review_year_last_month with 23 months of extract before it")
+
+
+def _monthly_hate(offences: pd.DataFrame, last_month: str, strands: Sequence[str],
+                  strand: str | None = None) -> pd.Series:
+    counts = hs.monthly_counts(offences, strand, strands)
+    return counts[counts.index <= pd.Period(last_month, freq="M")]
+
+
+def _p_text(p_value: float) -> str:
+    return format_p(p_value).removeprefix("p = ").replace("p < ", "< ")
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _with_symbol(frame: pd.DataFrame, hidden: pd.Series | np.ndarray,
+                 columns: Sequence[str]) -> pd.DataFrame:
+    """Show suppressed cells as the GSS symbol [c] (the results keep them missing)."""
+    out = frame.copy()
+    mask = np.asarray(hidden, dtype=bool)
+    for column in columns:
+        values = out[column].astype(object)
+        values[mask] = SUPPRESSED_SYMBOL
+        out[column] = values
+    return out
+
+
+# ---------------------------------------------------------------- data quality
+
+
+def data_quality(accounted: Accounted, strands: Sequence[str] = DEFAULT_STRANDS,
+                 synthetic: bool = True) -> Section:
+    """Extract rows read, used and quarantined by reason, and the hate offences found.
+
+    Examples
+    --------
+    >>> from sna.io.accounting import split_by_reason
+    >>> rows = pd.DataFrame({"month": pd.PeriodIndex(["2025-01", "2025-02"], freq="M"),
+    ...                      "hate_race": [True, False], "source_file": "x.csv",
+    ...                      "source_row": [2, 3]})
+    >>> section = data_quality(split_by_reason(rows, pd.Series([None, None])), ["race"])
+    >>> section.results["hate_offences"], section.results["multi_strand"]
+    (1, 0)
+    """
+    section = _start(synthetic)
+    summary = accounted.summary().rename(columns={"measure": "Measure", "rows": "Rows"})
+    section.table(summary, "Force extract rows: read, used and quarantined by reason",
+                  decimals=0)
+    clean = accounted.clean
+    flags = clean[[strand_column(s) for s in strands]]
+    hate = int(flags.any(axis=1).sum())
+    multi = int((flags.sum(axis=1) > 1).sum())
+    section.results.update(summary=summary, hate_offences=hate, multi_strand=multi)
+    reasons = " (each with one reason, above)" if len(accounted.quarantine) else ""
+    section.text(f"{accounted.rows_in:,} rows were read: {len(clean):,} used and "
+                 f"{len(accounted.quarantine):,} quarantined{reasons}. Of "
+                 f"the rows used, {hate:,} are hate offences (flagged with at least one of the "
+                 f"{len(strands)} strands), {multi:,} of them with two or more strands.")
+    notes = accounted.notes
+    if notes.get("first_month"):
+        gaps = notes.get("months_without_rows") or []
+        gap_text = (f"; months with no rows (no data, not zero): {', '.join(gaps)}" if gaps
+                    else "; every month in between has rows")
+        section.text(f"The extract runs from {notes['first_month']} to "
+                     f"{notes['last_month']}{gap_text}.")
+    blanks = notes.get("blank_flags_read_as_N") or {}
+    if blanks:
+        listed = ", ".join(f"{column} ({n:,})" for column, n in blanks.items())
+        section.note(f"Blank flags were read as 'N' (not flagged): {listed}.")
+    return section
+
+
+# ---------------------------------------------------------------- totals and trend
+
+
+def _seasonal(offences: pd.DataFrame, last_month: str, strands: Sequence[str], conf: float):
+    monthly = _monthly_hate(offences, last_month, strands)
+    year_start = (pd.Period(last_month, freq="M") + 1).month
+    return monthly, seasonal_trend(monthly.astype(float), conf=conf,
+                                   year_start_month=year_start)
+
+
+def _annual_table(trend) -> pd.DataFrame:
+    annual = trend.annual
+    table = pd.DataFrame({
+        "Year": annual["year"], "Months with data": annual["periods_with_data"],
+        "Hate offences": annual["total"].astype("Int64"),
+        "Compared with": annual["compared_with"], "Change (%)": annual["change_pct"],
+        "Rate ratio": annual["rate_ratio"], "Lower CI": annual["rr_lower"],
+        "Upper CI": annual["rr_upper"],
+        "p": [None if pd.isna(p) else _p_text(p) for p in annual["p_value"]],
+        "Verdict": annual["verdict"]})
+    return table
+
+
+def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
+                     conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                     synthetic: bool = True) -> Section:
+    """Hate offences in the review year against the year before, by month, and the trend.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Clean extract rows (all offences; hate offences are those with a strand flag).
+    last_month : str
+        Last month of the review year (``"YYYY-MM"``).
+    area_name : str
+    conf : float, default 0.95
+    strands : sequence of str
+    synthetic : bool, default True
+        Open with the synthetic-data note and name the synthetic source.
+
+    Returns
+    -------
+    Section
+        ``results``: ``periods``, ``comparison`` (:class:`~sna.stats.trend.PeriodComparison`),
+        ``monthly`` (Series), ``seasonal_trend``, ``annual`` (table).
+    """
+    section = _start(synthetic)
+    periods = review_periods(last_month)
+    _check_covered(offences, periods)
+    monthly, trend = _seasonal(offences, last_month, strands, conf)
+    count_a = int(monthly[hs.period_months(periods.previous_year)].sum())
+    count_b = int(monthly[hs.period_months(periods.year)].sum())
+    comparison = compare_periods(count_a, count_b, conf=conf)
+    section.results.update(periods=periods, comparison=comparison, monthly=monthly,
+                           seasonal_trend=trend)
+    section.text(describe_change(comparison, HATE_OFFENCES, periods.previous_year_label,
+                                 periods.year_label))
+    chart_data = pd.DataFrame({"period": monthly.index.astype(str), "count": monthly.to_numpy()})
+    section.figure(charts.monthly_counts_chart(
+        chart_data, title=f"Hate offences per month, {area_name}", source=_source(synthetic),
+        y_title="Hate offences"))
+    section.text(describe_trend(trend, "hate offences"))
+    annual = _annual_table(trend)
+    section.results["annual"] = annual
+    section.table(annual, f"Hate offences by year ending {pd.Period(last_month, 'M'):%B}, each "
+                          "year against the one before (exact Poisson test; complete years "
+                          "only)", decimals={"Change (%)": 1, "Rate ratio": 2, "Lower CI": 2,
+                                             "Upper CI": 2},
+                  note="Each pair of years is tested on its own; p-values are not adjusted for "
+                       "the number of years compared.")
+    for note in trend.notes:
+        if "year-on-year comparisons" not in note:  # month-on-month table not published here
+            section.note(note)
+    return section
+
+
+# ---------------------------------------------------------------- seasonal pattern
+
+
+def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
+                     conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                     synthetic: bool = True) -> Section:
+    """Seasonal indices of hate offences and the "recurring annual trend" question.
+
+    The last financial quarter's change from the quarter before is compared with the
+    change between the same two quarters a year earlier
+    (:func:`sna.stats.strands.recurring_change`, Fisher's exact test).
+
+    Returns
+    -------
+    Section
+        ``results``: ``seasonal_trend``, ``quarter_change``
+        (:class:`~sna.stats.trend.PeriodComparison`), ``recurring``
+        (:class:`~sna.stats.strands.RecurringChange`).
+    """
+    section = _start(synthetic)
+    periods = review_periods(last_month)
+    _check_covered(offences, periods)
+    monthly, trend = _seasonal(offences, last_month, strands, conf)
+    section.figure(charts.seasonal_chart(
+        trend.seasonal_indices[["season", "index", "lower", "upper"]],
+        title=f"Seasonal index of hate offences by month (1 = average month), {area_name}",
+        source=_source(synthetic), conf=conf))
+    section.text(describe_seasonality(trend, "hate offences"))
+    recurring = hs.recurring_change(monthly, periods.quarter, conf=conf)
+    section.results.update(seasonal_trend=trend, quarter_change=recurring.this_year,
+                           recurring=recurring)
+    section.text(describe_change(recurring.this_year, "Hate offences",
+                                 periods.previous_quarter_label, periods.quarter_label))
+    section.text(hs.describe_recurring_change(recurring, "Hate offences"))
+    flagged = trend.flagged
+    if flagged.empty:
+        section.text(f"No month's count lies outside the model's {conf:.0%} prediction "
+                     "interval.")
+    else:
+        months = ", ".join(f"{p:%b %Y}" for p in flagged.index)
+        section.text(f"{len(flagged)} month(s) lie outside the model's {conf:.0%} prediction "
+                     f"interval: {months}; about {(1 - conf) * len(trend.fitted):.1f} would be "
+                     "expected by chance alone.")
+    return section
+
+
+# ---------------------------------------------------------------- composition and shifts
+
+
+def strand_share_table(offences: pd.DataFrame, period: tuple[str, str],
+                       strands: Sequence[str] = DEFAULT_STRANDS,
+                       conf: float = 0.95) -> pd.DataFrame:
+    """Strand flags in a period with their share of hate offences (Wilson intervals).
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Clean extract rows with ``month`` and boolean ``hate_<strand>`` columns.
+    period : tuple of str
+        First and last month.
+    strands : sequence of str
+    conf : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per strand (``counts_what = "strand flags"``) with ``count``,
+        ``share``, ``share_lower``, ``share_upper`` (proportions of hate offences), then
+        one row ``strand = "all"`` (``counts_what = "offences"``: each hate offence
+        once; share missing). ``attrs["multi_strand"]`` is the number of hate offences
+        with two or more strands.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01"] * 3, freq="M"),
+    ...                    "hate_race": [True, True, False],
+    ...                    "hate_religion": [True, False, False]})
+    >>> t = strand_share_table(df, ("2025-01", "2025-01"), ["race", "religion"])
+    >>> t[["strand", "counts_what", "count"]].values.tolist()
+    [['race', 'strand flags', 2], ['religion', 'strand flags', 1], ['all', 'offences', 2]]
+    >>> t["share"].tolist()[:2], t.attrs["multi_strand"]
+    ([1.0, 0.5], 1)
+    """
+    rows = _in_period(offences, period)
+    counts = hs.strand_counts(rows, strands)
+    total = int(counts.loc[counts["strand"] == hs.ALL, "count"].iloc[0])
+    flags = counts["counts_what"] == hs.FLAGS
+    share = pd.DataFrame(np.nan, index=counts.index, columns=["value", "lower", "upper"])
+    if total > 0:
+        share.loc[flags] = proportion_ci(counts.loc[flags, "count"], total,
+                                         conf=conf)[["value", "lower", "upper"]].to_numpy()
+    out = counts[["strand", "strand_label", "counts_what", "count"]].copy()
+    out[["share", "share_lower", "share_upper"]] = share.to_numpy()
+    flag_sum = rows[[strand_column(s) for s in strands]].sum(axis=1)
+    out.attrs["multi_strand"] = int((flag_sum > 1).sum())
+    return out
+
+
+def _shares_block(section: Section, offences: pd.DataFrame, periods: ReviewPeriods,
+                  strands: Sequence[str], conf: float) -> None:
+    table = strand_share_table(offences, periods.year, strands, conf)
+    section.results["shares"] = table
+    total = int(table["count"].iloc[-1])
+    flags = int(table["count"].iloc[:-1].sum())
+    multi = table.attrs["multi_strand"]
+    top = table.iloc[:-1].sort_values("count", ascending=False).iloc[0]
+    section.text(
+        f"In {periods.year_label} there were {total:,} hate offences carrying {flags:,} strand "
+        f"flags: {multi:,} offences were recorded against two or more strands, so the strand "
+        f"counts below add up to more than the number of offences and the shares to more than "
+        f"100%. {top['strand_label']} was the most common strand, flagged on "
+        f"{top['share']:.1%} of hate offences ({conf:.0%} CI {top['share_lower']:.1%} to "
+        f"{top['share_upper']:.1%}, Wilson score interval).")
+    shown = pd.DataFrame({
+        "Strand": list(table["strand_label"].iloc[:-1]) + [HATE_OFFENCES],
+        "Counts": table["counts_what"], "Number": table["count"],
+        "Share of hate offences (%)": table["share"] * 100,
+        "Lower CI (%)": table["share_lower"] * 100, "Upper CI (%)": table["share_upper"] * 100})
+    section.table(shown, f"Hate offences by strand, {periods.year_label}: strand flags and "
+                         f"share of hate offences ({conf:.0%} Wilson CI)",
+                  note="A strand's count is the offences flagged with it; the last row counts "
+                       "each hate offence once.")
+
+
+def _shift_table(shift: hs.StrandShift) -> pd.DataFrame:
+    t = shift.table
+    return pd.DataFrame({
+        "Strand": t["strand_label"], f"{shift.label_a} (flags)": t["count_a"],
+        f"{shift.label_b} (flags)": t["count_b"], f"Share {shift.label_a} (%)": t["share_a"] * 100,
+        f"Share {shift.label_b} (%)": t["share_b"] * 100, "Rate ratio": t["rate_ratio"],
+        "Lower CI": t["rr_lower"], "Upper CI": t["rr_upper"],
+        "p (Holm)": [_p_text(p) for p in t["p_adjusted"]], "Verdict": t["verdict"]})
+
+
+def _shift_block(section: Section, shift: hs.StrandShift, heading: str, key: str,
+                 synthetic: bool, area_name: str) -> None:
+    section.results[key] = shift
+    _subheading(section, heading)
+    section.text(describe_change(shift.total, HATE_OFFENCES, shift.label_a, shift.label_b))
+    section.text(hs.describe_composition(shift.composition))
+    table = shift.table
+    ordered = pd.concat([table[table["verdict"] != "no significant change"],
+                         table[table["verdict"] == "no significant change"]])
+    for _, row in ordered.iterrows():
+        section.text(hs.describe_strand_shift(row))
+    chart_data = pd.DataFrame({"category": table["strand_label"], "rate_ratio":
+                               table["rate_ratio"], "lower": table["rr_lower"],
+                               "upper": table["rr_upper"], "verdict": table["verdict"]})
+    section.figure(charts.shift_chart(
+        chart_data, title=f"Change in hate offences by strand, {shift.label_a} to "
+                          f"{shift.label_b}, {area_name}", source=_source(synthetic),
+        conf=shift.composition.conf),
+        caption=f"Rate ratio by strand, {shift.label_b} against {shift.label_a}: intervals are "
+                "not adjusted for multiplicity; verdicts use Holm-adjusted p-values.")
+    section.table(_shift_table(shift), f"Strand flags, {shift.label_b} against {shift.label_a} "
+                                       "(exact Poisson test per strand, Holm-adjusted)",
+                  decimals={f"Share {shift.label_a} (%)": 1, f"Share {shift.label_b} (%)": 1,
+                            "Rate ratio": 2, "Lower CI": 2, "Upper CI": 2})
+
+
+def _shares_chart(section: Section, shift: hs.StrandShift, area_name: str,
+                  synthetic: bool) -> None:
+    t = shift.table
+    frames = [pd.DataFrame({"category": t["strand_label"], "share": t[f"share_{s}"],
+                            "lower": t[f"share_{s}_lower"], "upper": t[f"share_{s}_upper"],
+                            "period": label})
+              for s, label in (("a", shift.label_a), ("b", shift.label_b))]
+    section.figure(charts.shares_ci_chart(
+        pd.concat(frames, ignore_index=True),
+        title=f"Share of hate offences flagged with each strand, {area_name}",
+        source=_source(synthetic), x_title="Share of hate offences",
+        conf=shift.composition.conf))
+
+
+def describe_rolling_trend(trend: hs.RollingTrend, p_adjusted: float | None = None,
+                           n_tests: int = 1) -> str:
+    """One sentence on a strand's gradual trend over 12 months (:func:`~sna.stats.strands.rolling_12_month`).
+
+    Parameters
+    ----------
+    trend : RollingTrend
+    p_adjusted : float, optional
+        Holm-adjusted p-value over ``n_tests`` strands; the verdict then uses it.
+    n_tests : int, default 1
+
+    Examples
+    --------
+    >>> months = pd.period_range("2025-01", "2025-12", freq="M")
+    >>> df = pd.DataFrame({"month": np.repeat(months, [20, 19, 18, 17, 16, 15, 14, 13, 12,
+    ...                                                  11, 10, 9]), "hate_disability": True})
+    >>> t = hs.rolling_12_month(df, "disability", strands=["disability"])
+    >>> describe_rolling_trend(t).split(", a statistically")[0]
+    'Over the 12 months Jan-Dec 2025, disability hate offences fell gradually, by 56.7% a year'
+    """  # noqa: E501
+    p_value = trend.p_value if p_adjusted is None else p_adjusted
+    what = ("hate offences" if trend.strand == hs.ALL
+            else f"{hs.strand_label(trend.strand).lower()} hate offences")
+    span = hs.period_label(hs.period_months((trend.first_month, trend.last_month)))
+    pct = (trend.rr_per_year - 1) * 100
+    evidence = (f"rate ratio per year {trend.rr_per_year:.2f}, {trend.conf:.0%} CI "
+                f"{trend.rr_per_year_lower:.2f} to {trend.rr_per_year_upper:.2f}; Wald test in "
+                f"a {'quasi-' if trend.dispersion > 1 else ''}Poisson GLM with a linear month "
+                f"term, {format_p(trend.p_value)}")
+    if p_adjusted is not None:
+        evidence += f"; Holm-adjusted over {n_tests} strands, {format_p(p_adjusted)}"
+    if p_value < 1 - trend.conf:
+        verb, word = ("rose", "increasing") if pct > 0 else ("fell", "decreasing")
+        return (f"Over the 12 months {span}, {what} {verb} gradually, by {abs(pct):.1f}% a "
+                f"year, a statistically significant {word} trend ({evidence}).")
+    return (f"Over the 12 months {span}, {what} show no statistically significant gradual "
+            f"trend (estimated change {pct:+.1f}% a year, {evidence}).")
+
+
+def rolling_trends(offences: pd.DataFrame, last_month: str,
+                   strands: Sequence[str] = DEFAULT_STRANDS, conf: float = 0.95
+                   ) -> pd.DataFrame:
+    """Gradual 12-month trend of every strand, Holm-adjusted over the strands tested.
+
+    Strands with no flag in the 12 months are not tested (``verdict`` "no offences").
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``strand, strand_label, count_12_months, rr_per_year, lower, upper, p_value,
+        p_adjusted, verdict, trend`` (the :class:`~sna.stats.strands.RollingTrend`).
+    """
+    rows = []
+    for strand in strands:
+        monthly = _monthly_hate(offences, last_month, strands, strand)
+        if monthly.iloc[-12:].sum() == 0:
+            rows.append({"strand": strand, "count_12_months": 0, "trend": None})
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-zero months: log(0) terms
+            trend = hs.rolling_12_month(offences, strand, end=last_month, conf=conf,
+                                        strands=strands)
+        rows.append({"strand": strand, "count_12_months": int(monthly.iloc[-12:].sum()),
+                     "rr_per_year": trend.rr_per_year, "lower": trend.rr_per_year_lower,
+                     "upper": trend.rr_per_year_upper, "p_value": trend.p_value,
+                     "trend": trend})
+    table = pd.DataFrame(rows)
+    tested = table["trend"].notna()
+    table["p_adjusted"] = np.nan
+    if tested.any():
+        table.loc[tested, "p_adjusted"] = multipletests(table.loc[tested, "p_value"],
+                                                        method="holm")[1]
+    up = table["rr_per_year"] > 1
+    table["verdict"] = np.select(
+        [~tested, table["p_adjusted"] >= 1 - conf, up], ["no offences", "no significant trend",
+                                                         "increasing"], "decreasing")
+    table.insert(1, "strand_label", table["strand"].map(hs.strand_label))
+    return table
+
+
+def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
+                   strands: Sequence[str], trend_strands: Sequence[str], conf: float,
+                   area_name: str, synthetic: bool) -> None:
+    table = rolling_trends(offences, last_month, strands, conf)
+    section.results["rolling"] = table
+    tested = int(table["trend"].notna().sum())
+    for _, row in table.iterrows():
+        if row["trend"] is not None and (row["strand"] in trend_strands
+                                         or row["verdict"] != "no significant trend"):
+            section.text(describe_rolling_trend(row["trend"], row["p_adjusted"], tested))
+    shown = table.drop(columns=["strand", "trend"]).rename(columns={
+        "strand_label": "Strand", "count_12_months": "Flags in 12 months",
+        "rr_per_year": "Rate ratio per year", "lower": "Lower CI", "upper": "Upper CI",
+        "p_value": "p", "p_adjusted": "p (Holm)", "verdict": "Verdict"})
+    for column in ("p", "p (Holm)"):
+        shown[column] = [None if pd.isna(p) else _p_text(p) for p in shown[column]]
+    section.table(shown, "Gradual trend over the last 12 months by strand (Poisson GLM with a "
+                         "linear month term; Holm-adjusted over the strands tested)", decimals=2)
+    frames = []
+    for row in table.itertuples():
+        monthly = _monthly_hate(offences, last_month, strands, row.strand)
+        rolling = monthly.rolling(12).sum().dropna()
+        frames.append(pd.DataFrame({"period": rolling.index.astype(str),
+                                    "count": rolling.to_numpy(), "strand": row.strand_label}))
+    section.figure(charts.small_multiples(
+        pd.concat(frames, ignore_index=True), "strand",
+        title=f"Rolling 12-month strand flags by strand, {area_name} (each panel has its own "
+              "scale)", source=_source(synthetic), y_title="Flags in 12 months",
+        independent_y=True))
+
+
+def composition_and_shifts(offences: pd.DataFrame, last_month: str, area_name: str,
+                           conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                           trend_strands: Sequence[str] = ("disability",),
+                           synthetic: bool = True, n_permutations: int = 9999) -> Section:
+    """Strand counts and shares, strand shifts (year and quarter) and 12-month strand trends.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Clean extract rows.
+    last_month : str
+        Last month of the review year.
+    area_name : str
+    conf : float, default 0.95
+    strands : sequence of str
+        The family of strands (Holm adjustment is over all of them).
+    trend_strands : sequence of str, default ("disability",)
+        Strands whose 12-month trend is always described (others only when significant).
+    synthetic : bool, default True
+    n_permutations : int, default 9999
+        Permutations of the strand-mix test.
+
+    Returns
+    -------
+    Section
+        ``results``: ``shares`` (:func:`strand_share_table`), ``year_shift`` and
+        ``quarter_shift`` (:class:`~sna.stats.strands.StrandShift`), ``rolling``
+        (:func:`rolling_trends`).
+    """
+    section = _start(synthetic)
+    periods = review_periods(last_month)
+    _check_covered(offences, periods)
+    _shares_block(section, offences, periods, strands, conf)
+    year = hs.strand_shift(offences, periods.previous_year, periods.year, strands, conf,
+                           n_permutations)
+    _shares_chart(section, year, area_name, synthetic)
+    _shift_block(section, year, f"{periods.year_label} against {periods.previous_year_label}",
+                 "year_shift", synthetic, area_name)
+    quarter = hs.strand_shift(offences, periods.previous_quarter, periods.quarter, strands,
+                              conf, n_permutations)
+    _shift_block(section, quarter, f"{periods.quarter_label} against "
+                                   f"{periods.previous_quarter_label}",
+                 "quarter_shift", synthetic, area_name)
+    _subheading(section, "Gradual change over the last 12 months")
+    _rolling_block(section, offences, last_month, strands, trend_strands, conf, area_name,
+                   synthetic)
+    return section
+
+
+# ---------------------------------------------------------------- geography
+
+
+def lsoa_hate_counts(offences: pd.DataFrame, lsoas: pd.DataFrame, period: tuple[str, str],
+                     strands: Sequence[str] = DEFAULT_STRANDS) -> pd.DataFrame:
+    """Hate offences (each once) per LSOA of the study area in a period, zeros included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoas`` with ``count`` (hate offences) and ``population`` (``usual_residents``).
+
+    Examples
+    --------
+    >>> lsoas = pd.DataFrame({"lsoa21_code": ["E01000001", "E01000002"],
+    ...                       "usual_residents": [1500, 1600]})
+    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01"] * 2, freq="M"),
+    ...                    "lsoa21_code": ["E01000001"] * 2, "hate_race": [True, False]})
+    >>> lsoa_hate_counts(df, lsoas, ("2025-01", "2025-12"), ["race"])["count"].tolist()
+    [1, 0]
+    """
+    rows = _in_period(offences, period)
+    rows = rows[_hate(rows, strands).to_numpy()]
+    counts = rows["lsoa21_code"].astype(str).value_counts()
+    out = lsoas.copy()
+    out["count"] = out["lsoa21_code"].astype(str).map(counts).fillna(0).astype("int64")
+    out["population"] = out["usual_residents"]
+    return out
+
+
+def protected_rates(counts: pd.Series, populations: pd.Series, policy: DisclosurePolicy,
+                    conf: float = 0.95) -> pd.DataFrame:
+    """Rates per 1,000 with CIs for groups published with their total, disclosure-controlled.
+
+    The groups and their total form a one-way table, so
+    :func:`sna.stats.disclosure.suppress_crosstab` suppresses small counts and, where one
+    alone would be recoverable from the total, another. Rates, limits and the
+    comparison of suppressed groups are blanked too.
+
+    Parameters
+    ----------
+    counts, populations : pandas.Series
+        Indexed by group label.
+    policy : DisclosurePolicy
+    conf : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group, count, population, value, lower, upper, comparison, suppressed``; the
+        last row is the total (``group = "__total__"``), the benchmark of the comparison
+        (Fingertips single overlap).
+
+    Examples
+    --------
+    >>> out = protected_rates(pd.Series([3, 40, 60], index=["a", "b", "c"]),
+    ...                       pd.Series([1000, 9000, 9000], index=["a", "b", "c"]),
+    ...                       DisclosurePolicy(min_count=10))
+    >>> out["count"].tolist()
+    [<NA>, <NA>, 60, 103]
+    >>> out["value"].isna().tolist()
+    [True, True, False, False]
+    """
+    protected = suppress_crosstab(counts.astype("int64"), policy, total_label=_TOTAL)
+    counts_full = pd.concat([counts, pd.Series({_TOTAL: counts.sum()})]).astype(float)
+    population_full = pd.concat([populations, pd.Series({_TOTAL: populations.sum()})])
+    rates = rate_ci(counts_full.to_numpy(), population_full.to_numpy(dtype=float),
+                    multiplier=PER_1000, conf=conf)
+    benchmark = float(rates["value"].iloc[-1])
+    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], benchmark)
+    hidden = protected.suppressed.to_numpy(dtype=bool)
+    out = pd.DataFrame({"group": counts_full.index.astype(str),
+                        "count": protected.published.array,
+                        "population": population_full.to_numpy(dtype=float)})
+    for column in ("value", "lower", "upper"):
+        out[column] = rates[column].to_numpy(dtype=float)
+        out.loc[hidden, column] = np.nan
+    out["comparison"] = np.where(hidden, "suppressed", compared["comparison"].to_numpy())
+    out.loc[out.index[-1], "comparison"] = "benchmark"
+    out["suppressed"] = hidden
+    return out
+
+
+def _rates_sentence(rates: pd.DataFrame, what: str, area_name: str, year_label: str,
+                    conf: float, policy: DisclosurePolicy) -> str:
+    parts = rates.iloc[:-1]
+    shown = parts[~parts["suppressed"]]
+    total = rates.iloc[-1]
+    text = (f"Across {area_name} there were {total['value']:.2f} hate offences per 1,000 "
+            f"residents in {year_label} ({conf:.0%} CI {total['lower']:.2f} to "
+            f"{total['upper']:.2f}).")
+    if len(shown):
+        high, low = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]
+        text += (f" By {what}, rates ranged from {low['value']:.2f} ({low['group']}) to "
+                 f"{high['value']:.2f} ({high['group']}).")
+        found = [f"statistically {direction} than the whole area: {_join(names)}"
+                 for direction in ("higher", "lower")
+                 if (names := shown.loc[shown["comparison"] == direction, "group"].tolist())]
+        if found:
+            joined = "; ".join(found)
+            text += (f" {joined[0].upper()}{joined[1:]} (the area rate lies outside their "
+                     f"{conf:.0%} CIs; the others' intervals contain it).")
+        else:
+            text += (f" No {what}'s rate differs statistically from the whole area (each "
+                     f"{conf:.0%} CI contains the area rate).")
+    hidden = int(parts["suppressed"].sum())
+    if hidden:
+        text += (f" {hidden} {what} value(s) are suppressed ({SUPPRESSED_SYMBOL}): counts "
+                 f"below {policy.min_count}, and others where needed so that none can be "
+                 "worked out from the total.")
+    return text
+
+
+def _rates_view(section: Section, rates: pd.DataFrame, what: str, area_name: str,
+                periods: ReviewPeriods, conf: float, policy: DisclosurePolicy,
+                synthetic: bool) -> None:
+    section.text(_rates_sentence(rates, what, area_name, periods.year_label, conf, policy))
+    labelled = rates.assign(group=rates["group"].replace({_TOTAL: f"All of {area_name}"}))
+    shown = labelled[~labelled["suppressed"]]
+    chart_data = shown.iloc[:-1].rename(columns={"group": "label"})[
+        ["label", "value", "lower", "upper", "comparison"]]
+    hidden = labelled.loc[labelled["suppressed"], "group"].tolist()
+    caption = f"Hate offences per 1,000 residents by {what}, {periods.year_label}" + (
+        f"; not shown (suppressed): {_join(hidden)}" if hidden else "")
+    section.figure(charts.rates_ci_chart(
+        chart_data, benchmark=float(rates["value"].iloc[-1]),
+        title=f"Hate offences per 1,000 residents by {what}, {area_name}",
+        source=f"{_source(synthetic)}; {CENSUS_SOURCE}", x_title="Hate offences per 1,000 "
+        "residents", conf=conf, benchmark_label=area_name), caption=caption)
+    table = labelled.drop(columns=["suppressed"]).rename(columns={
+        "group": what.capitalize(), "count": "Hate offences", "population": "Residents",
+        "value": "Per 1,000", "lower": "Lower CI", "upper": "Upper CI",
+        "comparison": f"Compared with {area_name}"})
+    table = _with_symbol(table, labelled["suppressed"], ["Hate offences", "Per 1,000",
+                                                         "Lower CI", "Upper CI"])
+    section.table(table, f"Hate offences per 1,000 residents (Census 2021) by {what}, "
+                         f"{periods.year_label}, {conf:.0%} CI", note=policy.footnote(),
+                  decimals={"Residents": 0, "Per 1,000": 2, "Lower CI": 2, "Upper CI": 2})
+
+
+def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePolicy,
+              last_month: str, area_name: str, conf: float = 0.95,
+              strands: Sequence[str] = DEFAULT_STRANDS, synthetic: bool = True) -> Section:
+    """Hate offence rates by district and by rural-urban class, disclosure-controlled.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Clean extract rows of the study area.
+    lsoas : pandas.DataFrame
+        The area's LSOAs: ``lsoa21_code, district_name, ruc_code, usual_residents``.
+    policy : DisclosurePolicy
+        Applied to every table and to the chart data (suppressed groups are not drawn).
+    last_month, area_name, conf, strands, synthetic
+        As for :func:`totals_and_trend`.
+
+    Returns
+    -------
+    Section
+        ``results``: ``districts`` and ``rurality`` (:func:`protected_rates`).
+
+    Notes
+    -----
+    Strands are not broken down by district: a district's strand flags minus its
+    offences would give its number of multi-strand offences, a small count that
+    suppression of the cells cannot protect.
+    """
+    section = _start(synthetic)
+    periods = review_periods(last_month)
+    _check_covered(offences, periods)
+    by_lsoa = lsoa_hate_counts(offences, lsoas, periods.year, strands)
+    districts = by_lsoa.groupby("district_name")[["count", "population"]].sum()
+    district_rates = protected_rates(districts["count"], districts["population"], policy, conf)
+    section.results["districts"] = district_rates
+    _subheading(section, "Districts (Community Safety Hub areas) and York")
+    _rates_view(section, district_rates, "district", area_name, periods, conf, policy,
+                synthetic)
+    by_lsoa["ruc"] = by_lsoa["ruc_code"].astype(str)
+    classes = by_lsoa.groupby("ruc")[["count", "population"]].sum()
+    classes = classes.reindex([c for c in RUC21_ORDER if c in classes.index])
+    classes.index = [f"{RUC21_LABELS[c]} ({c})" for c in classes.index]
+    class_rates = protected_rates(classes["count"], classes["population"], policy, conf)
+    section.results["rurality"] = class_rates
+    _subheading(section, "Rural-urban classification (ONS RUC 2021)")
+    _rates_view(section, class_rates, "rural-urban class", area_name, periods, conf, policy,
+                synthetic)
+    return section
+
+
+# ---------------------------------------------------------------- indicative rates
+
+
+def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: str,
+                     conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                     synthetic: bool = True, census_dir: str | Path | None = None) -> Section:
+    """INDICATIVE strand rates per 1,000 residents of the related Census 2021 group.
+
+    Uses :func:`sna.stats.strands.indicative_rates` with :func:`sna.stats.strands.census_denominators`
+    over the area's LSOAs; strands without a Census group are listed, not rated.
+
+    Returns
+    -------
+    Section
+        ``results``: ``rates`` (the table of :func:`sna.stats.strands.indicative_rates`).
+    """
+    section = _start(synthetic)
+    periods = review_periods(last_month)
+    _check_covered(offences, periods)
+    counts = hs.strand_counts(_in_period(offences, periods.year), strands)
+    census = hs.census_denominators(lsoas["lsoa21_code"], census_dir)
+    rates = hs.indicative_rates(counts, census, per=PER_1000, conf=conf)
+    section.results["rates"] = rates
+    rated = rates[rates["population"].notna()]
+    overall = rated[rated["strand"] == hs.ALL]
+    section.text("These rates are INDICATIVE only: the victim of a hate crime need not belong to "
+                 "the group the hostility was aimed at, and the denominators are Census 2021 "
+                 "residents, not the population in the review year or visitors.")
+    for _, row in rated[rated["strand"] != hs.ALL].iterrows():
+        text = (f"Indicatively, there were {row['value']:.2f} {row['strand_label'].lower()} hate "
+                f"offences per 1,000 {row['population_definition']} in {periods.year_label} "
+                f"({conf:.0%} CI {row['lower']:.2f} to {row['upper']:.2f})")
+        if len(overall):
+            text += (f", against {overall['value'].iloc[0]:.2f} hate offences of any strand per "
+                     "1,000 of all residents")
+        section.text(text + ".")
+    table = rated.rename(columns={
+        "strand_label": "Strand", "count": "Offences (flags)", "population": "Residents in group",
+        "population_definition": "Group (Census 2021)", "value": "Indicative rate per 1,000",
+        "lower": "Lower CI", "upper": "Upper CI"})[
+        ["Strand", "Offences (flags)", "Residents in group", "Group (Census 2021)",
+         "Indicative rate per 1,000", "Lower CI", "Upper CI"]].reset_index(drop=True)
+    table["Offences (flags)"] = table["Offences (flags)"].astype("int64")
+    section.table(table, f"INDICATIVE rates per 1,000 residents of the related group, "
+                         f"{periods.year_label} ({conf:.0%} CI; exact Poisson below 10, Byars)",
+                  decimals={"Residents in group": 0, "Indicative rate per 1,000": 2,
+                            "Lower CI": 2, "Upper CI": 2})
+    unrated = rates.loc[rates["population"].isna(), "strand_label"].tolist()
+    if unrated:
+        section.note(f"No Census 2021 group is a denominator for: {', '.join(unrated)}.")
+    return section
+
+
+# ---------------------------------------------------------------- multi-strand offences
+
+
+def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
+                        policy: DisclosurePolicy, strands: Sequence[str] = DEFAULT_STRANDS
+                        ) -> pd.Series:
+    """Multi-strand hate offences by combination of strands, with their total, protected.
+
+    Combinations with fewer than ``policy.min_count`` offences are grouped as "Other
+    combinations"; the one-way table with its total then goes through
+    :func:`sna.stats.disclosure.suppress_crosstab`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01"] * 14, freq="M"),
+    ...                    "hate_race": [True] * 14, "hate_religion": [True] * 12 + [False] * 2,
+    ...                    "hate_disability": [False] * 12 + [True, False]})
+    >>> strand_combinations(df, ("2025-01", "2025-01"), DisclosurePolicy(min_count=10),
+    ...                     ["race", "religion", "disability"]).tolist()
+    [<NA>, <NA>, 13]
+
+    The one other combination (1 offence) is suppressed, and so is the larger one, which
+    could otherwise be worked out from the published total.
+    """
+    rows = _in_period(offences, period)
+    flags = rows[[strand_column(s) for s in strands]].to_numpy(dtype=bool)
+    multi = flags[flags.sum(axis=1) > 1]
+    labels = pd.Series([" + ".join(hs.strand_label(s) for s, f in zip(strands, row, strict=True)
+                                   if f) for row in multi], dtype=object)
+    counts = labels.value_counts()
+    large = counts[counts >= policy.min_count]
+    table = pd.concat([large, pd.Series({"Other combinations": int(counts.sum() - large.sum())})])
+    return suppress_crosstab(table.astype("int64"), policy,
+                             total_label="All multi-strand offences").published
+
+
+def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: DisclosurePolicy,
+                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                      synthetic: bool = True) -> Section:
+    """How many hate offences carry two or more strands, and which combinations.
+
+    Returns
+    -------
+    Section
+        ``results``: ``share`` (Wilson interval row), ``combinations``, ``comparison``
+        (multi-strand offences against the year before, exact Poisson test).
+    """
+    section = _start(synthetic)
+    periods = review_periods(last_month)
+    _check_covered(offences, periods)
+    table = strand_share_table(offences, periods.year, strands, conf)
+    previous = strand_share_table(offences, periods.previous_year, strands, conf)
+    total, multi = int(table["count"].iloc[-1]), table.attrs["multi_strand"]
+    flags = int(table["count"].iloc[:-1].sum())
+    share = proportion_ci(multi, total, conf=conf).iloc[0] if total else None
+    comparison = compare_periods(previous.attrs["multi_strand"], multi, conf=conf)
+    section.results.update(share=share, comparison=comparison)
+    if share is not None:
+        section.text(f"{multi:,} of the {total:,} hate offences in {periods.year_label} "
+                     f"({share['value']:.1%}, {conf:.0%} CI {share['lower']:.1%} to "
+                     f"{share['upper']:.1%}, Wilson score interval) were recorded against two "
+                     f"or more strands, giving {flags:,} strand flags in all. Strand tables "
+                     "count flags, so their strand counts add up to more than the offences; "
+                     "totals of offences always count each offence once.")
+    section.text(describe_change(comparison, "Multi-strand hate offences",
+                                 periods.previous_year_label, periods.year_label))
+    combinations = strand_combinations(offences, periods.year, policy, strands)
+    section.results["combinations"] = combinations
+    shown = combinations.rename_axis("Strands recorded").rename("Offences").reset_index()
+    shown["Offences"] = shown["Offences"].astype(object).where(shown["Offences"].notna(),
+                                                               SUPPRESSED_SYMBOL)
+    section.table(shown, f"Multi-strand hate offences by combination, {periods.year_label}",
+                  note=policy.footnote() + f" Combinations with fewer than {policy.min_count} "
+                  "offences are grouped as 'Other combinations'.", decimals=0)
+    return section
+
+
+# ---------------------------------------------------------------- methods and sources
+
+
+def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
+            n_permutations: int = 9999, strands: Sequence[str] = DEFAULT_STRANDS) -> Section:
+    """Tests and methods used, data sources with licences, and the synthetic-data statement.
+
+    Examples
+    --------
+    >>> s = methods(DisclosurePolicy(min_count=10))
+    >>> "Holm" in s._repr_html_(), "Open Government Licence" in s._repr_html_()
+    (True, True)
+    """
+    policy = policy or DisclosurePolicy(min_count=10)
+    section = Section()
+    tests = pd.DataFrame([
+        ("Hate offences, one period against another", "exact conditional Poisson test (binomial "
+         "split of the two counts given their total); rate ratio with an exact interval"),
+        ("Each strand, one period against another", f"exact conditional Poisson test per "
+         f"strand; verdicts use Holm-adjusted p-values over the {len(strands)} strands"),
+        ("Strand mix (composition)", f"Pearson chi-square of the strand x period table of "
+         f"strand flags, p-value by permutation ({n_permutations:,} shuffles of the period over "
+         "offences, each keeping all its strands); asymptotic chi-square p for reference only"),
+        ("Shares of hate offences", "Wilson score intervals"),
+        ("Seasonality and trend", "count GLM (Poisson, or negative binomial when "
+         "over-dispersed) with month terms and a linear trend: a likelihood-ratio test of the "
+         "month terms for seasonality and a test of the trend term, each named in its sentence "
+         "with the model notes under the trend"),
+        ("'Recurring annual trend'", "ratio of quarter-on-quarter rate ratios, this year and a "
+         "year earlier: Fisher's exact test on the 2 x 2 table of counts"),
+        ("Gradual 12-month change", "Poisson GLM with a linear month term (quasi-Poisson when "
+         "over-dispersed), Wald test; Holm adjustment over strands"),
+        ("Rates per 1,000 residents", "exact Poisson limits below 10 offences, Byars from 10; "
+         "compared with the area rate by the Fingertips single-overlap rule"),
+        ("Indicative rates", "per 1,000 Census 2021 residents of the related group; the "
+         "victim need not belong to the group"),
+        ("Disclosure control", policy.footnote()),
+    ], columns=["Question", "Method"])
+    section.table(tests, "Methods and tests")
+    extract = ("SYNTHETIC force extract", "generated by sna demo-data from published "
+               "aggregates; not real offences") if synthetic else (
+        "Force crime extract", "record-level, restricted; only aggregates published")
+    sources = pd.DataFrame([
+        (extract[0], "one row per offence with hate-strand flags", extract[1]),
+        ("LSOA 2021 to ward, council, CSP and police force area; pre-2023 districts",
+         "ONS Open Geography", "ONS, OGL v3.0"),
+        ("Rural-Urban Classification 2021", "LSOA 2021", "ONS, OGL v3.0"),
+        ("Census 2021 usual residents (TS001)", "LSOA 2021", "ONS, OGL v3.0"),
+        ("Census 2021 ethnic group (TS021), religion (TS030), disability (TS038)",
+         "LSOA 2021, North Yorkshire and York", "ONS, OGL v3.0"),
+    ], columns=["Source", "Coverage", "Publisher and licence"])
+    section.table(sources, "Data sources")
+    section.note(OGL_ATTRIBUTION)
+    if synthetic:
+        section.note("SYNTHETIC DEMO DATA: the force extract used in this report was generated "
+                     "from published aggregates for demonstration. No figure in it describes "
+                     "real victims or offences, and none should be quoted or used for decisions.")
+    return section
+
+
+__all__ = [
+    "HateReviewInputs", "ReviewPeriods", "composition_and_shifts", "data_banner", "data_quality",
+    "describe_rolling_trend", "geography", "indicative_rates",
+    "load_inputs", "lsoa_hate_counts", "methods", "multi_strand_note", "protected_rates",
+    "review_periods", "rolling_trends", "seasonal_pattern", "strand_combinations",
+    "strand_share_table", "totals_and_trend", "validate_params",
+]

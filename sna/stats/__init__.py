@@ -1,0 +1,1 @@
+"""Statistics on tidy tables: rates, funnels, rurality, trend, strands, disclosure control."""

@@ -1,0 +1,1018 @@
+"""Hate-crime strands: counts, shifts between periods, seasonal context, indicative rates.
+
+One offence can be recorded against more than one strand (for example race and
+religion), so two different counts exist and are always labelled:
+
+* **offences** — hate offences, each counted once;
+* **strand flags** — offences flagged with a strand; summed over strands these
+  can exceed the number of offences.
+
+A strand's *share* is the proportion of hate offences flagged with it, so shares
+can sum to more than 100%.
+
+Every function takes the clean table of :func:`sna.io.extract.read_force_extract`
+(or any frame with ``month`` or ``offence_date`` and boolean ``hate_<strand>``
+columns). Periods are given as ``(first_month, last_month)`` strings such as
+``("2025-07", "2025-09")``, a :class:`pandas.Period` of any frequency (e.g.
+``pd.Period("2025Q3", "Q")``), or a monthly :class:`pandas.PeriodIndex`;
+:func:`financial_quarter` gives the months of a financial-year quarter.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+from scipy.stats import contingency
+from statsmodels.stats.contingency_tables import Table
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+from sna.errors import SnaInputError
+from sna.io.extract import DEFAULT_STRANDS, STRAND_LABELS, check_strands, strand_column
+from sna.paths import raw_dir
+from sna.stats.rates import proportion_ci, rate_ci
+from sna.stats.trend import PeriodComparison, compare_periods
+
+OFFENCES = "offences"
+FLAGS = "strand flags"
+ALL = "all"
+ALL_LABEL = "All hate crime"
+PERMUTATION_SEED = 20261123
+ADJUSTMENT = "Holm"
+
+
+def strand_label(strand: str) -> str:
+    """Return the plain-English name of a strand.
+
+    Examples
+    --------
+    >>> strand_label("sexual_orientation"), strand_label("all"), strand_label("homeless")
+    ('Sexual orientation', 'All hate crime', 'Homeless')
+    """
+    if strand == ALL:
+        return ALL_LABEL
+    return STRAND_LABELS.get(strand, strand.replace("_", " ").capitalize())
+
+
+# ---------------------------------------------------------------- inputs and periods
+
+
+def _check_offences(offences: pd.DataFrame, strands: Sequence[str]) -> tuple[str, ...]:
+    strands = check_strands(strands)
+    missing = [strand_column(s) for s in strands if strand_column(s) not in offences.columns]
+    if missing:
+        raise SnaInputError(f"offences has no column(s) {missing}",
+                            fix="pass the clean table from read_force_extract, or drop those "
+                                "strands from strands=", column=missing[0])
+    for column in map(strand_column, strands):
+        if not pd.api.types.is_bool_dtype(offences[column]):
+            raise SnaInputError(f"column '{column}' is not boolean", column=column,
+                                fix="pass the clean table from read_force_extract (flags typed "
+                                    "as True/False)")
+    if "month" not in offences.columns and "offence_date" not in offences.columns:
+        raise SnaInputError("offences has neither 'month' nor 'offence_date'", column="month",
+                            fix="pass the clean table from read_force_extract")
+    return strands
+
+
+def _months_of(offences: pd.DataFrame) -> pd.Series:
+    if "month" in offences.columns:
+        return offences["month"].astype("period[M]")
+    return pd.to_datetime(offences["offence_date"]).dt.to_period("M")
+
+
+def _flag_matrix(offences: pd.DataFrame, strands: Sequence[str]) -> np.ndarray:
+    return offences[[strand_column(s) for s in strands]].to_numpy(dtype=bool)
+
+
+def period_months(period: object, name: str = "period") -> pd.PeriodIndex:
+    """Return the months of a period given as a tuple, a Period or a PeriodIndex.
+
+    Parameters
+    ----------
+    period : tuple of two months, str, pandas.Period or pandas.PeriodIndex
+        ``("2025-07", "2025-09")`` (first and last month, inclusive); a string or
+        Period of any frequency (``"2025-07"``, ``pd.Period("2025Q3", "Q")``); or a
+        PeriodIndex (its months).
+    name : str
+        Parameter name for error messages.
+
+    Examples
+    --------
+    >>> period_months(("2025-07", "2025-09")).strftime("%Y-%m").tolist()
+    ['2025-07', '2025-08', '2025-09']
+    >>> len(period_months(pd.Period("2024", "Y")))
+    12
+    """
+    try:
+        if isinstance(period, tuple | list) and len(period) == 2:
+            first, last = (pd.Period(p, freq="M") for p in period)
+            months = pd.period_range(first, last, freq="M")
+        elif isinstance(period, pd.PeriodIndex):
+            months = pd.PeriodIndex(sorted({m for p in period for m in period_months(p)}),
+                                    freq="M")
+        else:
+            span = period if isinstance(period, pd.Period) else pd.Period(period)
+            months = pd.period_range(span.start_time, span.end_time, freq="M")
+    except (ValueError, TypeError) as err:
+        raise SnaInputError(f"{name} {period!r} is not a period ({err})", column=name,
+                            value=period, fix="give ('YYYY-MM', 'YYYY-MM') first and last "
+                                              "month, or a pandas Period") from None
+    if len(months) == 0:
+        raise SnaInputError(f"{name} {period!r} has no months (last before first?)",
+                            fix="give the first month before the last", column=name,
+                            value=period)
+    return months
+
+
+def financial_quarter(financial_year: str | int, quarter: int) -> tuple[str, str]:
+    """Return the first and last month of a financial-year quarter (April start).
+
+    Examples
+    --------
+    >>> financial_quarter("2025/26", 2), financial_quarter(2025, 4)
+    (('2025-07', '2025-09'), ('2026-01', '2026-03'))
+    """
+    try:
+        start_year = int(str(financial_year).split("/")[0])
+    except ValueError:
+        raise SnaInputError(f"financial year {financial_year!r} is not like '2025/26'",
+                            fix="give the financial year as '2025/26' or its first year 2025",
+                            column="financial_year", value=financial_year) from None
+    if quarter not in (1, 2, 3, 4):
+        raise SnaInputError(f"quarter must be 1-4, got {quarter!r}", fix="use 1 for Apr-Jun",
+                            column="quarter", value=quarter)
+    first = pd.Period(f"{start_year}-04", freq="M") + 3 * (quarter - 1)
+    return str(first), str(first + 2)
+
+
+def period_label(months: pd.PeriodIndex) -> str:
+    """Short label of a run of months, e.g. ``"Jul-Sep 2025"``.
+
+    Examples
+    --------
+    >>> period_label(period_months(("2024-11", "2025-01")))
+    'Nov 2024-Jan 2025'
+    """
+    first, last = months.min(), months.max()
+    if first == last:
+        return first.strftime("%b %Y")
+    if first.year == last.year:
+        return f"{first.strftime('%b')}-{last.strftime('%b %Y')}"
+    return f"{first.strftime('%b %Y')}-{last.strftime('%b %Y')}"
+
+
+def _check_within_data(months: pd.PeriodIndex, data_months: pd.Series, name: str) -> None:
+    first, last = data_months.min(), data_months.max()
+    if months.min() < first or months.max() > last:
+        raise SnaInputError(f"{name} ({period_label(months)}) is not within the data's months "
+                            f"({first} to {last})", column=name, value=str(months.min()),
+                            fix="choose months the extract covers; months outside it are "
+                                "'no data', not zero")
+
+
+# ---------------------------------------------------------------- counts
+
+
+def strands_long(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRANDS
+                 ) -> pd.DataFrame:
+    """One row per offence and strand flagged (long format).
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Clean extract rows with boolean ``hate_<strand>`` columns.
+    strands : sequence of str
+        Strands to unpivot.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The offence's columns other than the ``hate_*`` flags, plus ``strand``
+        (ordered categorical in the order of ``strands``). An offence flagged with
+        two strands gives two rows; one with none gives no row.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"crime_ref": ["a", "b"], "month": pd.period_range("2025-01", periods=2,
+    ...                    freq="M"), "hate_race": [True, True], "hate_religion": [True, False]})
+    >>> strands_long(df, ["race", "religion"])[["crime_ref", "strand"]].values.tolist()
+    [['a', 'race'], ['a', 'religion'], ['b', 'race']]
+    """
+    strands = _check_offences(offences, strands)
+    rows, which = np.nonzero(_flag_matrix(offences, strands))
+    flag_columns = [strand_column(s) for s in strands]
+    out = offences.drop(columns=flag_columns).iloc[rows].reset_index(drop=True)
+    out["strand"] = pd.Categorical(np.asarray(strands, dtype=object)[which], categories=strands,
+                                   ordered=True)
+    return out
+
+
+def strand_counts(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRANDS,
+                  by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Strand flags per strand, and hate offences counted once, as labelled rows.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Clean extract rows (hate and other offences; only hate offences count).
+    strands : sequence of str
+    by : str or list of str, optional
+        Columns to count within (e.g. ``"month"`` or ``"lsoa21_code"``); groups with
+        no hate offence are absent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``[by...], strand, strand_label, counts_what, count, share_of_offences``: one
+        row per strand with ``counts_what = "strand flags"`` and ``share_of_offences``
+        = flags / hate offences, then one row ``strand = "all"`` with
+        ``counts_what = "offences"`` (each hate offence once; share missing). The
+        flag rows can sum to more than the offences row.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.period_range("2025-01", periods=3, freq="M"),
+    ...                    "hate_race": [True, True, False],
+    ...                    "hate_religion": [True, False, False]})
+    >>> strand_counts(df, ["race", "religion"])[["strand", "counts_what", "count"]].values.tolist()
+    [['race', 'strand flags', 2], ['religion', 'strand flags', 1], ['all', 'offences', 2]]
+    """
+    strands = _check_offences(offences, strands)
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    flags = _flag_matrix(offences, strands)
+    hate = flags.any(axis=1)
+    counts = pd.DataFrame(flags[hate].astype("int64"), columns=list(strands))
+    counts[ALL] = 1
+    for key in keys:
+        counts[key] = offences.loc[hate, key].to_numpy()
+    if keys:
+        counts = counts.groupby(keys, observed=True, sort=True).sum().reset_index()
+    else:
+        counts = counts.sum().to_frame().T
+    long = counts.melt(id_vars=keys, value_vars=[*strands, ALL], var_name="strand",
+                       value_name="count")
+    long["counts_what"] = np.where(long["strand"] == ALL, OFFENCES, FLAGS)
+    totals = long.loc[long["strand"] == ALL, [*keys, "count"]].rename(columns={"count": "total"})
+    long = long.merge(totals, on=keys, how="left") if keys else long.assign(
+        total=int(hate.sum()))
+    long["share_of_offences"] = np.where(long["strand"] == ALL, np.nan,
+                                         long["count"] / long["total"].where(long["total"] > 0))
+    long["strand_label"] = long["strand"].map(strand_label)
+    order = {s: i for i, s in enumerate([*strands, ALL])}
+    long = long.sort_values([*keys, "strand"], key=lambda c: c.map(order) if c.name == "strand"
+                            else c, kind="stable")
+    columns = [*keys, "strand", "strand_label", "counts_what", "count", "share_of_offences"]
+    return long[columns].astype({"count": "int64"}).reset_index(drop=True)
+
+
+def monthly_counts(offences: pd.DataFrame, strand: str | None = None,
+                   strands: Sequence[str] = DEFAULT_STRANDS) -> pd.Series:
+    """Hate offences (``strand=None``) or one strand's flags per month, zeros filled.
+
+    The months run from the first to the last month of ``offences`` (all rows, not
+    only hate offences), so a month with offences but no hate crime counts 0.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01", "2025-03"], freq="M"),
+    ...                    "hate_race": [True, False]})
+    >>> monthly_counts(df, strands=["race"]).tolist()
+    [1, 0, 0]
+    """
+    strands = _check_offences(offences, strands)
+    if strand is not None and strand not in strands:
+        raise SnaInputError(f"strand {strand!r} is not one of strands ({', '.join(strands)})",
+                            fix="pick a listed strand, or strand=None for all hate offences",
+                            column="strand", value=strand)
+    months = _months_of(offences)
+    flags = _flag_matrix(offences, strands)
+    hit = flags.any(axis=1) if strand is None else flags[:, strands.index(strand)]
+    index = pd.period_range(months.min(), months.max(), freq="M")
+    counts = pd.Series(hit.astype("int64"), index=months.to_numpy()).groupby(level=0).sum()
+    return counts.reindex(index, fill_value=0).rename(strand or ALL).astype("int64")
+
+
+# ---------------------------------------------------------------- strand shift
+
+
+@dataclass(frozen=True)
+class CompositionTest:
+    """Did the strand mix change between two periods? (see :func:`strand_shift`).
+
+    Attributes
+    ----------
+    statistic : float
+        Pearson chi-square of the strand x period table of strand flags.
+    df : int
+        Its degrees of freedom (strands with a flag - 1).
+    p_value : float
+        Permutation p-value: period labels shuffled over offences (each offence keeps
+        all its flags), ``(1 + #{X2_perm >= X2_obs}) / (n_permutations + 1)``.
+    p_value_chi2_flags : float
+        The asymptotic chi-square p-value that treats flags as independent; shown for
+        reference only (multi-strand offences break that assumption).
+    n_permutations, seed : int
+    n_offences_a, n_offences_b, n_multi_strand : int
+        Hate offences in each period, and those with two or more strands.
+    residuals : pandas.DataFrame
+        ``strand, strand_label, flags_a, flags_b, expected_b, std_residual_b``:
+        adjusted standardised residuals of the later period (positive = a larger
+        part of the mix than expected under no change).
+    drivers : tuple of str
+        Strands with |residual| above the normal critical value, largest first.
+    conf : float
+    verdict : str
+        ``"strand mix changed"``, ``"no significant change in strand mix"`` or
+        ``"not testable"``.
+    method : str
+    """
+
+    statistic: float
+    df: int
+    p_value: float
+    p_value_chi2_flags: float
+    n_permutations: int
+    seed: int
+    n_offences_a: int
+    n_offences_b: int
+    n_multi_strand: int
+    residuals: pd.DataFrame
+    drivers: tuple[str, ...]
+    conf: float
+    verdict: str
+    method: str = ("chi-square on strand flags, permutation p-value over offences "
+                   "(multi-strand offences keep all their flags)")
+
+
+@dataclass(frozen=True)
+class StrandShift:
+    """Result of :func:`strand_shift`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per strand (see :func:`strand_shift`).
+    composition : CompositionTest
+        The overall test that the strand mix changed.
+    total : PeriodComparison
+        Hate offences (each once) in the two periods, exact Poisson test per month.
+    label_a, label_b : str
+        Period labels such as ``"Jul-Sep 2025"``.
+    """
+
+    table: pd.DataFrame
+    composition: CompositionTest
+    total: PeriodComparison
+    label_a: str
+    label_b: str
+
+
+def _pearson_chi2(flags_b: np.ndarray, row_totals: np.ndarray) -> np.ndarray:
+    """Pearson X2 of strand x (a, b) tables; ``flags_b`` is (..., strands)."""
+    flags_a = row_totals - flags_b
+    total = row_totals.sum()
+    col_b = flags_b.sum(axis=-1, keepdims=True)
+    expected_b = row_totals * col_b / total
+    expected_a = row_totals * (total - col_b) / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = (flags_b - expected_b) ** 2 / expected_b + (flags_a - expected_a) ** 2 / expected_a
+    return np.nansum(terms, axis=-1)
+
+
+def _permutation_p(flags: np.ndarray, in_b: np.ndarray, observed: float, n_permutations: int,
+                   seed: int) -> float:
+    rng = np.random.default_rng(seed)
+    row_totals = flags.sum(axis=0).astype(float)
+    as_float = flags.astype(float)
+    at_least, done = 0, 0
+    while done < n_permutations:
+        size = min(1000, n_permutations - done)
+        labels = rng.permuted(np.tile(in_b, (size, 1)), axis=1)
+        statistic = _pearson_chi2(labels.astype(float) @ as_float, row_totals)
+        at_least += int((statistic >= observed - 1e-9 * max(observed, 1)).sum())
+        done += size
+    return (1 + at_least) / (n_permutations + 1)
+
+
+def _composition_test(flags: np.ndarray, in_b: np.ndarray, strands: tuple[str, ...],
+                      conf: float, n_permutations: int, seed: int) -> CompositionTest:
+    hate = flags.any(axis=1)
+    flags, in_b = flags[hate], in_b[hate]
+    canonical = np.lexsort((*flags.T, in_b))  # row order must not change the p-value
+    flags, in_b = flags[canonical], in_b[canonical]
+    used = flags.sum(axis=0) > 0
+    table = np.column_stack([flags[~in_b].sum(axis=0), flags[in_b].sum(axis=0)])[used]
+    names = [s for s, u in zip(strands, used, strict=True) if u]
+    counts = dict(n_offences_a=int((~in_b).sum()), n_offences_b=int(in_b.sum()),
+                  n_multi_strand=int((flags.sum(axis=1) > 1).sum()))
+    if len(names) < 2 or min(counts["n_offences_a"], counts["n_offences_b"]) == 0:
+        empty = pd.DataFrame(columns=["strand", "strand_label", "flags_a", "flags_b",
+                                      "expected_b", "std_residual_b"])
+        return CompositionTest(math.nan, 0, math.nan, math.nan, n_permutations, seed,
+                               residuals=empty, drivers=(), conf=conf, verdict="not testable",
+                               **counts)
+    observed = float(_pearson_chi2(table[:, 1].astype(float), table.sum(axis=1).astype(float)))
+    p_value = _permutation_p(flags[:, used], in_b, observed, n_permutations, seed)
+    chi2 = stats.chi2_contingency(table, correction=False)
+    resid = Table(table, shift_zeros=False).standardized_resids[:, 1]
+    residuals = pd.DataFrame({"strand": names, "strand_label": [strand_label(s) for s in names],
+                              "flags_a": table[:, 0], "flags_b": table[:, 1],
+                              "expected_b": chi2.expected_freq[:, 1], "std_residual_b": resid})
+    critical = stats.norm.ppf(1 - (1 - conf) / 2)
+    big = residuals.loc[residuals["std_residual_b"].abs() > critical]
+    drivers = tuple(big.loc[big["std_residual_b"].abs().sort_values(ascending=False).index,
+                            "strand"])
+    verdict = ("strand mix changed" if p_value < 1 - conf
+               else "no significant change in strand mix")
+    return CompositionTest(observed, len(names) - 1, p_value, float(chi2.pvalue),
+                           n_permutations, seed, residuals=residuals, drivers=drivers,
+                           conf=conf, verdict=verdict, **counts)
+
+
+def holm_adjust(p_values: Sequence[float]) -> np.ndarray:
+    r"""Holm step-down adjusted p-values.
+
+    Sort the :math:`m` p-values, multiply the :math:`i`-th smallest (from 0) by
+    :math:`m - i`, take the running maximum and cap at 1. Identical to statsmodels
+    ``multipletests(method="holm")`` (which is tested against), without its
+    ``gc.collect()`` call that costs ~0.2 s a call in a large session.
+
+    Examples
+    --------
+    >>> holm_adjust([0.01, 0.04, 0.03]).round(2).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p, kind="stable")
+    steps = np.arange(len(p), 0, -1)
+    adjusted = np.empty_like(p)
+    adjusted[order] = np.minimum(1.0, np.maximum.accumulate(p[order] * steps))
+    return adjusted
+
+
+def _shift_rows(counts_a: np.ndarray, counts_b: np.ndarray, totals: tuple[int, int],
+                months: tuple[int, int], conf: float) -> pd.DataFrame:
+    comparisons = [compare_periods(a, b, months[0], months[1], conf=conf).to_dict()
+                   for a, b in zip(counts_a, counts_b, strict=True)]
+    rows = pd.DataFrame(comparisons).drop(columns=["exposure_a", "exposure_b", "verdict"])
+    for suffix, counts, total in (("a", counts_a, totals[0]), ("b", counts_b, totals[1])):
+        share = proportion_ci(counts, max(total, 1), conf=conf)
+        rows[f"offences_{suffix}"] = total
+        for column in ("value", "lower", "upper"):  # no hate offences: shares missing
+            name = f"share_{suffix}" + ("" if column == "value" else f"_{column}")
+            rows[name] = share[column].to_numpy() if total > 0 else np.nan
+    return rows
+
+
+def strand_shift(
+    offences: pd.DataFrame,
+    period_a: object,
+    period_b: object,
+    strands: Sequence[str] = DEFAULT_STRANDS,
+    conf: float = 0.95,
+    n_permutations: int = 9999,
+    seed: int = PERMUTATION_SEED,
+) -> StrandShift:
+    r"""Compare each strand between two periods, and test whether the mix changed.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Clean extract rows (``month`` or ``offence_date``, boolean ``hate_<strand>``).
+    period_a, period_b : tuple, str, pandas.Period or PeriodIndex
+        The earlier and later period (see :func:`period_months`), e.g.
+        ``financial_quarter("2025/26", 2)``; they must not overlap and must lie within
+        the months of ``offences``. Periods of different length are compared per month.
+    strands : sequence of str
+        The family of strands tested; the Holm adjustment is over all of them.
+    conf : float, default 0.95
+        Confidence level of intervals; ``1 - conf`` is the significance level.
+    n_permutations : int, default 9999
+        Permutations for the composition test.
+    seed : int
+        Seed of the permutation test (results are reproducible).
+
+    Returns
+    -------
+    StrandShift
+        ``table``: one row per strand with ``strand, strand_label, period_a,
+        period_b, months_a, months_b, offences_a, offences_b`` (hate offences, each
+        once), ``count_a, count_b`` (strand flags), ``share_a`` and ``share_b`` (of
+        hate offences) with Wilson limits ``share_*_lower/upper``, ``change,
+        change_pct, rate_ratio, rr_lower, rr_upper, p_value`` (exact conditional
+        Poisson test, :func:`sna.stats.trend.compare_periods`), ``p_adjusted`` (Holm over
+        the strands), ``n_tests, adjustment, verdict`` (from ``p_adjusted``),
+        ``test, conf``. Also ``composition`` (:class:`CompositionTest`) and ``total``.
+
+    Notes
+    -----
+    The per-strand test compares flag counts :math:`a, b` with months
+    :math:`m_a, m_b` as exposures: conditional on :math:`a + b`,
+    :math:`b \sim \mathrm{Bin}(a + b, m_b / (m_a + m_b))`. The rate-ratio interval is
+    not adjusted for multiplicity; the verdict uses the Holm-adjusted p-value.
+
+    The composition test uses the Pearson chi-square of the strand x period table
+    of flags. Because an offence with two strands adds two flags, flags are not
+    independent and the chi-square distribution does not apply exactly (nor when
+    expected counts are small), so the p-value comes from permuting the period
+    labels over *offences*, each offence keeping all its flags; the asymptotic
+    p-value is reported alongside for reference. Strands with no flag in either
+    period are left out of this test.
+
+    Examples
+    --------
+    >>> months = pd.PeriodIndex(["2025-01"] * 30 + ["2025-02"] * 60, freq="M")
+    >>> df = pd.DataFrame({"month": months, "hate_race": [True] * 90,
+    ...                    "hate_religion": [False] * 90})
+    >>> shift = strand_shift(df, "2025-01", "2025-02", strands=["race", "religion"])
+    >>> shift.table[["strand", "count_a", "count_b", "verdict"]].values.tolist()[0]
+    ['race', 30, 60, 'increase']
+    """
+    strands = _check_offences(offences, strands)
+    months_a, months_b = period_months(period_a, "period_a"), period_months(period_b, "period_b")
+    if months_a.intersection(months_b).size:
+        raise SnaInputError("period_a and period_b overlap", column="period_b",
+                            fix="choose two periods with no month in common")
+    data_months = _months_of(offences)
+    _check_within_data(months_a, data_months, "period_a")
+    _check_within_data(months_b, data_months, "period_b")
+    in_a, in_b = data_months.isin(months_a).to_numpy(), data_months.isin(months_b).to_numpy()
+    flags = _flag_matrix(offences, strands)
+    totals = int(flags[in_a].any(axis=1).sum()), int(flags[in_b].any(axis=1).sum())
+    table = _shift_rows(flags[in_a].sum(axis=0), flags[in_b].sum(axis=0), totals,
+                        (len(months_a), len(months_b)), conf)
+    table["p_adjusted"] = holm_adjust(table["p_value"])
+    significant = table["p_adjusted"] < 1 - conf
+    table["verdict"] = np.where(~significant, "no significant change",
+                                np.where(table["rate_ratio"] > 1, "increase", "decrease"))
+    label_a, label_b = period_label(months_a), period_label(months_b)
+    table = table.assign(strand=list(strands), strand_label=[strand_label(s) for s in strands],
+                         period_a=label_a, period_b=label_b, months_a=len(months_a),
+                         months_b=len(months_b), n_tests=len(strands), adjustment=ADJUSTMENT)
+    columns = ["strand", "strand_label", "period_a", "period_b", "months_a", "months_b",
+               "offences_a", "offences_b", "count_a", "count_b", "share_a", "share_a_lower",
+               "share_a_upper", "share_b", "share_b_lower", "share_b_upper", "change",
+               "change_pct", "rate_ratio", "rr_lower", "rr_upper", "p_value", "p_adjusted",
+               "n_tests", "adjustment", "verdict", "test", "conf"]
+    hate = flags.any(axis=1) & (in_a | in_b)
+    composition = _composition_test(flags[hate], in_b[hate], strands, conf, n_permutations,
+                                    seed)
+    total = compare_periods(totals[0], totals[1], len(months_a), len(months_b), conf=conf)
+    return StrandShift(table[columns], composition, total, label_a, label_b)
+
+
+def _format_p(p: float) -> str:
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def describe_strand_shift(row: pd.Series | dict) -> str:
+    """One plain-English sentence for a row of :func:`strand_shift`'s table.
+
+    Examples
+    --------
+    >>> row = {"strand_label": "Sexual orientation", "count_a": 150, "count_b": 185,
+    ...        "change_pct": 23.33, "months_a": 3, "months_b": 3, "period_a": "Jul-Sep 2025",
+    ...        "period_b": "Oct-Dec 2025", "verdict": "no significant change",
+    ...        "n_tests": 10, "test": "exact Poisson test", "p_adjusted": 0.3149}
+    >>> describe_strand_shift(row)  # doctest: +NORMALIZE_WHITESPACE
+    'Sexual orientation hate crimes rose from 150 (Jul-Sep 2025) to 185 (Oct-Dec 2025)
+    (+23%); this is not statistically significant after adjusting for 10 strands
+    (exact Poisson test, Holm-adjusted p = 0.31).'
+    """
+    a, b = int(row["count_a"]), int(row["count_b"])
+    where_a, where_b = f"({row['period_a']})", f"({row['period_b']})"
+    if a == b:
+        movement = f"stayed at {a} {where_a} and {b} {where_b}"
+    else:
+        verb = "rose" if b > a else "fell"
+        pct = f" ({row['change_pct']:+.0f}%)" if a > 0 else ""
+        movement = f"{verb} from {a} {where_a} to {b} {where_b}{pct}"
+    per_month = ("; the periods differ in length, so the test compares monthly rates"
+                 if row["months_a"] != row["months_b"] else "")
+    if row["verdict"] == "no significant change":
+        judgement = "this is not statistically significant"
+    else:
+        judgement = f"this is a statistically significant {row['verdict']}"
+    adjusted = f"Holm-adjusted {_format_p(float(row['p_adjusted']))}"
+    return (f"{row['strand_label']} hate crimes {movement}{per_month}; {judgement} after "
+            f"adjusting for {int(row['n_tests'])} strands ({row['test']}, {adjusted}).")
+
+
+def describe_composition(composition: CompositionTest) -> str:
+    """One plain-English sentence for the composition test of :func:`strand_shift`.
+
+    Examples
+    --------
+    >>> months = pd.PeriodIndex(["2025-01"] * 40 + ["2025-02"] * 40, freq="M")
+    >>> df = pd.DataFrame({"month": months, "hate_race": [True] * 80,
+    ...                    "hate_disability": [False] * 40 + [True] * 40})
+    >>> shift = strand_shift(df, "2025-01", "2025-02", ["race", "disability"],
+    ...                      n_permutations=199)
+    >>> describe_composition(shift.composition)  # doctest: +ELLIPSIS
+    'The mix of strands changed (permutation test over offences, p = 0.005); driven by ...'
+    """
+    if composition.verdict == "not testable":
+        return ("The mix of strands could not be tested (fewer than two strands recorded, or "
+                "no hate offences in one period).")
+    test = f"permutation test over offences, {_format_p(composition.p_value)}"
+    if composition.verdict == "no significant change in strand mix":
+        return f"The mix of strands did not change significantly ({test})."
+    residuals = composition.residuals.set_index("strand")["std_residual_b"]
+    drivers = ", ".join(f"{strand_label(s).lower()} ({'more' if residuals[s] > 0 else 'less'} "
+                        "than expected)" for s in composition.drivers)
+    return f"The mix of strands changed ({test}); driven by {drivers or 'no single strand'}."
+
+
+# ---------------------------------------------------------------- seasonal context
+
+
+@dataclass(frozen=True)
+class RecurringChange:
+    """Result of :func:`recurring_change`.
+
+    Attributes
+    ----------
+    label_a, label_b, label_a_last_year, label_b_last_year : str
+    this_year, last_year : PeriodComparison
+        The change from the earlier to the later quarter, this year and a year before.
+    ratio_of_ratios : float
+        ``this_year.rate_ratio / last_year.rate_ratio`` (the sample odds ratio of the
+        2 x 2 table; equal to the Poisson GLM interaction).
+    lower, upper : float
+        Exact conditional confidence interval of that ratio.
+    p_value : float
+        Fisher's exact test on the 2 x 2 table of counts (conditional on all margins).
+    conf : float
+    verdict : str
+        ``"larger than the same change a year earlier"``, ``"smaller than the same
+        change a year earlier"`` or ``"in line with the same change a year earlier"``.
+    test : str
+    """
+
+    label_a: str
+    label_b: str
+    label_a_last_year: str
+    label_b_last_year: str
+    this_year: PeriodComparison
+    last_year: PeriodComparison
+    ratio_of_ratios: float
+    lower: float
+    upper: float
+    p_value: float
+    conf: float
+    verdict: str
+    test: str = "Fisher's exact test on the 2 x 2 table of counts"
+
+
+def _window_counts(monthly: pd.Series, months: pd.PeriodIndex) -> int:
+    missing = months.difference(monthly.index)
+    if missing.size:
+        raise SnaInputError(f"monthly_counts has no value for {', '.join(map(str, missing))}",
+                            fix="give counts for the quarter, the quarter before, and the same "
+                                "two quarters a year earlier (missing months are not zero)",
+                            column="monthly_counts", value=str(missing[0]))
+    values = monthly.loc[months]
+    if values.isna().any():
+        raise SnaInputError("monthly_counts is missing for a month the test needs",
+                            fix="fill in the count (0 if none) or choose another quarter",
+                            column="monthly_counts")
+    return int(values.sum())
+
+
+def recurring_change(monthly_counts: pd.Series, quarter_b: object,
+                     conf: float = 0.95) -> RecurringChange:
+    r"""Test whether a quarter-on-quarter change differs from the same change a year earlier.
+
+    The partnership's question: "there has been a rise compared to the previous
+    quarter, however this is a recurring annual trend". The change from quarter
+    :math:`a` (the months just before ``quarter_b``) to :math:`b` this year is
+    compared with the change between the same quarters a year earlier.
+
+    Parameters
+    ----------
+    monthly_counts : pandas.Series
+        Counts indexed by monthly PeriodIndex (e.g. :func:`monthly_counts`).
+    quarter_b : tuple, str or pandas.Period
+        The later quarter (any run of months, see :func:`period_months`); the earlier
+        one is the same number of months immediately before it.
+    conf : float, default 0.95
+
+    Returns
+    -------
+    RecurringChange
+
+    Notes
+    -----
+    With counts :math:`a_0, b_0` a year earlier and :math:`a_1, b_1` now, the ratio
+    of rate ratios :math:`(b_1/a_1)/(b_0/a_0)` is the odds ratio of the 2 x 2 table
+    and the interaction term of a Poisson log-linear model of the four counts.
+    Conditional on the margins the table is hypergeometric, which gives Fisher's
+    exact test and an exact interval (``scipy.stats.contingency.odds_ratio``,
+    conditional), consistent with the exact conditional test of
+    :func:`sna.stats.trend.compare_periods`.
+
+    Examples
+    --------
+    >>> index = pd.PeriodIndex([f"{y}-0{m}" for y in (2024, 2025) for m in range(1, 7)],
+    ...                        freq="M")
+    >>> counts = pd.Series([100, 100, 100, 120, 120, 120, 100, 100, 100, 121, 119, 125],
+    ...                    index=index)
+    >>> r = recurring_change(counts, ("2025-04", "2025-06"))
+    >>> r.verdict, round(r.ratio_of_ratios, 3)
+    ('in line with the same change a year earlier', 1.014)
+    """
+    if not isinstance(monthly_counts.index, pd.PeriodIndex):
+        raise SnaInputError("monthly_counts must be indexed by month (PeriodIndex)",
+                            fix="use sna.stats.strands.monthly_counts(offences)",
+                            column="monthly_counts")
+    months_b = period_months(quarter_b, "quarter_b")
+    months_a = months_b - len(months_b)
+    windows = [months_a - 12, months_b - 12, months_a, months_b]
+    a0, b0, a1, b1 = (_window_counts(monthly_counts, w) for w in windows)
+    table = np.array([[a0, b0], [a1, b1]])
+    p_value = float(stats.fisher_exact(table).pvalue)
+    interval = contingency.odds_ratio(table, kind="conditional").confidence_interval(conf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = float(np.float64(b1 * a0) / np.float64(a1 * b0))
+    verdict = "in line with the same change a year earlier"
+    if p_value < 1 - conf:
+        verdict = ("larger" if ratio > 1 else "smaller") + " than the same change a year earlier"
+    labels = [period_label(w) for w in windows]
+    return RecurringChange(labels[2], labels[3], labels[0], labels[1],
+                           compare_periods(a1, b1, conf=conf), compare_periods(a0, b0, conf=conf),
+                           ratio, float(interval.low), float(interval.high), p_value, conf,
+                           verdict)
+
+
+def describe_recurring_change(result: RecurringChange, what: str = "Hate crime") -> str:
+    """One plain-English sentence for :func:`recurring_change`.
+
+    Examples
+    --------
+    >>> counts = pd.Series([90] * 3 + [110] * 3 + [90] * 3 + [112] * 3, index=pd.PeriodIndex(
+    ...     [f"2024-0{m}" for m in range(1, 7)] + [f"2025-0{m}" for m in range(1, 7)], freq="M"))
+    >>> print(describe_recurring_change(recurring_change(counts, ("2025-04", "2025-06"))))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Hate crime rose from 270 (Jan-Mar 2025) to 336 (Apr-Jun 2025) (+24%); between the same
+    quarters a year earlier it rose by 22%, so the change is in line with the same change a
+    year earlier (Fisher's exact test on the 2 x 2 table of counts, p = 0.91).
+    """
+    now, before = result.this_year, result.last_year
+
+    def _move(c: PeriodComparison) -> str:
+        return "did not change" if c.change == 0 else (
+            f"{'rose' if c.change > 0 else 'fell'} by {abs(c.change_pct):.0f}%")
+
+    verb = "rose" if now.change > 0 else "fell" if now.change < 0 else "stayed"
+    pct = f" ({now.change_pct:+.0f}%)" if now.count_a > 0 and now.change else ""
+    return (f"{what} {verb} from {now.count_a} ({result.label_a}) to {now.count_b} "
+            f"({result.label_b}){pct}; between the same quarters a year earlier it "
+            f"{_move(before)}, so the change is {result.verdict} ({result.test}, "
+            f"{_format_p(result.p_value)}).")
+
+
+# ---------------------------------------------------------------- gradual trend
+
+
+@dataclass(frozen=True)
+class RollingTrend:
+    """Result of :func:`rolling_12_month`.
+
+    Attributes
+    ----------
+    strand : str
+        The strand, or ``"all"`` for hate offences counted once.
+    monthly : pandas.DataFrame
+        ``month, count, rolling_12_month`` (sum of the 12 months to that month;
+        missing until 12 months are available) for every month of the data.
+    first_month, last_month : str
+        The 12 months the trend is fitted to.
+    rr_per_month, rr_per_month_lower, rr_per_month_upper : float
+        Multiplicative change a month with its confidence interval.
+    rr_per_year, rr_per_year_lower, rr_per_year_upper : float
+        The same over 12 months (the monthly values to the power 12).
+    p_value : float
+        Two-sided Wald test of the month term.
+    dispersion : float
+        Pearson chi-square / residual df; when above 1 the standard error is scaled
+        up by its square root (quasi-Poisson).
+    conf : float
+    verdict : str
+        ``"increasing"``, ``"decreasing"`` or ``"no significant trend"``.
+    method : str
+    """
+
+    strand: str
+    monthly: pd.DataFrame
+    first_month: str
+    last_month: str
+    rr_per_month: float
+    rr_per_month_lower: float
+    rr_per_month_upper: float
+    rr_per_year: float
+    rr_per_year_lower: float
+    rr_per_year_upper: float
+    p_value: float
+    dispersion: float
+    conf: float
+    verdict: str
+    method: str = "Poisson GLM (log link) with a linear month term; quasi-Poisson if overdispersed"
+
+
+def _poisson_trend(counts: np.ndarray, conf: float) -> tuple[float, float, float, float]:
+    """Slope, its (dispersion-scaled) standard error, p-value and dispersion."""
+    x = sm.add_constant(np.arange(len(counts), dtype=float))
+    with warnings.catch_warnings():  # a flat series "perfectly predicts": harmless here
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        fit = sm.GLM(counts, x, family=sm.families.Poisson()).fit()
+    dispersion = float(fit.pearson_chi2 / fit.df_resid)
+    scale = math.sqrt(max(dispersion, 1.0))
+    slope, se = float(fit.params[1]), float(fit.bse[1]) * scale
+    p_value = float(2 * stats.norm.sf(abs(slope / se)))
+    return slope, se, p_value, dispersion
+
+
+def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
+                     end: str | pd.Period | None = None, conf: float = 0.95,
+                     strands: Sequence[str] = DEFAULT_STRANDS) -> RollingTrend:
+    r"""Monthly counts of a strand and a trend test over the last 12 months.
+
+    Answers "has there been a gradual decrease in disability hate crime over the last
+    12 months?" with a rate ratio per month (and per year) and a p-value.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Clean extract rows.
+    strand : str, optional
+        A strand, or ``None`` for all hate offences (each once).
+    end : str or pandas.Period, optional
+        Last month of the 12 (default: the last month of the data).
+    conf : float, default 0.95
+    strands : sequence of str
+
+    Returns
+    -------
+    RollingTrend
+
+    Notes
+    -----
+    :math:`\log E[y_t] = \beta_0 + \beta_1 t` for months :math:`t = 0..11`, fitted by
+    maximum likelihood. The rate ratio a month is :math:`e^{\beta_1}`, a year
+    :math:`e^{12\beta_1}`; intervals are :math:`e^{(\beta_1 \pm z\,se)k}`. With
+    Pearson dispersion :math:`\phi > 1` the standard error is multiplied by
+    :math:`\sqrt{\phi}` (quasi-Poisson); it is never shrunk.
+
+    Examples
+    --------
+    >>> months = pd.period_range("2025-01", "2025-12", freq="M")
+    >>> df = pd.DataFrame({"month": np.repeat(months, [20, 19, 18, 17, 16, 15, 14, 13, 12,
+    ...                                                  11, 10, 9]), "hate_disability": True})
+    >>> trend = rolling_12_month(df, "disability", strands=["disability"])
+    >>> trend.verdict, round(trend.rr_per_month, 3)
+    ('decreasing', 0.933)
+    """
+    counts = monthly_counts(offences, strand, strands)
+    last = counts.index.max() if end is None else pd.Period(end, freq="M")
+    window = pd.period_range(last - 11, last, freq="M")
+    if window.min() < counts.index.min() or last > counts.index.max():
+        raise SnaInputError(f"the 12 months to {last} are not all in the data ({counts.index.min()}"
+                            f" to {counts.index.max()})", column="end", value=str(last),
+                            fix="choose an end month with 11 months of data before it")
+    slope, se, p_value, dispersion = _poisson_trend(counts.loc[window].to_numpy(float), conf)
+    z = stats.norm.ppf(1 - (1 - conf) / 2)
+    limits = {k: (math.exp(k * slope), math.exp(k * (slope - z * se)),
+                  math.exp(k * (slope + z * se))) for k in (1, 12)}
+    verdict = "no significant trend"
+    if p_value < 1 - conf:
+        verdict = "increasing" if slope > 0 else "decreasing"
+    monthly = pd.DataFrame({"month": counts.index, "count": counts.to_numpy(),
+                            "rolling_12_month": counts.rolling(12).sum().to_numpy()})
+    return RollingTrend(strand or ALL, monthly, str(window[0]), str(window[-1]), *limits[1],
+                        *limits[12], p_value, dispersion, conf, verdict)
+
+
+# ---------------------------------------------------------------- indicative rates
+
+
+CENSUS_GROUPS = {
+    "race": ("ethnicity21_lsoa21_nyy.csv.gz", "ethnic_group", None,
+             "residents of an ethnic group other than White (Census 2021 TS021)"),
+    "religion": ("religion21_lsoa21_nyy.csv.gz", "religion",
+                 ("Buddhist", "Hindu", "Jewish", "Muslim", "Sikh", "Other religion"),
+                 "residents of a religion other than Christian (Census 2021 TS030)"),
+    "disability": ("disability21_lsoa21_ew_nyy.csv.gz", "disability",
+                   ("Disabled under the Equality Act",),
+                   "residents disabled under the Equality Act (Census 2021 TS038)"),
+}
+
+
+def census_denominators(lsoas: Sequence[str] | None = None,
+                        census_dir: str | Path | None = None) -> pd.DataFrame:
+    """Census 2021 resident populations that strand rates are indicatively per.
+
+    Parameters
+    ----------
+    lsoas : sequence of str, optional
+        LSOA 2021 codes to sum over (default: every LSOA in the files, i.e. North
+        Yorkshire and York).
+    census_dir : str or Path, optional
+        Folder of the census files (default ``data/raw/shipped/census2021``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``strand, population, population_definition`` for race (ethnic group other
+        than White), religion (non-Christian religions), disability (Equality Act
+        disabled) and ``all`` (all usual residents).
+
+    Examples
+    --------
+    >>> d = census_denominators().set_index("strand")
+    >>> int(d.loc["all", "population"]) > int(d.loc["race", "population"]) > 0
+    True
+    """
+    folder = Path(census_dir) if census_dir is not None else raw_dir() / "shipped" / "census2021"
+    rows = []
+    for strand, (name, column, groups, definition) in CENSUS_GROUPS.items():
+        table = pd.read_csv(folder / name)
+        if lsoas is not None:
+            table = table[table["lsoa21_code"].isin(list(lsoas))]
+        chosen = table[column] != "White" if groups is None else table[column].isin(groups)
+        rows.append((strand, float(table.loc[chosen, "n"].sum()), definition))
+        if strand == "race":
+            everyone = table.drop_duplicates("lsoa21_code")["total_residents"].sum()
+            rows.append((ALL, float(everyone), "all usual residents (Census 2021 TS021 total)"))
+    return pd.DataFrame(rows, columns=["strand", "population", "population_definition"])
+
+
+def indicative_rates(strand_counts: pd.DataFrame, census: pd.DataFrame, per: float = 1000,
+                     years: float = 1.0, conf: float = 0.95) -> pd.DataFrame:
+    """Indicative strand rates per 1,000 residents of the related Census group.
+
+    Parameters
+    ----------
+    strand_counts : pandas.DataFrame
+        ``strand`` and ``count`` columns, e.g. :func:`strand_counts` (flag rows per
+        strand and the ``"all"`` offences row).
+    census : pandas.DataFrame
+        ``strand, population, population_definition`` (:func:`census_denominators`).
+    per : float, default 1000
+        Rate per this many residents.
+    years : float, default 1.0
+        Length of the counting period in years; rates are per year.
+    conf : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``strand, strand_label, count, population, population_definition, value,
+        lower, upper, confidence, statistic, method, note``; strands with no Census
+        denominator get missing rates and a note saying so.
+
+    Notes
+    -----
+    *Indicative* only: a hate crime's victim need not belong to the group (hostility
+    is what is recorded), and the denominators are Census 2021 residents, not the
+    population at the time or visitors. Limits are those of
+    :func:`sna.stats.rates.rate_ci` (exact Poisson below 10, Byars from 10).
+
+    Examples
+    --------
+    >>> counts = pd.DataFrame({"strand": ["race", "transgender"], "count": [40, 5]})
+    >>> census = pd.DataFrame({"strand": ["race"], "population": [20000.0],
+    ...                        "population_definition": ["ethnic minority residents"]})
+    >>> out = indicative_rates(counts, census)
+    >>> out["value"].round(2).tolist()[0], out["note"].iloc[1]
+    (2.0, 'no Census 2021 denominator for this strand')
+    """
+    for column in ("strand", "count"):
+        if column not in strand_counts.columns:
+            raise SnaInputError(f"strand_counts has no '{column}' column", column=column,
+                                fix="pass the output of strand_counts()")
+    if not years > 0:
+        raise SnaInputError(f"years must be > 0, got {years!r}", column="years", value=years,
+                            fix="give the counting period's length in years, e.g. 0.25")
+    merged = strand_counts[["strand", "count"]].merge(census, on="strand", how="left")
+    rates = rate_ci(merged["count"], merged["population"] * years, multiplier=per, conf=conf)
+    out = pd.concat([merged[["strand"]], rates.drop(columns=["denominator"]),
+                     merged[["population", "population_definition"]]], axis=1)
+    out.insert(1, "strand_label", out["strand"].map(strand_label))
+    out["statistic"] = (f"indicative rate per {per:,.0f} residents in the group"
+                        + (" a year" if years == 1 else f" a year (over {years:g} years)"))
+    out["note"] = np.where(out["population"].isna(), "no Census 2021 denominator for this strand",
+                           "indicative: the victim need not belong to the group; Census 2021 "
+                           "residents")
+    columns = ["strand", "strand_label", "count", "population", "population_definition",
+               "value", "lower", "upper", "confidence", "statistic", "method", "note"]
+    return out[columns]
