@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,8 +29,8 @@ import nbformat
 
 from sna.errors import SnaInputError
 from sna.paths import repo_root, reports_dir
-from sna.reports.notebook_checks import check_executed_notebook, source_cell_number
 from sna.reports.html import find_remote_resources, render_html
+from sna.reports.notebook_checks import check_executed_notebook, source_cell_number
 from sna.reports.params import NOT_LITERAL, load_params, notebook_metadata, notebook_parameters
 from sna.reports.provenance import build_provenance, collect_data_files
 
@@ -196,14 +197,59 @@ def execution_failure(err: Any, partial: Path) -> ReportFailed:
                         f"partial notebook: {_shown(partial)}", cell=cell, partial_notebook=partial)
 
 
+def section_headings(cells: list[Any]) -> list[str]:
+    """Return, for each cell, the text of the last markdown heading at or before it.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell
+    >>> section_headings([new_code_cell("x = 1"), new_markdown_cell("## Where"),
+    ...                   new_code_cell("where()")])
+    ['', 'Where', 'Where']
+    """
+    current, out = "", []
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            for line in str(cell.get("source", "")).splitlines():
+                if line.startswith("#"):
+                    current = line.lstrip("#").strip()
+                    break
+        out.append(current)
+    return out
+
+
+def _section_engine(report: str) -> str:
+    """Register (once) and name a papermill engine whose progress bar names the section."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class SectionProgressEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            by_cell = {id(cell): heading
+                       for cell, heading in zip(nb_man.nb.cells, section_headings(nb_man.nb.cells),
+                                                strict=True)}
+
+            def describe(cell, escape_str=None):
+                return f"{report} | {by_cell.get(id(cell)) or 'set-up'}"[:70]
+
+            nb_man.get_cell_description = describe
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    name = f"sna-sections-{report}"
+    papermill_engines.register(name, SectionProgressEngine)
+    return name
+
+
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any], *,
              execution_timeout: int, start_timeout: int, progress: bool) -> None:
     import papermill
 
+    engine = {"engine_name": _section_engine(notebook.stem)} if progress else {}
     papermill.execute_notebook(
         str(notebook), str(output), parameters=parameters, kernel_name="python3",
         cwd=str(repo_root()), progress_bar=progress, log_output=False,
         execution_timeout=execution_timeout, start_timeout=start_timeout, **_kernel_options(),
+        **engine,
     )
 
 
@@ -314,7 +360,8 @@ def run_report(
     execution_timeout, start_timeout : int
         Seconds allowed per cell and for the kernel to start.
     progress : bool, default True
-        Show papermill's progress bar (on stderr).
+        Say which report is starting, and show papermill's progress bar naming the section
+        (the notebook's latest heading) being executed (on stderr).
     strict : bool, default True
         Also fail when a cell wrote to stderr (warnings), an output holds a traceback, or the
         page would load anything from the network.
@@ -337,6 +384,9 @@ def run_report(
                  if reports_root is not None else None, run_id)
     final_dir, build_dir, failed_dir = _run_paths(plan.report_dir, plan.run_id)
     build_dir.mkdir(parents=True)
+    if progress:
+        print(f"{plan.notebook.stem}: running {_shown(plan.notebook)} with "
+              f"{_shown(plan.params_file)} (run {plan.run_id})", file=sys.stderr, flush=True)
     try:
         _build(plan, build_dir, strict=strict, execution_timeout=execution_timeout,
                start_timeout=start_timeout, progress=progress, failed_dir=failed_dir)

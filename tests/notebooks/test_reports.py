@@ -1,7 +1,8 @@
 """Run each report notebook through papermill on the shipped data and check the HTML.
 
-The reports are executed once per test session (module fixtures) and every check reads
-the same rendered page, so the suite stays within a few minutes.
+Each params file in params/ is rendered once per test run (the ``render`` fixture in
+conftest.py, shared by every test and xdist worker); every check reads that rendering, and the
+reproducibility test renders one report a second time.
 """
 
 import json
@@ -14,41 +15,43 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sna.stats.disclosure import leak_check_values
+from report_renders import report_notebook, report_params
+
 from sna.paths import repo_root
 from sna.reports import run_report
+from sna.stats.disclosure import leak_check_values
 
 ROOT = repo_root()
-REPORTS = {
-    "svd_sna": ("params/svd_sna_nyy_2025.yaml", [
+# Headings each report must have, by notebook. The reports themselves are discovered from
+# params/ (see conftest.py): a new params file is tested as soon as it exists, and a new
+# notebook needs its headings here.
+SECTIONS = {
+    "svd_sna": [
         "Definition of serious violence", "Extent and trend", "Where: districts, rurality",
         "When: month, day and time", "Who: victims by age", "Drivers: deprivation",
         "Comparison with neighbouring forces", "Response priorities",
         "Domestic abuse: the published quarterly series", "Data quality",
-        "Sources and methods", "Provenance"]),
-    "hate_crime_review": ("params/hate_crime_review_nyy_2025.yaml", [
+        "Sources and methods", "Provenance"],
+    "hate_crime_review": [
         "Totals and trend", "Strand composition and shifts", "Seasonal pattern",
-        "Geography", "Indicative rates", "Multi-strand", "Data quality", "Methods"]),
+        "Geography", "Indicative rates", "Multi-strand", "Data quality", "Methods"],
 }
+PARAMS = report_params()
 # Table columns that hold counts of offences or people, which must never show 1..min_count-1.
 SUPPRESSIBLE = re.compile(r"^(Offences|Victims|Hate offences|Strand flags|count|n)$", re.I)
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
+pytestmark = pytest.mark.notebook
 
 
-def _run(name: str, reports_root: Path, run_id: str):
-    params = ROOT / REPORTS[name][0]
-    if not params.exists():
-        pytest.skip(f"{params.name} not present")
-    return run_report(ROOT / "notebooks" / f"{name}.ipynb", params, reports_root=reports_root,
-                      run_id=run_id, progress=False)
+@pytest.fixture(scope="module", params=PARAMS, ids=[p.stem for p in PARAMS])
+def rendered(request, render):
+    """(report name, RunResult, page) of one params file, rendered once per test run."""
+    result = render(request.param)
+    return result.report, result, result.html.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module", params=sorted(REPORTS))
-def rendered(request, tmp_path_factory):
-    root = tmp_path_factory.mktemp(request.param)
-    result = _run(request.param, root, "first")
-    return request.param, result, result.html.read_text(encoding="utf-8")
+def _params_of(name: str) -> Path:
+    return next(p for p in PARAMS if report_notebook(p).stem == name)
 
 
 def _text(fragment: str) -> str:
@@ -72,9 +75,15 @@ def table_cells(page: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def test_every_report_notebook_has_params_and_expected_sections():
+    notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert notebooks <= {report_notebook(p).stem for p in PARAMS}, "a notebook has no params file"
+    assert notebooks <= set(SECTIONS), "add the new report's headings to SECTIONS"
+
+
 def test_report_has_every_section(rendered):
     name, _, page = rendered
-    for section in REPORTS[name][1]:
+    for section in SECTIONS[name]:
         assert section in page, f"{name}: section '{section}' missing"
 
 
@@ -112,7 +121,7 @@ def test_every_figure_has_alt_text_and_caption(rendered):
 
 def test_synthetic_banner_provenance_and_versions(rendered):
     name, result, page = rendered
-    params = yaml.safe_load((ROOT / REPORTS[name][0]).read_text())
+    params = yaml.safe_load(result.params_file.read_text())
     if params.get("uses_synthetic_data"):
         assert "SYNTHETIC" in page
     provenance = json.loads(result.provenance.read_text())
@@ -122,8 +131,8 @@ def test_synthetic_banner_provenance_and_versions(rendered):
 
 
 def test_no_small_count_leaks_in_published_tables(rendered):
-    name, _, page = rendered
-    params = yaml.safe_load((ROOT / REPORTS[name][0]).read_text())
+    name, result, page = rendered
+    params = yaml.safe_load(result.params_file.read_text())
     threshold = int(params.get("min_count", 5))
     cells = table_cells(page)
     counted = [text for header, text in cells if SUPPRESSIBLE.match(header)]
@@ -138,9 +147,11 @@ def test_no_chart_data_is_embedded(rendered):
     assert '"datasets"' not in page
 
 
-def test_same_inputs_give_identical_html_apart_from_run_stamp(tmp_path):
-    first = _run("svd_sna", tmp_path, "a").html.read_text().splitlines()
-    second = _run("svd_sna", tmp_path, "b").html.read_text().splitlines()
+def test_same_inputs_give_identical_html_apart_from_run_stamp(render, tmp_path):
+    params = _params_of("svd_sna")
+    first = render(params).html.read_text().splitlines()
+    second = run_report(report_notebook(params), params, reports_root=tmp_path, run_id="second",
+                        progress=False).html.read_text().splitlines()
     differing = [(x, y) for x, y in zip(first, second, strict=True) if x != y]
     assert len(differing) <= 1, differing[:3]
     assert all("sna-run-stamp" in x for x, _ in differing)
