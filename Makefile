@@ -2,6 +2,7 @@
 #   make report   set up .venv if needed, then render every report in params/ from the shipped data
 #   make test     set up .venv (with the test, lab, bench and lint extras) if needed, then run the
 #                 whole test suite
+# Also: make lab (JupyterLab on notebooks/), make lint (pre-commit run --all-files).
 # Set-up uses uv (fast, shows progress) when it is on the PATH; otherwise it creates the venv with
 # Python's venv module, installs uv into it with pip, and uses that; if that fails, pip does the
 # install. Every install is constrained to the tested versions in constraints.txt.
@@ -10,11 +11,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONSTRAINTS := constraints.txt
 REPORT_STAMP := $(VENV)/.sna-installed-report
+LAB_STAMP := $(VENV)/.sna-installed-lab
 TEST_STAMP := $(VENV)/.sna-installed-test
 TEST_EXTRAS := test,lab,bench,lint
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: report test lint setup setup-test clean-reports
+.PHONY: report test lab lint setup setup-test clean-reports
 
 # install(EXTRAS): create .venv if missing, then install the project (with EXTRAS) in it.
 define install
@@ -49,9 +51,13 @@ $(REPORT_STAMP): pyproject.toml $(CONSTRAINTS)
 	$(call install,)
 	@touch $@
 
+$(LAB_STAMP): pyproject.toml $(CONSTRAINTS)
+	$(call install,[lab])
+	@touch $@ $(REPORT_STAMP)
+
 $(TEST_STAMP): pyproject.toml $(CONSTRAINTS)
 	$(call install,[$(TEST_EXTRAS)])
-	@touch $@ $(REPORT_STAMP)
+	@touch $@ $(LAB_STAMP) $(REPORT_STAMP)
 
 setup: $(REPORT_STAMP)
 setup-test: $(TEST_STAMP)
@@ -61,6 +67,10 @@ report: $(REPORT_STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2
+
+# JupyterLab for analysts (the `lab` extra), opened on notebooks/.
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab notebooks
 
 # ruff, nbstripout (cell ids kept), a secrets scan and file hygiene: .pre-commit-config.yaml
 # (every hook is `repo: local`, calling the executables installed in .venv; nothing is fetched).

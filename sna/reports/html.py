@@ -25,6 +25,9 @@ from sna.reports.notebook_checks import PAPERMILL_TAGS
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "sna"
 RUN_STAMP_CLASS = "sna-run-stamp"
+#: Mimetype under which a :class:`sna.reports.charts.Figure` output carries the report's
+#: offline ``<figure>``; :func:`report_figure` turns it into the page's ``text/html``.
+FIGURE_MIMETYPE = "application/vnd.sna.figure+html"
 
 _HEADING = re.compile(r'<h([1-3])\s+id="([^"]*)"([^>]*)>(.*?)</h\1>', re.DOTALL)
 _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">.*?</a>', re.DOTALL)
@@ -63,14 +66,38 @@ def find_remote_resources(page: str) -> list[str]:
     return found
 
 
+def report_figure(output: nbformat.NotebookNode) -> None:
+    """Keep only the offline ``<figure>`` of a :class:`sna.reports.charts.Figure` output.
+
+    A figure's output carries the Vega-Lite spec (with the chart's data), a PNG and the
+    report's inline-SVG figure under :data:`sna.reports.charts.FIGURE_MIMETYPE`; the page
+    shows the last, as ``text/html``, and never embeds the spec or the PNG. Other outputs are
+    left alone.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_output
+    >>> out = new_output("display_data", data={"application/vnd.sna.figure+html": "<figure/>",
+    ...                                        "image/png": "iVBORw0K", "text/plain": "Figure"})
+    >>> report_figure(out)
+    >>> dict(out.data), dict(out.metadata)
+    ({'text/html': '<figure/>'}, {})
+    """
+    data = output.get("data", {})
+    if FIGURE_MIMETYPE in data:
+        output.data = nbformat.NotebookNode({"text/html": data[FIGURE_MIMETYPE]})
+        output.metadata = nbformat.NotebookNode()
+
+
 def prepare_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
     """Return a copy of an executed notebook with everything run-dependent removed.
 
     Keeps only the title, kernelspec and language in the notebook metadata and only the
     tags in cell metadata (papermill timing, kernel ids and execution times go), numbers
     the cell ids ``cell-1, cell-2, ...`` (papermill's injected cell has a random id), drops
-    papermill's error-marker cells, clears execution counts and drops code cells without
-    outputs (their code is hidden anyway).
+    papermill's error-marker cells, clears execution counts, drops code cells without
+    outputs (their code is hidden anyway) and keeps only the report rendering of each figure
+    (:func:`report_figure`).
 
     Examples
     --------
@@ -97,6 +124,7 @@ def prepare_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.Notebook
             for output in cell.outputs:
                 if output.output_type == "execute_result":
                     output.execution_count = None
+                report_figure(output)
         cell.id = f"cell-{len(cells) + 1}"
         cells.append(cell)
     nb.cells = cells

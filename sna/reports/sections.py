@@ -3,34 +3,107 @@
 Analysis functions return a :class:`Section`; a notebook cell only calls the
 function and lets the section display itself, so no logic lives in notebooks
 and every figure in a sentence comes from the same object as the table.
+
+An analyst can explore a section: its tables, figures and intermediate results are
+attributes (``section.table_1``, ``section.figure_1``, ``section.year_on_year``...), listed by
+tab completion and by ``repr(section)``, each with the table's or figure's caption as its
+docstring (``section.table_1?`` in IPython) and its type as the return annotation.
+``section.results[...]`` keeps working.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+import keyword
 from typing import Any
 
 import pandas as pd
 
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
 
+__all__ = ["Section", "SectionResults", "publish_counts"]
 
-@dataclass
+
+class SectionResults(dict):
+    """The ``results`` of a :class:`Section`: a dict whose keys also become attributes."""
+
+    def __init__(self, owner: Section, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._owner = owner
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._owner._refresh()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._owner._refresh()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # noqa: D102 - dict.update
+        super().update(*args, **kwargs)
+        self._owner._refresh()
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+def _first_line(text: str, limit: int = 90) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 class Section:
-    """Blocks to show, in order, plus the result objects behind them.
+    """Blocks to show, in order, plus the tables, figures and results behind them.
+
+    Parameters
+    ----------
+    blocks : list of (kind, content), optional
+        Initial blocks: ``("html", str)`` or ``("figure", Figure)``.
+    results : dict, optional
+        Intermediate results (statistics, tidy tables) kept for analysts and tests.
+
+    Attributes
+    ----------
+    results : dict
+        As given and added to; each key that is a valid name is also an attribute.
+    tables : dict of str to pandas.DataFrame
+        The published tables by name (``table_1``, ... unless named).
+    figures : dict of str to Figure
+        The figures by name (``figure_1``, ... unless named).
+
+    Notes
+    -----
+    Displayed in a notebook, a section emits its HTML blocks and, between them, each figure
+    as its own output (Vega-Lite in JupyterLab, PNG where untrusted, inline SVG in the HTML
+    report; see :class:`sna.reports.charts.Figure`). ``_repr_html_`` gives the whole
+    section as the report shows it.
 
     Examples
     --------
-    >>> s = Section()
+    >>> s = Section(results={"total": 42})
     >>> s.text("Violence rose.")
+    >>> s.table(pd.DataFrame({"area": ["York"], "count": [1200]}), "Offences by area",
+    ...         name="by_area")
     >>> "<p>Violence rose.</p>" in s._repr_html_()
     True
+    >>> s.by_area["count"].tolist(), s.total
+    ([1200], 42)
+    >>> type(s).by_area.__doc__
+    'Table: Offences by area'
+    >>> [n for n in dir(s) if n in ("by_area", "total")]
+    ['by_area', 'total']
     """
 
-    blocks: list[tuple[str, Any]] = field(default_factory=list)
-    results: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, blocks: list[tuple[str, Any]] | None = None,
+                 results: dict[str, Any] | None = None) -> None:
+        self.blocks: list[tuple[str, Any]] = list(blocks or [])
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.figures: dict[str, Any] = {}
+        self._docs: dict[str, str] = {}
+        self.results = SectionResults(self, results or {})
+        self._refresh()
 
+    # ------------------------------------------------------------------ building
     def text(self, sentence: str) -> None:
         """Add a paragraph (plain text, escaped)."""
         self.blocks.append(("html", f"<p>{html.escape(sentence)}</p>"))
@@ -40,22 +113,127 @@ class Section:
         self.blocks.append(("html", f'<p class="sna-note"><em>{html.escape(sentence)}</em></p>'))
 
     def table(self, frame: pd.DataFrame, caption: str, note: str | None = None,
-              decimals: int | dict = 1) -> None:
-        """Add a published table (already aggregated and suppressed)."""
+              decimals: int | dict = 1, *, name: str | None = None) -> None:
+        """Add a published table (already aggregated and suppressed).
+
+        ``name`` (default ``table_<n>``) makes it the attribute ``section.<name>``.
+        """
         from sna.reports.display import table
 
         self.blocks.append(("html", table(frame, caption, note, decimals=decimals).data))
+        self._register(self.tables, name or f"table_{len(self.tables) + 1}", frame,
+                       f"Table: {caption}")
 
     def figure(self, described, caption: str | None = None, table: pd.DataFrame | None = None,
-               table_caption: str | None = None) -> None:
-        """Add a chart (a DescribedChart from sna.reports.charts) as an accessible SVG figure."""
-        from sna.reports.charts import figure_html
+               table_caption: str | None = None, *, name: str | None = None) -> None:
+        """Add a chart (a DescribedChart from sna.reports.charts) as an accessible figure.
 
-        self.blocks.append(("html", figure_html(described, caption=caption, table=table,
-                                                table_caption=table_caption)))
+        ``name`` (default ``figure_<n>``) makes the :class:`~sna.reports.charts.Figure` the
+        attribute ``section.<name>`` (its ``.chart`` is the Altair chart).
+        """
+        from sna.reports.charts import Figure
+
+        figure = Figure(described, None, caption, table, table_caption)
+        self.blocks.append(("figure", figure))
+        self._register(self.figures, name or f"figure_{len(self.figures) + 1}", figure,
+                       f"Figure: {figure.title or figure.alt}")
+
+    def _register(self, where: dict[str, Any], name: str, value: Any, doc: str) -> None:
+        if not name.isidentifier() or keyword.iskeyword(name) or name in _SECTION_NAMES:
+            raise ValueError(f"section attribute name {name!r} is not a free Python name")
+        where[name] = value
+        self._docs[name] = doc
+        self._refresh()
+
+    # ----------------------------------------------------------------- exploring
+    def _attributes(self) -> dict[str, tuple[Any, str]]:
+        """Name -> (value, docstring) of every table, figure and result reachable by name."""
+        named: dict[str, tuple[Any, str]] = {}
+        for key, value in getattr(self, "results", {}).items():
+            if (isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key)
+                    and key not in _SECTION_NAMES):
+                about = _first_line((type(value).__doc__ or "").strip().split("\n")[0], 70)
+                named[key] = (value, f"Result {key!r}: {type(value).__name__}"
+                                     + (f" ({about})" if about else "")
+                                     + f"; also section.results[{key!r}]")
+        for where in (getattr(self, "tables", {}), getattr(self, "figures", {})):
+            for key, value in where.items():
+                named[key] = (value, self._docs[key])
+        return named
+
+    def _refresh(self) -> None:
+        """Give this section a class whose properties are its current tables, figures, results.
+
+        Real properties (with docstrings and return annotations) are what IPython's tab
+        completion, ``?`` and Jedi show; each section gets its own small subclass.
+        """
+        if not hasattr(self, "tables"):
+            return
+        namespace: dict[str, Any] = {"__module__": __name__, "__doc__": Section.__doc__,
+                                     "__qualname__": "Section"}
+        for name, (value, doc) in self._attributes().items():
+            def getter(section: Section, _name: str = name) -> Any:
+                return section._attributes()[_name][0]
+            getter.__annotations__ = {"return": type(value)}
+            getter.__doc__ = doc
+            namespace[name] = property(getter, doc=doc)
+        self.__class__ = type("Section", (Section,), namespace)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: a result added without SectionResults.__setitem__
+        results = self.__dict__.get("results")
+        if results is not None and name in results and name not in _SECTION_NAMES:
+            return results[name]
+        raise AttributeError(f"section has no table, figure or result named {name!r}")
+
+    def __reduce__(self):
+        state = {"blocks": self.blocks, "tables": self.tables, "figures": self.figures,
+                 "_docs": self._docs, "results": dict(self.results)}
+        return _restore_section, (state,)
+
+    def __repr__(self) -> str:
+        lines = [f"Section with {len(self.tables)} table(s), {len(self.figures)} figure(s), "
+                 f"{len(self.results)} result(s); explore as attributes:"]
+        for name, (value, doc) in self._attributes().items():
+            lines.append(f"  .{name}: {type(value).__name__}  {_first_line(doc)}")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------- showing
+    def _block_html(self, kind: str, content: Any) -> str:
+        return content.html() if kind == "figure" else content
 
     def _repr_html_(self) -> str:
-        return "\n".join(content for _, content in self.blocks)
+        """The section as the report shows it (figures as inline SVG)."""
+        return "\n".join(self._block_html(kind, content) for kind, content in self.blocks)
+
+    def _ipython_display_(self) -> None:
+        """Show the HTML blocks, with each figure as its own output (see Notes)."""
+        from IPython.display import HTML, display
+
+        pending: list[str] = []
+        for kind, content in self.blocks:
+            if kind == "figure":
+                if pending:
+                    display(HTML("\n".join(pending)))
+                    pending = []
+                display(content)
+            else:
+                pending.append(content)
+        if pending:
+            display(HTML("\n".join(pending)))
+
+
+_SECTION_NAMES = frozenset(name for name in dir(Section) if not name.startswith("__")) | {
+    "blocks", "results", "tables", "figures"}
+
+
+def _restore_section(state: dict[str, Any]) -> Section:
+    section = Section.__new__(Section)
+    section.blocks, section.tables = state["blocks"], state["tables"]
+    section.figures, section._docs = state["figures"], state["_docs"]
+    section.results = SectionResults(section, state["results"])
+    section._refresh()
+    return section
 
 
 def publish_counts(frame: pd.DataFrame, count_cols: list[str], policy: DisclosurePolicy,

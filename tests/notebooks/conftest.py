@@ -14,7 +14,15 @@ from sna.reports.run import RunResult
 
 @pytest.fixture(scope="session")
 def render(tmp_path_factory) -> Callable[[Path], RunResult]:
-    """``render(params_file) -> RunResult``: each report rendered once per test run."""
+    """``render(params_file) -> RunResult``: each report rendered once per test run.
+
+    For quick iterations on the checks only, ``SNA_TEST_RENDER_DIR=/some/folder`` keeps the
+    renderings there across runs (delete the folder after changing notebooks or the library).
+    """
+    if os.environ.get("SNA_TEST_RENDER_DIR"):
+        folder = Path(os.environ["SNA_TEST_RENDER_DIR"]).resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        return SharedRenders(folder)
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # shared by the workers of this run only

@@ -1,11 +1,23 @@
-"""Offline, accessible figures: Altair chart -> inline SVG with alt text and a data table.
+"""Accessible figures: one chart object, three renderings.
 
-The reports are rendered by nbconvert to one self-contained HTML file that must
-work with no network and no JavaScript. Each chart is therefore rendered to SVG by
-vl-convert and wrapped in a ``<figure>`` whose image has the alt text as its
-``aria-label``, a visible ``<figcaption>`` and, optionally, a ``<details>`` block
-holding the (aggregated, suppressed) data as a real ``<table>``. The SVG holds
-drawn marks only, never the chart's data JSON.
+A :class:`Figure` (what :func:`figure` returns and what report sections hold) displays as
+
+- **in a live kernel (JupyterLab)**: the Altair chart itself, as Vega-Lite
+  (``application/vnd.vegalite.v5+json``, the version JupyterLab 4 renders), with a tooltip
+  on every mark;
+- **in a saved or executed notebook opened untrusted** (``reports/*/executed.ipynb``, a
+  colleague's notebook, GitHub, VS Code): JupyterLab's Vega renderer is "safe" and draws it
+  without trust; every other front end gets the ``image/png`` in the same output (PNG renders
+  untrusted; ``text/html`` with inline SVG is stripped by JupyterLab's sanitizer, so the
+  bundle carries none), and ``text/plain`` holds the alt text;
+- **in the HTML report**: the offline, JavaScript-free ``<figure>`` below, carried in the
+  bundle under :data:`FIGURE_MIMETYPE` and swapped in for the other renderings by
+  :func:`sna.reports.html.prepare_notebook` before nbconvert runs.
+
+The report figure is rendered to SVG by vl-convert and wrapped in a ``<figure>`` whose image
+has the alt text as its ``aria-label``, a visible ``<figcaption>`` and, optionally, a
+``<details>`` block holding the (aggregated, suppressed) data as a real ``<table>``. The
+SVG holds drawn marks only, never the chart's data JSON.
 """
 
 from __future__ import annotations
@@ -13,17 +25,23 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import struct
+from dataclasses import dataclass
+from typing import Any
 
 import altair
 import pandas as pd
 import vl_convert
-from IPython.display import HTML
 
 from sna.errors import SnaInputError
 from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggregated
 from sna.reports.charts._theme import THEME_NAME
+from sna.reports.html import FIGURE_MIMETYPE
 
 LOCALE = "en-GB"
+#: The Vega-Lite mimetype JupyterLab 4 renders (its renderer takes v3 to v5 specs).
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
+_VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 _ID = re.compile(r'\bid="([^"]+)"')
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 
@@ -228,13 +246,146 @@ def figure_html(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = 
     return "\n".join(parts)
 
 
+def interactive_spec(chart: altair.TopLevelMixin) -> dict:
+    """Return the themed spec for live display: a tooltip on every mark, Vega-Lite v5 schema.
+
+    Marks without their own ``tooltip`` encoding show the values of their encoded fields
+    (``config.mark.tooltip``). The ``$schema`` names Vega-Lite 5, the version JupyterLab 4
+    bundles; the charts use no Vega-Lite 6 features.
+
+    Examples
+    --------
+    >>> import altair as alt, pandas as pd
+    >>> spec = interactive_spec(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"))
+    >>> spec["config"]["mark"]["tooltip"], spec["$schema"].endswith("v5.json")
+    ({'content': 'encoding'}, True)
+    """
+    spec = chart_spec(chart)
+    config = spec.setdefault("config", {})
+    config["mark"] = {**config.get("mark", {}), "tooltip": {"content": "encoding"}}
+    spec["$schema"] = _VEGALITE_SCHEMA
+    return spec
+
+
+def chart_png(chart: altair.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """Render a chart to PNG (themed, en-GB), ``scale`` pixels per CSS pixel.
+
+    Examples
+    --------
+    >>> import altair as alt, pandas as pd
+    >>> png = chart_png(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"))
+    >>> png[1:4]
+    b'PNG'
+    """
+    return _spec_png(chart_spec(chart), scale)
+
+
+def _spec_png(spec: dict, scale: float) -> bytes:
+    return vl_convert.vegalite_to_png(spec, vl_version=_vl_version(), scale=scale,
+                                      format_locale=LOCALE, time_format_locale=LOCALE,
+                                      allowed_base_urls=[])
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", png[16:24])
+
+
+@dataclass(frozen=True, eq=False)
+class Figure:
+    """A chart with its alt text, caption and data table, shown right wherever it is displayed.
+
+    One object, three renderings (see the module docstring): Vega-Lite with tooltips in a
+    live kernel, a PNG beside it for untrusted and non-JupyterLab viewers, and the offline
+    inline-SVG ``<figure>`` (:meth:`html`) in the HTML report.
+
+    Attributes
+    ----------
+    chart : altair.TopLevelMixin
+        The Altair chart (aggregated, suppressed data only); explore or restyle it freely.
+    alt : str
+        The alt text.
+    caption : str or None
+        Visible caption (None: the chart's title).
+    table : pandas.DataFrame or None
+        The aggregated, suppressed data shown under the figure.
+    table_caption : str or None
+        Caption of that table.
+    table_na_rep : str
+        Text for missing table cells.
+
+    Examples
+    --------
+    >>> import altair as alt, pandas as pd
+    >>> chart = alt.Chart(pd.DataFrame({"x": [1]}), title="One").mark_point().encode(x="x:Q")
+    >>> fig = Figure(chart, alt="A single point at x = 1.")
+    >>> bundle, metadata = fig._repr_mimebundle_()
+    >>> sorted(bundle)  # doctest: +NORMALIZE_WHITESPACE
+    ['application/vnd.sna.figure+html', 'application/vnd.vegalite.v5+json', 'image/png',
+     'text/plain']
+    >>> bundle["text/plain"]
+    'Figure: One. A single point at x = 1.'
+    """
+
+    chart: altair.TopLevelMixin
+    alt: str
+    caption: str | None = None
+    table: pd.DataFrame | None = None
+    table_caption: str | None = None
+    table_na_rep: str = "[x]"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.chart, DescribedChart):
+            described = self.chart
+            object.__setattr__(self, "chart", described.chart)
+            if self.alt is None:
+                object.__setattr__(self, "alt", described.alt)
+        object.__setattr__(self, "alt", check_text(self.alt, "alt"))
+        if self.table is not None:
+            ensure_aggregated(self.table)
+
+    @property
+    def title(self) -> str:
+        """The caption, else the chart's title."""
+        return self.caption if self.caption is not None else _spec_title(chart_spec(self.chart))
+
+    def html(self) -> str:
+        """The report's offline ``<figure>`` (inline SVG, alt text, caption, data table)."""
+        return figure_html(self.chart, self.alt, self.caption, self.table, self.table_caption,
+                           table_na_rep=self.table_na_rep)
+
+    @property
+    def data(self) -> str:
+        """The report ``<figure>`` HTML (as ``IPython.display.HTML(...).data``)."""
+        return self.html()
+
+    def spec(self) -> dict:
+        """The Vega-Lite spec shown in JupyterLab (tooltips on every mark)."""
+        return interactive_spec(self.chart)
+
+    def png(self, scale: float = 2.0) -> bytes:
+        """The chart as PNG (``scale`` pixels per CSS pixel)."""
+        return chart_png(self.chart, scale)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None
+                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+        png = self.png()
+        width, height = _png_size(png)
+        title = self.title
+        text = f"Figure: {title}. {self.alt}" if title else f"Figure: {self.alt}"
+        bundle = {VEGALITE_MIMETYPE: self.spec(), "image/png": png, FIGURE_MIMETYPE: self.html(),
+                  "text/plain": text}
+        metadata = {"image/png": {"width": width // 2, "height": height // 2}}
+        return bundle, metadata
+
+
 def figure(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = None,
            caption: str | None = None, table: pd.DataFrame | None = None,
-           table_caption: str | None = None, *, table_na_rep: str = "[x]") -> HTML:
-    """Display a chart as an accessible, offline SVG figure in a notebook or report.
+           table_caption: str | None = None, *, table_na_rep: str = "[x]") -> Figure:
+    """Display a chart as an accessible figure in a notebook, in JupyterLab and in the report.
 
-    Use this (not Altair's renderers) in report notebooks: nbconvert cannot show the
-    ``mimetype`` renderer, and the ``html`` renderer loads Vega from a CDN.
+    Use this (not Altair's renderers) in report notebooks: it shows the interactive chart in
+    JupyterLab, a PNG where scripts or trust are missing, and the offline SVG ``<figure>`` in
+    the HTML report (see :class:`Figure`).
 
     Parameters
     ----------
@@ -243,7 +394,7 @@ def figure(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = None,
 
     Returns
     -------
-    IPython.display.HTML
+    Figure
 
     Raises
     ------
@@ -252,14 +403,13 @@ def figure(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = None,
 
     See Also
     --------
-    figure_html : the same output as a string.
+    figure_html : the report figure as a string.
 
     Examples
     --------
     >>> import altair as alt, pandas as pd
     >>> chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
-    >>> figure(chart, alt="A single point.").data.startswith('<figure class="sna-figure"')
+    >>> figure(chart, alt="A single point.").html().startswith('<figure class="sna-figure"')
     True
     """
-    return HTML(figure_html(chart, alt, caption, table, table_caption,
-                            table_na_rep=table_na_rep))
+    return Figure(chart, alt, caption, table, table_caption, table_na_rep)

@@ -1,0 +1,140 @@
+"""Executed report notebooks, opened untrusted in a real JupyterLab, draw every chart.
+
+Each report's ``executed.ipynb`` (the test run's single rendering, see conftest.py) is served
+by a JupyterLab server with empty Jupyter data, config and settings folders (so nothing has
+signed the notebook: it is untrusted) and opened in headless Chromium over the DevTools
+protocol (tests/browser.py). The test counts the figure outputs JupyterLab drew (a Vega-Lite
+canvas, or the PNG) against the figures in the notebook, checks JupyterLab reports the notebook
+as not trusted, and saves a screenshot (under ``$SNA_SCREENSHOT_DIR`` when set, else the test's
+temporary folder).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from browser import CHROMIUM, Browser
+from nbformat.sign import NotebookNotary
+from report_renders import report_params
+
+from sna.reports.html import FIGURE_MIMETYPE
+
+PARAMS = report_params()
+
+pytestmark = [
+    pytest.mark.notebook,
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
+                                                "(.ci/run installs Debian's chromium)"),
+]
+
+DRAWN = """(() => {
+  const big = el => el && el.getBoundingClientRect().width > 50;
+  const vega = [...document.querySelectorAll('.jp-RenderedVegaLite')];
+  const images = [...document.querySelectorAll('.jp-RenderedImage img')];
+  const trust = document.querySelector('.jp-StatusItem-trust [title], .jp-StatusItem-trust');
+  const titled = [...document.querySelectorAll('[title*="code cells trusted"]')];
+  return {
+    vega: vega.filter(e => big(e.querySelector('canvas, svg'))).length,
+    png: images.filter(i => i.complete && i.naturalWidth > 50).length,
+    errors: vega.filter(e => /error/i.test(e.textContent)).length,
+    cells: document.querySelectorAll('.jp-Notebook .jp-Cell').length,
+    trust: titled.map(e => e.getAttribute('title')).concat(trust ? [trust.textContent] : []),
+  };
+})()"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, render):
+    """A JupyterLab server over the executed notebooks; yields (url, served folder, data dir)."""
+    pytest.importorskip("jupyterlab", reason="JupyterLab (the `lab` extra) is not installed")
+    home = tmp_path_factory.mktemp("jupyterlab")
+    served = home / "notebooks"
+    served.mkdir()
+    for params in PARAMS:
+        shutil.copyfile(render(params).executed_notebook, served / f"{params.stem}.ipynb")
+    settings = home / "settings"
+    _write_json(settings / "@jupyterlab/notebook-extension/tracker.jupyterlab-settings",
+                {"windowingMode": "none"})  # attach every cell, so every chart is drawn
+    _write_json(settings / "@jupyterlab/apputils-extension/notification.jupyterlab-settings",
+                {"fetchNews": "false", "checkForUpdates": False})
+    env = {**os.environ, "JUPYTER_DATA_DIR": str(home / "data"),
+           "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "run"),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
+         f"--ServerApp.root_dir={served}", "--LabApp.news_url=",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("JupyterLab did not start")
+                time.sleep(0.3)
+        yield url, served, home / "data"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.mark.parametrize("params", PARAMS, ids=[p.stem for p in PARAMS])
+def test_executed_notebook_shows_every_chart_untrusted_in_jupyterlab(lab, params, tmp_path):
+    url, served, data_dir = lab
+    path = served / f"{params.stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    assert not NotebookNotary(data_dir=str(data_dir)).check_signature(nb), "notebook is trusted"
+    figures = sum(FIGURE_MIMETYPE in output.get("data", {})
+                  for cell in nb.cells for output in cell.get("outputs", []))
+    assert figures >= 3, f"{params.stem}: only {figures} figure outputs in the notebook"
+
+    shots = Path(os.environ.get("SNA_SCREENSHOT_DIR") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with Browser() as browser:
+        browser.open(f"{url}/lab/tree/{path.name}")
+        state = browser.wait_for(f"(() => {{ const s = {DRAWN}; "
+                                 f"return s.vega + s.png >= {figures} ? s : null; }})()",
+                                 timeout=120)
+        state = state or browser.evaluate(DRAWN)
+        browser.evaluate("document.querySelector('.jp-RenderedVegaLite, .jp-RenderedImage')"
+                         "?.scrollIntoView({block: 'start'})")
+        time.sleep(0.5)
+        shot = browser.screenshot(shots / f"jupyterlab-{params.stem}.png")
+    assert state["vega"] + state["png"] >= figures, (
+        f"{params.stem}: JupyterLab drew {state} of {figures} figures; screenshot {shot}")
+    assert state["errors"] == 0, state
+    assert any("not trusted" in text for text in state["trust"]), state["trust"]
+    assert shot.stat().st_size > 20_000
