@@ -133,7 +133,8 @@ class Section:
         """
         from sna.reports.charts import Figure
 
-        figure = Figure(described, None, caption, table, table_caption)
+        figure = (described if isinstance(described, Figure) and caption is table is
+                  table_caption is None else Figure(described, None, caption, table, table_caption))
         self.blocks.append(("figure", figure))
         self._register(self.figures, name or f"figure_{len(self.figures) + 1}", figure,
                        f"Figure: {figure.title or figure.alt}")
