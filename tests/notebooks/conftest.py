@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from report_renders import SharedRenders
 
+from report_renders import SharedRenders
 from sna.reports.run import RunResult
 
 

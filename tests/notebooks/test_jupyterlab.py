@@ -23,10 +23,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser import CHROMIUM, Browser
 from nbformat.sign import NotebookNotary
-from report_renders import report_params
 
+from browser import CHROMIUM, Browser
+from report_renders import report_params
 from sna.reports.html import FIGURE_MIMETYPE
 
 PARAMS = report_params()

@@ -16,7 +16,6 @@ import pytest
 import yaml
 
 from report_renders import report_notebook, report_params
-
 from sna.paths import repo_root
 from sna.reports import run_report
 from sna.stats.disclosure import leak_check_values

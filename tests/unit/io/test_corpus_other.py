@@ -4,10 +4,10 @@ hypothesis fuzzing of the force-extract and params readers."""
 from pathlib import Path
 
 import pytest
-from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzzing import mutate
 from sna.errors import SnaInputError
 from sna.io.extract import read_force_extract
 from sna.reports.params import load_params

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fuzzing import mutate, valid_street_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzzing import mutate, valid_street_text
 from sna.errors import SnaInputError
 from sna.io.ingest import (
     CRIME_TYPES,

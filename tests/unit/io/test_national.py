@@ -23,12 +23,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from fuzzing import mutate, valid_street_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy import stats
 
+from fuzzing import mutate, valid_street_text
 from sna.errors import SnaInputError
 from sna.io import ingest
 from sna.io.accounting import Accounted, split_by_reason

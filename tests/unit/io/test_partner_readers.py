@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzzing import mutate
 from sna.errors import SnaInputError
 from sna.io.partner.dfe import read_ees_csv, read_statistical_neighbours
 from sna.io.partner.dfe_moj import read_dfe_moj_cohorts, read_dfe_moj_sheet
