@@ -19,8 +19,8 @@ def _name(requirement: str) -> str:
 def test_environment_yml_lists_the_same_dependencies_and_extras_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r) for r in project["dependencies"]}
-    for extra in project["optional-dependencies"].values():
-        wanted |= {_name(r) for r in extra}
+    for extra in ("test", "lab", "bench", "lint"):  # what `make test` installs; not `fetch`
+        wanted |= {_name(r) for r in project["optional-dependencies"][extra]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
     assert conda == wanted
@@ -83,3 +83,55 @@ def test_notebooks_are_committed_without_outputs_and_with_kernel_and_parameters(
 def test_shipped_data_stays_small():
     total = sum(p.stat().st_size for p in (ROOT / "data" / "raw" / "shipped").rglob("*") if p.is_file())
     assert total < 30 * 1024 * 1024
+
+
+def _constraints() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[_name(name)] = version.strip()
+    return pins
+
+
+def test_floors_extras_and_pinned_test_toolchain():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert data["build-system"]["requires"] == ["setuptools>=77"]  # PEP 639 license = "MIT"
+    project = data["project"]
+    runtime = {_name(r) for r in project["dependencies"]}
+    assert not runtime & {"jupyterlab", "polars", "pytest"}
+    extras = {k: {_name(r) for r in v} for k, v in project["optional-dependencies"].items()}
+    assert "jupyterlab" in extras["lab"] and "polars" in extras["bench"]
+    assert {"pre-commit", "nbstripout", "detect-secrets"} <= extras["lint"]
+    pins = _constraints()
+    for requirement in project["optional-dependencies"]["test"]:
+        if "==" in requirement:
+            name, version = requirement.split("==")
+            assert pins[_name(name)] == version, requirement
+    assert {"pytest", "pytest-xdist"} <= {_name(r.split("==")[0])
+                                          for r in project["optional-dependencies"]["test"]
+                                          if "==" in r}
+
+
+def test_constraints_pin_every_dependency_and_extra_that_make_installs():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r) for r in project["dependencies"]}
+    for extra in ("test", "lab", "bench", "lint"):
+        wanted |= {_name(r) for r in project["optional-dependencies"][extra]}
+    pins = _constraints()
+    assert wanted <= set(pins), sorted(wanted - set(pins))
+    assert all(re.fullmatch(r"[0-9][0-9A-Za-z.+!-]*", v) for v in pins.values())
+
+
+def test_pre_commit_hooks_are_local_and_ci_lints():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]  # nothing cloned from GitHub
+    hooks = {hook["id"]: hook for hook in config["repos"][0]["hooks"]}
+    assert {"ruff", "nbstripout", "detect-secrets"} <= set(hooks)
+    assert "--keep-id" in hooks["nbstripout"]["entry"]
+    assert (ROOT / ".secrets.baseline").exists()
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert ci.index("make lint") < ci.index("make test")
+    makefile = (ROOT / "Makefile").read_text()
+    assert "pre-commit run --all-files" in makefile and "uv pip install" in makefile.replace(
+        '"$$uv" pip install', "uv pip install")
