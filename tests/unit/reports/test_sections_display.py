@@ -131,3 +131,17 @@ def test_progress_names_the_section_of_each_cell():
     assert section_headings(cells) == ["", "Report", "Report", "Extent and trend",
                                        "Extent and trend", "Extent and trend"]
     assert section_headings(nbformat.v4.new_notebook().cells) == []
+
+
+def test_tab_completion_and_help_show_a_sections_attributes(chart):
+    jedi = pytest.importorskip("jedi")  # what IPython and JupyterLab complete with
+    from IPython.core.interactiveshell import InteractiveShell
+
+    section = Section(results={"year_on_year": 3})
+    section.table(pd.DataFrame({"a": [1]}), "Offences by month")
+    section.figure(Figure(chart, alt="A line chart."))
+    names = {c.name for c in jedi.Interpreter("section.", [{"section": section}]).complete()}
+    assert {"table_1", "figure_1", "year_on_year", "results"} <= names
+    shell = InteractiveShell.instance()
+    shell.user_ns["section"] = section
+    assert shell.object_inspect("section.table_1")["docstring"] == "Table: Offences by month"
