@@ -116,27 +116,24 @@ def lab(tmp_path_factory, render):
             server.wait()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module's notebooks."""
-    with Browser() as chromium:
-        yield chromium
-
-
-@pytest.mark.parametrize("params", PARAMS, ids=[p.stem for p in PARAMS])
-def test_executed_notebook_shows_every_chart_untrusted_in_jupyterlab(lab, browser, params,
-                                                                     tmp_path):
+def test_executed_notebooks_show_every_chart_untrusted_in_jupyterlab(lab, tmp_path):
+    # One test for every report, so one JupyterLab server and one Chromium serve them all
+    # (parametrised tests could land on two xdist workers and start two of each).
     url, served, data_dir = lab
-    path = served / f"{params.stem}.ipynb"
+    shots = Path(os.environ.get("SNA_SCREENSHOT_DIR") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with Browser() as browser:
+        for params in PARAMS:
+            _check_notebook(browser, url, served / f"{params.stem}.ipynb", data_dir, shots)
+
+
+def _check_notebook(browser: Browser, url: str, path: Path, data_dir: Path, shots: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     assert not NotebookNotary(data_dir=str(data_dir)).check_signature(nb), "notebook is trusted"
     figures = sum(FIGURE_MIMETYPE in output.get("data", {})
                   for cell in nb.cells for output in cell.get("outputs", []))
-    assert figures >= 3, f"{params.stem}: only {figures} figure outputs in the notebook"
-
-    shots = Path(os.environ.get("SNA_SCREENSHOT_DIR") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    browser.open(f"{url}/lab/workspaces/{params.stem}/tree/{path.name}?reset")
+    assert figures >= 3, f"{path.stem}: only {figures} figure outputs in the notebook"
+    browser.open(f"{url}/lab/workspaces/{path.stem}/tree/{path.name}?reset")
     done = (f"(() => {{ const s = {DRAWN}; return s && s.cells >= {len(nb.cells)} "
             f"&& s.vega + s.png >= {figures} ? s : null; }})()")
     state = browser.wait_for(done, timeout=180) or browser.evaluate(DRAWN)
@@ -144,11 +141,11 @@ def test_executed_notebook_shows_every_chart_untrusted_in_jupyterlab(lab, browse
                      ":is(.jp-RenderedVegaLite, .jp-RenderedImage)')"
                      "?.scrollIntoView({block: 'start'})")
     time.sleep(0.5)
-    shot = browser.screenshot(shots / f"jupyterlab-{params.stem}.png")
-    assert state, f"{params.stem}: the notebook did not open; screenshot {shot}"
+    shot = browser.screenshot(shots / f"jupyterlab-{path.stem}.png")
+    assert state, f"{path.stem}: the notebook did not open; screenshot {shot}"
     assert state["cells"] >= len(nb.cells), state
     assert state["vega"] + state["png"] >= figures, (
-        f"{params.stem}: JupyterLab drew {state} of {figures} figures; screenshot {shot}")
+        f"{path.stem}: JupyterLab drew {state} of {figures} figures; screenshot {shot}")
     assert state["errors"] == 0, state
     assert any(text.startswith("Notebook not trusted") for text in state["trust"]), state
     assert shot.stat().st_size > 50_000
