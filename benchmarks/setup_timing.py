@@ -13,7 +13,9 @@ By default the package caches are empty too (``UV_CACHE_DIR`` and ``PIP_CACHE_DI
 the scratch folder), as on a fresh machine; ``--warm-cache`` keeps the user's caches. The load
 average is sampled every 2 seconds during each step (mean and maximum printed) because other
 work on the machine slows every step: the targets apply to an idle machine, so report the load
-alongside the times. ``--pip`` hides uv (the pip fallback) for comparison.
+alongside the times. The CPU seconds the step's processes used (user + system, from
+``getrusage``) are printed too: they change little with load, and CPU seconds / CPUs is a
+floor for the wall time on an idle machine. ``--pip`` hides uv (the pip fallback) for comparison.
 
 Usage::
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -68,10 +71,16 @@ class LoadSampler:
         return {"load_mean": round(sum(values) / len(values), 2), "load_max": round(max(values), 2)}
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> dict:
     """Run ``command`` with its output teed to ``log``; return seconds, exit code and load."""
     print(f"$ {' '.join(command)}   (in {cwd}, log {log})", flush=True)
     load_before = round(os.getloadavg()[0], 2)
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     with LoadSampler() as load, open(log, "w", encoding="utf-8") as out:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
@@ -83,6 +92,7 @@ def timed(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> dict
                 print("   " + line.rstrip()[:160], flush=True)
         code = process.wait()
     return {"seconds": round(time.perf_counter() - start, 1), "exit_code": code,
+            "cpu_seconds": round(_children_cpu() - cpu_before, 1),
             "load_before": load_before, **load.summary()}
 
 
@@ -131,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             results["steps"]["report (cold: setup + report)"] = {
                 "seconds": round(setup["seconds"] + report["seconds"], 1),
                 "exit_code": setup["exit_code"] or report["exit_code"],
+                "cpu_seconds": round(setup["cpu_seconds"] + report["cpu_seconds"], 1),
                 "load_mean": round((setup["load_mean"] * setup["seconds"] + report["load_mean"]
                                     * report["seconds"]) / max(setup["seconds"]
                                                                + report["seconds"], 1e-9), 2),
@@ -141,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             for cache in ("uv-cache", "pip-cache"):
                 shutil.rmtree(scratch / cache, ignore_errors=True)
 
-    print(f"\n{'step':<36} seconds  target  seconds/target  exit  load mean/max (cpus "
+    print(f"\n{'step':<36} seconds  target  seconds/target  exit  cpu-s  load mean/max (cpus "
           f"{os.cpu_count()})")
     for step, row in results["steps"].items():
         split = "setup" in results["steps"]
@@ -149,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
                   "report": None if split else TARGETS["report"]}.get(step)
         ratio = f"{row['seconds'] / target:>15.2f}" if target else f"{'':>15}"
         print(f"make {step:<31} {row['seconds']:>8.1f} {target or '':>7} {ratio} "
-              f"{row['exit_code']:>5}  {row['load_mean']:.1f}/{row['load_max']:.1f}")
+              f"{row['exit_code']:>5} {row.get('cpu_seconds', 0):>6.0f}  "
+              f"{row['load_mean']:.1f}/{row['load_max']:.1f}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0 if all(r["exit_code"] == 0 for r in results["steps"].values()) else 1
