@@ -38,6 +38,18 @@ from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggreg
 from sna.reports.charts._theme import THEME_NAME
 from sna.reports.html import FIGURE_MIMETYPE
 
+__all__ = [
+    "Figure",
+    "VEGALITE_MIMETYPE",
+    "chart_png",
+    "chart_spec",
+    "chart_svg",
+    "figure",
+    "figure_html",
+    "interactive_spec",
+    "table_html",
+]
+
 LOCALE = "en-GB"
 #: The Vega-Lite mimetype JupyterLab 4 renders (its renderer takes v3 to v5 specs).
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
