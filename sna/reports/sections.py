@@ -13,6 +13,7 @@ docstring (``section.table_1?`` in IPython) and its type as the return annotatio
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import keyword
 from typing import Any
@@ -133,8 +134,13 @@ class Section:
         """
         from sna.reports.charts import Figure
 
-        figure = (described if isinstance(described, Figure) and caption is table is
-                  table_caption is None else Figure(described, None, caption, table, table_caption))
+        if isinstance(described, Figure):
+            figure = dataclasses.replace(
+                described, caption=described.caption if caption is None else caption,
+                table=described.table if table is None else table,
+                table_caption=described.table_caption if table_caption is None else table_caption)
+        else:
+            figure = Figure(described, None, caption, table, table_caption)
         self.blocks.append(("figure", figure))
         self._register(self.figures, name or f"figure_{len(self.figures) + 1}", figure,
                        f"Figure: {figure.title or figure.alt}")
