@@ -52,6 +52,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r"File\s+\"?([^\s\",]+?\.py)\"?(?::\d+|, line \d+),\s+in\s+([\w<>.]+)")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _RESERVED_NAMES = {"failed", "latest", "latest.html"}
+# Seconds to wait for a cell's last outputs after it finished (nbclient's default is 4 s).
+# Figure outputs carry a Vega-Lite spec and a PNG each; on a busy machine their messages can
+# arrive later than 4 s, which papermill turns into a failed run.
+IOPUB_TIMEOUT = 60
 
 
 class ReportFailed(Exception):
@@ -263,7 +267,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], *,
         str(notebook), str(output), parameters=parameters, kernel_name="python3",
         cwd=str(repo_root()), progress_bar=progress, log_output=False,
         execution_timeout=execution_timeout, start_timeout=start_timeout, **_kernel_options(),
-        **engine,
+        iopub_timeout=IOPUB_TIMEOUT, **engine,
     )
 
 
