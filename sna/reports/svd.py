@@ -109,8 +109,8 @@ def data_quality(study: StudyData, extract=None) -> Section:
     section.table(quality, "police.uk rows: read, used and set aside by reason", decimals=0,
                   technical=True)
     if runs:
-        section.gap(f"police.uk has no data for {month_runs_text(runs)}, so year-on-year comparisons use only "
-                    "the months present in both years.",
+        section.gap(f"police.uk has no data for {month_runs_text(runs)}, so year-on-year "
+                    "comparisons use only the months present in both years.",
                     "Ask the force for its own monthly counts for the missing months, so that "
                     "full years can be compared.", topic="violence")
     if extract is not None:
