@@ -24,6 +24,12 @@ import pandas as pd
 from sna.reports.findings import FINDINGS_MIME, Finding
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
 
+__all__ = [
+    "Section",
+    "anchor_id",
+    "publish_counts",
+]
+
 TECHNICAL_SUMMARY = "Technical appendix: methods, tests and model checks for this section"
 
 

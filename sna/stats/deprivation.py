@@ -13,6 +13,12 @@ from sna.errors import SnaInputError
 from sna.stats.rates import rate_ci
 from sna.stats.trend import format_p
 
+__all__ = [
+    "Gradient",
+    "imd_gradient",
+    "rates_by_imd_decile",
+]
+
 
 def rates_by_imd_decile(lsoas: pd.DataFrame, *, count: str = "count",
                         population: str = "population", multiplier: float = 1000,

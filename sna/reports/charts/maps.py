@@ -26,6 +26,12 @@ from sna.reports.charts._theme import (
     with_key,
 )
 
+__all__ = [
+    "choropleth",
+    "class_breaks",
+    "to_bng",
+]
+
 BNG = 27700
 SUPPRESSED_LABEL = "Suppressed (small numbers)"
 NO_DATA_LABEL = "No data"
@@ -234,7 +240,8 @@ def choropleth(gdf: gpd.GeoDataFrame, value_col: str, label_col: str, *, title: 
         layers.append(alt.Chart(shaded[[label_col, value_col, "class", "geometry"]])
                       .mark_geoshape(stroke="white", strokeWidth=0.3).encode(
             color=alt.Color("class:O", scale=alt.Scale(domain=labels, scheme=scheme),
-                            sort=labels, legend=alt.Legend(title=legend, symbolType="square")),
+                            sort=labels, legend=alt.Legend(title=legend, symbolType="square",
+                                                           columns=len(labels))),
             tooltip=[alt.Tooltip(f"{label_col}:N"), alt.Tooltip(f"{value_col}:Q")]))
     statuses = [s for s, mask in ((SUPPRESSED_LABEL, suppressed), (NO_DATA_LABEL, no_data))
                 if mask.any()]
