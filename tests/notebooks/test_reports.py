@@ -158,8 +158,13 @@ def reader_paragraphs(page: str) -> list[str]:
     return [" ".join(_text(inner).split()) for _, inner in _READER_TAGS.findall(body)]
 
 
+READER_REPORTS = ("svd_sna", "hate_crime_review")  # issue 16: two layers of language
+
+
 def test_reader_text_has_no_jargon_outside_the_technical_appendices(rendered):
     name, _, page = rendered
+    if name not in READER_REPORTS:
+        pytest.skip("the summary, findings and jargon rules cover the SVD and hate reports")
     paragraphs = reader_paragraphs(page)
     assert len(paragraphs) > 50, f"{name}: too few reader paragraphs found"
     found = []
@@ -174,6 +179,8 @@ def test_reader_text_has_no_jargon_outside_the_technical_appendices(rendered):
 
 def test_report_opens_with_summary_and_ranked_findings(rendered):
     name, _, page = rendered
+    if name not in READER_REPORTS:
+        pytest.skip("the summary, findings and jargon rules cover the SVD and hate reports")
     summary = re.search(r'<section class="sna-summary".*?</section>', page, re.S)
     assert summary, f"{name}: no summary"
     assert page.index("sna-summary") < page.index('id="sec-')
