@@ -215,7 +215,11 @@ def _read_csv_rows(path: Path, file: str) -> tuple[list[str], list[list[str]]]:
         raise SnaInputError("the file is empty", file=file,
                             fix="start from data/partner_return_template.csv: a header row "
                                 "and one row per figure")
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        raise SnaInputError(f"the file cannot be read as CSV ({err})", file=file,
+                            fix="save it again as 'CSV UTF-8 (comma delimited)'") from None
     return rows[0], rows[1:]
 
 
@@ -411,12 +415,16 @@ def _duplicate_problems(raw: pd.DataFrame, ok: pd.Series) -> dict[int, _Problem]
         if len(group) < 2:
             continue
         values = group["value"].map(lambda v: _number(v) if v else None)
-        rows = [f"{f} row {r}" if f != group["source_file"].iloc[0] else f"row {r}"
-                for f, r in zip(group["source_file"], group["source_row"], strict=True)]
+        files = group["source_file"].tolist()
+        several = len(set(files)) > 1
+        rows = [f"{f} row {r}" if several else f"row {r}"
+                for f, r in zip(files, group["source_row"], strict=True)]
         if values.nunique(dropna=False) == 1:
+            first = f"row {group['source_row'].iloc[0]}"
             for index in group.index[1:]:
+                where = first if raw.at[index, "source_file"] == files[0] else rows[0]
                 problems[index] = _Problem(
-                    "period", f"repeat of {rows[0]} (same partner, service, measure, "
+                    "period", f"repeat of {where} (same partner, service, measure, "
                               "breakdown, period and value)", "delete the repeated row")
         else:
             shown = ", ".join(group["value"].map(lambda v: v or "blank"))
