@@ -3,9 +3,9 @@
 Each public section function takes the force extract's clean rows (from
 :func:`sna.io.extract.read_force_extract`) and parameters, and returns a
 :class:`~sna.reports.sections.Section` whose sentences, tables and charts all come from the
-library's tested statistics (:mod:`sna.stats.strands`, :mod:`sna.stats.trend`, :mod:`sna.stats.rates`,
-:mod:`sna.stats.disclosure`). The notebook ``notebooks/hate_crime_review.ipynb`` is only
-headings plus one call per section.
+library's tested statistics (:mod:`sna.stats.strands`, :mod:`sna.stats.trend`,
+:mod:`sna.stats.rates`, :mod:`sna.stats.disclosure`). The notebook
+``notebooks/hate_crime_review.ipynb`` is only headings plus one call per section.
 
 Two counts are kept apart everywhere, as in :mod:`sna.stats.strands`: **hate offences**
 (each offence once) and **strand flags** (an offence recorded against two strands
@@ -29,15 +29,15 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from sna.reports import charts
-from sna.stats import strands as hs
-from sna.io.accounting import Accounted
-from sna.stats.disclosure import SUPPRESSED_SYMBOL, DisclosurePolicy, suppress_crosstab
 from sna.errors import SnaInputError
+from sna.io.accounting import Accounted
 from sna.io.extract import DEFAULT_STRANDS, strand_column
 from sna.io.geography import RUC21_LABELS, RUC21_ORDER
-from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
+from sna.reports import charts
 from sna.reports.sections import Section
+from sna.stats import strands as hs
+from sna.stats.disclosure import SUPPRESSED_SYMBOL, DisclosurePolicy, suppress_crosstab
+from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
 from sna.stats.trend import (
     compare_periods,
     describe_change,
@@ -1004,8 +1004,9 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
                      synthetic: bool = True, census_dir: str | Path | None = None) -> Section:
     """INDICATIVE strand rates per 1,000 residents of the related Census 2021 group.
 
-    Uses :func:`sna.stats.strands.indicative_rates` with :func:`sna.stats.strands.census_denominators`
-    over the area's LSOAs; strands without a Census group are listed, not rated.
+    Uses :func:`sna.stats.strands.indicative_rates` with
+    :func:`sna.stats.strands.census_denominators` over the area's LSOAs; strands without a
+    Census group are listed, not rated.
 
     Returns
     -------

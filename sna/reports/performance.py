@@ -31,7 +31,6 @@ from sna.stats.kpi import (
     RAG_RULE,
     ReportPeriod,
     kpi_tiles,
-    label_of,
     months_to_periods,
     period_values,
     report_period,
@@ -55,8 +54,8 @@ def validate_params(params: dict[str, Any], params_file: Path) -> dict[str, Any]
     Names and types are checked first by :func:`sna.reports.params.load_params`; this checks
     values: exactly one of ``period`` (a financial quarter) and ``year`` (a financial
     year) after the notebook's defaults (``period`` defaults to :data:`DEFAULT_PERIOD`, so an
-    annual params file writes ``period: ""``), return files that exist, a list of partner names, ``min_count`` >= 1 and
-    ``conf`` between 0.5 and 1.
+    annual params file writes ``period: ""``), return files that exist, lists of partner and
+    priority names, ``min_count`` >= 1 and ``conf`` between 0.5 and 1.
 
     Examples
     --------
@@ -353,7 +352,7 @@ def dashboard(inputs: PerformanceInputs) -> Section:
     gaps = _named_gaps(inputs)
     if gaps:
         section.text("Missing returns: no figures were received from " + ", ".join(gaps) +
-                     f" (expected partners named in the parameters); their indicators are "
+                     " (expected partners named in the parameters); their indicators are "
                      "not on this dashboard.")
     tiles_html = "".join(_tile_html(t, inputs.policy) for _, t in inputs.tiles.iterrows())
     section.blocks.append(("html", '<div class="sna-kpi-grid" style="display:grid;'

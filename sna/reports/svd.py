@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sna.io.study import StudyData, monthly_counts
 from sna.reports import charts
+from sna.reports.sections import Section, publish_counts
 from sna.stats.disclosure import DisclosurePolicy
 from sna.stats.rates import compare_to_benchmark, rate_ci
-from sna.reports.sections import Section, publish_counts
-from sna.io.study import StudyData, monthly_counts
 from sna.stats.trend import (
     compare_periods,
     describe_change,
@@ -320,8 +320,8 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
 
     ``forces`` maps a force name to ``{"police_uk": folder, "pfa24_code": code}``.
     """
-    from sna.stats.rurality import rurality_standardised_ratio
     from sna.io.study import load_study
+    from sna.stats.rurality import rurality_standardised_ratio
 
     section = Section()
     months = year_months(last_month)
@@ -533,8 +533,8 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
     """Load police.uk data (through the cache), the force extract, boundaries and populations."""
     from sna.io.extract import read_force_extract
     from sna.io.geography import population, read_boundaries
-    from sna.paths import repo_root
     from sna.io.study import load_study
+    from sna.paths import repo_root
 
     study = load_study(police_uk, ltla24_codes=ltla24_codes, forces=[force_name],
                        first_month=first_month, last_month=last_month)

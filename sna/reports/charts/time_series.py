@@ -12,6 +12,7 @@ import json
 import altair as alt
 import pandas as pd
 
+from sna.errors import SnaInputError
 from sna.reports.charts._checks import (
     DescribedChart,
     check_text,
@@ -38,7 +39,6 @@ from sna.reports.charts._theme import (
     series_styles,
     with_key,
 )
-from sna.errors import SnaInputError
 
 
 def to_months(values: pd.Series, column: str) -> pd.Series:
