@@ -38,6 +38,7 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, split_by_reason
 from sna.io.extract import _decode, _normalise_name
+from sna.periods import financial_year_label
 
 COLUMNS: tuple[str, ...] = ("partner", "service", "measure", "breakdown", "period", "value",
                             "unit", "target", "polarity", "source")
@@ -131,8 +132,7 @@ def fy_label(year: pd.Period) -> str:
     >>> fy_label(pd.Period("2024", freq="Y-MAR"))
     '2023/24'
     """
-    end = pd.Period(year, freq="Y-MAR").year
-    return f"{end - 1}/{end % 100:02d}"
+    return financial_year_label(pd.Period(year, freq="Y-MAR").year)
 
 
 def quarter_label(quarter: pd.Period) -> str:
@@ -143,7 +143,7 @@ def quarter_label(quarter: pd.Period) -> str:
     >>> quarter_label(pd.Period("2024Q3", freq="Q-MAR"))
     '2023/24 Q3'
     """
-    return f"{quarter.qyear - 1}/{quarter.qyear % 100:02d} Q{quarter.quarter}"
+    return f"{financial_year_label(quarter.qyear)} Q{quarter.quarter}"
 
 
 def parse_period(text: object) -> Period:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sna.checks import check_conf
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted
 from sna.io.partner_returns import measures, read_partner_returns
@@ -55,7 +56,7 @@ def validate_params(params: dict[str, Any], params_file: Path) -> dict[str, Any]
     values: exactly one of ``period`` (a financial quarter) and ``year`` (a financial
     year) after the notebook's defaults (``period`` defaults to :data:`DEFAULT_PERIOD`, so an
     annual params file writes ``period: ""``), return files that exist, lists of partner and
-    priority names, ``min_count`` >= 1 and ``conf`` between 0.5 and 1.
+    priority names, ``min_count`` >= 1 and ``conf`` (:func:`sna.checks.check_conf`).
 
     Examples
     --------
@@ -89,9 +90,8 @@ def validate_params(params: dict[str, Any], params_file: Path) -> dict[str, Any]
     if "min_count" in params and params["min_count"] < 1:
         raise SnaInputError("min_count must be 1 or more", file=file, column="min_count",
                             value=params["min_count"], fix="use e.g. 5")
-    if "conf" in params and not 0.5 < params["conf"] < 1:
-        raise SnaInputError("conf must be between 0.5 and 1", file=file, column="conf",
-                            value=params["conf"], fix="use e.g. 0.95")
+    if "conf" in params:
+        check_conf(params["conf"], file=file)
     return params
 
 
@@ -144,13 +144,14 @@ def police_tiles(study, categories: dict[str, str], report: ReportPeriod,
         Tiles as :func:`sna.stats.kpi.kpi_tiles` (polarity "down": the SVD strategy aims
         to reduce these), and a sentence on which months have police.uk data.
     """
-    from sna.io.study import monthly_counts
+    from sna.periods import monthly_counts, months_of
     from sna.reports.svd import svd_crimes
 
     rows, info = [], []
+    months = pd.PeriodIndex(study.months, freq="M")
     for category, priority in categories.items():
-        monthly = monthly_counts(svd_crimes(study, {category: ""}), study.months,
-                                 study.missing_months).set_index("month")["count"]
+        monthly = monthly_counts(months_of(svd_crimes(study, {category: ""})), index=months,
+                                 missing=study.missing_months)
         totals = months_to_periods(monthly, report.kind) if len(monthly) else pd.Series(
             dtype=float)
         key = (POLICE_PARTNER, "Recorded crime", category)

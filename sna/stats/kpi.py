@@ -33,7 +33,8 @@ from sna.io.partner_returns import (
     parse_period,
     quarter_label,
 )
-from sna.stats.trend import compare_periods, format_p, period_label, seasonal_trend
+from sna.periods import period_label
+from sna.stats.trend import compare_periods, format_p, seasonal_trend
 
 AMBER_MARGIN = 0.10
 """Share of a target within which a missed target is Amber rather than Red."""

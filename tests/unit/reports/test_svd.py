@@ -6,7 +6,8 @@ import pytest
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from sna.reports.svd import district_rates, like_for_like, priority_mask, year_months
+from sna.periods import year_months
+from sna.reports.svd import district_rates, like_for_like, priority_mask
 from sna.stats.deprivation import imd_gradient, rates_by_imd_decile
 from sna.stats.hotspots import getis_ord_hotspots
 
