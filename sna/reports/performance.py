@@ -323,9 +323,9 @@ def _summary_table(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFram
         "Indicator": tiles["label"],
         "Partner": tiles["partner"],
         "Latest period": tiles["latest_period"].replace("", "none"),
-        "Number": number.astype("Float64").round(0).astype("Int64"),
+        "Count": number.astype("Float64").round(0).astype("Int64"),
         "Share (%)": tiles["value"].where(~counts),
-        "Number a year earlier": before.astype("Float64").round(0).astype("Int64"),
+        "Count a year earlier": before.astype("Float64").round(0).astype("Int64"),
         "Change": ["suppressed" if h else d.verdict
                    for h, d in zip(hidden, tiles["direction"], strict=True)],
         "Target": tiles["target"],
@@ -445,7 +445,7 @@ def _partner_table(rows: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame
         "Measure": rows["label"].to_numpy(),
         "Breakdown": rows["breakdown"].replace({"all": "total"}).to_numpy(),
         "Period": rows["period"].to_numpy(),
-        "Number": pd.array(number.to_numpy(), dtype="Int64"),
+        "Count": pd.array(number.to_numpy(), dtype="Int64"),
         "Share (%)": rows["value"].where(~counts).to_numpy(),
         "Target": rows["target"].to_numpy(),
     })

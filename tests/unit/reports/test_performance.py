@@ -75,7 +75,7 @@ def test_small_counts_are_suppressed_in_tiles_and_tables(inputs):
     # a suppressed referral type (4) is protected by a second suppression in its quarter
     assert foundation.count("–") >= 2
     table = performance.dashboard(inputs).results["summary"]
-    assert (table["Number"].dropna() >= 5).all()
+    assert (table["Count"].dropna() >= 5).all()
 
 
 def test_data_quality_accounts_for_every_row(inputs):
