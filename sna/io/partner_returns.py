@@ -40,6 +40,25 @@ from sna.io.accounting import Accounted, split_by_reason
 from sna.io.extract import _decode, _normalise_name
 from sna.periods import financial_year_label
 
+__all__ = [
+    "COLUMNS",
+    "Period",
+    "SHEET_NAME",
+    "check_partner_return",
+    "convert_published",
+    "fy_label",
+    "measures",
+    "months_of",
+    "parse_period",
+    "quarter_label",
+    "read_partner_returns",
+    "reconcile",
+    "reconciliation_messages",
+    "template_frame",
+    "write_template_csv",
+    "write_template_xlsx",
+]
+
 COLUMNS: tuple[str, ...] = ("partner", "service", "measure", "breakdown", "period", "value",
                             "unit", "target", "polarity", "source")
 """The columns of a partner return, in template order."""

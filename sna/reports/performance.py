@@ -37,6 +37,19 @@ from sna.stats.kpi import (
     report_period,
 )
 
+__all__ = [
+    "PerformanceInputs",
+    "dashboard",
+    "data_quality",
+    "load_inputs",
+    "partner_sections",
+    "police_tiles",
+    "priority_sections",
+    "return_tiles",
+    "sources_and_methods",
+    "validate_params",
+]
+
 POLICE_PARTNER = "police.uk (Home Office)"
 POLICE_SOURCE = "police.uk street-level crime (Home Office), OGL v3.0"
 RAG_COLOURS = {"Red": "#b2182b", "Amber": "#b35806", "Green": "#1b7837", "No rating": "#595959"}

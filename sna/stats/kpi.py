@@ -36,6 +36,20 @@ from sna.io.partner_returns import (
 from sna.periods import period_label
 from sna.stats.trend import compare_periods, format_p, seasonal_trend
 
+__all__ = [
+    "DIRECTION_RULE",
+    "Direction",
+    "RAG_RULE",
+    "ReportPeriod",
+    "direction",
+    "kpi_tiles",
+    "label_of",
+    "months_to_periods",
+    "period_values",
+    "rag_status",
+    "report_period",
+]
+
 AMBER_MARGIN = 0.10
 """Share of a target within which a missed target is Amber rather than Red."""
 

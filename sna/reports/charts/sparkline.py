@@ -13,6 +13,10 @@ from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggreg
 from sna.reports.charts._describe import fmt_number, join_list
 from sna.reports.charts._theme import BLUE
 
+__all__ = [
+    "sparkline_chart",
+]
+
 
 def sparkline_chart(history: pd.Series, *, title: str, unit: str = "count") -> DescribedChart:
     """Sparkline of an indicator's values by period, with alt text stating its facts.
