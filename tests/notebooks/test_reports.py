@@ -210,7 +210,7 @@ def test_svd_report_ends_with_recommendations_by_priority(rendered):
     headings = re.findall(r"<h3>(.*?)</h3>", recommendations)
     assert headings[:len(params["priorities"])] == list(params["priorities"])
     assert "Data gaps to close" in headings
-    assert page.index("sna-recommendations") > page.index('id="sec-sources"')
+    assert page.index('<section class="sna-recommendations"') > page.index('id="sec-sources"')
 
 
 def test_no_chart_data_is_embedded(rendered):
