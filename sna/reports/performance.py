@@ -320,8 +320,10 @@ def _tile_html(tile: pd.Series, policy: DisclosurePolicy) -> str:
     if isinstance(history, pd.Series) and len(history) >= 2:
         shown = history if unit not in COUNT_UNITS else _suppress(history, policy)
         described = charts.sparkline_chart(shown, title=tile["label"], unit=unit)
-        lines.append(charts.figure_html(described, caption=f"{tile['label']}: last "
-                                                           f"{len(history)} periods"))
+        lines.append(charts.figure_html(described, caption=f"{tile['label']}: the "
+                                                           f"{len(history)} latest periods with "
+                                                           f"a figure ({history.index[0]} to "
+                                                           f"{history.index[-1]})"))
     head = (f'<p class="sna-kpi-title" style="margin:0"><strong>{esc(tile["label"])}</strong>'
             f"<br><small>{esc(tile['partner'])}: {esc(tile['service'])}</small></p>")
     return (f'<div class="sna-kpi" data-measure="{esc(str(tile["measure"]), quote=True)}" '
