@@ -4,6 +4,13 @@ Analysis functions return a :class:`Section`; a notebook cell only calls the
 function and lets the section display itself, so no logic lives in notebooks
 and every figure in a sentence comes from the same object as the table.
 
+Two layers of language: :meth:`Section.text`, :meth:`Section.table` and
+:meth:`Section.figure` are for readers (plain English); :meth:`Section.technical` and
+``table(..., technical=True)`` go to the section's technical appendix, a ``<details>``
+block one click away at the end of the section (tests, models, p-values). A section
+also records its key findings and data gaps (:mod:`sna.reports.findings`), which the
+renderer gathers into the report's summary and recommendations.
+
 An analyst can explore a section: its tables, figures and intermediate results are
 attributes (``section.table_1``, ``section.figure_1``, ``section.year_on_year``...), listed by
 tab completion and by ``repr(section)``, each with the table's or figure's caption as its
@@ -16,13 +23,17 @@ from __future__ import annotations
 import dataclasses
 import html
 import keyword
+import re
 from typing import Any
 
 import pandas as pd
 
+from sna.reports.findings import FINDINGS_MIME, Finding
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
 
-__all__ = ["Section", "SectionResults", "publish_counts"]
+__all__ = ["Section", "SectionResults", "anchor_id", "publish_counts"]
+
+TECHNICAL_SUMMARY = "Technical appendix: methods, tests and model checks for this section"
 
 
 class SectionResults(dict):
@@ -62,6 +73,12 @@ class Section:
         Initial blocks: ``("html", str)`` or ``("figure", Figure)``.
     results : dict, optional
         Intermediate results (statistics, tidy tables) kept for analysts and tests.
+    anchor, title : str, optional
+        The section's anchor id and title (findings link to them).
+    findings : list of Finding, optional
+        Key findings and data gaps (see :meth:`finding`, :meth:`gap`).
+    appendix : bool, default False
+        Show the whole section inside the technical-appendix ``<details>`` block.
 
     Attributes
     ----------
@@ -96,8 +113,11 @@ class Section:
     """
 
     def __init__(self, blocks: list[tuple[str, Any]] | None = None,
-                 results: dict[str, Any] | None = None) -> None:
+                 results: dict[str, Any] | None = None, anchor: str = "", title: str = "",
+                 findings: list[Finding] | None = None, appendix: bool = False) -> None:
         self.blocks: list[tuple[str, Any]] = list(blocks or [])
+        self.anchor, self.title, self.appendix = anchor, title, appendix
+        self.findings: list[Finding] = list(findings or [])
         self.tables: dict[str, pd.DataFrame] = {}
         self.figures: dict[str, Any] = {}
         self._docs: dict[str, str] = {}
@@ -106,22 +126,30 @@ class Section:
 
     # ------------------------------------------------------------------ building
     def text(self, sentence: str) -> None:
-        """Add a paragraph (plain text, escaped)."""
+        """Add a paragraph for readers (plain text, escaped)."""
         self.blocks.append(("html", f"<p>{html.escape(sentence)}</p>"))
 
     def note(self, sentence: str) -> None:
-        """Add a small-print note (for caveats and methods)."""
+        """Add a small-print note for readers (caveats in plain words)."""
         self.blocks.append(("html", f'<p class="sna-note"><em>{html.escape(sentence)}</em></p>'))
 
+    def technical(self, sentence: str) -> None:
+        """Add a paragraph to the section's technical appendix (tests, models, p-values)."""
+        self.blocks.append(("technical", f"<p>{html.escape(sentence)}</p>"))
+
     def table(self, frame: pd.DataFrame, caption: str, note: str | None = None,
-              decimals: int | dict = 1, *, name: str | None = None) -> None:
+              decimals: int | dict = 1, technical: bool = False, *, name: str | None = None,
+              **options: Any) -> None:
         """Add a published table (already aggregated and suppressed).
 
-        ``name`` (default ``table_<n>``) makes it the attribute ``section.<name>``.
+        ``technical=True`` puts it in the section's technical appendix; ``name`` (default
+        ``table_<n>``) makes it the attribute ``section.<name>``; other keyword options go to
+        :func:`sna.reports.display.table`.
         """
         from sna.reports.display import table
 
-        self.blocks.append(("html", table(frame, caption, note, decimals=decimals).data))
+        self.blocks.append(("technical" if technical else "html",
+                            table(frame, caption, note, decimals=decimals, **options).data))
         self._register(self.tables, name or f"table_{len(self.tables) + 1}", frame,
                        f"Table: {caption}")
 
@@ -144,6 +172,18 @@ class Section:
         self.blocks.append(("figure", figure))
         self._register(self.figures, name or f"figure_{len(self.figures) + 1}", figure,
                        f"Figure: {figure.title or figure.alt}")
+
+    def finding(self, finding: Finding) -> None:
+        """Record a key finding (it links to this section's anchor)."""
+        if self.anchor and not finding.section:
+            finding = Finding(**{**finding.to_dict(), "section": self.anchor,
+                                 "section_title": self.title})
+        self.findings.append(finding)
+
+    def gap(self, sentence: str, action: str, topic: str = "") -> None:
+        """Record a data gap: what is missing and what would close it (a recommendation)."""
+        self.findings.append(Finding(sentence, "data gap", self.anchor, self.title,
+                                     topic=topic, kind="gap", action=action))
 
     def _register(self, where: dict[str, Any], name: str, value: Any, doc: str) -> None:
         if not name.isidentifier() or keyword.iskeyword(name) or name in _SECTION_NAMES:
@@ -195,7 +235,8 @@ class Section:
 
     def __reduce__(self):
         state = {"blocks": self.blocks, "tables": self.tables, "figures": self.figures,
-                 "_docs": self._docs, "results": dict(self.results)}
+                 "_docs": self._docs, "results": dict(self.results), "anchor": self.anchor,
+                 "title": self.title, "findings": self.findings, "appendix": self.appendix}
         return _restore_section, (state,)
 
     def __repr__(self) -> str:
@@ -209,35 +250,85 @@ class Section:
     def _block_html(self, kind: str, content: Any) -> str:
         return content.html() if kind == "figure" else content
 
+    def _parts(self) -> list[tuple[str, Any]]:
+        """("html", str) and ("figure", Figure) parts in display order (appendix last)."""
+        reader = [(k, c) for k, c in self.blocks if k != "technical"]
+        technical = [(k, c) for k, c in self.blocks if k == "technical"]
+        if self.appendix:
+            technical, reader = reader + technical, []
+        parts: list[tuple[str, Any]] = [
+            ("html", f'<span class="sna-anchor" id="{html.escape(self.anchor)}"></span>')
+        ] if self.anchor else []
+        parts += [("figure" if k == "figure" else "html", c) for k, c in reader]
+        if technical:
+            parts.append(("html", f'<details class="sna-technical"><summary>{TECHNICAL_SUMMARY}'
+                                  "</summary>" + "\n".join(self._block_html(k, c)
+                                                           for k, c in technical)
+                                  + "</details>"))
+        return parts
+
+    def _block_html(self, kind: str, content: Any) -> str:
+        return content.html() if kind == "figure" else content
+
     def _repr_html_(self) -> str:
         """The section as the report shows it (figures as inline SVG)."""
-        return "\n".join(self._block_html(kind, content) for kind, content in self.blocks)
+        return "\n".join(self._block_html(kind, content) for kind, content in self._parts())
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        bundle: dict[str, Any] = {"text/html": self._repr_html_()}
+        if self.findings:
+            bundle[FINDINGS_MIME] = [finding.to_dict() for finding in self.findings]
+        return bundle
 
     def _ipython_display_(self) -> None:
-        """Show the HTML blocks, with each figure as its own output (see Notes)."""
-        from IPython.display import HTML, display
+        """Show the HTML parts, with each figure as its own output (see Notes).
 
+        The section's findings travel with its last HTML output.
+        """
+        from IPython.display import display
+
+        outputs: list[Any] = []
         pending: list[str] = []
-        for kind, content in self.blocks:
+        for kind, content in self._parts():
             if kind == "figure":
                 if pending:
-                    display(HTML("\n".join(pending)))
+                    outputs.append({"text/html": "\n".join(pending)})
                     pending = []
-                display(content)
+                outputs.append(content)
             else:
                 pending.append(content)
-        if pending:
-            display(HTML("\n".join(pending)))
+        if pending or not outputs or self.findings:
+            outputs.append({"text/html": "\n".join(pending)})
+        if self.findings:
+            outputs[-1][FINDINGS_MIME] = [finding.to_dict() for finding in self.findings]
+        for output in outputs:
+            if isinstance(output, dict):
+                display(output, raw=True)
+            else:
+                display(output)
+
+
+def anchor_id(title: str) -> str:
+    """A stable anchor id for a section title.
+
+    Examples
+    --------
+    >>> anchor_id("Where: districts, rurality and neighbourhoods")
+    'sec-where-districts-rurality-and-neighbourhoods'
+    """
+    return "sec-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
 _SECTION_NAMES = frozenset(name for name in dir(Section) if not name.startswith("__")) | {
-    "blocks", "results", "tables", "figures"}
+    "blocks", "results", "tables", "figures", "anchor", "title", "findings", "appendix"}
 
 
 def _restore_section(state: dict[str, Any]) -> Section:
     section = Section.__new__(Section)
     section.blocks, section.tables = state["blocks"], state["tables"]
     section.figures, section._docs = state["figures"], state["_docs"]
+    section.anchor, section.title = state["anchor"], state["title"]
+    section.findings, section.appendix = state["findings"], state["appendix"]
     section.results = SectionResults(section, state["results"])
     section._refresh()
     return section

@@ -34,6 +34,7 @@ from sna.reports.charts.figure import (
 )
 from sna.reports.charts.intervals import funnel_chart, rates_ci_chart, shares_ci_chart, shift_chart
 from sna.reports.charts.maps import choropleth, to_bng
+from sna.reports.charts.sparkline import sparkline_chart
 from sna.reports.charts.time_series import (
     monthly_counts_chart,
     seasonal_chart,
@@ -63,6 +64,7 @@ __all__ = [
     "shares_ci_chart",
     "shift_chart",
     "small_multiples",
+    "sparkline_chart",
     "table_html",
     "theme_config",
     "to_bng",

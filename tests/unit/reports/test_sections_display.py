@@ -86,11 +86,12 @@ def test_section_displays_html_blocks_and_each_figure_as_its_own_output(chart, m
     section.figure(Figure(chart, alt="A line chart."))
     section.note("Source: police.uk.")
     shown = []
-    monkeypatch.setattr(IPython.display, "display", shown.append)
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
     section._ipython_display_()
-    assert [type(obj).__name__ for obj in shown] == ["HTML", "Figure", "HTML"]
-    assert "Offences rose." in shown[0].data and "<caption>Offences</caption>" in shown[0].data
-    assert "<svg" not in shown[0].data and "Source: police.uk." in shown[2].data
+    assert [type(obj).__name__ for obj in shown] == ["dict", "Figure", "dict"]
+    first, last = shown[0]["text/html"], shown[2]["text/html"]
+    assert "Offences rose." in first and "<caption>Offences</caption>" in first
+    assert "<svg" not in first and "Source: police.uk." in last
     # _repr_html_ is the section as the report shows it, figure included
     page = section._repr_html_()
     assert page.index("Offences rose.") < page.index("<svg") < page.index("Source: police.uk.")
