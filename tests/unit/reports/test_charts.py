@@ -19,7 +19,7 @@ from sna.reports import charts
 from sna.reports.charts._theme import category_styles, theme_config
 
 SOURCE = "police.uk street-level crime, North Yorkshire Police"
-SECRET = "SECRET-ROW-VALUE"
+SECRET = "SECRET-ROW-VALUE"  # pragma: allowlist secret
 
 # ----------------------------------------------------------------------------- fixtures
 
