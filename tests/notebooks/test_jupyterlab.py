@@ -100,17 +100,18 @@ def lab(tmp_path_factory, render):
          f"--ServerApp.root_dir={served}", "--LabApp.news_url=",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
          "--LabApp.extension_manager=readonly", "--allow-root"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env=env, stdout=subprocess.DEVNULL, stderr=open(home / "server.log", "wb"))
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # a loaded 2-core machine needs minutes
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/api/status", timeout=5):
                     break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("JupyterLab did not start")
+                    log = (home / "server.log").read_text(errors="replace")[-2000:]
+                    pytest.fail(f"JupyterLab did not start (exit {server.poll()}): {log}")
                 time.sleep(0.3)
         yield url, served, home / "data"
     finally:
