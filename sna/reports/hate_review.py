@@ -165,8 +165,8 @@ class HateReviewInputs:
 
 
 def load_inputs(extract: str, ltla24_codes: Sequence[str],
-                strands: Sequence[str] = DEFAULT_STRANDS, min_count: int = 10
-                ) -> HateReviewInputs:
+                strands: Sequence[str] = DEFAULT_STRANDS, min_count: int = 10,
+                subareas: str = "auto") -> HateReviewInputs:
     """Read the force extract for the study area, with the area's LSOA profile.
 
     Parameters
@@ -179,6 +179,8 @@ def load_inputs(extract: str, ltla24_codes: Sequence[str],
         Strands the force records (one ``hate_<strand>`` column each).
     min_count : int, default 10
         Smallest count published in breakdowns below the whole area.
+    subareas : str, default "auto"
+        The sub-areas (:func:`sna.io.geography.subarea_columns`).
 
     Returns
     -------
@@ -192,7 +194,7 @@ def load_inputs(extract: str, ltla24_codes: Sequence[str],
     path = Path(extract)
     if not path.is_absolute():
         path = repo_root() / path
-    lsoas = lsoa_profile(study_area_lsoas(ltla24_codes=tuple(ltla24_codes)))
+    lsoas = lsoa_profile(study_area_lsoas(ltla24_codes=tuple(ltla24_codes), subareas=subareas))
     accounted = read_force_extract(path, strands=strands,
                                    study_lsoas=set(lsoas["lsoa21_code"]))
     return HateReviewInputs(accounted, accounted.clean, lsoas,
@@ -949,8 +951,9 @@ def _rates_view(section: Section, rates: pd.DataFrame, what: str, area_name: str
 
 def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePolicy,
               last_month: str, area_name: str, conf: float = 0.95,
-              strands: Sequence[str] = DEFAULT_STRANDS, synthetic: bool = True) -> Section:
-    """Hate offence rates by district and by rural-urban class, disclosure-controlled.
+              strands: Sequence[str] = DEFAULT_STRANDS, synthetic: bool = True,
+              subarea_name: str = "") -> Section:
+    """Hate offence rates by sub-area and by rural-urban class, disclosure-controlled.
 
     Parameters
     ----------
@@ -962,6 +965,8 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
         Applied to every table and to the chart data (suppressed groups are not drawn).
     last_month, area_name, conf, strands, synthetic
         As for :func:`totals_and_trend`.
+    subarea_name : str, optional
+        What the sub-areas are called in headings (default: their kind, e.g. "ward").
 
     Returns
     -------
@@ -981,8 +986,10 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     districts = by_lsoa.groupby("district_name")[["count", "population"]].sum()
     district_rates = protected_rates(districts["count"], districts["population"], policy, conf)
     section.results["districts"] = district_rates
-    _subheading(section, "Districts (Community Safety Hub areas) and York")
-    _rates_view(section, district_rates, "district", area_name, periods, conf, policy,
+    unit = subarea_name or (str(lsoas["subarea_kind"].iloc[0]) if "subarea_kind" in lsoas
+                            else "sub-area")
+    _subheading(section, f"By {unit}")
+    _rates_view(section, district_rates, unit, area_name, periods, conf, policy,
                 synthetic)
     by_lsoa["ruc"] = by_lsoa["ruc_code"].astype(str)
     classes = by_lsoa.groupby("ruc")[["count", "population"]].sum()
@@ -1170,12 +1177,15 @@ def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
         "Force crime extract", "record-level, restricted; only aggregates published")
     sources = pd.DataFrame([
         (extract[0], "one row per offence with hate-strand flags", extract[1]),
-        ("LSOA 2021 to ward, council, CSP and police force area; pre-2023 districts",
+        ("LSOA 2021 to ward, council, CSP and police force area; sub-area lookup if given",
          "ONS Open Geography", "ONS, OGL v3.0"),
         ("Rural-Urban Classification 2021", "LSOA 2021", "ONS, OGL v3.0"),
         ("Census 2021 usual residents (TS001)", "LSOA 2021", "ONS, OGL v3.0"),
         ("Census 2021 ethnic group (TS021), religion (TS030), disability (TS038)",
-         "LSOA 2021, North Yorkshire and York", "ONS, OGL v3.0"),
+         "LSOA 2021, England and Wales", "ONS, OGL v3.0"),
+        ("Census 2021 sexual orientation (TS077), residents aged 16+",
+         "published by MSOA and council only; summed over the area's councils",
+         "ONS, OGL v3.0"),
     ], columns=["Source", "Coverage", "Publisher and licence"])
     section.table(sources, "Data sources")
     section.note(OGL_ATTRIBUTION)

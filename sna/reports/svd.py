@@ -173,12 +173,35 @@ def rurality_ratios(lsoas: pd.DataFrame, reference: pd.DataFrame | None = None,
     return rurality_standardised_ratio(data, ref, "ruc21_code", area="area", conf=conf)
 
 
+def subarea_label(lsoas: pd.DataFrame, label: str = "") -> str:
+    """The name of the area's sub-areas for headings: ``label`` if given, else their kind.
+
+    Examples
+    --------
+    >>> subarea_label(pd.DataFrame({"subarea_kind": ["ward"]}))
+    'ward'
+    >>> subarea_label(pd.DataFrame({"subarea_kind": ["ward"]}), "hub area")
+    'hub area'
+    """
+    if label:
+        return label
+    if "subarea_kind" in lsoas and len(lsoas):
+        return str(lsoas["subarea_kind"].iloc[0])
+    return "sub-area"
+
+
 def where(study: StudyData, categories: dict[str, str], last_month: str, area_name: str,
-          policy: DisclosurePolicy, conf: float = 0.95, boundaries=None) -> Section:
-    """District rates, rurality, LSOA map, top LSOAs, funnel plot, hotspots, repeat locations."""
+          policy: DisclosurePolicy, conf: float = 0.95, boundaries=None,
+          subarea_name: str = "") -> Section:
+    """Sub-area rates, rurality, LSOA map, top LSOAs, funnel plot, hotspots, repeat locations.
+
+    ``subarea_name`` names the sub-areas in headings (default: their kind, e.g. "ward").
+    """
     from sna.stats.rurality import rates_by_rurality
 
     section = Section()
+    unit = subarea_label(study.lsoas, subarea_name)
+    unit_title = unit[:1].upper() + unit[1:]
     months = [m for m in year_months(last_month) if m in study.months]
     lsoas = lsoa_counts(study, svd_crimes(study, categories), months)
     section.results["lsoas"] = lsoas
@@ -188,14 +211,14 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     shown = districts.rename(columns={"district_name": "label"})
     section.figure(charts.rates_ci_chart(
         shown[["label", "value", "lower", "upper", "comparison"]], benchmark=benchmark,
-        title=f"Serious-violence-related offences per 1,000 residents by district, {area_name}",
+        title=f"Serious-violence-related offences per 1,000 residents by {unit}, {area_name}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Offences per 1,000 residents",
         conf=conf, benchmark_label=area_name))
     section.table(districts.rename(columns={
-        "district_name": "District", "count": "Offences", "population": "Residents",
+        "district_name": unit_title, "count": "Offences", "population": "Residents",
         "value": "Per 1,000", "lower": "Lower CI", "upper": "Upper CI",
         "comparison": f"Compared with {area_name}"}),
-        "Rates by district (the seven Community Safety Hub areas and York)", decimals=2)
+        f"Rates by {unit} ({len(districts)} in {area_name})", decimals=2)
     by_class = rates_by_rurality(
         lsoas.assign(ruc21_code=lsoas["ruc_code"].astype(str)), "ruc21_code",
         multiplier=PER_1000, conf=conf)
@@ -204,20 +227,20 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     ratios = rurality_ratios(lsoas, conf=conf)
     section.results["rurality_ratios"] = ratios
     section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
-        columns={"area": "District", "observed": "Observed", "expected": "Expected",
+        columns={"area": unit_title, "observed": "Observed", "expected": "Expected",
                  "value": "Ratio", "lower": "Lower CI", "upper": "Upper CI"}),
-        "Rurality-standardised ratio by district (observed / expected from the area's "
+        f"Rurality-standardised ratio by {unit} (observed / expected from the area's "
         "rates in each rural-urban class)", decimals=2)
     section.note("A ratio above 1 means more offences than the area-wide rate in each "
-                 "rural-urban class would give a district with this rural-urban mix "
+                 f"rural-urban class would give a {unit} with this rural-urban mix "
                  "(indirect standardisation; see sna/stats/methods_rurality.md).")
-    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries)
+    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries, unit_title)
     _repeat_locations(section, study, categories, months, policy)
     return section
 
 
 def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy, conf: float,
-                area_name: str, boundaries) -> None:
+                area_name: str, boundaries, unit_title: str = "Sub-area") -> None:
     from sna.stats.funnels import funnel_limits, funnel_significance
 
     rates = rate_ci(lsoas["count"], lsoas["population"], multiplier=PER_1000, conf=conf)
@@ -225,7 +248,7 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
                               "population"]], rates[["value", "lower", "upper"]]], axis=1)
     top = table.sort_values("value", ascending=False).head(10)
     top = publish_counts(top.reset_index(drop=True), ["count"], policy, ["value", "lower", "upper"])
-    section.table(top.rename(columns={"lsoa21_name": "LSOA", "district_name": "District",
+    section.table(top.rename(columns={"lsoa21_name": "LSOA", "district_name": unit_title,
                                       "count": "Offences", "population": "Residents",
                                       "value": "Per 1,000", "lower": "Lower CI",
                                       "upper": "Upper CI"}).drop(columns="lsoa21_code"),
@@ -529,22 +552,28 @@ class SvdInputs:
 
 
 def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_month: str,
-                last_month: str, extract: str, published_da: str, min_count: int) -> SvdInputs:
-    """Load police.uk data (through the cache), the force extract, boundaries and populations."""
+                last_month: str, extract: str, published_da: str, min_count: int,
+                subareas: str = "auto") -> SvdInputs:
+    """Load police.uk data (through the cache), the force extract, boundaries and populations.
+
+    ``subareas`` chooses the sub-areas (:func:`sna.io.geography.subarea_columns`).
+    """
     from sna.io.extract import read_force_extract
     from sna.io.geography import population, read_boundaries
     from sna.paths import repo_root
     from sna.io.study import load_study
 
-    study = load_study(police_uk, ltla24_codes=ltla24_codes, forces=[force_name],
-                       first_month=first_month, last_month=last_month)
+    study = load_study(police_uk, ltla24_codes=ltla24_codes,
+                       forces=[force_name] if force_name else None,
+                       first_month=first_month, last_month=last_month, subareas=subareas)
     accounted = read_force_extract(repo_root() / extract,
                                    study_lsoas=set(study.lsoas["lsoa21_code"]))
     residents = population()
     residents = residents[residents["lsoa21_code"].isin(study.lsoas["lsoa21_code"])]
     return SvdInputs(study=study, extract=accounted, offences=accounted.clean,
                      published_da=pd.read_csv(repo_root() / published_da),
-                     boundaries=read_boundaries("lsoa21"), lsoa_population=residents,
+                     boundaries=read_boundaries("lsoa21", codes=study.lsoas["lsoa21_code"]),
+                     lsoa_population=residents,
                      policy=DisclosurePolicy(min_count=min_count))
 
 

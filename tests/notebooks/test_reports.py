@@ -21,7 +21,7 @@ from sna.reports import run_report
 ROOT = repo_root()
 REPORTS = {
     "svd_sna": ("params/svd_sna_nyy_2025.yaml", [
-        "Definition of serious violence", "Extent and trend", "Where: districts, rurality",
+        "Definition of serious violence", "Extent and trend", "Where: sub-areas, rurality",
         "When: month, day and time", "Who: victims by age", "Drivers: deprivation",
         "Comparison with neighbouring forces", "Response priorities",
         "Domestic abuse: the published quarterly series", "Data quality",

@@ -294,11 +294,11 @@ def test_district_sentence_compares_with_the_area(geography):
     text = next(p for p in paragraphs(geography) if p.startswith("Across Test area"))
     # A: 236 / 3,100 residents = 76.1 per 1,000, far above the area's 264 / 6,200 = 42.6.
     assert "Statistically higher than the whole area: A (the area rate lies outside" in text
-    assert "2 district value(s) are suppressed" in text
+    assert "2 sub-area value(s) are suppressed" in text
 
 
 def test_suppressed_districts_are_not_drawn(geography):
-    figure = next(b for _, b in geography.blocks if "<figure" in b and "district" in b)
+    figure = next(b for _, b in geography.blocks if "<figure" in b and "sub-area" in b)
     assert "not shown (suppressed): B and C" in html.unescape(figure)
     label = html.unescape(re.search(r'aria-label="([^"]*)"', figure).group(1))
     assert "B" not in re.findall(r"\b[A-C]\b", label.split(";", 1)[1])
@@ -330,7 +330,7 @@ def test_protected_rates_one_small_group_hides_another():
 
 def test_indicative_rates_use_census_groups_of_the_area(offences):
     section = hr.indicative_rates(offences, hand_lsoas(), LAST_MONTH, strands=STRANDS)
-    ethnicity = pd.read_csv(raw_dir() / "shipped" / "census2021" / "ethnicity21_lsoa21_nyy.csv.gz")
+    ethnicity = pd.read_csv(raw_dir() / "shipped" / "national" / "census2021" / "ethnicity21_lsoa21_ew.csv.gz")
     ethnicity = ethnicity[ethnicity["lsoa21_code"].isin(LSOAS)]
     not_white = ethnicity.loc[ethnicity["ethnic_group"] != "White", "n"].sum()
     race = section.results["rates"].set_index("strand").loc["race"]
