@@ -106,7 +106,7 @@ def _suggest(code: str, lookup: pd.DataFrame) -> str:
         for c, n in lookup[[f"{kind}_code", f"{kind}_name"]].drop_duplicates().itertuples(
                 index=False):
             choices[c] = f"{c} ({n})"
-            choices[n.lower()] = f"{c} ({n})"
+            choices.setdefault(n.lower(), f"{c} ({n})")
     close = difflib.get_close_matches(code.lower() if not _CODE.match(code) else code,
                                       list(choices), n=1, cutoff=0.5)
     return choices[close[0]] if close else ""

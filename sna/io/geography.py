@@ -193,7 +193,7 @@ def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
         key, selected = "pfa24_code", lk["pfa24_code"] == pfa24_code
     if unknown:
         raise SnaInputError(f"unknown area code(s): {', '.join(map(str, unknown))}", column=key,
-                            value=unknown, fix="use ONS codes such as E06000065 (LAD 2024) or "
+                            value=unknown, fix="use ONS codes such as E06000063 (LAD 2024) or "
                                                "E23000010 (police force area)")
     out, kind = subarea_columns(lk[selected].reset_index(drop=True), subareas)
     out.attrs["subarea_kind"] = kind
@@ -367,3 +367,21 @@ def _read_geojson(path: str):
     import geopandas as gpd
 
     return gpd.read_file(f"/vsigzip/{path}", engine="pyogrio")
+
+
+@cache
+def lsoa_area_km2() -> pd.DataFrame:
+    """Land area of every LSOA 2021 in km², from the shipped super-generalised boundaries.
+
+    Measured in British National Grid (EPSG:27700). The boundaries are clipped to the
+    coastline and generalised, so areas are approximate (good for density bands).
+
+    Examples
+    --------
+    >>> area = lsoa_area_km2()
+    >>> len(area), bool((area["area_km2"] > 0).all())
+    (35672, True)
+    """
+    gdf = read_boundaries("lsoa21")
+    return pd.DataFrame({"lsoa21_code": gdf["lsoa21_code"].to_numpy(),
+                         "area_km2": gdf.geometry.area.to_numpy() / 1e6})

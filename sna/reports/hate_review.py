@@ -37,7 +37,7 @@ from sna.errors import SnaInputError
 from sna.io.extract import DEFAULT_STRANDS, strand_column
 from sna.io.geography import RUC21_LABELS, RUC21_ORDER
 from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
-from sna.reports.sections import Section
+from sna.reports.sections import NotAvailable, Section, degrades
 from sna.stats.trend import (
     compare_periods,
     describe_change,
@@ -313,16 +313,20 @@ def _in_period(offences: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
     return offences[_months(offences).isin(hs.period_months(period)).to_numpy()]
 
 
-def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods) -> None:
+def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods,
+                   previous: bool = True) -> None:
+    """Raise NotAvailable (an SnaInputError) unless the extract covers the months needed:
+    the review year and, if ``previous``, the year before it too."""
     months = _months(offences)
     first, last = months.min(), months.max()
-    need_first = pd.Period(periods.previous_year[0], freq="M")
+    need_first = pd.Period(periods.previous_year[0] if previous else periods.year[0], freq="M")
     need_last = pd.Period(periods.year[1], freq="M")
     if need_first < first or need_last > last:
-        raise SnaInputError(
+        raise NotAvailable(
             f"the review needs the months {need_first} to {need_last} but the extract covers "
             f"{first} to {last}", column="review_year_last_month", value=str(need_last),
-            fix="choose a review_year_last_month with 23 months of extract before it")
+            fix="choose a review_year_last_month with 23 months of extract before it"
+                if previous else "choose a review_year_last_month inside the extract")
 
 
 def _monthly_hate(offences: pd.DataFrame, last_month: str, strands: Sequence[str],
@@ -422,6 +426,7 @@ def _annual_table(trend) -> pd.DataFrame:
     return table
 
 
+@degrades
 def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True) -> Section:
@@ -478,6 +483,7 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
 # ---------------------------------------------------------------- seasonal pattern
 
 
+@degrades
 def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True) -> Section:
@@ -760,6 +766,7 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
         independent_y=True))
 
 
+@degrades
 def composition_and_shifts(offences: pd.DataFrame, last_month: str, area_name: str,
                            conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                            trend_strands: Sequence[str] = ("disability",),
@@ -949,6 +956,7 @@ def _rates_view(section: Section, rates: pd.DataFrame, what: str, area_name: str
                   decimals={"Residents": 0, "Per 1,000": 2, "Lower CI": 2, "Upper CI": 2})
 
 
+@degrades
 def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePolicy,
               last_month: str, area_name: str, conf: float = 0.95,
               strands: Sequence[str] = DEFAULT_STRANDS, synthetic: bool = True,
@@ -981,7 +989,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     """
     section = _start(synthetic)
     periods = review_periods(last_month)
-    _check_covered(offences, periods)
+    _check_covered(offences, periods, previous=False)
     by_lsoa = lsoa_hate_counts(offences, lsoas, periods.year, strands)
     districts = by_lsoa.groupby("district_name")[["count", "population"]].sum()
     district_rates = protected_rates(districts["count"], districts["population"], policy, conf)
@@ -1006,6 +1014,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
 # ---------------------------------------------------------------- indicative rates
 
 
+@degrades
 def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: str,
                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True, census_dir: str | Path | None = None) -> Section:
@@ -1021,7 +1030,7 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
     """
     section = _start(synthetic)
     periods = review_periods(last_month)
-    _check_covered(offences, periods)
+    _check_covered(offences, periods, previous=False)
     counts = hs.strand_counts(_in_period(offences, periods.year), strands)
     census = hs.census_denominators(lsoas["lsoa21_code"], census_dir)
     rates = hs.indicative_rates(counts, census, per=PER_1000, conf=conf)
@@ -1092,6 +1101,7 @@ def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
                              total_label="All multi-strand offences").published
 
 
+@degrades
 def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: DisclosurePolicy,
                       conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                       synthetic: bool = True) -> Section:

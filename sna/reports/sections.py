@@ -7,13 +7,32 @@ and every figure in a sentence comes from the same object as the table.
 
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from sna.errors import SnaInputError
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
+
+
+class NotAvailable(SnaInputError):
+    """A section (or part of one) cannot be produced for lack of data; says why.
+
+    Raised by section functions when an input the section needs is absent or does not
+    cover the period (no force extract, no published series, a series too short, an area
+    without IMD). :func:`degrades` turns it into a "Not available: ..." note, so the
+    report still renders. It is a :class:`~sna.errors.SnaInputError`, so code calling a
+    section function directly gets the usual actionable error.
+
+    Examples
+    --------
+    >>> str(NotAvailable("no force extract was given", fix="set 'extract'"))
+    "no force extract was given. Fix: set 'extract'."
+    """
 
 
 @dataclass
@@ -54,8 +73,52 @@ class Section:
         self.blocks.append(("html", figure_html(described, caption=caption, table=table,
                                                 table_caption=table_caption)))
 
+    def unavailable(self, reason: str) -> None:
+        """Add a "Not available: <reason>" note (a part of the section that cannot be shown)."""
+        self.blocks.append(("html", '<p class="sna-unavailable"><strong>Not available:</strong> '
+                                    f"{html.escape(reason)}</p>"))
+
+    @classmethod
+    def not_available(cls, reason: str) -> Section:
+        """A section holding only a "Not available: <reason>" note.
+
+        Examples
+        --------
+        >>> "Not available:</strong> no extract" in Section.not_available("no extract")._repr_html_()
+        True
+        """
+        section = cls(results={"not_available": reason})
+        section.unavailable(reason)
+        return section
+
     def _repr_html_(self) -> str:
         return "\n".join(content for _, content in self.blocks)
+
+
+def degrades(function: Callable[..., Section]) -> Callable[..., Section]:
+    """Let a section function answer "Not available: ..." instead of failing for lack of data.
+
+    Only :class:`NotAvailable` is caught; any other error still stops the report.
+
+    Examples
+    --------
+    >>> @degrades
+    ... def needs_extract(extract):
+    ...     if extract is None:
+    ...         raise NotAvailable("no force extract was given", fix="set 'extract'")
+    ...     return Section()
+    >>> needs_extract(None).results["not_available"]
+    'no force extract was given'
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs) -> Section:
+        try:
+            return function(*args, **kwargs)
+        except NotAvailable as err:
+            return Section.not_available(err.problem)
+
+    return wrapper
 
 
 def publish_counts(frame: pd.DataFrame, count_cols: list[str], policy: DisclosurePolicy,

@@ -15,7 +15,7 @@ import pandas as pd
 from sna.reports import charts
 from sna.stats.disclosure import DisclosurePolicy
 from sna.stats.rates import compare_to_benchmark, rate_ci
-from sna.reports.sections import Section, publish_counts
+from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
 from sna.io.study import StudyData, monthly_counts
 from sna.stats.trend import (
     compare_periods,
@@ -28,6 +28,20 @@ from sna.stats.trend import (
 
 PER_1000 = 1000
 POLICE_UK_SOURCE = "police.uk street-level crime (Home Office), OGL v3.0"
+NO_EXTRACT = ("no force extract was given (parameter 'extract'), so figures that need offence "
+              "codes, domestic-abuse flags, victim age or time of day cannot be shown")
+
+
+def data_banner(uses_synthetic_data: bool, extract: str):
+    """The SYNTHETIC banner when the report uses the synthetic demo extract, else nothing."""
+    from sna.reports.display import synthetic_banner
+
+    if uses_synthetic_data and extract:
+        return synthetic_banner("SYNTHETIC DEMO DATA in part: police.uk figures are real; "
+                                "offence-code, domestic-abuse, victim-age and time-of-day "
+                                "figures come from a synthetic force extract generated for "
+                                "demonstration.")
+    return None
 
 
 def year_months(last_month: str, months: int = 12) -> list[str]:
@@ -93,6 +107,7 @@ def _monthly_frame(study: StudyData, categories: dict[str, str]) -> pd.DataFrame
     return frame.set_index("period")["count"].astype("Float64")
 
 
+@degrades
 def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: str,
                      area_name: str, conf: float = 0.95) -> Section:
     """Counts, rates per 1,000 with CIs, year-on-year verdicts and the seasonal trend."""
@@ -112,17 +127,31 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
                          f"{conf:.0%} CI", decimals=2)
     a_months, b_months = like_for_like(study, last_month)
     month_text = pd.Series(crimes["month"].astype(str))
-    comparison = compare_periods(int(month_text.isin(a_months).sum()),
-                                 int(month_text.isin(b_months).sum()), conf=conf)
-    section.results["year_on_year"] = comparison
-    section.text(describe_change(comparison, "Serious-violence-related offences (police.uk)",
-                                 f"the same {len(a_months)} months a year earlier",
-                                 f"{len(b_months)} months to {last_month}"))
+    if a_months:
+        comparison = compare_periods(int(month_text.isin(a_months).sum()),
+                                     int(month_text.isin(b_months).sum()), conf=conf)
+        section.results["year_on_year"] = comparison
+        section.text(describe_change(comparison, "Serious-violence-related offences (police.uk)",
+                                     f"the same {len(a_months)} months a year earlier",
+                                     f"{len(b_months)} months to {last_month}"))
+    else:
+        section.unavailable("a year-on-year comparison: the police.uk files hold no months a "
+                            "year before the latest year")
+        quarter = _quarter_on_quarter(study, month_text, last_month, conf)
+        if quarter is not None:
+            section.results["quarter_on_quarter"] = quarter
+            section.text(describe_change(quarter[0], "Serious-violence-related offences "
+                                         "(police.uk)", quarter[1], quarter[2]))
     series = _monthly_frame(study, categories)
     chart_frame = series.rename("count").reset_index()
     section.figure(charts.monthly_counts_chart(
         chart_frame, title=f"Monthly serious-violence-related offences, {area_name}",
         source=POLICE_UK_SOURCE))
+    short = seasonal_shortfall(series)
+    if short:
+        section.unavailable(f"a seasonal model: {short}. Changes are judged by comparing "
+                            "whole periods instead (exact Poisson test).")
+        return section
     trend = seasonal_trend(series, conf=conf)
     section.results["seasonal_trend"] = trend
     section.text(describe_trend(trend, "Serious-violence-related offences"))
@@ -130,6 +159,41 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
     for note in trend.notes:
         section.note(note)
     return section
+
+
+def seasonal_shortfall(series: pd.Series, per_year: int = 12) -> str:
+    """Why a seasonal model cannot be fitted to a monthly series, or ``""`` if it can.
+
+    A seasonal model needs at least two observations of every season (month).
+
+    Examples
+    --------
+    >>> months = pd.period_range("2025-01", "2025-12", freq="M")
+    >>> seasonal_shortfall(pd.Series(1.0, index=months))[:40]
+    'it needs at least two observations of ev'
+    >>> seasonal_shortfall(pd.Series(1.0, index=pd.period_range("2024-01", "2025-12", freq="M")))
+    ''
+    """
+    present = series.dropna()
+    seen = pd.Series([p.month for p in present.index]).value_counts()
+    too_few = [m for m in range(1, per_year + 1) if seen.get(m, 0) < 2]
+    if not too_few:
+        return ""
+    return (f"it needs at least two observations of every month and the series has "
+            f"{len(present)} months with data ({len(too_few)} calendar months seen fewer "
+            "than twice)")
+
+
+def _quarter_on_quarter(study: StudyData, month_text: pd.Series, last_month: str,
+                        conf: float):
+    """The latest three months with data against the three before, if both are complete."""
+    latest = year_months(last_month, 3)
+    before = year_months(str(pd.Period(last_month, freq="M") - 3), 3)
+    if not all(m in study.months for m in latest + before):
+        return None
+    comparison = compare_periods(int(month_text.isin(before).sum()),
+                                 int(month_text.isin(latest).sum()), conf=conf)
+    return comparison, f"{before[0]} to {before[-1]}", f"{latest[0]} to {latest[-1]}"
 
 
 def lsoa_counts(study: StudyData, crimes: pd.DataFrame, months: list[str]) -> pd.DataFrame:
@@ -190,6 +254,7 @@ def subarea_label(lsoas: pd.DataFrame, label: str = "") -> str:
     return "sub-area"
 
 
+@degrades
 def where(study: StudyData, categories: dict[str, str], last_month: str, area_name: str,
           policy: DisclosurePolicy, conf: float = 0.95, boundaries=None,
           subarea_name: str = "") -> Section:
@@ -316,6 +381,7 @@ def _repeat_locations(section: Section, study: StudyData, categories: dict[str, 
                   "(anonymised 'on or near' points, not addresses)", decimals=0)
 
 
+@degrades
 def drivers(study: StudyData, categories: dict[str, str], last_month: str,
             conf: float = 0.95) -> Section:
     """Rates by IMD 2025 decile and a test for a deprivation gradient."""
@@ -324,6 +390,15 @@ def drivers(study: StudyData, categories: dict[str, str], last_month: str,
     section = Section()
     months = [m for m in year_months(last_month) if m in study.months]
     lsoas = lsoa_counts(study, svd_crimes(study, categories), months)
+    welsh = lsoas["imd_decile"].isna()
+    if welsh.all():
+        raise NotAvailable("the area's LSOAs are in Wales, and the shipped Index of Multiple "
+                           "Deprivation (IMD 2025) covers England only (Wales has its own "
+                           "index, WIMD, not shipped)", fix="add WIMD to use this section")
+    if welsh.any():
+        section.note(f"{int(welsh.sum())} Welsh LSOAs have no IMD 2025 (England only) and are "
+                     "left out of this section.")
+        lsoas = lsoas[~welsh]
     rates = rates_by_imd_decile(lsoas, conf=conf)
     gradient = imd_gradient(lsoas, conf=conf)
     section.results.update(imd_rates=rates, gradient=gradient)
@@ -371,12 +446,12 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
         benchmark=pooled, title=f"Serious-violence-related offences per 1,000 residents, "
                                 f"{months[0]} to {months[-1]}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Offences per 1,000 residents",
-        conf=conf, benchmark_label="Three forces pooled"))
+        conf=conf, benchmark_label=f"{len(by)} forces pooled"))
     section.table(table.rename(columns={"area": "Force", "count": "Offences",
                                         "population": "Residents", "months": "Months of data",
                                         "value": "Per 1,000", "lower": "Lower CI",
                                         "upper": "Upper CI", "comparison": "vs pooled rate"}),
-                  "Force rates compared with the three forces' pooled rate (Fingertips "
+                  f"Force rates compared with the {len(by)} forces' pooled rate (Fingertips "
                   "single-overlap rule)", decimals=2)
     section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
         columns={"area": "Force", "observed": "Observed", "expected": "Expected",
@@ -424,14 +499,21 @@ def priority_mask(offences: pd.DataFrame, indicator: str) -> pd.Series:
     return offences["svd_group"] == indicator
 
 
+@degrades
 def priorities(offences: pd.DataFrame, population: float, last_month: str,
                conf: float = 0.95) -> Section:
     """The five SVD response priorities as indicators: latest 12 months against the previous 12."""
+    if offences is None:
+        raise NotAvailable(NO_EXTRACT, fix="set 'extract' to the force's extract")
     section = Section()
     section.note(SYNTHETIC_NOTE)
     latest, previous = year_months(last_month), year_months(
         str(pd.Period(last_month, freq="M") - 12))
     month = offences["month"].astype(str)
+    if not month.isin(previous).any():
+        raise NotAvailable(f"the force extract holds no offences in {previous[0]} to "
+                           f"{previous[-1]}, so the priorities' change over the latest year "
+                           "cannot be measured", fix="use an extract covering two years")
     rows, sentences = [], []
     for label, indicator in PRIORITIES.items():
         mask = priority_mask(offences, indicator)
@@ -453,10 +535,14 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
     return section
 
 
+@degrades
 def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_month: str,
                    policy: DisclosurePolicy, conf: float = 0.95) -> Section:
     """Victims of serious violence by age band, per 1,000 residents of that age (Census 2021)."""
     from sna.stats.rates import proportion_ci
+
+    if offences is None:
+        raise NotAvailable(NO_EXTRACT, fix="set 'extract' to the force's extract")
 
     section = Section()
     section.note(SYNTHETIC_NOTE)
@@ -484,9 +570,13 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
     return section
 
 
+@degrades
 def day_and_time(offences: pd.DataFrame, last_month: str, policy: DisclosurePolicy) -> Section:
     """Serious violence by day of week and time of day (force extract), with disclosure control."""
     from sna.stats.disclosure import suppress_crosstab
+
+    if offences is None:
+        raise NotAvailable(NO_EXTRACT, fix="set 'extract' to the force's extract")
 
     section = Section()
     section.note(SYNTHETIC_NOTE)
@@ -507,10 +597,19 @@ def day_and_time(offences: pd.DataFrame, last_month: str, policy: DisclosurePoli
     return section
 
 
-def da_published(published: pd.DataFrame, conf: float = 0.95) -> Section:
-    """The partnership's published DA-related crimes by quarter: seasonality, trend, checks."""
+@degrades
+def da_published(published: pd.DataFrame | None, conf: float = 0.95,
+                 published_source: str = "the partnership's published report") -> Section:
+    """The partnership's published DA-related crimes by quarter: seasonality, trend, checks.
+
+    ``published_source`` names the publication in the chart's source line.
+    """
     from sna.stats.trend import financial_quarter_series, reconcile_table
 
+    if published is None:
+        raise NotAvailable("no published domestic-abuse series was given for this area "
+                           "(parameter 'published_da')", fix="set 'published_da' to the "
+                           "partnership's published quarterly DA-related crimes")
     section = Section()
     checks = reconcile_table(published, "da_related_crimes", "published_year_total",
                              "financial_year")
@@ -523,7 +622,7 @@ def da_published(published: pd.DataFrame, conf: float = 0.95) -> Section:
     section.figure(charts.seasonal_chart(
         trend.seasonal_indices.assign(season=trend.seasonal_indices["season"].astype(str)),
         title="Seasonal index of DA-related crimes by financial-year quarter (1 = average)",
-        source="North Yorkshire CSP report to scrutiny, September 2023 (table 3.6)", conf=conf))
+        source=published_source or "published by the partnership", conf=conf))
     section.text(describe_seasonality(trend, "DA-related crimes"))
     section.text(describe_trend(trend, "DA-related crimes"))
     annual = trend.annual
@@ -539,8 +638,8 @@ class SvdInputs:
 
     study: StudyData
     extract: object
-    offences: pd.DataFrame
-    published_da: pd.DataFrame
+    offences: pd.DataFrame | None
+    published_da: pd.DataFrame | None
     boundaries: object
     lsoa_population: pd.DataFrame
     policy: DisclosurePolicy
@@ -556,7 +655,9 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
                 subareas: str = "auto") -> SvdInputs:
     """Load police.uk data (through the cache), the force extract, boundaries and populations.
 
-    ``subareas`` chooses the sub-areas (:func:`sna.io.geography.subarea_columns`).
+    ``subareas`` chooses the sub-areas (:func:`sna.io.geography.subarea_columns`). An empty
+    ``extract`` or ``published_da`` means the area has none: the sections that need it say
+    "Not available" instead of failing.
     """
     from sna.io.extract import read_force_extract
     from sna.io.geography import population, read_boundaries
@@ -567,20 +668,36 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
                        forces=[force_name] if force_name else None,
                        first_month=first_month, last_month=last_month, subareas=subareas)
     accounted = read_force_extract(repo_root() / extract,
-                                   study_lsoas=set(study.lsoas["lsoa21_code"]))
+                                   study_lsoas=set(study.lsoas["lsoa21_code"])) if extract \
+        else None
     residents = population()
     residents = residents[residents["lsoa21_code"].isin(study.lsoas["lsoa21_code"])]
-    return SvdInputs(study=study, extract=accounted, offences=accounted.clean,
-                     published_da=pd.read_csv(repo_root() / published_da),
+    return SvdInputs(study=study, extract=accounted,
+                     offences=accounted.clean if accounted is not None else None,
+                     published_da=pd.read_csv(repo_root() / published_da) if published_da
+                     else None,
                      boundaries=read_boundaries("lsoa21", codes=study.lsoas["lsoa21_code"]),
                      lsoa_population=residents,
                      policy=DisclosurePolicy(min_count=min_count))
 
 
-def sources_and_methods(inputs: SvdInputs) -> Section:
+def sources_and_methods(inputs: SvdInputs, published_source: str = "",
+                        synthetic: bool = True) -> Section:
     """Data sources with licence, the files read, and the methods used."""
     section = Section()
     files = ", ".join(inputs.study.files)
+    if inputs.extract is None:
+        extract = ("Force extract (offence codes, DA flag, victim age, time)", "not given",
+                   "sections needing it are marked not available")
+    elif synthetic:
+        extract = ("Force extract (offence codes, DA flag, victim age, time)",
+                   "SYNTHETIC demo data", "generated by sna demo-data from published aggregates")
+    else:
+        extract = ("Force extract (offence codes, DA flag, victim age, time)",
+                   "record-level, restricted", "the force; only aggregates published")
+    published = ("DA-related crimes by quarter", published_source or "published series",
+                 "the partnership (published)") if inputs.published_da is not None else (
+        "DA-related crimes by quarter", "not given", "section marked not available")
     sources = pd.DataFrame([
         ("police.uk street-level crime", f"{len(inputs.study.files)} monthly files: {files}",
          "Home Office, OGL v3.0"),
@@ -589,10 +706,13 @@ def sources_and_methods(inputs: SvdInputs) -> Section:
         ("English Indices of Deprivation 2025", "LSOA 2021", "MHCLG, OGL v3.0"),
         ("LSOA 2021 boundaries (super generalised)", "ONS Open Geography",
          "ONS, OGL v3.0; contains OS data (c) Crown copyright and database right 2024"),
-        ("DA-related crimes by quarter", "NYCSP report to scrutiny, Sept 2023, table 3.6",
-         "North Yorkshire CSP (published)"),
-        ("Force extract (offence codes, DA flag, victim age, time)", "SYNTHETIC demo data",
-         "generated by sna demo-data from published aggregates"),
+        ("police.uk street-level crime 2025, national aggregate (benchmarks)",
+         "every force the public source holds; missing force-months are no data",
+         "Home Office, OGL v3.0"),
+        ("Census 2021, IMD 2025, boundaries for similar areas", "England and Wales (IMD: "
+         "England only)", "ONS, MHCLG, OGL v3.0"),
+        published,
+        extract,
     ], columns=["Source", "Coverage", "Publisher and licence"])
     section.table(sources, "Data sources")
     methods = pd.DataFrame([
@@ -608,6 +728,12 @@ def sources_and_methods(inputs: SvdInputs) -> Section:
         ("Funnel plot", "exact Poisson control limits at 95% and 99.8%"),
         ("Hotspots", "Getis-Ord Gi* (esda), queen contiguity, 999 permutations"),
         ("Deprivation gradient", "count GLM on IMD decile with population offset, Wald test"),
+        ("Similar areas", "nearest councils of England and Wales on standardised size, "
+                          "density, rurality mix and IMD 2025 (Euclidean distance; "
+                          "sna.stats.similar_areas)"),
+        ("National benchmarks", "police.uk 2025 national aggregate, forces with all 12 months "
+                                "of data; rurality-standardised ratio against the England and "
+                                "Wales rate in each RUC 2021 class"),
         ("Disclosure control", f"counts below {inputs.policy.min_count} suppressed, with "
                                "secondary suppression in tables with totals"),
     ], columns=["Topic", "Method"])

@@ -152,10 +152,19 @@ def test_validate_params_names_the_bad_parameter(params, column):
     assert err.value.fix
 
 
-def test_a_review_year_without_a_year_before_it_is_an_error(offences):
+def test_a_review_year_without_a_year_before_it_says_not_available(offences):
+    section = hr.totals_and_trend(offences, "2024-06", "Test area", strands=STRANDS)
+    assert "2022-07 to 2024-06" in section.results["not_available"]
+    assert "Not available:" in section._repr_html_()
     with pytest.raises(SnaInputError, match="2022-07 to 2024-06") as err:
-        hr.totals_and_trend(offences, "2024-06", "Test area", strands=STRANDS)
+        hr.totals_and_trend.__wrapped__(offences, "2024-06", "Test area", strands=STRANDS)
     assert err.value.column == "review_year_last_month"
+
+
+def test_geography_needs_only_the_review_year(offences):
+    section = hr.geography(offences, hand_lsoas(), POLICY, "2024-06", "Test area",
+                           strands=STRANDS)
+    assert "not_available" in section.results
 
 
 # ---------------------------------------------------------------- totals and trend
