@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sna.io.study import StudyData
+from sna.periods import monthly_counts, months_of, year_months
 from sna.reports import charts
+from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
 from sna.stats.disclosure import DisclosurePolicy
 from sna.stats.rates import compare_to_benchmark, rate_ci
-from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
-from sna.io.study import StudyData, monthly_counts
 from sna.stats.trend import (
     compare_periods,
     describe_change,
@@ -42,18 +43,6 @@ def data_banner(uses_synthetic_data: bool, extract: str):
                                 "figures come from a synthetic force extract generated for "
                                 "demonstration.")
     return None
-
-
-def year_months(last_month: str, months: int = 12) -> list[str]:
-    """The ``months`` months ending with ``last_month``.
-
-    Examples
-    --------
-    >>> year_months("2025-12", 3)
-    ['2025-10', '2025-11', '2025-12']
-    """
-    end = pd.Period(last_month, freq="M")
-    return [str(end - k) for k in range(months - 1, -1, -1)]
 
 
 def like_for_like(study: StudyData, last_month: str) -> tuple[list[str], list[str]]:
@@ -103,8 +92,10 @@ def data_quality(study: StudyData, extract=None) -> Section:
 
 
 def _monthly_frame(study: StudyData, categories: dict[str, str]) -> pd.DataFrame:
-    frame = monthly_counts(svd_crimes(study, categories), study.months, study.missing_months)
-    return frame.set_index("period")["count"].astype("Float64")
+    months = pd.PeriodIndex(study.months, freq="M")
+    counts = monthly_counts(months_of(svd_crimes(study, categories)), index=months,
+                            missing=study.missing_months)
+    return counts.rename("count").rename_axis("period").astype("Float64")
 
 
 @degrades
@@ -418,8 +409,8 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
 
     ``forces`` maps a force name to ``{"police_uk": folder, "pfa24_code": code}``.
     """
-    from sna.stats.rurality import rurality_standardised_ratio
     from sna.io.study import load_study
+    from sna.stats.rurality import rurality_standardised_ratio
 
     section = Section()
     months = year_months(last_month)
@@ -661,8 +652,8 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
     """
     from sna.io.extract import read_force_extract
     from sna.io.geography import population, read_boundaries
-    from sna.paths import repo_root
     from sna.io.study import load_study
+    from sna.paths import repo_root
 
     study = load_study(police_uk, ltla24_codes=ltla24_codes,
                        forces=[force_name] if force_name else None,
