@@ -15,6 +15,7 @@ rate of that class: indirect standardisation with the national RUC reference.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -57,6 +58,11 @@ def national_lsoa_table(crime_types, last_month: str) -> pd.DataFrame:
     >>> len(t), int(t["covered"].sum()) < len(t)
     (35672, True)
     """
+    return _national_lsoa_table(tuple(sorted(crime_types)), last_month).copy()
+
+
+@cache
+def _national_lsoa_table(crime_types: tuple[str, ...], last_month: str) -> pd.DataFrame:
     from sna.io.area import force_slug
     from sna.io.geography import lsoa21_lookup, lsoa_profile
     from sna.io.national_counts import force_months, national_counts
