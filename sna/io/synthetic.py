@@ -30,6 +30,15 @@ from sna.io.extract import AGE_BANDS, DEFAULT_STRANDS, extract_columns, offence_
 from sna.paths import raw_dir
 from sna.periods import month_range
 
+__all__ = [
+    "da_monthly_means",
+    "generate_force_extract",
+    "hate_monthly_means",
+    "study_lsoa_weights",
+    "sv_monthly_means",
+    "write_demo_extract",
+]
+
 SYNTHETIC_SEED = 20261123
 CALIBRATION = json.loads((raw_dir() / "shipped" / "synthetic" / "calibration.json").read_text(
     encoding="utf-8"))

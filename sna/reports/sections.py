@@ -18,6 +18,11 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
 
+__all__ = [
+    "Section",
+    "publish_counts",
+]
+
 
 class NotAvailable(SnaInputError):
     """A section (or part of one) cannot be produced for lack of data; says why.
