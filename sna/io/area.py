@@ -22,6 +22,13 @@ import pandas as pd
 
 from sna.errors import SnaInputError
 
+__all__ = [
+    "Area",
+    "adjacent_forces",
+    "force_slug",
+    "resolve_area",
+]
+
 _CODE = re.compile(r"^[EW]\d{8}$")
 LAD_PREFIXES = ("E06", "E07", "E08", "E09", "W06")
 CSP_PREFIXES = ("E22", "W22")

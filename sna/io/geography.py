@@ -32,12 +32,15 @@ __all__ = [
     "deprivation",
     "geography_dir",
     "lsoa21_lookup",
+    "lsoa_area_km2",
     "lsoa_profile",
-    "mid_year_population_lsoa11",
+    "national_dir",
     "population",
     "read_boundaries",
+    "read_subarea_lookup",
     "rurality",
     "study_area_lsoas",
+    "subarea_columns",
 ]
 
 RUC21_ORDER = ["UN1", "UF1", "RLN1", "RLF1", "RSN1", "RSF1"]

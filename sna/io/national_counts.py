@@ -17,6 +17,13 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.paths import raw_dir
 
+__all__ = [
+    "coverage",
+    "force_months",
+    "national_counts",
+    "national_dir",
+]
+
 COUNTS_FILE = "counts_lsoa_month_type.parquet"
 COVERAGE_FILE = "coverage.csv.gz"
 SOURCE = ("police.uk street-level crime 2025 (Home Office, OGL v3.0), national aggregate "

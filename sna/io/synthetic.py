@@ -31,11 +31,13 @@ from sna.paths import raw_dir
 from sna.periods import month_range
 
 __all__ = [
+    "area_slug",
     "da_monthly_means",
     "generate_force_extract",
     "hate_monthly_means",
     "study_lsoa_weights",
     "sv_monthly_means",
+    "write_area_extract",
     "write_demo_extract",
 ]
 

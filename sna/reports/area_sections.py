@@ -12,6 +12,14 @@ from sna.errors import SnaInputError
 from sna.reports import charts
 from sna.reports.sections import NotAvailable, Section, degrades
 
+__all__ = [
+    "adjacent_forces_section",
+    "area_summary",
+    "national_benchmarks",
+    "report_area",
+    "similar_areas_section",
+]
+
 NATIONAL_SOURCE = ("police.uk street-level crime 2025, national aggregate (Home Office, OGL "
                    "v3.0); ONS Census 2021")
 
@@ -91,8 +99,10 @@ def similar_areas_section(codes, area_name: str = "", k: int = 10,
 def national_benchmarks(codes, categories, last_month: str, area_name: str = "", k: int = 10,
                         method: str = "euclidean", what: str = "Serious-violence-related "
                         "offences", conf: float = 0.95) -> Section:
-    """The area's rate against England and Wales and its similar councils, and its
-    rurality-standardised ratio with the national rural-urban reference."""
+    """The area's rate against England and Wales and its similar councils.
+
+    Also its rurality-standardised ratio with the national rural-urban reference.
+    """
     from sna.io.area import resolve_area
     from sna.stats.benchmarks import benchmark_rates, national_lsoa_table
     from sna.stats.similar_areas import similar_areas

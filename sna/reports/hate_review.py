@@ -307,8 +307,10 @@ def _in_period(offences: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
 
 def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods,
                    previous: bool = True) -> None:
-    """Raise NotAvailable (an SnaInputError) unless the extract covers the months needed:
-    the review year and, if ``previous``, the year before it too."""
+    """Raise NotAvailable (an SnaInputError) unless the extract covers the months needed.
+
+    The review year and, if ``previous``, the year before it too.
+    """
     months = months_of(offences)
     first, last = months.min(), months.max()
     need_first = pd.Period(periods.previous_year[0] if previous else periods.year[0], freq="M")

@@ -1,5 +1,6 @@
-"""``sna check PARAMS.yaml``: before anything runs, which inputs cover the area and which
-report sections will be skipped or degraded, and why.
+"""``sna check PARAMS.yaml``: which inputs cover the area, which sections will degrade.
+
+Before anything runs, it says which report sections will be skipped or degraded, and why.
 
 :func:`check_params_file` reads a params file, resolves its area codes and looks at every
 input the report would read (police.uk files, force extract, published series, boundaries,
@@ -17,6 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from sna.errors import SnaInputError
+
+__all__ = [
+    "Finding",
+    "check_area",
+    "check_params_file",
+]
 
 OK, WARNING, MISSING = "ok", "warning", "missing"
 _MONTH_FILE = re.compile(r"^(\d{4}-\d{2})-.+-street\.csv(\.gz)?$")

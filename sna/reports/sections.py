@@ -19,7 +19,9 @@ from sna.errors import SnaInputError
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
 
 __all__ = [
+    "NotAvailable",
     "Section",
+    "degrades",
     "publish_counts",
 ]
 
@@ -89,7 +91,8 @@ class Section:
 
         Examples
         --------
-        >>> "Not available:</strong> no extract" in Section.not_available("no extract")._repr_html_()
+        >>> page = Section.not_available("no extract")._repr_html_()
+        >>> "Not available:</strong> no extract" in page
         True
         """
         section = cls(results={"not_available": reason})

@@ -30,6 +30,7 @@ from sna.stats.trend import (
 __all__ = [
     "SvdInputs",
     "da_published",
+    "data_banner",
     "data_quality",
     "day_and_time",
     "definition",
@@ -43,7 +44,9 @@ __all__ = [
     "priorities",
     "priority_mask",
     "rurality_ratios",
+    "seasonal_shortfall",
     "sources_and_methods",
+    "subarea_label",
     "svd_crimes",
     "victims_by_age",
     "where",

@@ -22,6 +22,13 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.stats.rates import compare_to_benchmark, rate_ci
 
+__all__ = [
+    "Benchmarks",
+    "benchmark_rates",
+    "national_lsoa_table",
+    "window_months",
+]
+
 PER_1000 = 1000
 
 

@@ -41,6 +41,14 @@ import pandas as pd
 
 from sna.errors import SnaInputError
 
+__all__ = [
+    "SimilarAreas",
+    "council_profiles",
+    "nearest_units",
+    "profile_units",
+    "similar_areas",
+]
+
 FEATURES = ("log_population", "log_density", "rural_share", "smaller_rural_share",
             "further_share", "imd_score")
 FEATURE_LABELS = {

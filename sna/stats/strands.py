@@ -48,6 +48,7 @@ __all__ = [
     "RollingTrend",
     "StrandShift",
     "census_denominators",
+    "census_dir_default",
     "describe_composition",
     "describe_recurring_change",
     "describe_strand_shift",

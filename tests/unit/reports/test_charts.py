@@ -14,7 +14,6 @@ import shapely
 from shapely.geometry import box, shape
 
 from sna.errors import SnaInputError
-from sna.paths import raw_dir
 from sna.reports import charts
 from sna.reports.charts._theme import category_styles, theme_config
 
