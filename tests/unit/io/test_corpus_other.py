@@ -18,7 +18,7 @@ PARAMS = ROOT / "tests" / "corpus" / "params"
 NOTEBOOK = ROOT / "notebooks" / "svd_sna.ipynb"
 DECLARED = ("area_name, conf, extract, first_month, force_name, last_month, ltla24_codes, "
             "min_count, neighbour_forces, neighbour_last_month, offence_groups, police_uk, "
-            "police_uk_categories, published_da, published_da_source, similar_k, "
+            "police_uk_categories, priorities, published_da, published_da_source, similar_k, "
             "similar_method, subarea_name, subareas, uses_synthetic_data")
 
 PARAM_CASES = {
