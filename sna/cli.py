@@ -62,9 +62,10 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from sna.io.synthetic import write_demo_extract
+    from sna.io.synthetic import DEMO_FILE_NAME, write_demo_extract
 
-    path = write_demo_extract(Path(args.out), seed=args.seed)
+    out = Path(args.out)
+    path = write_demo_extract(out / DEMO_FILE_NAME if out.is_dir() else out, seed=args.seed)
     print(f"synthetic demo extract written: {path}")
     return 0
 

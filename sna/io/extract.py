@@ -45,9 +45,19 @@ STRAND_LABELS: dict[str, str] = {
 
 HATE_PREFIX = "hate_"
 REQUIRED_COLUMNS = ("crime_ref", "offence_date", "ho_offence_code", "lsoa21_code", "da_flag")
-OPTIONAL_COLUMNS = ("offence_time", "offence_description", "victim_age_band", "victim_sex")
+PEOPLE_COLUMNS = ("victim_ethnicity", "repeat_victim", "suspect_age_band", "suspect_sex",
+                  "repeat_suspect")
+"""Victim and suspect columns added for the SVD "who" section (optional; blank = not held)."""
+OPTIONAL_COLUMNS = ("offence_time", "offence_description", "victim_age_band", "victim_sex",
+                    *PEOPLE_COLUMNS)
 AGE_BANDS = ("0-15", "16-24", "25-34", "35-49", "50-64", "65+")
+SUSPECT_AGE_BANDS = ("10-17", "18-24", "25-34", "35-49", "50-64", "65+")
+"""Suspect age at the offence; 10-17 is the youth-justice age range."""
 VICTIM_SEXES = ("F", "M", "X")
+ETHNIC_GROUPS = ("Asian", "Black", "Mixed", "White", "Other")
+"""The five high-level Census 2021 ethnic groups (self-defined ethnicity, 5+1 code's groups)."""
+ETHNIC_TEXT = {**{g.lower(): g for g in ETHNIC_GROUPS}, "": "", "not stated": "",
+               "unknown": "", "not known": "", "not recorded": ""}
 TRUE_TEXT = frozenset({"y", "yes", "true", "t", "1"})
 FALSE_TEXT = frozenset({"n", "no", "false", "f", "0"})
 SEX_TEXT = {"f": "F", "female": "F", "m": "M", "male": "M", "x": "X", "": "", "u": "",
@@ -68,6 +78,9 @@ REASON_MALFORMED_LSOA = "malformed lsoa21_code"
 REASON_OUTSIDE_STUDY = "LSOA outside study area"
 REASON_BAD_AGE = "unknown victim_age_band"
 REASON_BAD_SEX = "unknown victim_sex"
+REASON_BAD_ETHNICITY = "unknown victim_ethnicity"
+REASON_BAD_SUSPECT_AGE = "unknown suspect_age_band"
+REASON_BAD_SUSPECT_SEX = "unknown suspect_sex"
 REASON_DUPLICATE_REF = "duplicate crime_ref"
 
 
@@ -87,12 +100,12 @@ def extract_columns(strands: Sequence[str] = DEFAULT_STRANDS) -> list[str]:
 
     Examples
     --------
-    >>> extract_columns(["race", "disability"])[-4:]
+    >>> extract_columns(["race", "disability"])[7:11]
     ['hate_race', 'hate_disability', 'victim_age_band', 'victim_sex']
     """
     return ["crime_ref", "offence_date", "offence_time", "ho_offence_code", "offence_description",
             "lsoa21_code", "da_flag", *[strand_column(s) for s in strands],
-            "victim_age_band", "victim_sex"]
+            "victim_age_band", "victim_sex", *PEOPLE_COLUMNS]
 
 
 @lru_cache(maxsize=1)
@@ -334,6 +347,15 @@ def _row_reasons(raw: pd.DataFrame, strands: tuple[str, ...],
     checks.append((~age.isin({*AGE_BANDS, ""}), REASON_BAD_AGE))
     sex = raw["victim_sex"].str.strip().str.lower()
     checks.append((~sex.isin(SEX_TEXT), REASON_BAD_SEX))
+    checks.append((~raw["victim_ethnicity"].str.strip().str.lower().isin(ETHNIC_TEXT),
+                   REASON_BAD_ETHNICITY))
+    suspect_age = raw["suspect_age_band"].str.strip()
+    checks.append((~suspect_age.isin({*SUSPECT_AGE_BANDS, ""}), REASON_BAD_SUSPECT_AGE))
+    checks.append((~raw["suspect_sex"].str.strip().str.lower().isin(SEX_TEXT),
+                   REASON_BAD_SUSPECT_SEX))
+    for column in ("repeat_victim", "repeat_suspect"):
+        text = raw[column].str.strip().str.lower()
+        checks.append((~text.isin(TRUE_TEXT | FALSE_TEXT | {""}), f"non-boolean {column}"))
     reason = first_reason(checks, raw.index)
     duplicate = reason.isna() & ref.where(reason.isna()).duplicated(keep="first")
     reason[duplicate & reason.isna()] = REASON_DUPLICATE_REF
@@ -368,6 +390,18 @@ def _typed(clean: pd.DataFrame, strands: tuple[str, ...], extra: list[str]) -> p
                                             ordered=True)
     sex = clean["victim_sex"].str.strip().str.lower().map(SEX_TEXT)
     out["victim_sex"] = pd.Categorical(sex.where(sex != ""), categories=VICTIM_SEXES)
+    ethnicity = clean["victim_ethnicity"].str.strip().str.lower().map(ETHNIC_TEXT)
+    out["victim_ethnicity"] = pd.Categorical(ethnicity.where(ethnicity != ""),
+                                             categories=ETHNIC_GROUPS)
+    suspect_age = clean["suspect_age_band"].str.strip()
+    out["suspect_age_band"] = pd.Categorical(suspect_age.where(suspect_age != ""),
+                                             categories=SUSPECT_AGE_BANDS, ordered=True)
+    suspect_sex = clean["suspect_sex"].str.strip().str.lower().map(SEX_TEXT)
+    out["suspect_sex"] = pd.Categorical(suspect_sex.where(suspect_sex != ""),
+                                        categories=VICTIM_SEXES)
+    for column in ("repeat_victim", "repeat_suspect"):
+        text = clean[column].str.strip().str.lower()
+        out[column] = text.isin(TRUE_TEXT).astype("boolean").mask(text == "")
     for column in extra:
         out[column] = clean[column]
     out["source_file"] = clean["source_file"]
@@ -410,7 +444,10 @@ def read_force_extract(
         ``police_uk_category``, ``svd_group``, ``lsoa21_code`` (categorical),
         ``offence_description``, ``da_flag`` and ``hate_<strand>`` (bool),
         ``n_hate_strands`` (int), ``victim_age_band`` (ordered categorical),
-        ``victim_sex`` (categorical F/M/X), any extra columns as text,
+        ``victim_sex`` (categorical F/M/X), ``victim_ethnicity`` (categorical, five Census
+        groups), ``suspect_age_band`` (ordered categorical), ``suspect_sex``,
+        ``repeat_victim`` and ``repeat_suspect`` (nullable boolean: missing when not held),
+        any extra columns as text,
         ``source_file`` (file name), ``source_row``. ``quarantine``: the raw text of each rejected
         row with ``source_file``, ``source_row`` and one ``reason``. ``notes``:
         strands, blank flags read as N, extra columns, blank lines skipped, first and
@@ -431,8 +468,9 @@ def read_force_extract(
     any case; a blank flag is read as N and counted in ``notes``. A row is
     quarantined with the first of these reasons that applies: missing crime_ref, bad
     offence_date, bad offence_time, malformed or unknown ho_offence_code, malformed
-    lsoa21_code, LSOA outside study area, non-boolean flag, unknown victim_age_band
-    or victim_sex; then a row whose ``crime_ref`` repeats an earlier valid row's is
+    lsoa21_code, LSOA outside study area, non-boolean flag, unknown victim_age_band,
+    victim_sex, victim_ethnicity, suspect_age_band or suspect_sex, non-boolean repeat_victim
+    or repeat_suspect (a blank repeat flag means "not known", never "no"); then a row whose ``crime_ref`` repeats an earlier valid row's is
     quarantined as a duplicate (the first valid one is kept). ``source_row`` is the
     line number, the header being line 1 (fields with embedded line breaks shift it).
 
