@@ -470,7 +470,8 @@ def read_force_extract(
     offence_date, bad offence_time, malformed or unknown ho_offence_code, malformed
     lsoa21_code, LSOA outside study area, non-boolean flag, unknown victim_age_band,
     victim_sex, victim_ethnicity, suspect_age_band or suspect_sex, non-boolean repeat_victim
-    or repeat_suspect (a blank repeat flag means "not known", never "no"); then a row whose ``crime_ref`` repeats an earlier valid row's is
+    or repeat_suspect (a blank repeat flag means "not known", never "no"); then a row
+    whose ``crime_ref`` repeats an earlier valid row's is
     quarantined as a duplicate (the first valid one is kept). ``source_row`` is the
     line number, the header being line 1 (fields with embedded line breaks shift it).
 
