@@ -16,7 +16,7 @@ from sna.paths import repo_root
 
 def _ingest(args: argparse.Namespace) -> int:
     from sna.io.cache import ingest_to_cache
-    from sna.io.ingest import missing_month_runs
+    from sna.periods import month_runs
 
     name = args.name or Path(args.source[0]).name.split(".")[0]
     months = tuple(args.months) if args.months else None
@@ -26,7 +26,7 @@ def _ingest(args: argparse.Namespace) -> int:
     state = "ingested" if worked else "unchanged inputs, cache reused"
     print(f"{name}: {state} -> {where}")
     print(accounted.summary().to_string(index=False))
-    missing = missing_month_runs(accounted.notes.get("missing_months", []))
+    missing = month_runs(accounted.notes.get("missing_months", []), fmt="%Y-%m")
     if missing:
         print("months with no data (not zero): " + ", ".join(missing))
     return 0
