@@ -1,5 +1,7 @@
-"""SVD needs-assessment sections fed by partner data: children and young people at risk,
-health, who (victims and suspects), the partner data register and the data gaps.
+"""SVD needs-assessment sections fed by partner data.
+
+Children and young people at risk, health, who (victims and suspects), the partner data
+register and the data gaps.
 
 Each function takes loaded data (:class:`sna.io.partner.load.PartnerData`, the force extract)
 and parameters and returns a :class:`~sna.reports.sections.Section`. Figures come from
@@ -640,7 +642,8 @@ def check_register(register: list) -> list[dict]:
 
     Examples
     --------
-    >>> check_register([{"authority_type": "police", "authority": "NYP", "status": "supplied"}])[0]["status"]
+    >>> entry = {"authority_type": "police", "authority": "NYP", "status": "supplied"}
+    >>> check_register([entry])[0]["status"]
     'supplied'
     """
     if not isinstance(register, list):
@@ -796,3 +799,55 @@ def partner_accounting(partner: PartnerData) -> Section:
     for note in sorted(notes):
         section.note(note)
     return section
+
+
+def validate_params(params: dict, params_file) -> None:
+    """The SVD notebook's params validator for the partner keys (notebook metadata hook).
+
+    Checks ``partner_areas`` (area codes with a name and a 3-digit DfE LA number),
+    ``partner_files`` (known sources, text paths) and ``partner_register``
+    (:func:`check_register`); the top-level keys and types are checked by
+    :func:`sna.reports.params.check_params` first.
+
+    Raises
+    ------
+    SnaInputError
+        Naming the params file and the key, with a fix.
+
+    Examples
+    --------
+    >>> try:
+    ...     validate_params({"partner_files": {"fingertip": "x.csv"}}, "p.yaml")
+    ... except SnaInputError as err:
+    ...     print(err.file, err.column, err.problem)
+    p.yaml partner_files unknown partner source 'fingertip'
+    """
+    import re
+
+    file = str(params_file)
+    try:
+        for code, spec in (params.get("partner_areas") or {}).items():
+            if not re.fullmatch(r"E0[68]\d{6}|E1[01]\d{6}", str(code)):
+                raise SnaInputError(f"partner_areas key {code!r} is not an upper-tier local "
+                                    "authority code", column="partner_areas", value=code,
+                                    fix="use council codes such as E06000065 (North Yorkshire)")
+            number = spec.get("la_number") if isinstance(spec, dict) else None
+            if number is not None and not re.fullmatch(r"\d{3}", str(number)):
+                raise SnaInputError(f"partner_areas {code}: la_number {number!r} is not a "
+                                    "3-digit DfE LA number", column="partner_areas",
+                                    value=number, fix="quote it, e.g. la_number: \"815\"")
+        if "partner_areas" in params:
+            Areas.from_params(params["partner_areas"])
+        for name, path in (params.get("partner_files") or {}).items():
+            if name not in SOURCES:
+                raise SnaInputError(f"unknown partner source '{name}'", column="partner_files",
+                                    value=name, fix=f"use one of: {', '.join(SOURCES)}")
+            if not isinstance(path, str):
+                raise SnaInputError(f"partner_files {name}: the path is not text",
+                                    column="partner_files", value=path,
+                                    fix="write the path in quotes, or \"\" for not supplied")
+        if "partner_register" in params:
+            check_register(params["partner_register"])
+    except SnaInputError as err:
+        raise SnaInputError(err.problem, fix=err.fix, file=file, column=err.column,
+                            value=err.value) from None

@@ -332,3 +332,30 @@ def test_missing_partner_files_are_named_gaps_never_a_crash(tmp_path):
                      "no data for May 2024 to Jun 2024", "SYNTHETIC demo data used"):
         assert expected in text
     assert len(gaps) >= 10
+
+
+def test_svd_params_validator_checks_the_partner_keys(tmp_path):
+    import yaml
+
+    from sna.errors import SnaInputError
+    from sna.reports.params import load_params
+
+    notebook = repo_root() / "notebooks" / "svd_sna.ipynb"
+    params = yaml.safe_load((repo_root() / "params" / "svd_sna_nyy_2025.yaml").read_text())
+    good = tmp_path / "good.yaml"
+    good.write_text(yaml.safe_dump(params))
+    assert load_params(good, notebook)["partner_areas"]["E06000014"]["la_number"] == "816"
+    params["partner_register"][2]["authority_type"] = "probaton"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(params))
+    with pytest.raises(SnaInputError) as caught:
+        load_params(bad, notebook)
+    assert str(caught.value).startswith(
+        f"{bad}, column 'partner_register': partner_register entry 3 has authority_type "
+        "'probaton'. Fix: use one of: police, health, probation, youth_justice, education, "
+        "fire_and_rescue, local_authority.")
+    params["partner_register"][2]["authority_type"] = "probation"
+    params["partner_files"] = {"absence": "x.csv"}
+    bad.write_text(yaml.safe_dump(params))
+    with pytest.raises(SnaInputError, match="unknown partner source 'absence'"):
+        load_params(bad, notebook)
