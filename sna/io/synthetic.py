@@ -40,6 +40,7 @@ __all__ = [
     "hate_monthly_means",
     "study_lsoa_weights",
     "sv_monthly_means",
+    "study_ethnic_shares",
     "write_demo_extract",
 ]
 

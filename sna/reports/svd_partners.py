@@ -23,6 +23,26 @@ from sna.reports.sections import Section, publish_counts
 from sna.stats.benchmarks import annual_trend, compare_with_benchmarks, pooled, with_intervals
 from sna.stats.disclosure import DisclosurePolicy, suppress_crosstab
 
+__all__ = [
+    "AUTHORITY_TYPES",
+    "FACTORS",
+    "Areas",
+    "neighbour_codes",
+    "assessment_factors",
+    "looked_after_convictions",
+    "persistent_absence",
+    "offending_cohort",
+    "children_at_risk",
+    "health",
+    "who",
+    "check_register",
+    "register_table",
+    "partner_register",
+    "data_gaps",
+    "partner_accounting",
+    "validate_params",
+]
+
 ENGLAND = "E92000001"
 PER_10K = 10_000
 FACTORS = {

@@ -16,6 +16,14 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
 
+__all__ = [
+    "pooled",
+    "with_intervals",
+    "compare_with_benchmarks",
+    "AnnualTrend",
+    "annual_trend",
+]
+
 ROLES = ("area", "neighbours", "england")
 
 
