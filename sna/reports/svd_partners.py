@@ -195,14 +195,19 @@ def assessment_factors(partner: PartnerData, areas: Areas, conf: float = 0.95) -
     section.results["factors"] = table
     shown = table.rename(columns={"count": "Assessments with factor",
                                   "denominator": "Children (0-17)", "value": "Per 10,000",
-                                  "lower": "Lower CI", "upper": "Upper CI",
+                                  "lower": "Lower limit", "upper": "Upper limit",
                                   "note": "Why missing"})
     section.table(shown, f"Factors identified at the end of children's social care assessments, "
-                         f"year to 31 March {year}: per 10,000 children, {conf:.0%} CI, against "
+                         f"year to 31 March {year}: per 10,000 children, with likely ranges, "
+                         "against "
                          "England and the statistical neighbours (pooled)",
                   decimals={"Assessments with factor": 0, "Children (0-17)": 0})
-    section.note(NO_JUDGEMENT_NOTE)
-    section.note("An assessment can record several factors; counts are assessments (episodes), "
+    section.note("'Higher' or 'lower' means the difference is larger than chance would explain; "
+                 "no judgement of better or worse is made, because more can mean better "
+                 "identification by services.")
+    section.technical(NO_JUDGEMENT_NOTE)
+    section.technical("An assessment can record several factors; counts are assessments "
+                      "(episodes), "
                  "not children. Child population: DfE mid-year estimates of 0-17 year olds "
                  "published with the looked-after children statistics. Rates use exact (count "
                  "under 10) or Byars intervals.")
@@ -224,14 +229,15 @@ def assessment_factors(partner: PartnerData, areas: Areas, conf: float = 0.95) -
                            "To": f"{trend.last_year}: {own.loc[trend.last_year, column]:.0f}",
                            "Years": trend.years,
                            "Average change a year (%)": (trend.ratio - 1) * 100,
-                           "Lower CI (%)": (trend.lower - 1) * 100,
-                           "Upper CI (%)": (trend.upper - 1) * 100, "Trend": trend.verdict})
+                           "Lower limit (%)": (trend.lower - 1) * 100,
+                           "Upper limit (%)": (trend.upper - 1) * 100, "Trend": trend.verdict})
     trend_table = pd.DataFrame(trends)
     section.results["factor_trends"] = trend_table
     if len(trend_table):
         section.table(trend_table, "Trend in assessments with each factor, 2018 to "
-                                   f"{year} (years with a published count)", decimals=1)
-        section.note("Trend test: quasi-Poisson regression of the yearly count on the year, "
+                                   f"{year} (years with a published count)", decimals=1,
+                      technical=True)
+        section.technical("Trend test: quasi-Poisson regression of the yearly count on the year, "
                      "its standard error scaled up when the counts vary more than chance alone "
                      "would make them; 'rising' or 'falling' only when p < 0.05. Counts are used "
                      "without a population offset because the child population is published "
@@ -262,10 +268,11 @@ def looked_after_convictions(partner: PartnerData, areas: Areas, conf: float = 0
     section.results["convictions"] = table
     section.table(table.rename(columns={"count": "Convicted or cautioned",
                                         "denominator": "Looked after, 10-17",
-                                        "value": "%", "lower": "Lower CI", "upper": "Upper CI",
+                                        "value": "%", "lower": "Lower limit",
+                                        "upper": "Upper limit",
                                         "note": "Why missing"}),
                   f"Children looked after aged 10-17 convicted or given a youth caution, year to "
-                  f"31 March {year} (% with Wilson {conf:.0%} CI)",
+                  f"31 March {year} (%)",
                   decimals={"Convicted or cautioned": 0, "Looked after, 10-17": 0})
     for code, name in areas.names.items():
         own = rows[rows["area_code"] == code].sort_values("time_period")
@@ -303,24 +310,24 @@ def persistent_absence(partner: PartnerData, areas: Areas, conf: float = 0.95) -
                 trends.append({"Area": name, "Group": label, "From": trend.first_year,
                                "To": trend.last_year, "Years": trend.years,
                                "Average change in odds a year (%)": (trend.ratio - 1) * 100,
-                               "Lower CI (%)": (trend.lower - 1) * 100,
-                               "Upper CI (%)": (trend.upper - 1) * 100,
+                               "Lower limit (%)": (trend.lower - 1) * 100,
+                               "Upper limit (%)": (trend.upper - 1) * 100,
                                "Trend": trend.verdict})
     table = pd.concat(tables, ignore_index=True)
     section.results["absence"] = table
     period = frame.loc[frame["time_period"] == year, "period"].iloc[0]
     section.table(table.rename(columns={"count": "Persistently absent", "denominator": "Pupils",
-                                        "value": "%", "lower": "Lower CI",
-                                        "upper": "Upper CI", "note": "Why missing"}),
+                                        "value": "%", "lower": "Lower limit",
+                                        "upper": "Upper limit", "note": "Why missing"}),
                   f"Pupils missing 10% or more of sessions (persistent absence), {period}, "
-                  f"by social-care group (% with Wilson {conf:.0%} CI)",
+                  "by social-care group (%)",
                   decimals={"Persistently absent": 0, "Pupils": 0})
     trend_table = pd.DataFrame(trends)
     section.results["absence_trends"] = trend_table
     if len(trend_table):
         section.table(trend_table, "Trend in persistent absence (quasi-binomial regression on "
                                    "the year; 2019/20 not published because of the pandemic)",
-                      decimals=1)
+                      decimals=1, technical=True)
     return section
 
 
@@ -358,8 +365,8 @@ def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> 
                 else pd.NA
             ci = with_intervals([count], [n_sv], "proportion", 100, conf).iloc[0]
             rows.append({"Area": name, "Experience": label,
-                         "Serious violence cohort (%)": perc, "Lower CI": ci["lower"],
-                         "Upper CI": ci["upper"], "Cohort size": n_sv,
+                         "Serious violence cohort (%)": perc, "Lower limit": ci["lower"],
+                         "Upper limit": ci["upper"], "Cohort size": n_sv,
                          "All pupils (%)": own.get("All Pupils", pd.NA),
                          "England serious violence cohort (%)":
                              england.get("Serious Violence Offence", pd.NA)})
@@ -371,7 +378,7 @@ def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> 
 
     table["vs England"] = compare_to_benchmark(
         table["Serious violence cohort (%)"].astype("Float64").astype(float),
-        table["Lower CI"], table["Upper CI"],
+        table["Lower limit"], table["Upper limit"],
         table["England serious violence cohort (%)"].astype("Float64").astype(float))[
         "comparison"].to_numpy()
     section.results["cohort"] = table
@@ -386,7 +393,7 @@ def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> 
                          f"{r['Cohort size']:,} pupils cautioned or sentenced for a serious "
                          f"violence offence had been suspended from school at some point, "
                          f"against {r['All pupils (%)']:.0f}% of all pupils.")
-    section.note("Source: DfE and MoJ 'Education, children's social care and offending' "
+    section.technical("Source: DfE and MoJ 'Education, children's social care and offending' "
                  "(pupils in the key stage 4 cohorts 2012/13 to 2019/20, by the council they "
                  "lived in). Percentages are published as whole numbers; the intervals use the "
                  "count rebuilt from the rounded percentage and the cohort size (Wilson), so "
@@ -448,8 +455,8 @@ def _fingertips_table(frame: pd.DataFrame, areas: Areas, neighbours: dict[str, l
         vs = compare_to_benchmark([value, value], [low, low], [high, high], [eng, sn_value],
                                   polarity="low is good")
         rows.append({"Area": name, "Admissions": r["count"], "Children (0-14)": r["denominator"],
-                     "Per 10,000": value, "Lower CI (published)": low,
-                     "Upper CI (published)": high, "England": eng,
+                     "Per 10,000": value, "Lower limit (published)": low,
+                     "Upper limit (published)": high, "England": eng,
                      "vs England": vs["judgement"].iloc[0],
                      "Neighbours (pooled)": sn_value,
                      "vs neighbours": vs["judgement"].iloc[1],
@@ -482,7 +489,10 @@ def health(partner: PartnerData, partner_areas: dict, conf: float = 0.95) -> Sec
             if trend is not None:
                 section.results[f"{source}_trend_{code}"] = trend
                 section.text(trend.sentence(f"{subject} in {name}"))
-        section.note("Better or worse: for injury admissions a lower rate is better (Fingertips "
+        section.note("For injury admissions a lower rate is better; 'worse' means higher than "
+                     "the benchmark by more than chance would explain.")
+        section.technical("Better or worse: for injury admissions a lower rate is better "
+                          "(Fingertips "
                      "polarity); compared with the published 95% interval (single-overlap "
                      "rule). Neighbours pooled: their admissions over their children. Trend: "
                      "quasi-Poisson regression on the year with the child population as offset. "
@@ -555,7 +565,7 @@ def who(offences: pd.DataFrame, partner: PartnerData, partner_areas: dict, last_
                           multiplier=100, conf=conf).iloc[0]
     section.text(f"A suspect was identified for {named:,} of {len(rows):,} serious violence "
                  f"offences; {share['value']:.0f}% of suspects with a recorded age were aged "
-                 f"10-17 ({conf:.0%} CI {share['lower']:.0f}% to {share['upper']:.0f}%), the "
+                 f"10-17 (likely range {share['lower']:.0f}% to {share['upper']:.0f}%), the "
                  "youth justice age range.")
     _ethnicity(section, rows, partner, Areas.from_params(partner_areas), policy, conf, rate_ci)
     repeats = []
@@ -565,22 +575,27 @@ def who(offences: pd.DataFrame, partner: PartnerData, partner_areas: dict, last_
         yes = int(known.sum())
         ci = proportion_ci(yes, max(len(known), 1), multiplier=100, conf=conf).iloc[0]
         repeats.append({"Measure": label, "count": yes, "Offences with the flag recorded":
-                        len(known), "%": ci["value"], "Lower CI": ci["lower"],
-                        "Upper CI": ci["upper"]})
+                        len(known), "%": ci["value"], "Lower limit": ci["lower"],
+                        "Upper limit": ci["upper"]})
     repeat_table = publish_counts(pd.DataFrame(repeats), ["count"], policy,
-                                  ["%", "Lower CI", "Upper CI"])
+                                  ["%", "Lower limit", "Upper limit"])
     section.results["repeats"] = repeat_table
     section.table(repeat_table.rename(columns={"count": "Offences"}),
                   "Repeat victims and repeat suspects (previous offence within 12 months), "
-                  f"latest 12 months, % with Wilson {conf:.0%} CI (SYNTHETIC extract)",
+                  "latest 12 months, % (SYNTHETIC extract)",
                   decimals=1)
     earlier = _serious(_latest(offences, str(pd.Period(last_month, freq="M") - 12)))
     young_before = int(earlier["victim_age_band"].isin(["0-15", "16-24"]).sum())
     young_now = int(rows["victim_age_band"].isin(["0-15", "16-24"]).sum())
     change = compare_periods(young_before, young_now, conf=conf)
     section.results["young_victims_change"] = change
-    section.text(describe_change(change, "Victims of serious violence aged under 25",
-                                 "the previous 12 months", "the latest 12 months"))
+    section.text(f"Victims of serious violence aged under 25: {young_before:,} in the previous "
+                 f"12 months and {young_now:,} in the latest 12 months "
+                 f"({change.change_pct:+.1f}%), "
+                 + ("a change larger than chance alone would explain." if change.p_value < 0.05
+                    else "a change within what chance alone could explain."))
+    section.technical(describe_change(change, "Victims of serious violence aged under 25",
+                                      "the previous 12 months", "the latest 12 months"))
     section.note("No England or statistical-neighbour comparison: record-level victim and "
                  "suspect data are held by each force and are not published nationally in this "
                  "form. Counts from 1 to "
@@ -605,12 +620,12 @@ def _ethnicity(section: Section, rows: pd.DataFrame, partner: PartnerData, areas
                         conf=conf)
         overall = table["count"].sum() / table["Residents (Census 2021)"].sum() * 1000
         table["Per 1,000 residents"] = rates["value"].to_numpy()
-        table["Lower CI"] = rates["lower"].to_numpy()
-        table["Upper CI"] = rates["upper"].to_numpy()
+        table["Lower limit"] = rates["lower"].to_numpy()
+        table["Upper limit"] = rates["upper"].to_numpy()
         table["vs all victims' rate"] = compare_to_benchmark(
             rates["value"], rates["lower"], rates["upper"], overall)["comparison"].to_numpy()
         table = publish_counts(table, ["count"], policy,
-                               ["Per 1,000 residents", "Lower CI", "Upper CI"])
+                               ["Per 1,000 residents", "Lower limit", "Upper limit"])
     else:
         table = publish_counts(table, ["count"], policy)
     section.results["victims_ethnicity"] = table

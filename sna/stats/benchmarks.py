@@ -163,12 +163,12 @@ class AnnualTrend:
         if self.verdict == "no clear change":
             return (f"{subject} showed no clear change between {self.first_year} and "
                     f"{self.last_year} (average change {(self.ratio - 1) * 100:+.1f}% a year, "
-                    f"{self.conf:.0%} CI {(self.lower - 1) * 100:+.1f}% to "
+                    f"likely range {(self.lower - 1) * 100:+.1f}% to "
                     f"{(self.upper - 1) * 100:+.1f}%).")
         verb = "rose" if self.verdict == "rising" else "fell"
         ends = sorted([abs(self.lower - 1) * 100, abs(self.upper - 1) * 100])
         return (f"{subject} {verb} between {self.first_year} and {self.last_year}, on average "
-                f"by {change:.1f}% a year ({self.conf:.0%} CI {ends[0]:.1f}% to {ends[1]:.1f}% "
+                f"by {change:.1f}% a year (likely range {ends[0]:.1f}% to {ends[1]:.1f}% "
                 "a year).")
 
 

@@ -197,7 +197,7 @@ def test_serious_violence_cohort_from_the_workbooks(at_risk):
         assert row["Serious violence cohort (%)"] == sv and row["All pupils (%)"] == everyone
         assert row["Cohort size"] == sizes[name]
         low, high = wilson(round(sv * sizes[name] / 100), sizes[name])
-        assert (row["Lower CI"], row["Upper CI"]) == (pytest.approx(low), pytest.approx(high))
+        assert (row["Lower limit"], row["Upper limit"]) == (pytest.approx(low), pytest.approx(high))
     assert sizes["North Yorkshire"] == 214
 
 
@@ -216,7 +216,7 @@ def test_child_injury_admissions_from_the_fingertips_export(partner):
         assert row["Per 10,000"] == pytest.approx(float(own["Value"]))
         assert row["Per 10,000"] == pytest.approx(
             float(own["Count"]) / float(own["Denominator"]) * 1e4, rel=1e-6)
-        assert row["Lower CI (published)"] == float(own["Lower CI 95.0 limit"])
+        assert row["Lower limit (published)"] == float(own["Lower CI 95.0 limit"])
         assert row["England"] == england
         assert row["vs England"] == ("worse" if float(own["Lower CI 95.0 limit"]) > england
                                      else "better" if float(own["Upper CI 95.0 limit"]) < england
