@@ -5,7 +5,7 @@ register and the data gaps.
 
 Each function takes loaded data (:class:`sna.io.partner.load.PartnerData`, the force extract)
 and parameters and returns a :class:`~sna.reports.sections.Section`. Figures come from
-:mod:`sna.stats.benchmarks` (England and statistical-neighbour comparisons, trends) and
+:mod:`sna.stats.partner_benchmarks` (England and statistical-neighbour comparisons, trends) and
 :mod:`sna.stats.rates`; small counts from the force extract are suppressed with
 :mod:`sna.stats.disclosure`. A partner source that is missing is a named gap, never an error.
 """
@@ -20,8 +20,13 @@ from sna.errors import SnaInputError
 from sna.io.partner.common import SYMBOLS
 from sna.io.partner.load import SOURCES, PartnerData
 from sna.reports.sections import Section, publish_counts
-from sna.stats.benchmarks import annual_trend, compare_with_benchmarks, pooled, with_intervals
 from sna.stats.disclosure import DisclosurePolicy, suppress_crosstab
+from sna.stats.partner_benchmarks import (
+    annual_trend,
+    compare_with_benchmarks,
+    pooled,
+    with_intervals,
+)
 
 __all__ = [
     "AUTHORITY_TYPES",

@@ -1,252 +1,177 @@
-"""Benchmarks for published area statistics: England, statistical neighbours, and trends.
+"""National and similar-area benchmarks from the shipped police.uk 2025 aggregate.
 
-Fingertips-style comparison of an area's rate or proportion with England and with its
-statistical neighbours pooled (:func:`sna.stats.rates.compare_to_benchmark`, single-overlap
-rule), and the average yearly change of an annual series with a test that allows for the
-year-to-year variation the data actually show (quasi-Poisson or quasi-binomial regression).
+The study area, England and Wales, and each similar council are counted the same way:
+offences in the chosen police.uk crime types in the LSOAs of the area, over the same
+twelve months, from the national aggregate (:mod:`sna.io.national_counts`), per 1,000
+Census 2021 usual residents. An LSOA counts only when the force covering it (by its
+council's police force area) has data for **every** month of the window: force-months
+the source lacks are no data, never zero, so such councils are left out and listed.
+
+The rurality-standardised ratio compares the area's count with the count expected if
+each of its rural-urban classes had the national (England and Wales, covered LSOAs)
+rate of that class: indirect standardisation with the national RUC reference.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-import numpy as np
 import pandas as pd
 
 from sna.errors import SnaInputError
-from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
+from sna.stats.rates import compare_to_benchmark, rate_ci
 
 __all__ = [
-    "pooled",
-    "with_intervals",
-    "compare_with_benchmarks",
-    "AnnualTrend",
-    "annual_trend",
+    "Benchmarks",
+    "benchmark_rates",
+    "national_lsoa_table",
+    "window_months",
 ]
 
-ROLES = ("area", "neighbours", "england")
+PER_1000 = 1000
 
 
-def pooled(counts: pd.Series, denominators: pd.Series) -> tuple[float, float, int]:
-    """Sum of counts and denominators over the areas where both are published.
+def window_months(last_month: str, months: int = 12) -> list[str]:
+    """The ``months`` months ending with ``last_month`` (``YYYY-MM``).
+
+    Examples
+    --------
+    >>> window_months("2025-12", 2)
+    ['2025-11', '2025-12']
+    """
+    end = pd.Period(last_month, freq="M")
+    return [str(end - k) for k in range(months - 1, -1, -1)]
+
+
+def national_lsoa_table(crime_types, last_month: str) -> pd.DataFrame:
+    """Offences per LSOA 2021 in England and Wales over the 12 months to ``last_month``.
 
     Returns
     -------
-    (count, denominator, areas)
-        ``areas`` is the number of areas with both values; the sums are missing when none.
+    pandas.DataFrame
+        One row per LSOA: ``lsoa21_code, ltla24_code, ltla24_name, pfa24_name, force,
+        covered, count, population, ruc21_code``. ``covered`` is True when the LSOA's
+        force has data for all 12 months; ``count`` is missing otherwise.
+
+    Raises
+    ------
+    SnaInputError
+        The window is not inside the aggregate's months (2025).
 
     Examples
     --------
-    >>> pooled(pd.Series([3.0, None, 5.0]), pd.Series([100.0, 200.0, 300.0]))
-    (8.0, 400.0, 2)
+    >>> t = national_lsoa_table(["Robbery"], "2025-12")
+    >>> len(t), int(t["covered"].sum()) < len(t)
+    (35672, True)
     """
-    both = counts.notna().to_numpy() & denominators.notna().to_numpy()
-    if not both.any():
-        return float("nan"), float("nan"), 0
-    return (float(np.asarray(counts, dtype=float)[both].sum()),
-            float(np.asarray(denominators, dtype=float)[both].sum()), int(both.sum()))
+    return _national_lsoa_table(tuple(sorted(crime_types)), last_month).copy()
 
 
-def with_intervals(count, denominator, kind: str = "rate", multiplier: float = 10_000,
-                   conf: float = 0.95) -> pd.DataFrame:
-    """Value and confidence limits: Byars/exact for a rate, Wilson for a proportion.
+@cache
+def _national_lsoa_table(crime_types: tuple[str, ...], last_month: str) -> pd.DataFrame:
+    from sna.io.area import force_slug
+    from sna.io.geography import lsoa21_lookup, lsoa_profile
+    from sna.io.national_counts import force_months, national_counts
 
-    Missing counts (unpublished) give missing values, never zeros.
-
-    Examples
-    --------
-    >>> with_intervals([50, None], [10_000, 10_000])["value"].tolist()
-    [50.0, nan]
-    """
-    count = pd.Series(count, dtype="Float64").astype(float)
-    denominator = pd.Series(denominator, dtype="Float64").astype(float)
-    if kind == "rate":
-        return rate_ci(count, denominator, multiplier=multiplier, conf=conf)
-    if kind == "proportion":
-        return proportion_ci(count, denominator, multiplier=multiplier, conf=conf)
-    raise SnaInputError(f"kind must be 'rate' or 'proportion', got {kind!r}", column="kind",
-                        value=kind, fix="use 'rate' for events per population, 'proportion' "
-                                        "for people with a characteristic out of a group")
-
-
-def compare_with_benchmarks(area: pd.DataFrame, england: tuple[float, float],
-                            neighbours: tuple[float, float], kind: str = "rate",
-                            multiplier: float = 10_000, conf: float = 0.95,
-                            polarity: str = "no judgement") -> pd.DataFrame:
-    """An area's value with its interval, compared with England and its neighbours pooled.
-
-    Parameters
-    ----------
-    area : DataFrame
-        ``count`` and ``denominator`` (one or more rows; missing count = not published).
-    england, neighbours : (count, denominator)
-        The benchmarks' totals (neighbours pooled over those with published figures).
-    kind, multiplier, conf : as :func:`with_intervals`.
-    polarity : str
-        As :func:`sna.stats.rates.compare_to_benchmark`; "no judgement" where more can mean
-        better identification (e.g. children's services assessment factors).
-
-    Returns
-    -------
-    DataFrame
-        ``value, lower, upper, england, vs_england, neighbours, vs_neighbours`` aligned to
-        ``area`` ("similar", "higher", "lower" or "not compared" when a figure is missing).
-
-    Examples
-    --------
-    >>> area = pd.DataFrame({"count": [180], "denominator": [115_721]})
-    >>> out = compare_with_benchmarks(area, (16_250, 12_183_016), (1_500, 1_000_000))
-    >>> out[["vs_england", "vs_neighbours"]].values.tolist()
-    [['higher', 'similar']]
-    """
-    values = with_intervals(area["count"], area["denominator"], kind, multiplier, conf)
-    out = pd.DataFrame({"value": values["value"].to_numpy(), "lower": values["lower"].to_numpy(),
-                        "upper": values["upper"].to_numpy()}, index=area.index)
-    for name, (count, denominator) in (("england", england), ("neighbours", neighbours)):
-        benchmark = (count / denominator * multiplier
-                     if denominator and not np.isnan(denominator) else float("nan"))
-        out[name] = benchmark
-        out[f"vs_{name}"] = compare_to_benchmark(out["value"], out["lower"], out["upper"],
-                                                 benchmark, polarity=polarity)["comparison"]
-    return out
+    months = window_months(last_month)
+    coverage = force_months()
+    available = sorted({m for ms in coverage.values() for m in ms})
+    if not set(months) <= set(available):
+        raise SnaInputError(
+            f"the national police.uk aggregate covers {available[0]} to {available[-1]} only, "
+            f"not the 12 months to {last_month}", column="last_month", value=last_month,
+            fix="use a year inside the national aggregate for the benchmarks")
+    counts = national_counts()
+    chosen = counts[counts["month"].isin(months) & counts["crime_type"].isin(list(crime_types))]
+    by_lsoa = chosen.dropna(subset=["lsoa21_code"]).groupby("lsoa21_code")["offences"].sum()
+    lookup = lsoa21_lookup()[["lsoa21_code", "ltla24_code", "ltla24_name", "pfa24_name"]]
+    table = lsoa_profile(lookup)[["lsoa21_code", "ltla24_code", "ltla24_name", "pfa24_name",
+                                  "usual_residents", "ruc_code"]]
+    table = table.rename(columns={"usual_residents": "population"})
+    table["ruc21_code"] = table["ruc_code"].astype(str)
+    table["force"] = table["pfa24_name"].map(force_slug)
+    table["covered"] = table["force"].map(
+        lambda f: set(months) <= set(coverage.get(f, []))).astype(bool)
+    table["count"] = table["lsoa21_code"].map(by_lsoa).fillna(0).astype("Int64")
+    table.loc[~table["covered"], "count"] = pd.NA
+    return table.drop(columns="ruc_code")
 
 
 @dataclass(frozen=True)
-class AnnualTrend:
-    """Average yearly change of an annual series, from a quasi-likelihood regression.
+class Benchmarks:
+    """Rates of the study area, England and Wales and the similar councils.
 
     Attributes
     ----------
-    first_year, last_year : str
-        Labels of the first and last years used.
-    years : int
-        Years with a published value.
-    ratio, lower, upper : float
-        Average yearly rate ratio (or odds ratio for proportions) and its confidence limits.
-    p_value : float
-        Two-sided Wald test of no trend, with the standard error scaled by the Pearson
-        dispersion (never below 1).
-    dispersion : float
-        Pearson chi-square / degrees of freedom.
-    method : str
-        The test, in words.
+    rates : pandas.DataFrame
+        ``label, kind, count, population, value, lower, upper, comparison`` (comparison
+        with the England and Wales rate, Fingertips single-overlap rule).
+    national_rate : float
+        England and Wales rate per 1,000 (covered LSOAs).
+    national_coverage : float
+        Share of England and Wales residents in covered LSOAs.
+    ratio : pandas.DataFrame
+        The area's rurality-standardised ratio (``observed, expected, value, lower, upper``).
+    not_covered : list of str
+        Similar councils left out because their force lacks months of data.
     """
 
-    first_year: str
-    last_year: str
-    years: int
-    ratio: float
-    lower: float
-    upper: float
-    p_value: float
-    dispersion: float
-    method: str
-    conf: float = 0.95
-
-    @property
-    def verdict(self) -> str:
-        """'rising', 'falling' or 'no clear change' (at the chosen confidence level)."""
-        if self.p_value < 1 - self.conf:
-            return "rising" if self.ratio > 1 else "falling"
-        return "no clear change"
-
-    def sentence(self, subject: str) -> str:
-        """A plain-English sentence about the trend.
-
-        Examples
-        --------
-        >>> t = AnnualTrend("2018", "2025", 8, 0.95, 0.91, 0.99, 0.01, 1.4, "quasi-Poisson")
-        >>> t.sentence("Gang-related assessments")[:60]
-        'Gang-related assessments fell between 2018 and 2025, on aver'
-        """
-        change = abs(self.ratio - 1) * 100
-        if self.verdict == "no clear change":
-            return (f"{subject} showed no clear change between {self.first_year} and "
-                    f"{self.last_year} (average change {(self.ratio - 1) * 100:+.1f}% a year, "
-                    f"likely range {(self.lower - 1) * 100:+.1f}% to "
-                    f"{(self.upper - 1) * 100:+.1f}%).")
-        verb = "rose" if self.verdict == "rising" else "fell"
-        ends = sorted([abs(self.lower - 1) * 100, abs(self.upper - 1) * 100])
-        return (f"{subject} {verb} between {self.first_year} and {self.last_year}, on average "
-                f"by {change:.1f}% a year (likely range {ends[0]:.1f}% to {ends[1]:.1f}% "
-                "a year).")
+    rates: pd.DataFrame
+    national_rate: float
+    national_coverage: float
+    ratio: pd.DataFrame
+    not_covered: list[str]
 
 
-def _year_number(label: str) -> float:
-    return float(str(label)[:4])
-
-
-def annual_trend(counts: pd.Series, exposure: pd.Series | None = None, kind: str = "rate",
-                 conf: float = 0.95) -> AnnualTrend | None:
-    """Average yearly change with a test that allows for extra year-to-year variation.
+def benchmark_rates(table: pd.DataFrame, area_lsoas, area_label: str, similar: pd.DataFrame,
+                    conf: float = 0.95) -> Benchmarks:
+    """The area, England and Wales and its similar councils per 1,000, with intervals.
 
     Parameters
     ----------
-    counts : Series
-        Events (kind "rate") or people with the characteristic (kind "proportion"), indexed by
-        year label ("2021", "2021/22"); missing values (unpublished years) are left out.
-    exposure : Series, optional
-        Population (rate) or group size (proportion) for the same years; for a rate it may be
-        omitted (counts compared as they are).
-    kind : {"rate", "proportion"}
-        Poisson family with a log-population offset, or binomial family.
-    conf : float
+    table : pandas.DataFrame
+        :func:`national_lsoa_table`.
+    area_lsoas : collection of str
+        The study area's LSOAs.
+    area_label : str
+    similar : pandas.DataFrame
+        ``unit, name`` of the similar councils (:func:`sna.stats.similar_areas.similar_areas`).
+    conf : float, default 0.95
 
-    Returns
-    -------
-    AnnualTrend or None
-        None when fewer than three years have a published value.
-
-    Notes
-    -----
-    A generalised linear model of the count on the year (log link for rates, logit for
-    proportions) fitted with statsmodels; the standard error is multiplied by the square root
-    of the Pearson dispersion when that is above 1 (quasi-Poisson / quasi-binomial), so a
-    series that varies more than chance alone would make is not over-read.
-
-    Examples
-    --------
-    >>> years = [str(y) for y in range(2018, 2026)]
-    >>> t = annual_trend(pd.Series([100, 110, 121, 133, 146, 161, 177, 195], index=years))
-    >>> round(t.ratio, 3), t.verdict
-    (1.1, 'rising')
+    Raises
+    ------
+    SnaInputError
+        The study area's own force lacks months of data in the window.
     """
-    import statsmodels.api as sm
+    from sna.stats.rurality import rurality_standardised_ratio
 
-    data = pd.DataFrame({"count": pd.Series(counts, dtype="Float64").astype(float)})
-    data["exposure"] = (pd.Series(exposure, dtype="Float64").astype(float).reindex(data.index)
-                        if exposure is not None else 1.0)
-    data = data.dropna()
-    data = data[data["exposure"] > 0]
-    if len(data) < 3:
-        return None
-    x = np.array([_year_number(i) for i in data.index])
-    design = sm.add_constant(x - x.min())
-    if kind == "rate":
-        model = sm.GLM(data["count"].to_numpy(), design, family=sm.families.Poisson(),
-                       offset=np.log(data["exposure"].to_numpy()))
-        method = "quasi-Poisson regression on the year"
-    elif kind == "proportion":
-        share = (data["count"] / data["exposure"]).to_numpy()
-        model = sm.GLM(share, design, family=sm.families.Binomial(),
-                       var_weights=data["exposure"].to_numpy())
-        method = "quasi-binomial regression on the year"
-    else:
-        raise SnaInputError(f"kind must be 'rate' or 'proportion', got {kind!r}", column="kind",
-                            value=kind, fix="use 'rate' or 'proportion'")
-    fitted = model.fit()
-    df_resid = max(len(data) - 2, 1)
-    dispersion = float(fitted.pearson_chi2 / df_resid)
-    scale = max(dispersion, 1.0)
-    from scipy import stats
-
-    slope = float(fitted.params[1])
-    se = float(fitted.bse[1]) * np.sqrt(scale)
-    z = stats.norm.ppf(0.5 + conf / 2)
-    p = float(2 * stats.norm.sf(abs(slope / se))) if se > 0 else float("nan")
-    return AnnualTrend(first_year=str(data.index[0]), last_year=str(data.index[-1]),
-                       years=len(data), ratio=float(np.exp(slope)),
-                       lower=float(np.exp(slope - z * se)), upper=float(np.exp(slope + z * se)),
-                       p_value=p, dispersion=dispersion,
-                       method=f"{method} (standard error scaled by the Pearson dispersion "
-                              f"{dispersion:.2f} when above 1)", conf=conf)
+    covered = table[table["covered"]].assign(count=lambda d: d["count"].astype(int))
+    area = table[table["lsoa21_code"].isin(set(area_lsoas))]
+    if not area["covered"].all():
+        forces = ", ".join(sorted(area.loc[~area["covered"], "pfa24_name"].unique()))
+        raise SnaInputError(f"the national aggregate has no data for some months of {forces}",
+                            fix="benchmarks need all 12 months of the area's force")
+    area = area.assign(count=area["count"].astype(int))
+    rows = [(area_label, "study area", int(area["count"].sum()), float(area["population"].sum())),
+            ("England and Wales (forces with data)", "national", int(covered["count"].sum()),
+             float(covered["population"].sum()))]
+    not_covered = []
+    for unit, name in similar[["unit", "name"]].itertuples(index=False):
+        own = table[table["ltla24_code"] == unit]
+        if not own["covered"].all():
+            not_covered.append(name)
+            continue
+        rows.append((name, "similar council", int(own["count"].sum()),
+                     float(own["population"].sum())))
+    frame = pd.DataFrame(rows, columns=["label", "kind", "count", "population"])
+    ci = rate_ci(frame["count"], frame["population"], multiplier=PER_1000, conf=conf)
+    frame = pd.concat([frame, ci[["value", "lower", "upper"]]], axis=1)
+    national = frame.loc[1, "value"]
+    frame["comparison"] = compare_to_benchmark(frame["value"], frame["lower"], frame["upper"],
+                                               national)["comparison"].to_numpy()
+    frame.loc[1, "comparison"] = "benchmark"
+    ratio = rurality_standardised_ratio(area.assign(area=area_label), covered, "ruc21_code",
+                                        area="area", conf=conf)
+    share = covered["population"].sum() / table["population"].sum()
+    return Benchmarks(frame, float(national), float(share), ratio, not_covered)
