@@ -15,14 +15,20 @@ from sna.paths import repo_root
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from sna.io.cache import ingest_to_cache
+    from sna.io.cache import check_folder_name, ingest_to_cache
     from sna.io.ingest import missing_month_runs
 
-    name = args.name or Path(args.source[0]).name.split(".")[0]
+    name = check_folder_name(args.name if args.name is not None
+                             else Path(args.source[0]).resolve().name.split(".")[0])
     months = tuple(args.months) if args.months else None
     accounted, worked = ingest_to_cache(args.source, name, forces=args.force or None,
-                                        months=months, out_dir=args.out, progress=True)
+                                        months=months, out_dir=args.out, progress=True,
+                                        duplicates="dedupe" if args.dedupe else "error")
     where = Path(args.out or repo_root() / "data" / "processed") / name
+    if accounted.notes.get("cache_rebuilt"):
+        print(accounted.notes["cache_rebuilt"])
+    for choice in accounted.notes.get("duplicates_dropped", []):
+        print(f"identical copy read once: kept {choice['kept']}, skipped {choice['dropped']}")
     state = "ingested" if worked else "unchanged inputs, cache reused"
     print(f"{name}: {state} -> {where}")
     print(accounted.summary().to_string(index=False))
@@ -47,6 +53,9 @@ def _report(args: argparse.Namespace) -> int:
         if not args.name or not args.params:
             raise SnaInputError("give a report name and --params, or --all",
                                 fix="e.g. sna report svd_sna --params params/svd_sna_nyy_2025.yaml")
+        from sna.io.cache import check_folder_name
+
+        check_folder_name(args.name, "report name")
         notebook = Path(args.notebooks_dir) / f"{args.name}.ipynb"
         if not notebook.exists():
             known = sorted(p.stem for p in Path(args.notebooks_dir).glob("*.ipynb"))
@@ -82,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--months", nargs=2, metavar=("FIRST", "LAST"),
                         help="expected months YYYY-MM YYYY-MM, to report missing ones")
     ingest.add_argument("--out", help="output folder (default data/processed)")
+    ingest.add_argument("--dedupe", action="store_true",
+                        help="read identical copies of a force-month once (default: an error)")
     ingest.set_defaults(func=_ingest)
 
     report = sub.add_parser("report", help="run a report notebook with a params file")
@@ -108,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except SnaInputError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # read-only output, disk full: one line, never a traceback
+        from sna.io.cache import output_error
+
+        print(f"error: {output_error(err, Path(err.filename or '.'))}", file=sys.stderr)
         return 2
 
 
