@@ -134,6 +134,24 @@ def written_by_sna(folder: Path) -> bool:
     return MANIFEST in names and names <= _LEGACY_CONTENT
 
 
+def check_replaceable(target: Path) -> bool:
+    """Return whether ``target`` exists; raise if it exists but sna did not write it.
+
+    Raises
+    ------
+    SnaInputError
+        ``target`` is a file, a symbolic link, or a folder without :data:`MARKER`.
+    """
+    if not (target.exists() or target.is_symlink()):
+        return False
+    if target.is_symlink() or not target.is_dir() or not written_by_sna(target):
+        raise SnaInputError(
+            "the output folder exists and was not written by sna; it is left untouched",
+            file=str(target), fix="choose another name or --out folder, or remove it "
+                                  "yourself if it is an old cache")
+    return True
+
+
 def output_error(err: OSError, where: Path) -> SnaInputError:
     """An OS error while writing outputs, as a one-line :class:`SnaInputError`."""
     if err.errno == errno.ENOSPC:
@@ -184,12 +202,7 @@ def move_into_place(staging: Path, target: Path) -> None:
         ``target`` exists and was not written by sna.
     """
     old = None
-    if target.exists() or target.is_symlink():
-        if target.is_symlink() or not target.is_dir() or not written_by_sna(target):
-            raise SnaInputError(
-                "the output folder exists and was not written by sna; it is left untouched",
-                file=str(target), fix="choose another name or --out folder, or remove it "
-                                      "yourself if it is an old cache")
+    if check_replaceable(target):
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-{os.getpid()}-",
                                     dir=target.parent))
         os.replace(target, old / target.name)
@@ -346,9 +359,7 @@ def ingest_to_cache(
     if duplicates != "error":
         options["duplicates"] = duplicates
     target = Path(out_dir or processed_dir()) / name
-    if (target.exists() or target.is_symlink()) and (
-            target.is_symlink() or not target.is_dir() or not written_by_sna(target)):
-        move_into_place(target, target)  # raises: never replace a folder sna did not write
+    check_replaceable(target)  # before any work: never replace a folder sna did not write
     clean_staging_leftovers(target.parent, name)
     fingerprint = input_fingerprint(sources, options)
     rebuilt = None

@@ -424,6 +424,10 @@ def decode_utf8(data: bytes, name: str) -> bytes:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise SnaInputError("the file is UTF-16 text (Excel 'Unicode text'), not UTF-8",
+                            file=name, row=1, fix="re-save it as 'CSV UTF-8 (comma delimited)', "
+                                                  "or download it again from police.uk")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -552,8 +556,43 @@ def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
     lines = np.arange(2, 2 + table.num_rows + len(bad), dtype=np.int64)
     if bad:
         lines = lines[~np.isin(lines, [n for n, _ in bad])]
+    physical, blank_lines = physical_lines(data)
+    if physical is not None:  # Arrow skipped blank lines: number lines as in the file
+        lines = physical[np.minimum(lines, len(physical)) - 1]
+        bad = [(int(physical[min(n, len(physical)) - 1]), text) for n, text in bad]
     table = table.unify_dictionaries().combine_chunks()
-    return table.append_column("source_row", pa.array(lines[: table.num_rows])), bad
+    table = table.append_column("source_row", pa.array(lines[: table.num_rows]))
+    if blank_lines:
+        table = table.replace_schema_metadata({b"sna.blank_lines": str(blank_lines).encode()})
+    return table, bad
+
+
+def physical_lines(data: bytes) -> tuple[np.ndarray | None, int]:
+    r"""Line numbers in the file of its non-blank lines, and how many blank lines it has.
+
+    Arrow's CSV reader skips blank lines and numbers the others consecutively; this
+    maps those numbers back to the file's own lines. ``(None, 0)`` when no line is
+    blank (the common case, checked without copying the file).
+
+    Examples
+    --------
+    >>> physical_lines(b"h\n\na\r\n\r\nb\n")
+    (array([1, 3, 5]), 2)
+    >>> physical_lines(b"h\na\n")
+    (None, 0)
+    """
+    if not (data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data):
+        return None, 0
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(raw == 10)
+    starts = np.concatenate([[0], ends + 1])
+    ends = np.concatenate([ends, [len(raw)]])
+    length = ends - starts
+    crlf = (length == 1) & (raw[np.minimum(starts, len(raw) - 1)] == 13)
+    blank = (length == 0) | crlf
+    if len(blank) and blank[-1] and starts[-1] == len(raw):
+        blank = blank[:-1]  # the "line" after the final newline
+    return np.flatnonzero(~blank) + 1, int(blank.sum())
 
 
 def parse_street_csv(data: bytes, name: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
@@ -601,6 +640,9 @@ def check_month_and_force(frame: pd.DataFrame, name: str, forces: set[str] | Non
                 f"month {first['Month']} does not match the file name's month {match['month']}",
                 file=name, row=int(first["source_row"]), column="Month", value=first["Month"],
                 fix="police.uk files hold one month each; rename or re-download the file")
+    blank = body["Falls within"].str.strip() == ""
+    if blank.any():
+        raise _blank_force(name, int(body.loc[blank, "source_row"].iloc[0]))
     if forces is not None:
         foreign = ~body["Falls within"].isin(forces)
         if foreign.any():
@@ -884,8 +926,20 @@ def first_row_of_each_force(rows: pa.Table) -> dict[str, int]:
     return {names[codes[i]]: int(lines[i]) for i in sorted(first)}
 
 
+def _blank_force(name: str, row: int) -> SnaInputError:
+    return SnaInputError("'Falls within' (the force) is blank", file=name, row=row,
+                         column="Falls within", fix="police.uk files name the force on every "
+                         "row; download the file again, or fill in the force")
+
+
 def check_force(first_rows: dict[str, int], name: str, forces: set[str]) -> None:
-    """Raise for the first row of a force not in ``forces`` (as :func:`check_month_and_force`)."""
+    """Raise for the first row of a force not in ``forces`` (as :func:`check_month_and_force`).
+
+    A blank force is an error of its own.
+    """
+    blank = [row for force, row in first_rows.items() if not force.strip()]
+    if blank:
+        raise _blank_force(name, min(blank))
     foreign = {force: row for force, row in first_rows.items() if force not in forces}
     if foreign:
         force, row = min(foreign.items(), key=lambda item: item[1])
@@ -977,6 +1031,8 @@ class CheckedFile:
         Lines read (header aside): ``clean.num_rows + quarantine.num_rows``.
     forces : dict
         Each force in ``Falls within`` and the line it first appears on.
+    blank_lines : int
+        Blank lines skipped (not rows).
     """
 
     name: str
@@ -984,6 +1040,7 @@ class CheckedFile:
     quarantine: pa.Table
     rows_in: int
     forces: dict[str, int]
+    blank_lines: int = 0
 
 
 def check_street_file(file: StreetFile, *, use_threads: bool = False) -> CheckedFile:
@@ -1011,8 +1068,9 @@ def check_street_file(file: StreetFile, *, use_threads: bool = False) -> Checked
         clean = typed_street_arrow(rows, lon, lat, file.name)
     else:
         clean = typed_street_arrow(rows.filter(pa.array(keep)), lon[keep], lat[keep], file.name)
+    blank_lines = int((rows.schema.metadata or {}).get(b"sna.blank_lines", 0))
     return CheckedFile(file.name, clean, quarantine_arrow(rows, codes, bad, file.name),
-                       rows.num_rows + len(bad), first_row_of_each_force(rows))
+                       rows.num_rows + len(bad), first_row_of_each_force(rows), blank_lines)
 
 
 def iter_checked(files: list[StreetFile], forces: set[str] | None, *,
@@ -1058,7 +1116,8 @@ def iter_checked(files: list[StreetFile], forces: set[str] | None, *,
         for result in results:
             checked = result if then is None else result[0]
             if check_forces and forces is None and checked.forces:
-                forces = {next(iter(checked.forces))}
+                named = [f for f in checked.forces if f.strip()]
+                forces = {named[0]} if named else set()
             if check_forces and forces is not None:
                 check_force(checked.forces, checked.name, forces)
             yield result
@@ -1178,17 +1237,20 @@ def read_police_uk(
     dropped: list[dict] = []
     files = find_street_files(source, duplicates=duplicates, dropped=dropped)
     allowed = set(forces) if forces is not None else None
-    clean, quarantine, rows_in = [], [], 0
+    clean, quarantine, rows_in, blank_lines = [], [], 0, 0
     for checked in iter_checked(files, allowed, workers=workers, progress=progress):
         clean.append(checked.clean)
         quarantine.append(checked.quarantine)
         rows_in += checked.rows_in
+        blank_lines += checked.blank_lines
     frame = clean_frame(clean)
     notes = month_notes(frame, files, months)
     with_id = frame["crime_id"].dropna()
     notes["repeat_crime_ids_across_months"] = int(with_id.duplicated().sum())
     if dropped:
         notes["duplicates_dropped"] = dropped
+    if blank_lines:
+        notes["blank_lines_skipped"] = blank_lines
     rejected = pa.concat_tables(quarantine).to_pandas()[QUARANTINE_COLUMNS]
     return Accounted(frame, rejected, rows_in, notes)
 
