@@ -49,7 +49,8 @@ def _report(args: argparse.Namespace) -> int:
                 print(f"report written: {result.html}")
             for params_file, error in summary.failed:
                 print(f"{params_file}: {error}", file=sys.stderr)
-            return summary.exit_code
+            stopped = [e for _, e in summary.failed if hasattr(e, "exit_code")]
+            return stopped[0].exit_code if stopped else summary.exit_code
         if not args.name or not args.params:
             raise SnaInputError("give a report name and --params, or --all",
                                 fix="e.g. sna report svd_sna --params params/svd_sna_nyy_2025.yaml")
@@ -67,7 +68,7 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     except ReportFailed as err:
         print(str(err), file=sys.stderr)
-        return 1
+        return getattr(err, "exit_code", 1)
 
 
 def _demo_data(args: argparse.Namespace) -> int:

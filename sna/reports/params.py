@@ -197,7 +197,12 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
             "the notebook has no cell tagged 'parameters'", file=str(path),
             fix="in JupyterLab open the property inspector on the cell holding the defaults "
                 "and add the tag 'parameters'")
-    inspected = papermill.inspect_notebook(str(path))
+    try:
+        inspected = papermill.inspect_notebook(str(path))
+    except ValueError as err:
+        raise SnaInputError(f"the notebook's parameters cannot be read ({err})", file=str(path),
+                            fix="open and save the notebook in JupyterLab with the Python 3 "
+                                "kernel") from None
     return {name: _literal_default(info["default"]) for name, info in inspected.items()}
 
 

@@ -18,7 +18,10 @@ import json
 import os
 import re
 import shutil
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +58,48 @@ class ReportFailed(Exception):
         super().__init__(" ".join(message.split()))
         self.cell = cell
         self.partial_notebook = partial_notebook
+
+
+class ReportInterrupted(ReportFailed):
+    """The run was stopped by SIGTERM or SIGINT; its folder was kept under ``failed/``.
+
+    ``exit_code`` is the shell's convention for the signal (128 + its number).
+    """
+
+    def __init__(self, message: str, *, signum: int, partial_notebook: Path | None = None
+                 ) -> None:
+        super().__init__(message, partial_notebook=partial_notebook)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+class _Stopped(BaseException):
+    """Raised inside a run by the signal handler (not an Exception: nothing swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _signals_stop_the_run():
+    """Turn SIGTERM and SIGINT into :class:`_Stopped` while a run is being built.
+
+    Only in the main thread (Python delivers signals there); elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @dataclass(frozen=True)
@@ -336,19 +381,37 @@ def run_report(
     plan = _plan(Path(notebook).resolve(), Path(params_file), Path(reports_root).resolve()
                  if reports_root is not None else None, run_id)
     final_dir, build_dir, failed_dir = _run_paths(plan.report_dir, plan.run_id)
-    build_dir.mkdir(parents=True)
     try:
-        _build(plan, build_dir, strict=strict, execution_timeout=execution_timeout,
-               start_timeout=start_timeout, progress=progress, failed_dir=failed_dir)
-        os.replace(build_dir, final_dir)
-        update_latest(plan.report_dir, plan.run_id)
+        build_dir.mkdir(parents=True)
+    except OSError as err:
+        from sna.io.cache import output_error
+
+        raise output_error(err, plan.report_dir) from None
+    try:
+        with _signals_stop_the_run():
+            _build(plan, build_dir, strict=strict, execution_timeout=execution_timeout,
+                   start_timeout=start_timeout, progress=progress, failed_dir=failed_dir)
+            os.replace(build_dir, final_dir)
+            update_latest(plan.report_dir, plan.run_id)
     except BaseException as err:
         if build_dir.exists():
             failed_dir.parent.mkdir(parents=True, exist_ok=True)
             os.replace(build_dir, failed_dir)
         partial = failed_dir / "executed.ipynb"
+        if isinstance(err, _Stopped | KeyboardInterrupt):
+            signum = err.signum if isinstance(err, _Stopped) else signal.SIGINT
+            name = signal.Signals(signum).name
+            raise ReportInterrupted(
+                f"Report interrupted by {name}; nothing was published, the partial run is "
+                f"kept in {_shown(failed_dir)}", signum=signum,
+                partial_notebook=partial if partial.exists() else None) from None
         if isinstance(err, ReportFailed) or not isinstance(err, Exception):
             raise
+        if isinstance(err, OSError):
+            from sna.io.cache import output_error
+
+            raise ReportFailed(f"Report failed: {output_error(err, plan.report_dir)}; "
+                               f"partial run kept in {_shown(failed_dir)}") from None
         if _is_execution_error(err):
             raise execution_failure(err, partial) from None
         kept = _shown(partial) if partial.exists() else "none was written"
@@ -421,4 +484,6 @@ def run_all(
                                                 **run_options))
         except (ReportFailed, SnaInputError) as err:
             summary.failed.append((params_file, err))
+            if isinstance(err, ReportInterrupted):
+                break  # stopped by the operator: run no further reports
     return summary
