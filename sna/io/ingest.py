@@ -568,31 +568,40 @@ def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
 
 
 def physical_lines(data: bytes) -> tuple[np.ndarray | None, int]:
-    r"""Line numbers in the file of its non-blank lines, and how many blank lines it has.
+    r"""Line numbers in the file of its non-blank records, and how many blank lines it has.
 
-    Arrow's CSV reader skips blank lines and numbers the others consecutively; this
-    maps those numbers back to the file's own lines. ``(None, 0)`` when no line is
-    blank (the common case, checked without copying the file).
+    Arrow's CSV reader skips blank lines and numbers the other records
+    consecutively; this maps those numbers back to the line each record starts on.
+    Line breaks inside quoted fields do not end a record. ``(None, 0)`` when no
+    line is blank (the common case, checked without copying the file).
 
     Examples
     --------
     >>> physical_lines(b"h\n\na\r\n\r\nb\n")
     (array([1, 3, 5]), 2)
+    >>> physical_lines(b'h\n"x\n\ny"\n')
+    (None, 0)
     >>> physical_lines(b"h\na\n")
     (None, 0)
     """
     if not (data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data):
         return None, 0
     raw = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(raw == 10)
-    starts = np.concatenate([[0], ends + 1])
-    ends = np.concatenate([ends, [len(raw)]])
+    newlines = np.flatnonzero(raw == 10)
+    separators = newlines
+    if b'"' in data:  # a newline inside quotes (odd number of quotes before it) is text
+        quotes = np.cumsum(raw == 34)
+        separators = newlines[quotes[newlines] % 2 == 0]
+    starts = np.concatenate([[0], separators + 1])
+    ends = np.concatenate([separators, [len(raw)]])
     length = ends - starts
-    crlf = (length == 1) & (raw[np.minimum(starts, len(raw) - 1)] == 13)
-    blank = (length == 0) | crlf
-    if len(blank) and blank[-1] and starts[-1] == len(raw):
-        blank = blank[:-1]  # the "line" after the final newline
-    return np.flatnonzero(~blank) + 1, int(blank.sum())
+    blank = (length == 0) | ((length == 1) & (raw[np.minimum(starts, len(raw) - 1)] == 13))
+    if blank[-1] and starts[-1] == len(raw):
+        blank, starts = blank[:-1], starts[:-1]  # the "line" after the final newline
+    if not blank.any():
+        return None, 0
+    lines = np.searchsorted(newlines, starts[~blank]) + 1
+    return lines.astype(np.int64), int(blank.sum())
 
 
 def parse_street_csv(data: bytes, name: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sna.reports import charts
-from sna.stats.disclosure import DisclosurePolicy
+from sna.stats.disclosure import DisclosurePolicy, protect_published
 from sna.stats.rates import compare_to_benchmark, rate_ci
 from sna.reports.sections import Section, publish_counts
 from sna.io.study import StudyData, monthly_counts
@@ -211,20 +211,53 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     section.note("A ratio above 1 means more offences than the area-wide rate in each "
                  "rural-urban class would give a district with this rural-urban mix "
                  "(indirect standardisation; see sna/stats/methods_rurality.md).")
-    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries)
+    hidden = lsoa_hidden(lsoas, policy)
+    section.results["lsoa_hidden"] = hidden
+    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries, hidden)
     _repeat_locations(section, study, categories, months, policy)
     return section
 
 
+def lsoa_hidden(lsoas: pd.DataFrame, policy: DisclosurePolicy) -> pd.Series:
+    """LSOAs whose count is published nowhere (tables, funnel, map), across all totals shown.
+
+    Districts, rural-urban classes and the whole area are published with their counts,
+    so an LSOA suppressed alone in one of them could be worked out by subtraction from
+    the LSOAs drawn; :func:`sna.stats.disclosure.protect_published` suppresses more
+    until none can.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"district_name": ["a", "a", "a"], "ruc_code": ["x", "x", "x"],
+    ...                    "count": [2, 30, 40]})
+    >>> lsoa_hidden(df, DisclosurePolicy(min_count=5)).tolist()
+    [True, True, False]
+    """
+    frame = lsoas.reset_index(drop=True)
+    sums: dict[str, list[int]] = {"area": list(range(len(frame)))}
+    for column in ("district_name", "ruc_code"):
+        if column in frame:
+            for key, rows in frame.groupby(frame[column].astype(str)).indices.items():
+                sums[f"{column} {key}"] = list(rows)
+    mask, _ = protect_published(frame["count"].to_numpy(), sums, policy)
+    return pd.Series(mask, index=lsoas.index, name="hidden")
+
+
 def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy, conf: float,
-                area_name: str, boundaries) -> None:
+                area_name: str, boundaries, hidden: pd.Series | None = None) -> None:
     from sna.stats.funnels import funnel_limits, funnel_significance
 
+    if hidden is None:
+        hidden = lsoa_hidden(lsoas, policy)
     rates = rate_ci(lsoas["count"], lsoas["population"], multiplier=PER_1000, conf=conf)
     table = pd.concat([lsoas[["lsoa21_code", "lsoa21_name", "district_name", "count",
                               "population"]], rates[["value", "lower", "upper"]]], axis=1)
     top = table.sort_values("value", ascending=False).head(10)
+    top_hidden = hidden.loc[top.index].to_numpy()
     top = publish_counts(top.reset_index(drop=True), ["count"], policy, ["value", "lower", "upper"])
+    top[["count", "value", "lower", "upper"]] = top[["count", "value", "lower", "upper"]].astype(
+        "Float64").mask(pd.DataFrame({c: top_hidden for c in ("count", "value", "lower",
+                                                               "upper")}).to_numpy())
     section.table(top.rename(columns={"lsoa21_name": "LSOA", "district_name": "District",
                                       "count": "Offences", "population": "Residents",
                                       "value": "Per 1,000", "lower": "Lower CI",
@@ -237,7 +270,8 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
     points = pd.DataFrame({"label": lsoas["lsoa21_name"], "denominator": lsoas["population"],
                            "value": sig["value"], "significance": sig["significance"]})
     points = publish_counts(points.assign(count=lsoas["count"].to_numpy()), ["count"], policy,
-                            ["value"]).dropna(subset=["value"]).drop(columns="count")
+                            ["value"])
+    points = points[~hidden.to_numpy()].dropna(subset=["value"]).drop(columns="count")
     grid = pd.Series(sorted(set(
         pd.Series(lsoas["population"]).quantile([0, .25, .5, .75, 1]).round().tolist())))
     limits = funnel_limits(pd.Series(range(int(grid.min()), int(grid.max()) + 1, 50)), "rate",
@@ -255,18 +289,23 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
                  f"control limit and {counts.get('High (0.025)', 0)} more above the 95% limit "
                  "(exact Poisson limits around the area-wide rate).")
     if boundaries is not None:
-        _map_and_hotspots(section, lsoas, rates, boundaries, policy, area_name)
+        _map_and_hotspots(section, lsoas, rates, boundaries, policy, area_name, hidden)
 
 
 def _map_and_hotspots(section: Section, lsoas: pd.DataFrame, rates: pd.DataFrame, boundaries,
-                      policy: DisclosurePolicy, area_name: str) -> None:
+                      policy: DisclosurePolicy, area_name: str,
+                      hidden: pd.Series | None = None) -> None:
     from sna.stats.hotspots import getis_ord_hotspots
 
-    gdf = boundaries.merge(lsoas[["lsoa21_code", "count"]].assign(rate=rates["value"].to_numpy()),
-                           on="lsoa21_code")
-    published = publish_counts(gdf.drop(columns="geometry"), ["count"], policy, ["rate"])
+    if hidden is None:
+        hidden = lsoa_hidden(lsoas, policy)
+    gdf = boundaries.merge(lsoas[["lsoa21_code", "count"]].assign(
+        rate=rates["value"].to_numpy(), hidden=hidden.to_numpy()), on="lsoa21_code")
+    published = publish_counts(gdf.drop(columns=["geometry", "hidden"]), ["count"], policy,
+                               ["rate"])
+    gone = published["count"].isna().to_numpy() | gdf["hidden"].to_numpy()
     gdf = gdf[["lsoa21_code", "lsoa21_name", "geometry"]].assign(
-        rate=published["rate"].to_numpy(), suppressed=published["count"].isna().to_numpy())
+        rate=published["rate"].astype("Float64").mask(gone).to_numpy(), suppressed=gone)
     section.results["map_suppressed"] = int(gdf["suppressed"].sum())
     section.figure(charts.choropleth(
         gdf, "rate", label_col="lsoa21_name", suppressed_col="suppressed",
@@ -445,7 +484,14 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
     rates = rate_ci(counts.to_numpy(), residents, multiplier=PER_1000, conf=conf)
     table = pd.DataFrame({"Age band": list(AGE_BANDS), "count": counts.to_numpy(),
                           "Residents": residents}).join(rates[["value", "lower", "upper"]])
+    # The sentence below prints the total and the under-25s: both are sums an attacker
+    # could subtract from, so the table is protected against them too.
+    hidden, withheld = protect_published(counts.to_numpy(), {
+        "known": list(range(len(AGE_BANDS))), "under_25": [0, 1]}, policy)
     table = publish_counts(table, ["count"], policy, ["value", "lower", "upper"])
+    table[["count", "value", "lower", "upper"]] = table[
+        ["count", "value", "lower", "upper"]].astype("Float64").mask(
+        pd.DataFrame({c: hidden for c in ("count", "value", "lower", "upper")}).to_numpy())
     section.table(table.rename(columns={"count": "Victims", "value": "Per 1,000",
                                         "lower": "Lower CI", "upper": "Upper CI"}),
                   "Victims of serious violence by age, latest 12 months (SYNTHETIC extract)",
@@ -454,6 +500,12 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
     under_25 = int(counts[["0-15", "16-24"]].sum())
     share = proportion_ci(under_25, known, multiplier=100, conf=conf).iloc[0]
     section.results.update(age=table, under_25=share)
+    if withheld["known"] or withheld["under_25"]:
+        section.text(f"Fewer than {policy.min_count} victims (or a number that would reveal "
+                     "a suppressed band) were recorded, so the share under 25 is not shown; "
+                     f"under-25s are {residents[0] + residents[1]:,.0f} of "
+                     f"{sum(residents):,.0f} residents.")
+        return section
     section.text(f"{under_25:,} of {known:,} victims with a recorded age were under 25 "
                  f"({share['value']:.1f}%, {conf:.0%} CI {share['lower']:.1f}% to "
                  f"{share['upper']:.1f}%, Wilson score interval); under-25s are "
