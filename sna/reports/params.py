@@ -427,7 +427,7 @@ def month_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
 def first_last_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
     """``first_month`` not after ``last_month``, both within the police.uk data."""
     first, last = params.get("first_month"), params.get("last_month")
-    if not (isinstance(first, str) and isinstance(last, str)) or ctx.key != "last_month":
+    if not (isinstance(first, str) and isinstance(last, str)):
         return
     if first > last:
         raise ctx.error(f"first_month {first} is after last_month {last}",
@@ -498,7 +498,17 @@ def _path_rule(kind: str, suffixes: tuple[str, ...] = ()) -> Rule:
 
 
 def _check_csv_text(path: Path, ctx: RuleContext, value: Any) -> None:
-    head = path.read_bytes()[:4096]
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if path.name.lower().endswith(".gz"):
+        import zlib
+
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 4096)
+        except zlib.error:
+            raise ctx.error(f"{ctx.key} {value!r} is not a valid gzip file",
+                            "give the published series as a CSV (or gzipped CSV) file",
+                            value) from None
     if b"\0" in head or not head.strip():
         raise ctx.error(f"{ctx.key} {value!r} is not a CSV text file",
                         "give the published series as a CSV file", value)
@@ -562,8 +572,12 @@ SUFFIX_RULES: dict[str, list[Rule]] = {
 }
 
 
-def check_values(params: dict[str, Any], *, file: str | None = None) -> None:
+def check_values(params: dict[str, Any], *, file: str | None = None,
+                 defaults: dict[str, Any] | None = None) -> None:
     """Range-check every value by :data:`SUFFIX_RULES` and :data:`VALUE_RULES`.
+
+    ``defaults`` (the notebook's) are what rules relating parameters see for a
+    parameter the file does not set; only the file's values are checked.
 
     Raises
     ------
@@ -579,12 +593,14 @@ def check_values(params: dict[str, Any], *, file: str | None = None) -> None:
     ...     print(err.problem)
     last_month '2025-13' is not a month (YYYY-MM, month 01 to 12)
     """
+    context = {k: v for k, v in (defaults or {}).items() if v is not NOT_LITERAL}
+    context.update(params)
     for key, value in params.items():
         ctx = RuleContext(key, file)
         rules = [rule for suffix, found in SUFFIX_RULES.items() if key.endswith(suffix)
                  for rule in found]
         for rule in [*rules, *VALUE_RULES.get(key, [])]:
-            rule(value, params, ctx)
+            rule(value, context, ctx)
 
 
 def load_params(params_file: str | Path, notebook: str | Path) -> dict[str, Any]:
@@ -625,7 +641,7 @@ def load_params(params_file: str | Path, notebook: str | Path) -> dict[str, Any]
     params = read_params_yaml(params_file)
     declared = notebook_parameters(notebook)
     check_params(params, declared, file=str(params_file))
-    check_values(params, file=str(params_file))
+    check_values(params, file=str(params_file), defaults=declared)
     validator = notebook_metadata(notebook).get("validator")
     if validator:
         result = _load_validator(validator, notebook)(params, Path(params_file))
