@@ -31,7 +31,11 @@ import nbformat
 
 from sna.errors import SnaInputError
 from sna.paths import repo_root, reports_dir
-from sna.reports.notebook_checks import check_executed_notebook, source_cell_number
+from sna.reports.notebook_checks import (
+    check_executed_notebook,
+    geometry_problems,
+    source_cell_number,
+)
 from sna.reports.html import find_remote_resources, render_html
 from sna.reports.params import NOT_LITERAL, load_params, notebook_metadata, notebook_parameters
 from sna.reports.provenance import build_provenance, collect_data_files
@@ -300,10 +304,49 @@ def _plan(notebook: Path, params_file: Path, reports_root: Path | None,
 
 def _strict_problems(executed: Path, page: Path) -> list[str]:
     problems = check_executed_notebook(executed)
-    remote = find_remote_resources(page.read_text(encoding="utf-8"))
+    text = page.read_text(encoding="utf-8")
+    remote = find_remote_resources(text)
     if remote:
         problems.append(f"the page would load remote resources: {remote[0]}")
+    problems += [f"the page's {problem}" for problem in geometry_problems(text)]
     return problems
+
+
+_PID_FILE = ".sna-run-pid"
+
+
+def retire_dead_builds(report_dir: Path) -> list[Path]:
+    """Move ``.tmp-<run-id>/`` folders of runs that died (``kill -9``) to ``failed/<run-id>/``.
+
+    A build folder records its process id; one whose process no longer runs can never be
+    promoted, so it is kept for inspection under ``failed/`` like any failed run. Folders
+    of runs still going (a concurrent run) are left alone. Returns the folders moved.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> retire_dead_builds(Path(tempfile.mkdtemp()))
+    []
+    """
+    from sna.io.cache import _pid_alive
+
+    moved = []
+    if not report_dir.is_dir():
+        return moved
+    for build in report_dir.glob(".tmp-*"):
+        try:
+            pid = int((build / _PID_FILE).read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            continue
+        if _pid_alive(pid):
+            continue
+        target = report_dir / "failed" / build.name[len(".tmp-"):]
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(build, target)
+        moved.append(target)
+    return moved
 
 
 def _build(plan: _Plan, build_dir: Path, *, strict: bool, execution_timeout: int,
@@ -381,8 +424,10 @@ def run_report(
     plan = _plan(Path(notebook).resolve(), Path(params_file), Path(reports_root).resolve()
                  if reports_root is not None else None, run_id)
     final_dir, build_dir, failed_dir = _run_paths(plan.report_dir, plan.run_id)
+    retire_dead_builds(plan.report_dir)
     try:
         build_dir.mkdir(parents=True)
+        (build_dir / _PID_FILE).write_text(f"{os.getpid()}\n", encoding="utf-8")
     except OSError as err:
         from sna.io.cache import output_error
 
@@ -391,10 +436,12 @@ def run_report(
         with _signals_stop_the_run():
             _build(plan, build_dir, strict=strict, execution_timeout=execution_timeout,
                    start_timeout=start_timeout, progress=progress, failed_dir=failed_dir)
+            (build_dir / _PID_FILE).unlink(missing_ok=True)
             os.replace(build_dir, final_dir)
             update_latest(plan.report_dir, plan.run_id)
     except BaseException as err:
         if build_dir.exists():
+            (build_dir / _PID_FILE).unlink(missing_ok=True)
             failed_dir.parent.mkdir(parents=True, exist_ok=True)
             os.replace(build_dir, failed_dir)
         partial = failed_dir / "executed.ipynb"

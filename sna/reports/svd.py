@@ -583,7 +583,7 @@ class SvdInputs:
 def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_month: str,
                 last_month: str, extract: str, published_da: str, min_count: int) -> SvdInputs:
     """Load police.uk data (through the cache), the force extract, boundaries and populations."""
-    from sna.io.extract import read_force_extract
+    from sna.io.extract import date_window_around, read_force_extract
     from sna.io.geography import population, read_boundaries
     from sna.paths import repo_root
     from sna.io.study import load_study
@@ -591,7 +591,8 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
     study = load_study(police_uk, ltla24_codes=ltla24_codes, forces=[force_name],
                        first_month=first_month, last_month=last_month)
     accounted = read_force_extract(repo_root() / extract,
-                                   study_lsoas=set(study.lsoas["lsoa21_code"]))
+                                   study_lsoas=set(study.lsoas["lsoa21_code"]),
+                                   date_window=date_window_around(first_month, last_month))
     residents = population()
     residents = residents[residents["lsoa21_code"].isin(study.lsoas["lsoa21_code"])]
     return SvdInputs(study=study, extract=accounted, offences=accounted.clean,

@@ -389,3 +389,20 @@ def test_sigterm_during_a_report_leaves_failed_run_and_one_line(tmp_path):
                     f"kept in out/slow/failed/{failed.name}")
     assert not list((tmp_path / "out" / "slow").glob(".tmp-*"))
     assert not (tmp_path / "out" / "slow" / "latest").exists()
+
+
+def test_build_folder_of_a_killed_run_is_moved_to_failed(tmp_path):
+    from sna.reports.run import _PID_FILE, retire_dead_builds
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    killed = tmp_path / ".tmp-20250101T000000Z"
+    killed.mkdir()
+    (killed / _PID_FILE).write_text(dead)
+    (killed / "executed.ipynb").write_text("{}")
+    running = tmp_path / ".tmp-20250101T000001Z"
+    running.mkdir()
+    (running / _PID_FILE).write_text(str(os.getpid()))
+    assert retire_dead_builds(tmp_path) == [tmp_path / "failed" / "20250101T000000Z"]
+    assert (tmp_path / "failed" / "20250101T000000Z" / "executed.ipynb").exists()
+    assert running.exists() and not killed.exists()
