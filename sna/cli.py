@@ -16,7 +16,7 @@ from sna.paths import repo_root
 
 def _ingest(args: argparse.Namespace) -> int:
     from sna.io.cache import check_folder_name, ingest_to_cache
-    from sna.io.ingest import missing_month_runs
+    from sna.periods import month_runs
 
     name = check_folder_name(args.name if args.name is not None
                              else Path(args.source[0]).resolve().name.split(".")[0])
@@ -32,7 +32,7 @@ def _ingest(args: argparse.Namespace) -> int:
     state = "ingested" if worked else "unchanged inputs, cache reused"
     print(f"{name}: {state} -> {where}")
     print(accounted.summary().to_string(index=False))
-    missing = missing_month_runs(accounted.notes.get("missing_months", []))
+    missing = month_runs(accounted.notes.get("missing_months", []), fmt="%Y-%m")
     if missing:
         print("months with no data (not zero): " + ", ".join(missing))
     return 0

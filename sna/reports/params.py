@@ -32,6 +32,7 @@ from typing import Any
 import nbformat
 import yaml
 
+from sna.checks import check_conf
 from sna.errors import SnaInputError
 
 #: Keys the runner understands even when the notebook does not declare them. They are
@@ -468,10 +469,8 @@ def count_threshold_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -
 
 
 def conf_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
-    """A confidence level strictly between 0.5 and 1."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.5 < value < 1:
-        raise ctx.error(f"{ctx.key} must be between 0.5 and 1, got {value!r}",
-                        "use 0.95 (or 0.99, 0.998)", value)
+    """A confidence level in ``[0.9, 1)`` (:func:`sna.checks.check_conf`)."""
+    check_conf(value, file=ctx.file)
 
 
 def _path_rule(kind: str, suffixes: tuple[str, ...] = ()) -> Rule:
@@ -629,7 +628,8 @@ def load_params(params_file: str | Path, notebook: str | Path) -> dict[str, Any]
     SnaInputError
         Bad YAML, a top level that is not a mapping, a notebook with no ``parameters`` cell,
         an unknown key (the message suggests the closest allowed key), a value of the wrong
-        type, or whatever the notebook's validator rejects.
+        type, a ``conf`` that the methods do not accept (:func:`sna.checks.check_conf`), or
+        whatever the notebook's validator rejects.
 
     Examples
     --------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar
 import math
-import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -24,7 +23,9 @@ from scipy import optimize, stats
 from statsmodels.stats import rates as sm_rates
 from statsmodels.tsa.seasonal import STL
 
+from sna.checks import check_conf, check_count, check_whole_number, require_columns
 from sna.errors import SnaInputError
+from sna.periods import financial_quarter_index, period_label, year_label
 
 TEST_NAME = "exact Poisson test"
 
@@ -102,22 +103,6 @@ class PeriodComparison:
         return excludes_one == (self.verdict != "no significant change")
 
 
-def _check_count(value: float, name: str) -> int:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise SnaInputError(f"{name} is missing", fix=f"give {name} as a whole number >= 0",
-                            column=name, value=value)
-    if value < 0 or int(value) != value:
-        raise SnaInputError(f"{name} must be a whole number >= 0, got {value!r}",
-                            fix="check the counts passed in", column=name, value=value)
-    return int(value)
-
-
-def _check_conf(conf: float) -> None:
-    if not 0.5 < conf < 1:
-        raise SnaInputError(f"conf must be between 0.5 and 1, got {conf!r}",
-                            fix="use e.g. 0.95 or 0.998", column="conf", value=conf)
-
-
 def compare_periods(
     count_a: int,
     count_b: int,
@@ -142,7 +127,7 @@ def compare_periods(
     exposure_a, exposure_b : float, default 1
         Exposure of each period (population, or number of days); > 0.
     conf : float, default 0.95
-        Confidence level, in (0.5, 1); the test's alpha is ``1 - conf``.
+        Confidence level, in [0.9, 1); the test's alpha is ``1 - conf``.
 
     Returns
     -------
@@ -165,14 +150,14 @@ def compare_periods(
     >>> r.verdict, round(r.change_pct, 1), round(r.p_value, 2)
     ('no significant change', 0.6, 0.72)
     """
-    a = _check_count(count_a, "count_a")
-    b = _check_count(count_b, "count_b")
+    a = check_count(count_a, "count_a")
+    b = check_count(count_b, "count_b")
     for name, e in (("exposure_a", exposure_a), ("exposure_b", exposure_b)):
         if not e > 0:
             raise SnaInputError(f"{name} must be greater than zero, got {e!r}",
                                 fix="pass a positive population or period length",
                                 column=name, value=e)
-    _check_conf(conf)
+    check_conf(conf)
     n = a + b
     change_pct = (b - a) / a * 100 if a > 0 else float("nan")
     if n == 0:
@@ -335,10 +320,7 @@ def reconcile_table(
     0     a         0.0     True
     1     b         1.0    False
     """
-    for column in (part_column, total_column, by):
-        if column not in frame.columns:
-            raise SnaInputError(f"column {column!r} is not in the table",
-                                fix=f"use one of {list(frame.columns)}", column=column)
+    require_columns(frame, (part_column, total_column, by))
     rows = []
     for label, group in frame.groupby(by, sort=True):
         totals = group[total_column].dropna().unique()
@@ -353,78 +335,8 @@ def reconcile_table(
 
 
 # ---------------------------------------------------------------------------
-# Period indexes: financial-year quarters, labels, seasons
+# Quarterly series and seasons (periods and their labels: sna.periods)
 # ---------------------------------------------------------------------------
-
-_FINANCIAL_YEAR = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$")
-
-
-def _financial_year_start(financial_year: object) -> int:
-    match = _FINANCIAL_YEAR.match(str(financial_year))
-    start = int(match.group(1)) if match else None
-    if match is None or int(match.group(2)) % 100 != (start + 1) % 100:
-        raise SnaInputError(f"financial year {financial_year!r} is not of the form '2020/21'",
-                            fix="write the financial year as YYYY/YY, e.g. '2020/21'",
-                            column="financial_year", value=financial_year)
-    return start
-
-
-def _quarter_number(quarter: object) -> int:
-    text = str(quarter).strip().upper().removeprefix("Q")
-    if text not in {"1", "2", "3", "4"}:
-        raise SnaInputError(f"quarter {quarter!r} is not one of Q1, Q2, Q3, Q4",
-                            fix="write the quarter as Q1 (Apr-Jun) to Q4 (Jan-Mar), or 1 to 4",
-                            column="quarter", value=quarter)
-    return int(text)
-
-
-def financial_quarter_index(
-    financial_year: str | Iterable[str], quarter: str | int | Iterable[str | int]
-) -> pd.Period | pd.PeriodIndex:
-    """Turn a financial year and quarter into a pandas quarterly Period.
-
-    UK financial years run April to March; Q1 is April-June and Q4 is
-    January-March. The result has frequency ``"Q-MAR"`` (quarters of a year
-    ending in March), so ``period.quarter`` is the financial quarter and
-    ``period.qyear`` the year the financial year ends in.
-
-    Parameters
-    ----------
-    financial_year : str or iterable of str
-        ``"2020/21"`` (or ``"2020/2021"``).
-    quarter : str, int or iterable of them
-        ``"Q1"`` .. ``"Q4"`` or 1 .. 4.
-
-    Returns
-    -------
-    Period or PeriodIndex
-        A Period for scalar input, a PeriodIndex for array-like input.
-
-    Raises
-    ------
-    SnaInputError
-        A year not of the form ``YYYY/YY`` or a quarter not in {Q1, Q2, Q3, Q4}.
-
-    Examples
-    --------
-    >>> p = financial_quarter_index("2020/21", "Q1")
-    >>> p, str(p.start_time.date()), str(p.end_time.date())
-    (Period('2021Q1', 'Q-MAR'), '2020-04-01', '2020-06-30')
-    >>> list(financial_quarter_index(["2020/21", "2020/21"], ["Q4", 2]).strftime("%Y-%m"))
-    ['2021-03', '2020-09']
-    """
-    if isinstance(financial_year, str) and isinstance(quarter, str | int):
-        start = _financial_year_start(financial_year)
-        return pd.Period(year=start + 1, quarter=_quarter_number(quarter), freq="Q-MAR")
-    years = pd.Series(financial_year).reset_index(drop=True)
-    quarters = pd.Series(quarter).reset_index(drop=True)
-    if len(years) != len(quarters):
-        raise SnaInputError(f"{len(years)} financial years but {len(quarters)} quarters",
-                            fix="pass one quarter for each financial year",
-                            column="quarter")
-    periods = [pd.Period(year=_financial_year_start(y) + 1, quarter=_quarter_number(q),
-                         freq="Q-MAR") for y, q in zip(years, quarters, strict=True)]
-    return pd.PeriodIndex(periods, freq="Q-MAR")
 
 
 def financial_quarter_series(
@@ -460,10 +372,7 @@ def financial_quarter_series(
     >>> financial_quarter_series(t, "n").to_dict()
     {Period('2021Q1', 'Q-MAR'): 4, Period('2021Q2', 'Q-MAR'): 5}
     """
-    for column in (count_column, year_column, quarter_column):
-        if column not in frame.columns:
-            raise SnaInputError(f"column {column!r} is not in the table",
-                                fix=f"use one of {list(frame.columns)}", column=column)
+    require_columns(frame, (count_column, year_column, quarter_column))
     index = financial_quarter_index(frame[year_column], frame[quarter_column])
     if index.has_duplicates:
         repeated = sorted({period_label(p) for p in index[index.duplicated()]})
@@ -485,56 +394,12 @@ def _periods_per_year(index: pd.PeriodIndex) -> int:
                         column="index", value=index.freqstr)
 
 
-def _is_fiscal_quarter(period: pd.Period) -> bool:
-    return isinstance(period.freq, pd.offsets.QuarterEnd) and period.freq.startingMonth != 12
-
-
-def _fiscal_label(end_year: int) -> str:
-    return f"{end_year - 1}/{end_year % 100:02d}"
-
-
-def period_label(period: pd.Period) -> str:
-    """Label a month or quarter for tables and sentences.
-
-    Parameters
-    ----------
-    period : Period
-        Monthly or quarterly.
-
-    Returns
-    -------
-    str
-        ``"Apr 2021"`` for a month, ``"Q1 2021/22"`` for a financial quarter
-        (``"Q-MAR"``), ``"Q1 2021"`` for a calendar quarter.
-
-    Examples
-    --------
-    >>> period_label(financial_quarter_index("2021/22", "Q1"))
-    'Q1 2021/22'
-    >>> period_label(pd.Period("2024-05", freq="M")), period_label(pd.Period("2024Q3", freq="Q"))
-    ('May 2024', 'Q3 2024')
-    """
-    if isinstance(period.freq, pd.offsets.QuarterEnd):
-        year = _fiscal_label(period.qyear) if _is_fiscal_quarter(period) else str(period.qyear)
-        return f"Q{period.quarter} {year}"
-    return period.strftime("%b %Y")
-
-
 def _season_number(period: pd.Period) -> int:
     return period.quarter if isinstance(period.freq, pd.offsets.QuarterEnd) else period.month
 
 
 def _season_name(number: int, periods_per_year: int) -> str:
     return f"Q{number}" if periods_per_year == 4 else calendar.month_abbr[number]
-
-
-def _year_label(period: pd.Period, year_start_month: int) -> str:
-    if isinstance(period.freq, pd.offsets.QuarterEnd):
-        return _fiscal_label(period.qyear) if _is_fiscal_quarter(period) else str(period.qyear)
-    if year_start_month == 1:
-        return str(period.year)
-    start = period.year if period.month >= year_start_month else period.year - 1
-    return _fiscal_label(start + 1)
 
 
 # ---------------------------------------------------------------------------
@@ -964,7 +829,7 @@ def _year_on_year(counts: pd.Series, exposure: pd.Series, per_year: int,
 def _annual(counts: pd.Series, exposure: pd.Series, per_year: int, year_start_month: int,
             variation: _Variation) -> pd.DataFrame:
     """Totals per year; consecutive complete years compared with compare_periods."""
-    years = pd.Series([_year_label(p, year_start_month) for p in counts.index], index=counts.index)
+    years = pd.Series([year_label(p, year_start_month) for p in counts.index], index=counts.index)
     usable = counts.notna() & exposure.notna()
     table = pd.DataFrame({"year": years, "count": counts.where(usable),
                           "exposure": exposure.where(usable), "has_data": usable})
@@ -1009,11 +874,8 @@ def _check_series_fits(used: pd.Series, per_year: int) -> None:
 
 
 def _check_options(conf: float, forecast_periods: int, year_start_month: int | None) -> None:
-    _check_conf(conf)
-    if not (isinstance(forecast_periods, int) and forecast_periods >= 0):
-        raise SnaInputError(f"forecast_periods must be a whole number >= 0, got "
-                            f"{forecast_periods!r}", fix="use e.g. 4 or 12",
-                            column="forecast_periods", value=forecast_periods)
+    check_conf(conf)
+    check_whole_number(forecast_periods, "forecast_periods", minimum=0)
     if year_start_month is not None and year_start_month not in range(1, 13):
         raise SnaInputError(f"year_start_month must be 1 to 12, got {year_start_month!r}",
                             fix="use 1 for calendar years or 4 for financial years",

@@ -200,7 +200,8 @@ def test_worst_case_attacker_knowing_every_drawn_lsoa_learns_nothing(rendered):
     area totals on the page determine no LSOA left out of the charts."""
     from sna.io.study import load_study
     from sna.reports.notebook_checks import differencing_attack, page_svgs
-    from sna.reports.svd import lsoa_counts, lsoa_hidden, svd_crimes, year_months
+    from sna.periods import year_months
+    from sna.reports.svd import lsoa_counts, lsoa_hidden, svd_crimes
     from sna.stats.disclosure import DisclosurePolicy
 
     name, _, page = rendered
