@@ -64,10 +64,12 @@ class ReportFailed(Exception):
         self.partial_notebook = partial_notebook
 
 
-class ReportInterrupted(ReportFailed):
+class ReportInterrupted(ReportFailed, KeyboardInterrupt):
     """The run was stopped by SIGTERM or SIGINT; its folder was kept under ``failed/``.
 
-    ``exit_code`` is the shell's convention for the signal (128 + its number).
+    A :class:`ReportFailed` (one line, for the command line) that is also a
+    ``KeyboardInterrupt``, so code stopping on Ctrl-C still stops. ``exit_code`` is the
+    shell's convention for the signal (128 + its number).
     """
 
     def __init__(self, message: str, *, signum: int, partial_notebook: Path | None = None
