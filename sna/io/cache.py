@@ -35,6 +35,11 @@ from sna.io.accounting import Accounted
 from sna.io.ingest import find_street_files, read_police_uk
 from sna.paths import file_sha256, processed_dir
 
+__all__ = [
+    "cache_is_current", "cache_problem", "check_folder_name", "check_replaceable",
+    "clean_staging_leftovers", "ingest_to_cache", "input_fingerprint", "make_staging",
+    "move_into_place", "output_error", "read_cache", "write_cache", "written_by_sna",
+]
 MANIFEST = "manifest.json"
 MARKER = ".sna-output"
 """File in every folder the tool writes; only folders holding it are ever replaced."""

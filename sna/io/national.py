@@ -49,6 +49,10 @@ from sna.io.cache import clean_staging_leftovers, make_staging, move_into_place
 from sna.io.ingest import MONTH_PATTERN, check_force, find_street_files
 from sna.paths import file_sha256
 
+__all__ = [
+    "counts_by", "dataset_notes", "dataset_problem", "duckdb_connection",
+    "ingest_to_parquet_dataset", "parquet_glob", "pfa_of_force", "pfa_population", "read_manifest",
+]
 MANIFEST = "manifest.json"
 COMPRESSIONS = ("snappy", "zstd", "lz4", "gzip", "brotli", "none")
 DATASET_FORMAT = "sna police.uk parquet dataset 1"

@@ -1,7 +1,7 @@
 """Read a report's params YAML and check it against the notebook's ``parameters`` cell.
 
 papermill only *logs* a parameter the notebook does not declare, so a typo in a YAML
-key would be silently ignored (PITFALLS B1.1). :func:`load_params` fails fast instead,
+key would be silently ignored. :func:`load_params` fails fast instead,
 before any cell runs:
 
 * the YAML is read strictly: a repeated key, an alias (``*name``, the "billion laughs"
@@ -35,6 +35,11 @@ import yaml
 from sna.checks import check_conf
 from sna.errors import SnaInputError
 
+__all__ = [
+    "RuleContext", "check_params", "check_shape", "check_values", "codes_rule", "conf_rule",
+    "count_threshold_rule", "current_month", "first_last_rule", "load_params", "month_rule",
+    "neighbours_rule", "notebook_metadata", "notebook_parameters", "read_params_yaml", "text_rule",
+]
 #: Keys the runner understands even when the notebook does not declare them. They are
 #: passed on to the notebook only if its ``parameters`` cell declares them.
 RUNNER_KEYS: dict[str, type] = {"uses_synthetic_data": bool}

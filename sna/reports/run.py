@@ -9,7 +9,7 @@ both are plain files, so this works on Windows too.
 
 A failed run changes none of that: its folder moves to ``reports/<report>/failed/<run-id>/``
 (with papermill's partial notebook) and :class:`ReportFailed` is raised with a one-line
-message naming the cell (PITFALLS B1.4-B1.5).
+message naming the cell.
 """
 
 from __future__ import annotations
@@ -31,15 +31,20 @@ import nbformat
 
 from sna.errors import SnaInputError
 from sna.paths import repo_root, reports_dir
+from sna.reports.html import find_remote_resources, render_html
 from sna.reports.notebook_checks import (
     check_executed_notebook,
     geometry_problems,
     source_cell_number,
 )
-from sna.reports.html import find_remote_resources, render_html
 from sna.reports.params import NOT_LITERAL, load_params, notebook_metadata, notebook_parameters
 from sna.reports.provenance import build_provenance, collect_data_files
 
+__all__ = [
+    "ReportFailed", "ReportInterrupted", "RunAllSummary", "RunResult", "execution_failure",
+    "match_notebook", "new_run_id", "notebook_title", "retire_dead_builds", "run_all",
+    "run_report", "update_latest",
+]
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r"File\s+\"?([^\s\",]+?\.py)\"?(?::\d+|, line \d+),\s+in\s+([\w<>.]+)")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

@@ -41,6 +41,26 @@ from sna.periods import monthly_counts, months_of, period_label, period_months
 from sna.stats.rates import proportion_ci, rate_ci
 from sna.stats.trend import PeriodComparison, compare_periods
 
+__all__ = [
+    "CompositionTest",
+    "RecurringChange",
+    "RollingTrend",
+    "StrandShift",
+    "census_denominators",
+    "describe_composition",
+    "describe_recurring_change",
+    "describe_strand_shift",
+    "holm_adjust",
+    "indicative_rates",
+    "recurring_change",
+    "rolling_12_month",
+    "strand_counts",
+    "strand_label",
+    "strand_monthly_counts",
+    "strand_shift",
+    "strands_long",
+]
+
 OFFENCES = "offences"
 FLAGS = "strand flags"
 ALL = "all"

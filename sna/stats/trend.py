@@ -27,6 +27,25 @@ from sna.checks import check_conf, check_count, check_whole_number, require_colu
 from sna.errors import SnaInputError
 from sna.periods import financial_quarter_index, period_label, year_label
 
+__all__ = [
+    "DispersionCheck",
+    "LikelihoodRatioTest",
+    "PeriodComparison",
+    "Reconciliation",
+    "SeasonalTrend",
+    "TrendEstimate",
+    "compare_periods",
+    "describe_change",
+    "describe_seasonality",
+    "describe_trend",
+    "describe_year_on_year",
+    "financial_quarter_series",
+    "format_p",
+    "reconcile_table",
+    "reconcile_totals",
+    "seasonal_trend",
+]
+
 TEST_NAME = "exact Poisson test"
 
 DISPERSION_RATIO_LIMIT = 1.5

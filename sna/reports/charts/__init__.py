@@ -10,7 +10,7 @@ with the alt text, a caption and an optional data table.
 Examples
 --------
 >>> import pandas as pd
->>> from sna import charts
+>>> from sna.reports import charts
 >>> counts = pd.DataFrame({"period": ["2024-01", "2024-02"], "count": [10, 12]})
 >>> described = charts.monthly_counts_chart(counts, title="Violence", source="police.uk")
 >>> html = charts.figure_html(described)
@@ -23,6 +23,7 @@ from sna.reports.charts._theme import THEME_NAME, category_styles, chart_title, 
 from sna.reports.charts.figure import chart_spec, chart_svg, figure, figure_html, table_html
 from sna.reports.charts.intervals import funnel_chart, rates_ci_chart, shares_ci_chart, shift_chart
 from sna.reports.charts.maps import choropleth, to_bng
+from sna.reports.charts.sparkline import sparkline_chart
 from sna.reports.charts.time_series import (
     monthly_counts_chart,
     seasonal_chart,
@@ -48,6 +49,7 @@ __all__ = [
     "shares_ci_chart",
     "shift_chart",
     "small_multiples",
+    "sparkline_chart",
     "table_html",
     "theme_config",
     "to_bng",

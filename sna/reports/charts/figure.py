@@ -19,10 +19,13 @@ import pandas as pd
 import vl_convert
 from IPython.display import HTML
 
+from sna.errors import SnaInputError
 from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggregated
 from sna.reports.charts._theme import THEME_NAME
-from sna.errors import SnaInputError
 
+__all__ = [
+    "chart_spec", "chart_svg", "figure", "figure_html", "round_geometry", "table_html",
+]
 LOCALE = "en-GB"
 _ID = re.compile(r'\bid="([^"]+)"')
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")

@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from sna.errors import SnaInputError
 from sna.reports.charts._checks import (
     DescribedChart,
     check_text,
@@ -35,7 +36,13 @@ from sna.reports.charts._theme import (
     series_styles,
     with_key,
 )
-from sna.errors import SnaInputError
+
+__all__ = [
+    "funnel_chart",
+    "rates_ci_chart",
+    "shares_ci_chart",
+    "shift_chart",
+]
 
 ROW_STEP = 24
 # Column names of sna.stats.funnels.funnel_limits -> the names funnel_chart draws.
