@@ -353,9 +353,11 @@ def test_alias_bomb_is_refused_fast():
 
 
 def test_shipped_params_still_load():
+    from sna.reports.run import match_notebook
+
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     for params in sorted((ROOT / "params").glob("*.yaml")):
-        notebook = ROOT / "notebooks" / f"{params.stem.rsplit('_', 2)[0]}.ipynb"
-        assert load_params(params, notebook)
+        assert load_params(params, match_notebook(params, notebooks))
 
 
 # ---------------------------------------------------------------- signals
