@@ -39,7 +39,7 @@ from sna.io.extract import DEFAULT_STRANDS, STRAND_LABELS, check_strands, strand
 from sna.paths import raw_dir
 from sna.periods import monthly_counts, months_of, period_label, period_months
 from sna.stats.rates import proportion_ci, rate_ci
-from sna.stats.trend import PeriodComparison, compare_periods
+from sna.stats.trend import PeriodComparison, compare_periods, format_p
 
 __all__ = [
     "CompositionTest",
@@ -506,12 +506,6 @@ def strand_shift(
     return StrandShift(table[columns], composition, total, label_a, label_b)
 
 
-def _format_p(p: float) -> str:
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
-
-
 def describe_strand_shift(row: pd.Series | dict) -> str:
     """One plain-English sentence for a row of :func:`strand_shift`'s table.
 
@@ -540,7 +534,7 @@ def describe_strand_shift(row: pd.Series | dict) -> str:
         judgement = "this is not statistically significant"
     else:
         judgement = f"this is a statistically significant {row['verdict']}"
-    adjusted = f"Holm-adjusted {_format_p(float(row['p_adjusted']))}"
+    adjusted = f"Holm-adjusted {format_p(float(row['p_adjusted']))}"
     return (f"{row['strand_label']} hate crimes {movement}{per_month}; {judgement} after "
             f"adjusting for {int(row['n_tests'])} strands ({row['test']}, {adjusted}).")
 
@@ -561,7 +555,7 @@ def describe_composition(composition: CompositionTest) -> str:
     if composition.verdict == "not testable":
         return ("The mix of strands could not be tested (fewer than two strands recorded, or "
                 "no hate offences in one period).")
-    test = f"permutation test over offences, {_format_p(composition.p_value)}"
+    test = f"permutation test over offences, {format_p(composition.p_value)}"
     if composition.verdict == "no significant change in strand mix":
         return f"The mix of strands did not change significantly ({test})."
     residuals = composition.residuals.set_index("strand")["std_residual_b"]
@@ -715,7 +709,7 @@ def describe_recurring_change(result: RecurringChange, what: str = "Hate crime")
     return (f"{what} {verb} from {now.count_a} ({result.label_a}) to {now.count_b} "
             f"({result.label_b}){pct}; between the same quarters a year earlier it "
             f"{_move(before)}, so the change is {result.verdict} ({result.test}, "
-            f"{_format_p(result.p_value)}).")
+            f"{format_p(result.p_value)}).")
 
 
 # ---------------------------------------------------------------- gradual trend

@@ -65,7 +65,7 @@ def svd_lsoa_attack(page: str, lsoas, min_count: int) -> dict:
     count the page gives away *and* that is below ``min_count`` (a leak), plus
     ``"_drawn"`` and ``"_attributed"`` counts for the test's sanity checks.
     """
-    [funnel] = [s for s in page_svgs(page) if "Funnel plot of LSOA" in s]
+    [funnel] = [s for s in page_svgs(page) if "Neighbourhood rates against population" in s]
     points, px_pop, px_rate = chart_points(funnel)
     population = lsoas["usual_residents"].to_numpy(dtype=float)
     attributed: dict[int, int] = {}
@@ -79,7 +79,7 @@ def svd_lsoa_attack(page: str, lsoas, min_count: int) -> dict:
                 candidates.append((i, count))
         if len(candidates) == 1 and candidates[0][0] not in attributed:
             attributed[candidates[0][0]] = candidates[0][1]
-    [districts] = [t for t in page_tables(page) if t[0].startswith("Rates by district")]
+    [districts] = [t for t in page_tables(page) if " by district" in t[0]]
     column = districts[1].index("Offences")
     totals = {row[0]: published_number(row[column]) for row in districts[2]}
     cells = [attributed.get(i) for i in range(len(lsoas))]
