@@ -446,7 +446,7 @@ def first_last_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> Non
 
 
 def _data_months(source: Any) -> list[str]:
-    if not isinstance(source, str):
+    if not isinstance(source, str) or not source.strip():
         return []
     from sna.io.ingest import STREET_FILE
 

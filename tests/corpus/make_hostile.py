@@ -93,7 +93,8 @@ def main():
     write("extract_utf16.csv", template.encode("utf-16"))
     # Params.
     write("params/svd_sna_duplicate_key.yaml", "min_count: 5\nconf: 0.95\nmin_count: 1\n")
-    write("params/svd_sna_nested_unknown.yaml",
+    write("params/svd_sna_nested_unknown.yaml", "offence_groups:\n  Homicide: homicide\n")
+    _unused = (
           "neighbours:\n  Cumbria Constabulary:\n    police_uk: data/raw/shipped/police_uk/"
           "cumbria\n    pfa24_cde: E23000002\n")
     bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
@@ -105,7 +106,8 @@ def main():
     write("params/svd_sna_month_13.yaml", 'last_month: "2025-13"\n')
     write("params/svd_sna_reversed.yaml", 'first_month: "2025-12"\nlast_month: "2024-01"\n')
     write("params/svd_sna_future.yaml", 'first_month: "2024-01"\nlast_month: "2099-12"\n')
-    write("params/svd_sna_outside_data.yaml", 'first_month: "2019-01"\nlast_month: "2019-12"\n')
+    write("params/svd_sna_outside_data.yaml", "police_uk: data/raw/shipped/police_uk/north-yorkshire\n"
+          'first_month: "2019-01"\nlast_month: "2019-12"\n')
     write("params/svd_sna_huge_min_count.yaml", "min_count: 1000000\n")
     write("params/svd_sna_published_not_csv.yaml",
           "published_da: tests/corpus/hostile/zip_bomb.zip\n")

@@ -307,9 +307,10 @@ PARAM_ERRORS = {
                                   "keep one of the two lines; a repeated key would silently win.",
     "svd_sna_alias_bomb.yaml": "row 2: YAML aliases are not allowed (*a). Fix: write each value "
                                "out in full instead of '&name' / '*name' references.",
-    "svd_sna_nested_unknown.yaml": "column 'neighbours': unknown key 'pfa24_cde' in "
-                                   "neighbours['Cumbria Constabulary'] (did you mean "
-                                   "'pfa24_code'?). Fix: use only the keys: police_uk, pfa24_code.",
+    "svd_sna_nested_unknown.yaml": "column 'offence_groups': offence_groups['Homicide'] should "
+                                   "be a list, got str 'homicide'. Fix: write it as a list like "
+                                   "the notebook's default ['homicide', 'violence_with_injury', "
+                                   "'rape_sexual', 'weap....",
     "svd_sna_month_13.yaml": "column 'last_month': last_month '2025-13' is not a month (YYYY-MM, "
                              "month 01 to 12). Fix: write it as 'YYYY-MM', e.g. '2025-12'.",
     "svd_sna_reversed.yaml": "column 'first_month': first_month 2025-12 is after last_month "
