@@ -39,12 +39,18 @@ from sna.io.geography import RUC21_LABELS, RUC21_ORDER
 from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
 from sna.reports.sections import Section
 from sna.stats.trend import (
-    compare_periods,
+    CHANGE_RULE,
+    change_between,
+    change_note,
     describe_change,
     describe_seasonality,
     describe_trend,
     format_p,
+    seasonal_model_reason,
     seasonal_trend,
+    seasonality_note,
+    series_variation,
+    trend_note,
 )
 from sna.stats.trend import period_label as quarter_label
 
@@ -401,10 +407,21 @@ def data_quality(accounted: Accounted, strands: Sequence[str] = DEFAULT_STRANDS,
 
 
 def _seasonal(offences: pd.DataFrame, last_month: str, strands: Sequence[str], conf: float):
+    """Monthly hate offences and their seasonal model, or the reason no model was fitted."""
     monthly = _monthly_hate(offences, last_month, strands)
+    reason = seasonal_model_reason(monthly.astype(float))
+    if reason is not None:
+        return monthly, None, reason
     year_start = (pd.Period(last_month, freq="M") + 1).month
     return monthly, seasonal_trend(monthly.astype(float), conf=conf,
-                                   year_start_month=year_start)
+                                   year_start_month=year_start), None
+
+
+def _change_sentence(section: Section, comparison, subject: str, period_a: str,
+                     period_b: str) -> None:
+    """The plain sentence of a change, and its test in the technical note."""
+    section.text(describe_change(comparison, subject, period_a, period_b))
+    section.note(change_note(comparison, subject))
 
 
 def _annual_table(trend) -> pd.DataFrame:
@@ -416,7 +433,7 @@ def _annual_table(trend) -> pd.DataFrame:
         "Rate ratio": annual["rate_ratio"], "Lower CI": annual["rr_lower"],
         "Upper CI": annual["rr_upper"],
         "p": [None if pd.isna(p) else _p_text(p) for p in annual["p_value"]],
-        "Verdict": annual["verdict"]})
+        "Test": annual["test"], "Verdict": annual["verdict"]})
     return table
 
 
@@ -440,35 +457,42 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
     Returns
     -------
     Section
-        ``results``: ``periods``, ``comparison`` (:class:`~sna.stats.trend.PeriodComparison`),
-        ``monthly`` (Series), ``seasonal_trend``, ``annual`` (table).
+        ``results``: ``periods``, ``comparison`` (:class:`~sna.stats.trend.PeriodComparison`,
+        judged by the change rule), ``monthly`` (Series), ``seasonal_trend`` and
+        ``annual`` (table), both None when no seasonal model could be fitted.
     """
     section = _start(synthetic)
     periods = review_periods(last_month)
     _check_covered(offences, periods)
-    monthly, trend = _seasonal(offences, last_month, strands, conf)
-    count_a = int(monthly[hs.period_months(periods.previous_year)].sum())
-    count_b = int(monthly[hs.period_months(periods.year)].sum())
-    comparison = compare_periods(count_a, count_b, conf=conf)
+    monthly, trend, reason = _seasonal(offences, last_month, strands, conf)
+    comparison = change_between(monthly.astype(float), hs.period_months(periods.previous_year),
+                                hs.period_months(periods.year), conf=conf)
     section.results.update(periods=periods, comparison=comparison, monthly=monthly,
                            seasonal_trend=trend)
-    section.text(describe_change(comparison, HATE_OFFENCES, periods.previous_year_label,
-                                 periods.year_label))
+    _change_sentence(section, comparison, HATE_OFFENCES, periods.previous_year_label,
+                     periods.year_label)
     chart_data = pd.DataFrame({"period": monthly.index.astype(str), "count": monthly.to_numpy()})
     section.figure(charts.monthly_counts_chart(
         chart_data, title=f"Hate offences per month, {area_name}", source=_source(synthetic),
         y_title="Hate offences"))
+    if trend is None:
+        section.text(reason + " The change between years above is judged without it.")
+        section.note(series_variation(monthly.astype(float)).note)
+        section.results["annual"] = None
+        return section
     section.text(describe_trend(trend, "hate offences"))
+    section.note(trend_note(trend))
     annual = _annual_table(trend)
     section.results["annual"] = annual
     section.table(annual, f"Hate offences by year ending {pd.Period(last_month, 'M'):%B}, each "
-                          "year against the one before (exact Poisson test; complete years "
-                          "only)", decimals={"Change (%)": 1, "Rate ratio": 2, "Lower CI": 2,
-                                             "Upper CI": 2},
+                          "year against the one before (complete years only; the test allows "
+                          "for the series' month-to-month variation when it is larger than "
+                          "chance)", decimals={"Change (%)": 1, "Rate ratio": 2, "Lower CI": 2,
+                                               "Upper CI": 2},
                   note="Each pair of years is tested on its own; p-values are not adjusted for "
                        "the number of years compared.")
     for note in trend.notes:
-        if "year-on-year comparisons" not in note:  # month-on-month table not published here
+        if "year-on-year" not in note:  # month-on-month table not published here
             section.note(note)
     return section
 
@@ -483,30 +507,39 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
 
     The last financial quarter's change from the quarter before is compared with the
     change between the same two quarters a year earlier
-    (:func:`sna.stats.strands.recurring_change`, Fisher's exact test).
+    (:func:`sna.stats.strands.recurring_change`, by the change rule). When a month has
+    been seen fewer than twice no seasonal model is fitted and the section says why.
 
     Returns
     -------
     Section
-        ``results``: ``seasonal_trend``, ``quarter_change``
+        ``results``: ``seasonal_trend`` (None when no model was fitted),
+        ``seasonal_reason`` (why not, or None), ``quarter_change``
         (:class:`~sna.stats.trend.PeriodComparison`), ``recurring``
         (:class:`~sna.stats.strands.RecurringChange`).
     """
     section = _start(synthetic)
     periods = review_periods(last_month)
     _check_covered(offences, periods)
-    monthly, trend = _seasonal(offences, last_month, strands, conf)
-    section.figure(charts.seasonal_chart(
-        trend.seasonal_indices[["season", "index", "lower", "upper"]],
-        title=f"Seasonal index of hate offences by month (1 = average month), {area_name}",
-        source=_source(synthetic), conf=conf))
-    section.text(describe_seasonality(trend, "hate offences"))
+    monthly, trend, reason = _seasonal(offences, last_month, strands, conf)
+    if trend is None:
+        section.text(reason)
+    else:
+        section.figure(charts.seasonal_chart(
+            trend.seasonal_indices[["season", "index", "lower", "upper"]],
+            title=f"Seasonal index of hate offences by month (1 = average month), {area_name}",
+            source=_source(synthetic), conf=conf))
+        section.text(describe_seasonality(trend, "hate offences"))
+        section.note(seasonality_note(trend))
     recurring = hs.recurring_change(monthly, periods.quarter, conf=conf)
     section.results.update(seasonal_trend=trend, quarter_change=recurring.this_year,
-                           recurring=recurring)
-    section.text(describe_change(recurring.this_year, "Hate offences",
-                                 periods.previous_quarter_label, periods.quarter_label))
+                           recurring=recurring, seasonal_reason=reason)
+    _change_sentence(section, recurring.this_year, "Hate offences",
+                     periods.previous_quarter_label, periods.quarter_label)
     section.text(hs.describe_recurring_change(recurring, "Hate offences"))
+    section.note(hs.recurring_change_note(recurring))
+    if trend is None:
+        return section
     flagged = trend.flagged
     if flagged.empty:
         section.text(f"No month's count lies outside the model's {conf:.0%} prediction "
@@ -611,13 +644,14 @@ def _shift_block(section: Section, shift: hs.StrandShift, heading: str, key: str
                  synthetic: bool, area_name: str) -> None:
     section.results[key] = shift
     _subheading(section, heading)
-    section.text(describe_change(shift.total, HATE_OFFENCES, shift.label_a, shift.label_b))
+    _change_sentence(section, shift.total, HATE_OFFENCES, shift.label_a, shift.label_b)
     section.text(hs.describe_composition(shift.composition))
     table = shift.table
     ordered = pd.concat([table[table["verdict"] != "no significant change"],
                          table[table["verdict"] == "no significant change"]])
     for _, row in ordered.iterrows():
         section.text(hs.describe_strand_shift(row))
+    section.note(" ".join(hs.strand_shift_note(row) for _, row in ordered.iterrows()))
     chart_data = pd.DataFrame({"category": table["strand_label"], "rate_ratio":
                                table["rate_ratio"], "lower": table["rr_lower"],
                                "upper": table["rr_upper"], "verdict": table["verdict"]})
@@ -628,7 +662,8 @@ def _shift_block(section: Section, shift: hs.StrandShift, heading: str, key: str
         caption=f"Rate ratio by strand, {shift.label_b} against {shift.label_a}: intervals are "
                 "not adjusted for multiplicity; verdicts use Holm-adjusted p-values.")
     section.table(_shift_table(shift), f"Strand flags, {shift.label_b} against {shift.label_a} "
-                                       "(exact Poisson test per strand, Holm-adjusted)",
+                                       "(each strand tested allowing for its own "
+                                       "month-to-month variation, Holm-adjusted)",
                   decimals={f"Share {shift.label_a} (%)": 1, f"Share {shift.label_b} (%)": 1,
                             "Rate ratio": 2, "Lower CI": 2, "Upper CI": 2})
 
@@ -649,7 +684,9 @@ def _shares_chart(section: Section, shift: hs.StrandShift, area_name: str,
 
 def describe_rolling_trend(trend: hs.RollingTrend, p_adjusted: float | None = None,
                            n_tests: int = 1) -> str:
-    """One sentence on a strand's gradual trend over 12 months (:func:`~sna.stats.strands.rolling_12_month`).
+    """One plain sentence on a strand's gradual trend over 12 months (:func:`~sna.stats.strands.rolling_12_month`).
+
+    The test is in :func:`rolling_trend_note`.
 
     Parameters
     ----------
@@ -664,26 +701,40 @@ def describe_rolling_trend(trend: hs.RollingTrend, p_adjusted: float | None = No
     >>> df = pd.DataFrame({"month": np.repeat(months, [20, 19, 18, 17, 16, 15, 14, 13, 12,
     ...                                                  11, 10, 9]), "hate_disability": True})
     >>> t = hs.rolling_12_month(df, "disability", strands=["disability"])
-    >>> describe_rolling_trend(t).split(", a statistically")[0]
-    'Over the 12 months Jan-Dec 2025, disability hate offences fell gradually, by 56.7% a year'
+    >>> describe_rolling_trend(t)
+    'Over the 12 months Jan-Dec 2025, disability hate offences fell gradually, by 56.7% a year (95% CI 21.3% to 76.2%), a statistically significant decreasing trend.'
     """  # noqa: E501
     p_value = trend.p_value if p_adjusted is None else p_adjusted
     what = ("hate offences" if trend.strand == hs.ALL
             else f"{hs.strand_label(trend.strand).lower()} hate offences")
     span = hs.period_label(hs.period_months((trend.first_month, trend.last_month)))
     pct = (trend.rr_per_year - 1) * 100
-    evidence = (f"rate ratio per year {trend.rr_per_year:.2f}, {trend.conf:.0%} CI "
-                f"{trend.rr_per_year_lower:.2f} to {trend.rr_per_year_upper:.2f}; Wald test in "
-                f"a {'quasi-' if trend.dispersion > 1 else ''}Poisson GLM with a linear month "
-                f"term, {format_p(trend.p_value)}")
-    if p_adjusted is not None:
-        evidence += f"; Holm-adjusted over {n_tests} strands, {format_p(p_adjusted)}"
+    lower, upper = (trend.rr_per_year_lower - 1) * 100, (trend.rr_per_year_upper - 1) * 100
+    adjusted = (f" after allowing for testing {n_tests} strands" if p_adjusted is not None
+                else "")
     if p_value < 1 - trend.conf:
         verb, word = ("rose", "increasing") if pct > 0 else ("fell", "decreasing")
+        low, high = sorted((abs(lower), abs(upper)))
         return (f"Over the 12 months {span}, {what} {verb} gradually, by {abs(pct):.1f}% a "
-                f"year, a statistically significant {word} trend ({evidence}).")
+                f"year ({trend.conf:.0%} CI {low:.1f}% to {high:.1f}%), a statistically "
+                f"significant {word} trend{adjusted}.")
     return (f"Over the 12 months {span}, {what} show no statistically significant gradual "
-            f"trend (estimated change {pct:+.1f}% a year, {evidence}).")
+            f"trend (estimated change {pct:+.1f}% a year, {trend.conf:.0%} CI {lower:+.1f}% to "
+            f"{upper:+.1f}%).")
+
+
+def rolling_trend_note(trend: hs.RollingTrend, p_adjusted: float | None = None,
+                       n_tests: int = 1) -> str:
+    """The technical note for :func:`describe_rolling_trend`: model, dispersion, t test."""
+    what = hs.strand_label(trend.strand)
+    quasi = "quasi-Poisson" if trend.dispersion > 1 else "Poisson"
+    note = (f"{what}: rate ratio per year {trend.rr_per_year:.2f}, {trend.conf:.0%} CI "
+            f"{trend.rr_per_year_lower:.2f} to {trend.rr_per_year_upper:.2f}; t test in a "
+            f"{quasi} GLM with a linear month term (dispersion {trend.dispersion:.2f}, "
+            f"{trend.df:g} df), {format_p(trend.p_value)}")
+    if p_adjusted is not None:
+        note += f"; Holm-adjusted over {n_tests} strands, {format_p(p_adjusted)}"
+    return note + "."
 
 
 def rolling_trends(offences: pd.DataFrame, last_month: str,
@@ -737,14 +788,16 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
         if row["trend"] is not None and (row["strand"] in trend_strands
                                          or row["verdict"] != "no significant trend"):
             section.text(describe_rolling_trend(row["trend"], row["p_adjusted"], tested))
+            section.note(rolling_trend_note(row["trend"], row["p_adjusted"], tested))
     shown = table.drop(columns=["strand", "trend"]).rename(columns={
         "strand_label": "Strand", "count_12_months": "Flags in 12 months",
         "rr_per_year": "Rate ratio per year", "lower": "Lower CI", "upper": "Upper CI",
         "p_value": "p", "p_adjusted": "p (Holm)", "verdict": "Verdict"})
     for column in ("p", "p (Holm)"):
         shown[column] = [None if pd.isna(p) else _p_text(p) for p in shown[column]]
-    section.table(shown, "Gradual trend over the last 12 months by strand (Poisson GLM with a "
-                         "linear month term; Holm-adjusted over the strands tested)", decimals=2)
+    section.table(shown, "Gradual trend over the last 12 months by strand (quasi-Poisson GLM "
+                         "with a linear month term, t test; Holm-adjusted over the strands "
+                         "tested)", decimals=2)
     frames = []
     for row in table.itertuples():
         monthly = _monthly_hate(offences, last_month, strands, row.strand)
@@ -1085,6 +1138,16 @@ def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
                              total_label="All multi-strand offences").published
 
 
+def _monthly_multi_strand(offences: pd.DataFrame, last_month: str,
+                          strands: Sequence[str]) -> pd.Series:
+    """Hate offences with two or more strands per month (zeros filled), to the last month."""
+    months = _months(offences)
+    multi = offences[[strand_column(s) for s in strands]].sum(axis=1).to_numpy() > 1
+    index = pd.period_range(months.min(), pd.Period(last_month, freq="M"), freq="M")
+    counts = pd.Series(multi.astype(float), index=months.to_numpy()).groupby(level=0).sum()
+    return counts.reindex(index, fill_value=0.0)
+
+
 def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: DisclosurePolicy,
                       conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                       synthetic: bool = True) -> Section:
@@ -1094,17 +1157,18 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
     -------
     Section
         ``results``: ``share`` (Wilson interval row), ``combinations``, ``comparison``
-        (multi-strand offences against the year before, exact Poisson test).
+        (multi-strand offences against the year before, by the change rule).
     """
     section = _start(synthetic)
     periods = review_periods(last_month)
     _check_covered(offences, periods)
     table = strand_share_table(offences, periods.year, strands, conf)
-    previous = strand_share_table(offences, periods.previous_year, strands, conf)
     total, multi = int(table["count"].iloc[-1]), table.attrs["multi_strand"]
     flags = int(table["count"].iloc[:-1].sum())
     share = proportion_ci(multi, total, conf=conf).iloc[0] if total else None
-    comparison = compare_periods(previous.attrs["multi_strand"], multi, conf=conf)
+    comparison = change_between(_monthly_multi_strand(offences, last_month, strands),
+                                hs.period_months(periods.previous_year),
+                                hs.period_months(periods.year), conf=conf)
     section.results.update(share=share, comparison=comparison)
     if share is not None:
         section.text(f"{multi:,} of the {total:,} hate offences in {periods.year_label} "
@@ -1113,8 +1177,8 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
                      f"or more strands, giving {flags:,} strand flags in all. Strand tables "
                      "count flags, so their strand counts add up to more than the offences; "
                      "totals of offences always count each offence once.")
-    section.text(describe_change(comparison, "Multi-strand hate offences",
-                                 periods.previous_year_label, periods.year_label))
+    _change_sentence(section, comparison, "Multi-strand hate offences",
+                     periods.previous_year_label, periods.year_label)
     combinations = strand_combinations(offences, periods.year, policy, strands)
     section.results["combinations"] = combinations
     shown = combinations.rename_axis("Strands recorded").rename("Offences").reset_index()
@@ -1142,22 +1206,26 @@ def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
     policy = policy or DisclosurePolicy(min_count=10)
     section = Section()
     tests = pd.DataFrame([
-        ("Hate offences, one period against another", "exact conditional Poisson test (binomial "
-         "split of the two counts given their total); rate ratio with an exact interval"),
-        ("Each strand, one period against another", f"exact conditional Poisson test per "
-         f"strand; verdicts use Holm-adjusted p-values over the {len(strands)} strands"),
+        ("When a change is called significant (the rule for every period-on-period "
+         "sentence)", CHANGE_RULE),
+        ("Hate offences, one period against another", "the rule above on the monthly series of "
+         "hate offences; rate ratio with its interval"),
+        ("Each strand, one period against another", f"the rule above on each strand's own "
+         f"monthly series; verdicts use Holm-adjusted p-values over the {len(strands)} strands"),
         ("Strand mix (composition)", f"Pearson chi-square of the strand x period table of "
          f"strand flags, p-value by permutation ({n_permutations:,} shuffles of the period over "
          "offences, each keeping all its strands); asymptotic chi-square p for reference only"),
         ("Shares of hate offences", "Wilson score intervals"),
         ("Seasonality and trend", "count GLM (Poisson, or negative binomial when "
-         "over-dispersed) with month terms and a linear trend: a likelihood-ratio test of the "
-         "month terms for seasonality and a test of the trend term, each named in its sentence "
-         "with the model notes under the trend"),
+         "over-dispersed) with month terms and a linear trend, fitted only when every month has "
+         "been seen at least twice: a likelihood-ratio F test of the month terms for "
+         "seasonality and a t test of the trend term, in the technical notes"),
         ("'Recurring annual trend'", "ratio of quarter-on-quarter rate ratios, this year and a "
-         "year earlier: Fisher's exact test on the 2 x 2 table of counts"),
+         "year earlier: Fisher's exact test on the 2 x 2 table of counts, or, when the months "
+         "within the quarters vary more than chance, the Pearson chi-square divided by that "
+         "dispersion (F test)"),
         ("Gradual 12-month change", "Poisson GLM with a linear month term (quasi-Poisson when "
-         "over-dispersed), Wald test; Holm adjustment over strands"),
+         "over-dispersed), t test on the 10 residual df; Holm adjustment over strands"),
         ("Rates per 1,000 residents", "exact Poisson limits below 10 offences, Byars from 10; "
          "compared with the area rate by the Fingertips single-overlap rule"),
         ("Indicative rates", "per 1,000 Census 2021 residents of the related group; the "
@@ -1190,6 +1258,6 @@ __all__ = [
     "HateReviewInputs", "ReviewPeriods", "composition_and_shifts", "data_banner", "data_quality",
     "describe_rolling_trend", "geography", "indicative_rates",
     "load_inputs", "lsoa_hate_counts", "methods", "multi_strand_note", "protected_rates",
-    "review_periods", "rolling_trends", "seasonal_pattern", "strand_combinations",
+    "review_periods", "rolling_trend_note", "rolling_trends", "seasonal_pattern", "strand_combinations",
     "strand_share_table", "totals_and_trend", "validate_params",
 ]

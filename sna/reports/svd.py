@@ -18,12 +18,18 @@ from sna.stats.rates import compare_to_benchmark, rate_ci
 from sna.reports.sections import Section, publish_counts
 from sna.io.study import StudyData, monthly_counts
 from sna.stats.trend import (
-    compare_periods,
+    CHANGE_RULE,
+    change_between,
+    change_note,
     describe_change,
     describe_seasonality,
     describe_trend,
     format_p,
+    seasonal_model_reason,
     seasonal_trend,
+    seasonality_note,
+    series_variation,
+    trend_note,
 )
 
 PER_1000 = 1000
@@ -111,22 +117,32 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
                          f"to {last_month}, per 1,000 residents (Census 2021), "
                          f"{conf:.0%} CI", decimals=2)
     a_months, b_months = like_for_like(study, last_month)
-    month_text = pd.Series(crimes["month"].astype(str))
-    comparison = compare_periods(int(month_text.isin(a_months).sum()),
-                                 int(month_text.isin(b_months).sum()), conf=conf)
+    series = _monthly_frame(study, categories)
+    comparison = change_between(series.astype(float), a_months, b_months, conf=conf)
     section.results["year_on_year"] = comparison
-    section.text(describe_change(comparison, "Serious-violence-related offences (police.uk)",
+    subject = "Serious-violence-related offences (police.uk)"
+    section.text(describe_change(comparison, subject,
                                  f"the same {len(a_months)} months a year earlier",
                                  f"{len(b_months)} months to {last_month}"))
-    series = _monthly_frame(study, categories)
+    section.note(change_note(comparison, subject))
     chart_frame = series.rename("count").reset_index()
     section.figure(charts.monthly_counts_chart(
         chart_frame, title=f"Monthly serious-violence-related offences, {area_name}",
         source=POLICE_UK_SOURCE))
-    trend = seasonal_trend(series, conf=conf)
+    reason = seasonal_model_reason(series.astype(float))
+    section.results["seasonal_reason"] = reason
+    if reason is not None:
+        section.results["seasonal_trend"] = None
+        section.text(reason + " The year-on-year change above is judged without it, allowing "
+                              "for the month-to-month variation of the series.")
+        section.note(series_variation(series.astype(float)).note)
+        return section
+    trend = seasonal_trend(series.astype(float), conf=conf)
     section.results["seasonal_trend"] = trend
     section.text(describe_trend(trend, "Serious-violence-related offences"))
+    section.note(trend_note(trend))
     section.text(describe_seasonality(trend, "serious-violence-related offences"))
+    section.note(seasonality_note(trend))
     for note in trend.notes:
         section.note(note)
     return section
@@ -218,7 +234,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
 
 def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy, conf: float,
                 area_name: str, boundaries) -> None:
-    from sna.stats.funnels import funnel_limits, funnel_significance
+    from sna.stats.funnels import funnel_dispersion, funnel_limits, funnel_significance
 
     rates = rate_ci(lsoas["count"], lsoas["population"], multiplier=PER_1000, conf=conf)
     table = pd.concat([lsoas[["lsoa21_code", "lsoa21_name", "district_name", "count",
@@ -232,8 +248,10 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
                   "The ten LSOAs with the highest rates (town centres often have few "
                   "residents: see the funnel plot)", decimals=1)
     baseline = lsoas["count"].sum() / lsoas["population"].sum() * PER_1000
+    dispersion = funnel_dispersion(lsoas["count"], lsoas["population"], "rate",
+                                   multiplier=PER_1000, baseline=baseline)
     sig = funnel_significance(lsoas["count"], lsoas["population"], "rate",
-                              multiplier=PER_1000, baseline=baseline)
+                              multiplier=PER_1000, baseline=baseline, dispersion=dispersion)
     points = pd.DataFrame({"label": lsoas["lsoa21_name"], "denominator": lsoas["population"],
                            "value": sig["value"], "significance": sig["significance"]})
     points = publish_counts(points.assign(count=lsoas["count"].to_numpy()), ["count"], policy,
@@ -241,21 +259,41 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
     grid = pd.Series(sorted(set(
         pd.Series(lsoas["population"]).quantile([0, .25, .5, .75, 1]).round().tolist())))
     limits = funnel_limits(pd.Series(range(int(grid.min()), int(grid.max()) + 1, 50)), "rate",
-                           multiplier=PER_1000, baseline=baseline)
+                           multiplier=PER_1000, baseline=baseline, dispersion=dispersion)
     limits = limits.rename(columns={"lower_95": "lower95", "upper_95": "upper95",
                                     "lower_99_8": "lower998", "upper_99_8": "upper998"})
-    section.results["funnel"] = sig
+    section.results.update(funnel=sig, funnel_dispersion=dispersion)
     section.figure(charts.funnel_chart(
         points, limits[["denominator", "lower95", "upper95", "lower998", "upper998"]],
         baseline, title=f"Funnel plot of LSOA rates per 1,000, {area_name}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Residents (Census 2021)",
-        y_title="Offences per 1,000 residents"))
-    counts = sig["significance"].value_counts()
-    section.text(f"{counts.get('High (0.001)', 0)} of {len(lsoas)} LSOAs are above the 99.8% "
-                 f"control limit and {counts.get('High (0.025)', 0)} more above the 95% limit "
-                 "(exact Poisson limits around the area-wide rate).")
+        y_title="Offences per 1,000 residents"), caption=dispersion.method)
+    section.text(funnel_sentence(sig, dispersion))
     if boundaries is not None:
         _map_and_hotspots(section, lsoas, rates, boundaries, policy, area_name)
+
+
+def funnel_sentence(significance: pd.DataFrame, dispersion) -> str:
+    """How many LSOAs lie above the funnel's limits, against the limits actually drawn.
+
+    Examples
+    --------
+    >>> from sna.stats.funnels import funnel_dispersion, funnel_significance
+    >>> d = funnel_dispersion([5, 9, 30, 4], [1000, 1500, 1200, 900], "rate", multiplier=1000)
+    >>> sig = funnel_significance([5, 9, 30, 4], [1000, 1500, 1200, 900], "rate",
+    ...                           multiplier=1000, dispersion=d)
+    >>> funnel_sentence(sig, d)
+    'The LSOAs vary more than chance alone would make them (about 6.8 times as much), so the limits allow for that: 0 of 4 LSOAs are above the 99.8% limit and 0 more above the 95% limit.'
+    """  # noqa: E501
+    counts = significance["significance"].value_counts()
+    n = len(significance)
+    above = (f"{counts.get('High (0.001)', 0)} of {n} LSOAs are above the 99.8% limit and "
+             f"{counts.get('High (0.025)', 0)} more above the 95% limit")
+    if dispersion.adjustment != "none":
+        return (f"The LSOAs vary more than chance alone would make them (about "
+                f"{dispersion.phi:.1f} times as much), so the limits allow for that: {above}.")
+    return (f"{above[0].upper()}{above[1:]} (the LSOAs vary no more than chance alone would "
+            "make them, so the limits are the exact Poisson ones around the area-wide rate).")
 
 
 def _map_and_hotspots(section: Section, lsoas: pd.DataFrame, rates: pd.DataFrame, boundaries,
@@ -318,7 +356,10 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
                          conf: float = 0.95) -> Section:
     """Force rates per 1,000 against the neighbours' pooled rate, crude and rurality-standardised.
 
-    ``forces`` maps a force name to ``{"police_uk": folder, "pfa24_code": code}``.
+    ``forces`` maps a force name to ``{"police_uk": folder, "pfa24_code": code}``. Forces
+    may have different months of data, so every rate is per 1,000 residents a year
+    (residents x months of data / 12 as the denominator), and the rurality-standardised
+    ratios use the same person-years.
     """
     from sna.stats.rurality import rurality_standardised_ratio
     from sna.io.study import load_study
@@ -334,24 +375,27 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     lsoas = pd.concat(lsoa_frames, ignore_index=True)
     by = lsoas.groupby("area").agg(count=("count", "sum"), population=("population", "sum"),
                                    months=("months", "first")).reset_index()
-    rates = rate_ci(by["count"], by["population"], multiplier=PER_1000, conf=conf)
-    pooled = by["count"].sum() / by["population"].sum() * PER_1000
+    by["person_years"] = by["population"] * by["months"] / 12  # rates a year, any coverage
+    rates = rate_ci(by["count"], by["person_years"], multiplier=PER_1000, conf=conf)
+    pooled = by["count"].sum() / by["person_years"].sum() * PER_1000
     compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], pooled)
-    table = pd.concat([by, rates[["value", "lower", "upper"]]], axis=1).assign(
-        comparison=compared["comparison"].to_numpy())
-    data = lsoas.assign(ruc21_code=lsoas["ruc_code"].astype(str))
+    table = pd.concat([by.drop(columns="person_years"), rates[["value", "lower", "upper"]]],
+                      axis=1).assign(comparison=compared["comparison"].to_numpy())
+    data = lsoas.assign(ruc21_code=lsoas["ruc_code"].astype(str),
+                        population=lsoas["population"] * lsoas["months"] / 12)
     ratios = rurality_standardised_ratio(data, data, "ruc21_code", area="area", conf=conf)
     section.results.update(force_rates=table, force_ratios=ratios, pooled=pooled)
     section.figure(charts.rates_ci_chart(
         table.rename(columns={"area": "label"})[["label", "value", "lower", "upper",
                                                  "comparison"]],
-        benchmark=pooled, title=f"Serious-violence-related offences per 1,000 residents, "
-                                f"{months[0]} to {months[-1]}",
-        source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Offences per 1,000 residents",
-        conf=conf, benchmark_label="Three forces pooled"))
+        benchmark=pooled, title=f"Serious-violence-related offences per 1,000 residents a "
+                                f"year, {months[0]} to {months[-1]}",
+        source=POLICE_UK_SOURCE + "; ONS Census 2021",
+        x_title="Offences per 1,000 residents a year", conf=conf,
+        benchmark_label="Three forces pooled"))
     section.table(table.rename(columns={"area": "Force", "count": "Offences",
                                         "population": "Residents", "months": "Months of data",
-                                        "value": "Per 1,000", "lower": "Lower CI",
+                                        "value": "Per 1,000 a year", "lower": "Lower CI",
                                         "upper": "Upper CI", "comparison": "vs pooled rate"}),
                   "Force rates compared with the three forces' pooled rate (Fingertips "
                   "single-overlap rule)", decimals=2)
@@ -408,25 +452,36 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
     section.note(SYNTHETIC_NOTE)
     latest, previous = year_months(last_month), year_months(
         str(pd.Period(last_month, freq="M") - 12))
-    month = offences["month"].astype(str)
+    months = offences["month"].astype("period[M]")
+    index = pd.period_range(months.min(), months.max(), freq="M")
+    if str(index.min()) > previous[0] or str(index.max()) < latest[-1]:
+        section.text(f"Not available: the comparison needs the extract's months {previous[0]} "
+                     f"to {latest[-1]}, and it covers {index.min()} to {index.max()} (months "
+                     "without data are not zero).")
+        return section
     rows, sentences = [], []
     for label, indicator in PRIORITIES.items():
-        mask = priority_mask(offences, indicator)
-        a, b = int((mask & month.isin(previous)).sum()), int((mask & month.isin(latest)).sum())
-        comparison = compare_periods(a, b, conf=conf)
+        mask = priority_mask(offences, indicator).to_numpy()
+        monthly = (pd.Series(mask.astype(float), index=months.to_numpy()).groupby(level=0).sum()
+                   .reindex(index, fill_value=0.0))
+        comparison = change_between(monthly, previous, latest, conf=conf)
+        a, b = comparison.count_a, comparison.count_b
         rate = rate_ci(b, population, multiplier=PER_1000, conf=conf).iloc[0]
         rows.append({"Priority": label, "Previous 12 months": a, "Latest 12 months": b,
                      "Per 1,000": rate["value"], "Lower CI": rate["lower"],
                      "Upper CI": rate["upper"], "Change": comparison.verdict,
-                     "p": format_p(comparison.p_value)})
-        sentences.append(describe_change(comparison, label, f"{previous[0]} to {previous[-1]}",
-                                         f"{latest[0]} to {latest[-1]}"))
+                     "p": format_p(comparison.p_value), "Test": comparison.test})
+        sentences.append((describe_change(comparison, label, f"{previous[0]} to {previous[-1]}",
+                                          f"{latest[0]} to {latest[-1]}"),
+                          change_note(comparison, label)))
     table = pd.DataFrame(rows)
     section.results["priorities"] = table
     section.table(table, "SVD response priorities (SYNTHETIC extract): latest 12 months per "
-                         "1,000 residents, and change (exact Poisson test)", decimals=2)
-    for sentence in sentences:
+                         "1,000 residents, and change (each tested allowing for its own "
+                         "month-to-month variation)", decimals=2)
+    for sentence, note in sentences:
         section.text(sentence)
+        section.note(note)
     return section
 
 
@@ -502,7 +557,9 @@ def da_published(published: pd.DataFrame, conf: float = 0.95) -> Section:
         title="Seasonal index of DA-related crimes by financial-year quarter (1 = average)",
         source="North Yorkshire CSP report to scrutiny, September 2023 (table 3.6)", conf=conf))
     section.text(describe_seasonality(trend, "DA-related crimes"))
+    section.note(seasonality_note(trend))
     section.text(describe_trend(trend, "DA-related crimes"))
+    section.note(trend_note(trend))
     annual = trend.annual
     section.results["annual"] = annual
     for note in trend.notes:
@@ -572,11 +629,17 @@ def sources_and_methods(inputs: SvdInputs) -> Section:
         ("Benchmarking", "Fingertips single-overlap rule: similar when the benchmark lies "
                          "inside the interval"),
         ("Rurality", "indirect standardisation by Rural-Urban Classification 2021 class"),
-        ("Change between periods", "exact conditional Poisson test (binomial split), rate ratio "
-                                   "with Clopper-Pearson-based interval"),
+        ("Change between periods", CHANGE_RULE),
         ("Seasonality and trend", "Poisson GLM with season terms and linear trend, negative "
-                                  "binomial when Pearson chi-square/df > 1.5; LR test; STL"),
-        ("Funnel plot", "exact Poisson control limits at 95% and 99.8%"),
+                                  "binomial when Pearson chi-square/df > 1.5; LR F test; STL; "
+                                  "fitted only when every month or quarter has been seen at "
+                                  "least twice, otherwise the report says why not"),
+        ("Funnel plot", "control limits at 95% and 99.8% around the area-wide rate: exact "
+                        "Poisson, widened for over-dispersion by additive random effects "
+                        "(Spiegelhalter 2005: 10%-winsorised z-scores, phi, tau^2) when the "
+                        "LSOAs vary more than chance allows"),
+        ("Rates over a period", "per 1,000 residents a year: counts divided by residents x "
+                                "months of data / 12"),
         ("Hotspots", "Getis-Ord Gi* (esda), queen contiguity, 999 permutations"),
         ("Deprivation gradient", "count GLM on IMD decile with population offset, Wald test"),
         ("Disclosure control", f"counts below {inputs.policy.min_count} suppressed, with "

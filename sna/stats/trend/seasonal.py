@@ -327,8 +327,9 @@ def _annual(counts: pd.Series, exposure: pd.Series, per_year: int, year_start_mo
 def _check_series_fits(counts: pd.Series, min_per_season: int) -> None:
     reason = seasonal_model_reason(counts, min_per_season)
     if reason is not None:
-        raise SnaInputError(reason.rstrip("."), fix="use a longer series, or quarters instead of months; "
-                            "check first with seasonal_model_reason()", column="counts")
+        raise SnaInputError(reason.rstrip("."), fix="use a longer series, or quarters instead "
+                            "of months; check first with seasonal_model_reason()",
+                            column="counts")
 
 
 def _check_options(conf: float, forecast_periods: int, year_start_month: int | None) -> None:

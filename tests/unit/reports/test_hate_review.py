@@ -82,6 +82,13 @@ def paragraphs(section) -> list[str]:
             for p in re.findall(r"<p(?:\s[^>]*)?>(.*?)</p>", text, flags=re.S)]
 
 
+def notes(section) -> list[str]:
+    """The technical notes (small print) of a section."""
+    text = section._repr_html_()
+    return [html.unescape(re.sub(r"<[^>]+>", "", p))
+            for p in re.findall(r'<p class="sna-note">(.*?)</p>', text, flags=re.S)]
+
+
 def holm(p_values) -> np.ndarray:
     """Holm step-down adjustment written out (not statsmodels)."""
     p = np.asarray(p_values, dtype=float)
@@ -174,11 +181,14 @@ def test_totals_sentence_states_verdict_and_test(totals):
     assert text[0].startswith("SYNTHETIC DEMO DATA")
     change = next(p for p in text if p.startswith("Hate offences (each offence counted once)"))
     assert "statistically significant increase" in change
-    assert "exact Poisson test" in change
+    assert "no more than chance alone" in change  # why the exact test, in plain words
+    assert "test" not in change and "p =" not in change and "p <" not in change
     assert f"{OFFENCES_2024:,} in Jan-Dec 2024 to {OFFENCES_2025:,} in Jan-Dec 2025" in change
+    assert any(n.startswith("Exact Poisson test (Hate offences") for n in notes(totals))
     trend = next(p for p in text if p.startswith("After allowing for the seasonal pattern"))
     assert "statistically significant upward trend" in trend
-    assert re.search(r"\w test in the (Poisson|negative binomial) GLM", trend)
+    assert any(re.search(r"\w test in the (Poisson|negative binomial) GLM", n)
+               for n in notes(totals))
 
 
 def test_annual_table_totals_match_hand_counts(totals):
@@ -236,7 +246,9 @@ def test_shift_sentences_state_verdict_and_test(composition):
     assert disability and "statistically significant decrease" in disability[0]
     assert religion and "not statistically significant" in religion[0]
     for sentence in disability + religion:
-        assert "exact Poisson test" in sentence and "Holm-adjusted" in sentence
+        assert "testing 3 strands" in sentence and "p =" not in sentence
+    assert any("Disability: exact Poisson test" in n and "Holm-adjusted" in n
+               for n in notes(composition))
     assert any("permutation test over offences" in p for p in text)
     assert any(p.startswith("Over the 12 months Jan-Dec 2025, disability hate offences")
                for p in text)
@@ -258,9 +270,11 @@ def test_rolling_trend_sentence_verdicts():
         rolling_12_month(falling, "disability", strands=["disability"]))
     level = hr.describe_rolling_trend(
         rolling_12_month(flat, "disability", strands=["disability"]), 0.9, 10)
-    assert "statistically significant decreasing trend" in down and "Wald test" in down
+    assert "statistically significant decreasing trend" in down and "test" not in down
     assert "no statistically significant gradual trend" in level
-    assert "Holm-adjusted over 10 strands, p = 0.90" in level
+    note = hr.rolling_trend_note(rolling_12_month(flat, "disability", strands=["disability"]),
+                                 0.9, 10)
+    assert "t test" in note and "Holm-adjusted over 10 strands, p = 0.90" in note
 
 
 # ---------------------------------------------------------------- geography
@@ -351,7 +365,8 @@ def test_multi_strand_share_and_change(offences):
         12, 12, "no significant change")
     text = paragraphs(section)
     change = next(p for p in text if p.startswith("Multi-strand hate offences"))
-    assert "not a statistically significant change" in change and "exact Poisson test" in change
+    assert "not a statistically significant change" in change
+    assert any(n.startswith("Exact Poisson test (Multi-strand") for n in notes(section))
     combinations = section.results["combinations"]
     assert combinations["Race + Religion"] == 12
     assert combinations["All multi-strand offences"] == 12
