@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-import numpy as np
 from scipy import stats
-from statsmodels.stats import rates as sm_rates
 
 from sna.errors import SnaInputError
 
@@ -116,10 +114,10 @@ def compare_periods(
 
     Conditional on the total :math:`n = a + b`, the later count is
     :math:`b \sim \mathrm{Binomial}(n, \pi_0)` under no change, with
-    :math:`\pi_0 = e_b / (e_a + e_b)`. The two-sided p-value is that of
-    statsmodels ``test_poisson_2indep(method="exact-cond")`` (the same as
-    ``scipy.stats.binomtest(b, n, pi_0)``); the rate-ratio interval maps the
-    Clopper-Pearson interval :math:`(\pi_L, \pi_U)` of :math:`b/n` to
+    :math:`\pi_0 = e_b / (e_a + e_b)`. The two-sided p-value is
+    ``scipy.stats.binomtest(b, n, pi_0)`` (the same as statsmodels
+    ``test_poisson_2indep(method="exact-cond")``); the rate-ratio interval maps the
+    Clopper-Pearson interval :math:`(\pi_L, \pi_U)` of :math:`b/n` (beta quantiles) to
     :math:`RR = \frac{\pi}{1-\pi}\frac{e_a}{e_b}`.
 
     Parameters
@@ -166,14 +164,14 @@ def compare_periods(
         return PeriodComparison(a, b, exposure_a, exposure_b, 0, change_pct, float("nan"),
                                 float("nan"), float("nan"), 1.0, conf, "no significant change",
                                 p_value_exact=1.0)
-    with np.errstate(divide="ignore"):
-        test = sm_rates.test_poisson_2indep(b, exposure_b, a, exposure_a, method="exact-cond")
-    p_value = float(test.pvalue)
-    ci = stats.binomtest(b, n).proportion_ci(confidence_level=conf, method="exact")
+    p_value = float(stats.binomtest(b, n, exposure_b / (exposure_a + exposure_b)).pvalue)
+    tail = (1 - conf) / 2  # Clopper-Pearson limits of b / n as beta quantiles
+    ci_low = float(stats.beta.ppf(tail, b, a + 1)) if b > 0 else 0.0
+    ci_high = float(stats.beta.ppf(1 - tail, b + 1, a)) if a > 0 else 1.0
     scale = exposure_a / exposure_b
     rr = (b / exposure_b) / (a / exposure_a) if a > 0 else float("inf")
-    lower = ci.low / (1 - ci.low) * scale if ci.low < 1 else float("inf")
-    upper = ci.high / (1 - ci.high) * scale if ci.high < 1 else float("inf")
+    lower = ci_low / (1 - ci_low) * scale if ci_low < 1 else float("inf")
+    upper = ci_high / (1 - ci_high) * scale if ci_high < 1 else float("inf")
     significant = p_value < 1 - conf
     verdict = "no significant change"
     if significant:

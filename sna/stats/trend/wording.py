@@ -173,12 +173,11 @@ def change_note(result: PeriodComparison, subject: str | None = None) -> str:
     ratio_text = (f"rate ratio {ratio}, {_conf_label(r.conf)} {lower} to {upper}"
                   if math.isfinite(r.rate_ratio) else
                   f"{_conf_label(r.conf)} for the rate ratio {lower} to {upper}")
-    test = r.test[0].upper() + r.test[1:]
+    test = f"{subject}: {r.test}" if subject else r.test[0].upper() + r.test[1:]
     if r.dispersion > 1:
         df = "normal" if math.isinf(r.df) else f"t on {r.df:g} df"
         test += f" allowing for dispersion {r.dispersion:.2f} ({df})"
-    of = f" ({subject})" if subject else ""
-    note = f"{test}{of}, {_fmt_p(r.p_value, 1 - r.conf)}; {ratio_text}."
+    note = f"{test}, {_fmt_p(r.p_value, 1 - r.conf)}; {ratio_text}."
     if r.dispersion > 1 and not math.isnan(r.p_value_exact):
         note += (" The exact Poisson test, which ignores the extra variation, would give "
                  f"{_fmt_p(r.p_value_exact, 1 - r.conf)}.")

@@ -184,7 +184,7 @@ def test_totals_sentence_states_verdict_and_test(totals):
     assert "no more than chance alone" in change  # why the exact test, in plain words
     assert "test" not in change and "p =" not in change and "p <" not in change
     assert f"{OFFENCES_2024:,} in Jan-Dec 2024 to {OFFENCES_2025:,} in Jan-Dec 2025" in change
-    assert any(n.startswith("Exact Poisson test (Hate offences") for n in notes(totals))
+    assert any(n.startswith("Hate offences (each offence counted once): exact Poisson test") for n in notes(totals))
     trend = next(p for p in text if p.startswith("After allowing for the seasonal pattern"))
     assert "statistically significant upward trend" in trend
     assert any(re.search(r"\w test in the (Poisson|negative binomial) GLM", n)
@@ -366,7 +366,7 @@ def test_multi_strand_share_and_change(offences):
     text = paragraphs(section)
     change = next(p for p in text if p.startswith("Multi-strand hate offences"))
     assert "not a statistically significant change" in change
-    assert any(n.startswith("Exact Poisson test (Multi-strand") for n in notes(section))
+    assert any(n.startswith("Multi-strand hate offences: exact Poisson test") for n in notes(section))
     combinations = section.results["combinations"]
     assert combinations["Race + Religion"] == 12
     assert combinations["All multi-strand offences"] == 12
