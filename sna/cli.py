@@ -1,4 +1,4 @@
-"""Command line: ``sna ingest`` and ``sna report``.
+"""Command line: ``sna ingest``, ``sna report``, ``sna demo-data`` and ``sna fetch``.
 
 Every failure prints one line saying what went wrong and how to fix it, and
 exits non-zero; no Python traceback reaches the user.
@@ -16,7 +16,7 @@ from sna.paths import repo_root
 
 def _ingest(args: argparse.Namespace) -> int:
     from sna.io.cache import ingest_to_cache
-    from sna.io.ingest import missing_month_runs
+    from sna.periods import month_runs
 
     name = args.name or Path(args.source[0]).name.split(".")[0]
     months = tuple(args.months) if args.months else None
@@ -26,7 +26,7 @@ def _ingest(args: argparse.Namespace) -> int:
     state = "ingested" if worked else "unchanged inputs, cache reused"
     print(f"{name}: {state} -> {where}")
     print(accounted.summary().to_string(index=False))
-    missing = missing_month_runs(accounted.notes.get("missing_months", []))
+    missing = month_runs(accounted.notes.get("missing_months", []), fmt="%Y-%m")
     if missing:
         print("months with no data (not zero): " + ", ".join(missing))
     return 0
@@ -69,6 +69,15 @@ def _demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    from sna.io.partner.fingertips import fetch_fingertips
+
+    path = fetch_fingertips(args.indicator, area_type_id=args.area_type, out_dir=args.out)
+    print(f"Fingertips indicators {', '.join(map(str, args.indicator))} cached: {path}")
+    print("name it in the params file (partner_files) to use it in a report")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the ``sna`` argument parser."""
     parser = argparse.ArgumentParser(prog="sna", description=__doc__.splitlines()[0])
@@ -98,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default=str(repo_root() / "data" / "raw" / "shipped" / "synthetic"))
     demo.add_argument("--seed", type=int, default=20261123)
     demo.set_defaults(func=_demo_data)
+
+    fetch = sub.add_parser("fetch", help="download published partner data once, for offline use")
+    fetch.add_argument("source", choices=["fingertips"], help="where from")
+    fetch.add_argument("--indicator", type=int, action="append", required=True,
+                       help="Fingertips indicator ID (repeat for several), e.g. 11201")
+    fetch.add_argument("--area-type", type=int, default=502,
+                       help="Fingertips area type (default 502: counties and UAs from 2023)")
+    fetch.add_argument("--out", default=None, help="cache folder (default data/raw/fingertips)")
+    fetch.set_defaults(func=_fetch)
     return parser
 
 

@@ -974,24 +974,3 @@ def month_notes(clean: pd.DataFrame, files: list[StreetFile],
         "missing_months": [m for m in expected if m not in present],
         "files": [f.name for f in files],
     }
-
-
-def missing_month_runs(missing: list[str]) -> list[str]:
-    """Collapse a list of missing months into readable runs.
-
-    Examples
-    --------
-    >>> missing_month_runs(["2024-05", "2024-06", "2024-07", "2024-08", "2025-02"])
-    ['2024-05 to 2024-08', '2025-02']
-    """
-    if not missing:
-        return []
-    periods = pd.PeriodIndex(missing, freq="M").sort_values()
-    runs, start, prev = [], periods[0], periods[0]
-    for p in periods[1:]:
-        if p != prev + 1:
-            runs.append((start, prev))
-            start = p
-        prev = p
-    runs.append((start, prev))
-    return [str(a) if a == b else f"{a} to {b}" for a, b in runs]

@@ -14,8 +14,8 @@ import pandas as pd
 
 from sna.io.cache import ingest_to_cache
 from sna.io.geography import attach_geography, lsoa_profile, study_area_lsoas
-from sna.io.ingest import missing_month_runs
 from sna.paths import repo_root
+from sna.periods import month_runs
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class StudyData:
 
     def missing_month_text(self) -> str:
         """A sentence listing months with no data, or saying there are none."""
-        runs = missing_month_runs(self.missing_months)
+        runs = month_runs(self.missing_months, fmt="%Y-%m")
         if not runs:
             return "Every month in the period has data."
         return ("No data for " + ", ".join(runs) + ": these months are shown as gaps and "
@@ -141,24 +141,3 @@ def load_study(
         missing_months=[m for m in expected if m not in have],
         files=ingested.notes.get("files", []),
     )
-
-
-def monthly_counts(crimes: pd.DataFrame, months: list[str], missing: list[str],
-                   crime_types: list[str] | None = None) -> pd.DataFrame:
-    """Counts by month (and crime type), with missing months as NA, never zero.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2024-01", "2024-01"], freq="M"),
-    ...                    "crime_type": ["Robbery", "Robbery"]})
-    >>> monthly_counts(df, ["2024-01"], ["2024-02"])["count"].tolist()
-    [2, <NA>]
-    """
-    selected = crimes if crime_types is None else crimes[crimes["crime_type"].isin(crime_types)]
-    counts = selected.groupby(selected["month"].astype(str)).size()
-    index = sorted(set(months) | set(missing))
-    out = counts.reindex(index, fill_value=0).astype("Int64")
-    out[out.index.isin(missing)] = pd.NA
-    frame = out.rename("count").rename_axis("month").reset_index()
-    frame["period"] = pd.PeriodIndex(frame["month"], freq="M")
-    return frame

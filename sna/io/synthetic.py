@@ -24,6 +24,7 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.io.extract import AGE_BANDS, DEFAULT_STRANDS, extract_columns, offence_codes, strand_column
 from sna.paths import raw_dir
+from sna.periods import month_range
 
 SYNTHETIC_SEED = 20261123
 DEMO_FILE_NAME = "SYNTHETIC_force_extract_nyy_2020-04_2025-12.csv.gz"
@@ -152,18 +153,6 @@ def study_lsoa_weights(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> pd.DataF
     out["weight_hate"] = 0.3 * population + 0.5 * out["public_order_share"] \
         + 0.2 * out["violence_share"]
     return out.reset_index(drop=True)
-
-
-def _month_range(start: str, end: str) -> pd.PeriodIndex:
-    try:
-        months = pd.period_range(pd.Period(start, freq="M"), pd.Period(end, freq="M"), freq="M")
-    except ValueError as err:
-        raise SnaInputError(f"start/end are not months: {err}", fix="give months as 'YYYY-MM'",
-                            column="start", value=(start, end)) from None
-    if len(months) == 0:
-        raise SnaInputError(f"end ({end}) is before start ({start})",
-                            fix="give start <= end", column="end", value=end)
-    return months
 
 
 def da_monthly_means(months: pd.PeriodIndex) -> pd.Series:
@@ -402,7 +391,7 @@ def generate_force_extract(
     >>> demo["crime_ref"].iloc[0], demo["lsoa21_code"].unique().tolist()
     ('SYN0000001', ['E01027345'])
     """
-    months = _month_range(start, end)
+    months = month_range(start, end, name="start/end")
     lsoas = _check_lsoas(lsoas)
     rng = np.random.default_rng(seed)
     offences = pd.concat([_da_offences(rng, months),

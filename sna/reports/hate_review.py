@@ -29,15 +29,17 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from sna.reports import charts
-from sna.stats import strands as hs
-from sna.io.accounting import Accounted
-from sna.stats.disclosure import SUPPRESSED_SYMBOL, DisclosurePolicy, suppress_crosstab
+from sna.checks import check_conf
 from sna.errors import SnaInputError
+from sna.io.accounting import Accounted
 from sna.io.extract import DEFAULT_STRANDS, strand_column
 from sna.io.geography import RUC21_LABELS, RUC21_ORDER
-from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
+from sna.periods import months_of, period_label, period_months
+from sna.reports import charts
 from sna.reports.sections import Section
+from sna.stats import strands as hs
+from sna.stats.disclosure import SUPPRESSED_SYMBOL, DisclosurePolicy, suppress_crosstab
+from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
 from sna.stats.trend import (
     CHANGE_RULE,
     change_between,
@@ -52,7 +54,6 @@ from sna.stats.trend import (
     series_variation,
     trend_note,
 )
-from sna.stats.trend import period_label as quarter_label
 
 PER_1000 = 1000
 SYNTHETIC_NOTE = ("SYNTHETIC DEMO DATA: hate-crime figures below are generated from published "
@@ -138,9 +139,9 @@ def review_periods(last_month: str) -> ReviewPeriods:
     quarter, previous_quarter = span(quarter_end, 3), span(quarter_end - 3, 3)
     return ReviewPeriods(
         year, previous, quarter, previous_quarter,
-        hs.period_label(hs.period_months(year)), hs.period_label(hs.period_months(previous)),
-        quarter_label(quarter_end.asfreq("Q-MAR")),
-        quarter_label((quarter_end - 3).asfreq("Q-MAR")))
+        period_label(period_months(year)), period_label(period_months(previous)),
+        period_label(quarter_end.asfreq("Q-MAR")),
+        period_label((quarter_end - 3).asfreq("Q-MAR")))
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,8 @@ def validate_params(params: dict, params_file: Path | None = None) -> dict:
     ------
     SnaInputError
         A review month that is not ``YYYY-MM``, ``min_count`` below 1, ``conf`` outside
-        (0.5, 1), an unknown strand (or a ``trend_strands`` entry not in ``strands``),
+        [0.9, 1) (:func:`sna.checks.check_conf`, the check every method uses), an unknown
+        strand (or a ``trend_strands`` entry not in ``strands``),
         a missing extract file.
 
     Examples
@@ -246,10 +248,7 @@ def validate_params(params: dict, params_file: Path | None = None) -> dict:
         review_periods(params["review_year_last_month"])
     if "min_count" in params:
         DisclosurePolicy(min_count=params["min_count"])
-    conf = params.get("conf", 0.95)
-    if not 0.5 < conf < 1:
-        raise SnaInputError(f"conf must be between 0.5 and 1, got {conf!r}", file=file,
-                            column="conf", value=conf, fix="use 0.95 (or 0.99, 0.998)")
+    check_conf(params.get("conf", 0.95), file=file)
     strands = check_strands(params.get("strands", DEFAULT_STRANDS))
     unknown = [s for s in params.get("trend_strands", []) if s not in strands]
     if unknown:
@@ -302,23 +301,16 @@ def _subheading(section: Section, text: str) -> None:
     section.blocks.append(("html", f"<h3>{html.escape(text)}</h3>"))
 
 
-def _months(offences: pd.DataFrame) -> pd.Series:
-    if "month" not in offences.columns:
-        raise SnaInputError("offences has no 'month' column", column="month",
-                            fix="pass the clean table from read_force_extract")
-    return offences["month"].astype("period[M]")
-
-
 def _hate(offences: pd.DataFrame, strands: Sequence[str]) -> pd.Series:
     return offences[[strand_column(s) for s in strands]].any(axis=1)
 
 
 def _in_period(offences: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
-    return offences[_months(offences).isin(hs.period_months(period)).to_numpy()]
+    return offences[months_of(offences).isin(period_months(period)).to_numpy()]
 
 
 def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods) -> None:
-    months = _months(offences)
+    months = months_of(offences)
     first, last = months.min(), months.max()
     need_first = pd.Period(periods.previous_year[0], freq="M")
     need_last = pd.Period(periods.year[1], freq="M")
@@ -331,7 +323,7 @@ def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods) -> None:
 
 def _monthly_hate(offences: pd.DataFrame, last_month: str, strands: Sequence[str],
                   strand: str | None = None) -> pd.Series:
-    counts = hs.monthly_counts(offences, strand, strands)
+    counts = hs.strand_monthly_counts(offences, strand, strands)
     return counts[counts.index <= pd.Period(last_month, freq="M")]
 
 
@@ -465,8 +457,8 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
     periods = review_periods(last_month)
     _check_covered(offences, periods)
     monthly, trend, reason = _seasonal(offences, last_month, strands, conf)
-    comparison = change_between(monthly.astype(float), hs.period_months(periods.previous_year),
-                                hs.period_months(periods.year), conf=conf)
+    comparison = change_between(monthly.astype(float), period_months(periods.previous_year),
+                                period_months(periods.year), conf=conf)
     section.results.update(periods=periods, comparison=comparison, monthly=monthly,
                            seasonal_trend=trend)
     _change_sentence(section, comparison, HATE_OFFENCES, periods.previous_year_label,
@@ -707,7 +699,7 @@ def describe_rolling_trend(trend: hs.RollingTrend, p_adjusted: float | None = No
     p_value = trend.p_value if p_adjusted is None else p_adjusted
     what = ("hate offences" if trend.strand == hs.ALL
             else f"{hs.strand_label(trend.strand).lower()} hate offences")
-    span = hs.period_label(hs.period_months((trend.first_month, trend.last_month)))
+    span = period_label(period_months((trend.first_month, trend.last_month)))
     pct = (trend.rr_per_year - 1) * 100
     lower, upper = (trend.rr_per_year_lower - 1) * 100, (trend.rr_per_year_upper - 1) * 100
     adjusted = (f" after allowing for testing {n_tests} strands" if p_adjusted is not None
@@ -1141,7 +1133,7 @@ def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
 def _monthly_multi_strand(offences: pd.DataFrame, last_month: str,
                           strands: Sequence[str]) -> pd.Series:
     """Hate offences with two or more strands per month (zeros filled), to the last month."""
-    months = _months(offences)
+    months = months_of(offences)
     multi = offences[[strand_column(s) for s in strands]].sum(axis=1).to_numpy() > 1
     index = pd.period_range(months.min(), pd.Period(last_month, freq="M"), freq="M")
     counts = pd.Series(multi.astype(float), index=months.to_numpy()).groupby(level=0).sum()
@@ -1167,8 +1159,8 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
     flags = int(table["count"].iloc[:-1].sum())
     share = proportion_ci(multi, total, conf=conf).iloc[0] if total else None
     comparison = change_between(_monthly_multi_strand(offences, last_month, strands),
-                                hs.period_months(periods.previous_year),
-                                hs.period_months(periods.year), conf=conf)
+                                period_months(periods.previous_year),
+                                period_months(periods.year), conf=conf)
     section.results.update(share=share, comparison=comparison)
     if share is not None:
         section.text(f"{multi:,} of the {total:,} hate offences in {periods.year_label} "

@@ -17,6 +17,7 @@ from typing import Any
 import nbformat
 import yaml
 
+from sna.checks import check_conf
 from sna.errors import SnaInputError
 
 #: Keys the runner understands even when the notebook does not declare them. They are
@@ -240,7 +241,8 @@ def load_params(params_file: str | Path, notebook: str | Path) -> dict[str, Any]
     SnaInputError
         Bad YAML, a top level that is not a mapping, a notebook with no ``parameters`` cell,
         an unknown key (the message suggests the closest allowed key), a value of the wrong
-        type, or whatever the notebook's validator rejects.
+        type, a ``conf`` that the methods do not accept (:func:`sna.checks.check_conf`), or
+        whatever the notebook's validator rejects.
 
     Examples
     --------
@@ -252,6 +254,8 @@ def load_params(params_file: str | Path, notebook: str | Path) -> dict[str, Any]
     params = read_params_yaml(params_file)
     declared = notebook_parameters(notebook)
     check_params(params, declared, file=str(params_file))
+    if "conf" in params:
+        check_conf(params["conf"], file=str(params_file))
     validator = notebook_metadata(notebook).get("validator")
     if validator:
         result = _load_validator(validator, notebook)(params, Path(params_file))

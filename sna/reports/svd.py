@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sna.io.study import StudyData
+from sna.periods import monthly_counts, months_of, year_months
 from sna.reports import charts
+from sna.reports.sections import Section, publish_counts
 from sna.stats.disclosure import DisclosurePolicy
 from sna.stats.rates import compare_to_benchmark, rate_ci
-from sna.reports.sections import Section, publish_counts
-from sna.io.study import StudyData, monthly_counts
 from sna.stats.trend import (
     CHANGE_RULE,
     change_between,
@@ -34,18 +35,6 @@ from sna.stats.trend import (
 
 PER_1000 = 1000
 POLICE_UK_SOURCE = "police.uk street-level crime (Home Office), OGL v3.0"
-
-
-def year_months(last_month: str, months: int = 12) -> list[str]:
-    """The ``months`` months ending with ``last_month``.
-
-    Examples
-    --------
-    >>> year_months("2025-12", 3)
-    ['2025-10', '2025-11', '2025-12']
-    """
-    end = pd.Period(last_month, freq="M")
-    return [str(end - k) for k in range(months - 1, -1, -1)]
 
 
 def like_for_like(study: StudyData, last_month: str) -> tuple[list[str], list[str]]:
@@ -95,8 +84,10 @@ def data_quality(study: StudyData, extract=None) -> Section:
 
 
 def _monthly_frame(study: StudyData, categories: dict[str, str]) -> pd.DataFrame:
-    frame = monthly_counts(svd_crimes(study, categories), study.months, study.missing_months)
-    return frame.set_index("period")["count"].astype("Float64")
+    months = pd.PeriodIndex(study.months, freq="M")
+    counts = monthly_counts(months_of(svd_crimes(study, categories)), index=months,
+                            missing=study.missing_months)
+    return counts.rename("count").rename_axis("period").astype("Float64")
 
 
 def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: str,
@@ -361,8 +352,8 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     (residents x months of data / 12 as the denominator), and the rurality-standardised
     ratios use the same person-years.
     """
-    from sna.stats.rurality import rurality_standardised_ratio
     from sna.io.study import load_study
+    from sna.stats.rurality import rurality_standardised_ratio
 
     section = Section()
     months = year_months(last_month)
@@ -590,8 +581,8 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
     """Load police.uk data (through the cache), the force extract, boundaries and populations."""
     from sna.io.extract import read_force_extract
     from sna.io.geography import population, read_boundaries
-    from sna.paths import repo_root
     from sna.io.study import load_study
+    from sna.paths import repo_root
 
     study = load_study(police_uk, ltla24_codes=ltla24_codes, forces=[force_name],
                        first_month=first_month, last_month=last_month)

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import csgraph_from_dense, dijkstra
 
+from sna.checks import check_whole_number, require_columns
 from sna.errors import SnaInputError
 
 SUPPRESSED_SYMBOL = "[c]"
@@ -99,10 +100,10 @@ class DisclosurePolicy:
     unreliable_below: int = 10
 
     def __post_init__(self) -> None:
-        _check_whole_number("min_count", self.min_count, minimum=1)
-        _check_whole_number("unreliable_below", self.unreliable_below, minimum=0)
+        check_whole_number(self.min_count, "min_count", minimum=1)
+        check_whole_number(self.unreliable_below, "unreliable_below", minimum=0)
         if self.round_to is not None:
-            _check_whole_number("round_to", self.round_to, minimum=1)
+            check_whole_number(self.round_to, "round_to", minimum=1)
         if self.zeros not in ZEROS_OPTIONS:
             raise SnaInputError(
                 f"zeros must be one of {list(ZEROS_OPTIONS)}",
@@ -220,16 +221,6 @@ class CrosstabResult:
 # validation helpers
 
 
-def _check_whole_number(name: str, value: object, *, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise SnaInputError(
-            f"{name} must be a whole number of at least {minimum}",
-            fix=f"set {name} to an integer such as {max(minimum, 5)}",
-            column=name,
-            value=value,
-        )
-
-
 def _check_rounding_keeps_threshold(min_count: int, round_to: int | None) -> None:
     if round_to is None or min_count <= 1:
         return
@@ -256,16 +247,6 @@ def _as_column_list(columns: str | Sequence[str] | None, what: str) -> list[str]
             column="count_cols",
         )
     return listed
-
-
-def _check_columns_present(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    for column in columns:
-        if column not in frame.columns:
-            raise SnaInputError(
-                f"{what} column '{column}' is not in the table",
-                fix=f"use one of the table's columns: {list(frame.columns)}",
-                column=str(column),
-            )
 
 
 def _validated_counts(values: pd.Series, column: str) -> np.ndarray:
@@ -333,7 +314,7 @@ def round_counts(values: pd.Series | Iterable[float], base: int = 5) -> pd.Serie
     >>> round_counts(pd.Series([0, 2, 3, 7, 8, 12, 13, None]), base=5).tolist()
     [0, 0, 5, 5, 10, 10, 15, <NA>]
     """
-    _check_whole_number("base", base, minimum=1)
+    check_whole_number(base, "base", minimum=1)
     if isinstance(values, pd.Series):
         numbers = values.to_numpy(dtype="float64", na_value=np.nan)
         rounded = round_counts(numbers, base)
@@ -372,7 +353,7 @@ def leak_check_values(values: Iterable[object], threshold: int) -> list:
     >>> leak_check_values([0, 3, "[c]", None, 12, "4", 5], threshold=5)
     [3, '4']
     """
-    _check_whole_number("threshold", threshold, minimum=1)
+    check_whole_number(threshold, "threshold", minimum=1)
     return [value for value in values if 0 < _as_number(value) < threshold]
 
 
@@ -493,8 +474,8 @@ def suppress_counts(
     """
     count_list = _as_column_list(count_cols, "count_cols")
     by_list = _as_column_list(by, "by")
-    _check_columns_present(table, count_list, "count")
-    _check_columns_present(table, by_list, "by")
+    require_columns(table, count_list, "count")
+    require_columns(table, by_list, "by")
     out = table.copy()
     notes = []
     for column, (flag_name, unreliable_name) in _flag_names(count_list).items():
@@ -592,7 +573,7 @@ def suppress_rates(
             )
     else:
         derived = list(derived_cols)
-        _check_columns_present(rates_df, derived, "derived")
+        require_columns(rates_df, derived, "derived")
     out = suppress_counts(rates_df, count_col, policy, by=by)
     return _blank_rows(out, derived, out["suppressed_disclosure"].to_numpy(dtype=bool))
 
@@ -707,7 +688,7 @@ def chart_frame(
     """
     _reject_record_level(df, max_rows)
     selected = list(columns)
-    _check_columns_present(df, selected, "chart")
+    require_columns(df, selected, "chart")
     count_list = _as_column_list(count_cols, "count_cols")
     _check_subset(count_list, selected, "count_cols")
     if derived_cols is None:

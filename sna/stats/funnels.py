@@ -27,11 +27,11 @@ from scipy.stats import mstats
 from sna.errors import SnaInputError
 from sna.stats.rates import (
     ArrayLike,
-    _check_counts,
-    _check_denominators,
-    _check_multiplier,
     _count_limits,
     _numeric_inputs,
+    check_counts,
+    check_denominators,
+    check_multiplier,
 )
 
 STATISTICS = ("proportion", "ratio", "rate")
@@ -212,10 +212,10 @@ def funnel_dispersion(numerator: ArrayLike, denominator: ArrayLike, statistic: s
         raise SnaInputError(f"winsor must be in [0, 0.25), got {winsor!r}",
                             fix="use 0.1 (10% at each end, as Spiegelhalter 2005)",
                             column="winsor", value=winsor)
-    multiplier = _check_multiplier(multiplier)
+    multiplier = check_multiplier(multiplier)
     (x, n), _ = _numeric_inputs({"numerator": numerator, "denominator": denominator})
-    _check_counts(x, "numerator")
-    _check_denominators(n)
+    check_counts(x, "numerator")
+    check_denominators(n)
     usable = ~(np.isnan(x) | np.isnan(n))
     x, n = x[usable], n[usable]
     if baseline is None and statistic != "ratio":
@@ -302,9 +302,9 @@ def funnel_limits(denominator: ArrayLike, statistic: str, *, multiplier: float,
     [[38.3, 171.3], [80.4, 120.6], [93.8, 106.3]]
     """
     _check_statistic(statistic)
-    multiplier = _check_multiplier(multiplier)
+    multiplier = check_multiplier(multiplier)
     (n,), index = _numeric_inputs({"denominator": denominator})
-    _check_denominators(n)
+    check_denominators(n)
     adjusted = dispersion is not None and dispersion.adjustment != "none"
     if adjusted:
         _check_same_funnel(dispersion, statistic, multiplier)
@@ -403,10 +403,10 @@ def funnel_significance(numerator: ArrayLike, denominator: ArrayLike, statistic:
     ['Not significant', 'High (0.001)', 'Low (0.001)']
     """
     _check_statistic(statistic)
-    multiplier = _check_multiplier(multiplier)
+    multiplier = check_multiplier(multiplier)
     (x, n), index = _numeric_inputs({"numerator": numerator, "denominator": denominator})
-    _check_counts(x, "numerator")
-    _check_denominators(n)
+    check_counts(x, "numerator")
+    check_denominators(n)
     if statistic == "proportion" and np.any(x > n):
         raise SnaInputError("numerators must be less than or equal to denominators for a "
                             "proportion", fix="check the inputs, or use statistic='rate'",

@@ -22,6 +22,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sna.checks import (
+    check_conf,
+    check_counts,
+    check_denominators,
+    check_multiplier,
+    require_columns,
+)
 from sna.errors import SnaInputError
 
 ArrayLike = float | Sequence[float] | np.ndarray | pd.Series
@@ -34,26 +41,6 @@ POLARITIES = ("no judgement", "low is good", "high is good")
 BENCHMARK_METHODS = ("single", "double")
 
 # ---------------------------------------------------------------- input checks
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float | np.number) and not isinstance(value, bool)
-
-
-def _check_conf(conf: float) -> float:
-    if not _is_number(conf) or not 0.9 <= conf < 1:
-        raise SnaInputError(f"conf must be a confidence level in [0.9, 1), got {conf!r}",
-                            fix="use a fraction such as 0.95 or 0.998 (not 95 or 99.8)",
-                            column="conf", value=conf)
-    return float(conf)
-
-
-def _check_multiplier(multiplier: float, name: str = "multiplier") -> float:
-    if not _is_number(multiplier) or not multiplier > 0:
-        raise SnaInputError(f"{name} must be a positive number, got {multiplier!r}",
-                            fix="use e.g. 100000 for a rate per 100,000 or 100 for a percentage",
-                            column=name, value=multiplier)
-    return multiplier
 
 
 def _as_float_array(values: ArrayLike, name: str) -> np.ndarray:
@@ -87,42 +74,12 @@ def _numeric_inputs(named: dict[str, ArrayLike]) -> tuple[list[np.ndarray], pd.I
     return [np.broadcast_to(a, length).astype(float) for a in arrays.values()], index
 
 
-def _check_values(values: np.ndarray, name: str, *, minimum: float, strict: bool,
-                  fix: str) -> None:
-    bad = values <= minimum if strict else values < minimum
-    if np.any(bad):
-        position = int(np.flatnonzero(bad)[0])
-        relation = "greater than" if strict else "at least"
-        raise SnaInputError(f"{name} must be {relation} {minimum:g}; found {values[position]:g} "
-                            f"at position {position} ({int(bad.sum())} such values)",
-                            fix=fix, column=name, value=float(values[position]))
-
-
-def _check_counts(values: np.ndarray, name: str = "count") -> None:
-    _check_values(values, name, minimum=0, strict=False,
-                  fix=f"{name} is a number of events: correct or drop negative values")
-
-
-def _check_denominators(values: np.ndarray, name: str = "denominator") -> None:
-    _check_values(values, name, minimum=0, strict=True,
-                  fix=f"{name} must be a positive population: drop areas with no population "
-                      "or correct the figure")
-
-
 def _check_measure(measure: str) -> None:
     if measure not in ("ratio", "rate"):
         raise SnaInputError(f"measure must be 'ratio' or 'rate', got {measure!r}",
                             fix="use measure='ratio' (observed / expected) or measure='rate' "
                                 "(the ratio times the reference's crude rate)",
                             column="measure", value=measure)
-
-
-def _require_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise SnaInputError(f"column(s) {missing} not found in the data",
-                            fix=f"pass the names of existing columns (have: {list(data.columns)})",
-                            column=missing[0])
 
 
 def _group_list(group: str | Sequence[str] | None) -> list[str]:
@@ -245,11 +202,11 @@ def rate_ci(count: ArrayLike, denominator: ArrayLike, multiplier: float = 100_00
     >>> r["method"].tolist(), r["statistic"].iloc[0]
     (['Exact', 'Exact', 'Byars'], 'rate per 100,000')
     """
-    conf = _check_conf(conf)
-    multiplier = _check_multiplier(multiplier)
+    conf = check_conf(conf)
+    multiplier = check_multiplier(multiplier)
     (x, n), index = _numeric_inputs({"count": count, "denominator": denominator})
-    _check_counts(x)
-    _check_denominators(n)
+    check_counts(x)
+    check_denominators(n)
     lower, upper, method = _count_limits(x, conf)
     method[np.isnan(n)] = None
     scale = multiplier / n
@@ -297,11 +254,11 @@ def proportion_ci(numerator: ArrayLike, denominator: ArrayLike, multiplier: floa
     >>> p["statistic"].iloc[0]
     'percentage'
     """
-    conf = _check_conf(conf)
-    multiplier = _check_multiplier(multiplier)
+    conf = check_conf(conf)
+    multiplier = check_multiplier(multiplier)
     (x, n), index = _numeric_inputs({"numerator": numerator, "denominator": denominator})
-    _check_counts(x, "numerator")
-    _check_denominators(n)
+    check_counts(x, "numerator")
+    check_denominators(n)
     if np.any(x > n):
         position = int(np.flatnonzero(x > n)[0])
         raise SnaInputError(f"numerator ({x[position]:g}) is greater than denominator "
@@ -328,7 +285,7 @@ def proportion_ci(numerator: ArrayLike, denominator: ArrayLike, multiplier: floa
 def _standardisation_inputs(data: pd.DataFrame, columns: dict[str, str],
                             group: list[str]) -> pd.DataFrame:
     """Numeric copies of the named columns plus the group columns; counts NA -> 0."""
-    _require_columns(data, [*columns.values(), *group])
+    require_columns(data, [*columns.values(), *group])
     work = data[group].copy() if group else pd.DataFrame(index=data.index)
     for role, column in columns.items():
         values = _as_float_array(data[column], column)
@@ -397,14 +354,14 @@ def dsr(data: pd.DataFrame, count: str, population: str, standard: str,
     >>> float(out["value"].iloc[0]), out["method"].iloc[0]
     (340.0, 'Dobson')
     """
-    conf = _check_conf(conf)
-    multiplier = _check_multiplier(multiplier)
+    conf = check_conf(conf)
+    multiplier = check_multiplier(multiplier)
     keys = _group_list(group)
     work = _standardisation_inputs(
         data, {"count": count, "population": population, "standard": standard}, keys)
-    _check_counts(work["count"].to_numpy(), count)
-    _check_denominators(work["population"].to_numpy(), population)
-    _check_counts(work["standard"].to_numpy(), standard)
+    check_counts(work["count"].to_numpy(), count)
+    check_denominators(work["population"].to_numpy(), population)
+    check_counts(work["standard"].to_numpy(), standard)
     ratio = work["standard"] / work["population"]
     work["weighted"] = work["count"] * ratio
     work["squared"] = work["count"] * ratio**2
@@ -481,18 +438,18 @@ def isr(data: pd.DataFrame, count: str, population: str, ref_count: str, ref_pop
     >>> out[["observed", "expected", "value"]].round(3).to_numpy().tolist()
     [[42.0, 50.0, 0.84]]
     """
-    conf = _check_conf(conf)
+    conf = check_conf(conf)
     _check_measure(measure)
-    scale = _check_multiplier(refvalue if measure == "ratio" else multiplier,
+    scale = check_multiplier(refvalue if measure == "ratio" else multiplier,
                               "refvalue" if measure == "ratio" else "multiplier")
     keys = _group_list(group)
     work = _standardisation_inputs(data, {"count": count, "population": population,
                                           "ref_count": ref_count,
                                           "ref_population": ref_population}, keys)
-    _check_counts(work["count"].to_numpy(), count)
-    _check_counts(work["population"].to_numpy(), population)
-    _check_counts(work["ref_count"].to_numpy(), ref_count)
-    _check_denominators(work["ref_population"].to_numpy(), ref_population)
+    check_counts(work["count"].to_numpy(), count)
+    check_counts(work["population"].to_numpy(), population)
+    check_counts(work["ref_count"].to_numpy(), ref_count)
+    check_denominators(work["ref_population"].to_numpy(), ref_population)
     work["expected"] = work["population"] * work["ref_count"] / work["ref_population"]
     sums = _sum_by_group(work, keys)
     observed, expected = sums["count"].to_numpy(), sums["expected"].to_numpy()

@@ -27,15 +27,15 @@ from sna.errors import SnaInputError
 from sna.stats.rates import (
     DOBSON,
     _as_float_array,
-    _check_counts,
     _check_measure,
     _conf_label,
     _format_number,
     _group_list,
-    _require_columns,
+    check_counts,
     dsr,
     isr,
     rate_ci,
+    require_columns,
 )
 
 RUC2011 = {
@@ -105,7 +105,7 @@ def _class_order(codes: Iterable[str], classes: Sequence[str] | None) -> list[st
 def _by_class(data: pd.DataFrame, keys: list[str], ruc_column: str, count: str | None,
               population: str, classes: Sequence[str] | None) -> pd.DataFrame:
     """Counts (missing = 0; none if ``count`` is None) and populations by ``keys`` + class."""
-    _require_columns(data, [*keys, ruc_column, population] + ([count] if count else []))
+    require_columns(data, [*keys, ruc_column, population] + ([count] if count else []))
     if data[ruc_column].isna().any():
         raise SnaInputError(f"{int(data[ruc_column].isna().sum())} rows have no rural-urban "
                             "class", fix="join the RUC lookup on the matching LSOA vintage, "
@@ -120,8 +120,8 @@ def _by_class(data: pd.DataFrame, keys: list[str], ruc_column: str, count: str |
         raise SnaInputError(f"column '{population}' has missing values",
                             fix="give every row its population (0 if nobody lives there)",
                             column=population)
-    _check_counts(frame["count"].to_numpy(), count or "count")
-    _check_counts(frame["population"].to_numpy(), population)
+    check_counts(frame["count"].to_numpy(), count or "count")
+    check_counts(frame["population"].to_numpy(), population)
     summed = frame.groupby([*keys, ruc_column], sort=False, dropna=False).sum().reset_index()
     empty = summed["population"] == 0
     if (empty & (summed["count"] > 0)).any():

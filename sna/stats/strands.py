@@ -15,7 +15,7 @@ Every function takes the clean table of :func:`sna.io.extract.read_force_extract
 columns). Periods are given as ``(first_month, last_month)`` strings such as
 ``("2025-07", "2025-09")``, a :class:`pandas.Period` of any frequency (e.g.
 ``pd.Period("2025Q3", "Q")``), or a monthly :class:`pandas.PeriodIndex`;
-:func:`financial_quarter` gives the months of a financial-year quarter.
+:func:`sna.periods.financial_quarter` gives the months of a financial-year quarter.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from sna.errors import SnaInputError
 from sna.io.extract import DEFAULT_STRANDS, STRAND_LABELS, check_strands, strand_column
 from sna.paths import raw_dir
+from sna.periods import monthly_counts, months_of, period_label, period_months
 from sna.stats.rates import proportion_ci, rate_ci
 from sna.stats.trend import (
     PeriodComparison,
@@ -43,7 +44,6 @@ from sna.stats.trend import (
     format_p,
     judge_change,
     judge_interaction,
-    period_label,
     series_variation,
     window_variation,
 )
@@ -90,75 +90,8 @@ def _check_offences(offences: pd.DataFrame, strands: Sequence[str]) -> tuple[str
     return strands
 
 
-def _months_of(offences: pd.DataFrame) -> pd.Series:
-    if "month" in offences.columns:
-        return offences["month"].astype("period[M]")
-    return pd.to_datetime(offences["offence_date"]).dt.to_period("M")
-
-
 def _flag_matrix(offences: pd.DataFrame, strands: Sequence[str]) -> np.ndarray:
     return offences[[strand_column(s) for s in strands]].to_numpy(dtype=bool)
-
-
-def period_months(period: object, name: str = "period") -> pd.PeriodIndex:
-    """Return the months of a period given as a tuple, a Period or a PeriodIndex.
-
-    Parameters
-    ----------
-    period : tuple of two months, str, pandas.Period or pandas.PeriodIndex
-        ``("2025-07", "2025-09")`` (first and last month, inclusive); a string or
-        Period of any frequency (``"2025-07"``, ``pd.Period("2025Q3", "Q")``); or a
-        PeriodIndex (its months).
-    name : str
-        Parameter name for error messages.
-
-    Examples
-    --------
-    >>> period_months(("2025-07", "2025-09")).strftime("%Y-%m").tolist()
-    ['2025-07', '2025-08', '2025-09']
-    >>> len(period_months(pd.Period("2024", "Y")))
-    12
-    """
-    try:
-        if isinstance(period, tuple | list) and len(period) == 2:
-            first, last = (pd.Period(p, freq="M") for p in period)
-            months = pd.period_range(first, last, freq="M")
-        elif isinstance(period, pd.PeriodIndex):
-            months = pd.PeriodIndex(sorted({m for p in period for m in period_months(p)}),
-                                    freq="M")
-        else:
-            span = period if isinstance(period, pd.Period) else pd.Period(period)
-            months = pd.period_range(span.start_time, span.end_time, freq="M")
-    except (ValueError, TypeError) as err:
-        raise SnaInputError(f"{name} {period!r} is not a period ({err})", column=name,
-                            value=period, fix="give ('YYYY-MM', 'YYYY-MM') first and last "
-                                              "month, or a pandas Period") from None
-    if len(months) == 0:
-        raise SnaInputError(f"{name} {period!r} has no months (last before first?)",
-                            fix="give the first month before the last", column=name,
-                            value=period)
-    return months
-
-
-def financial_quarter(financial_year: str | int, quarter: int) -> tuple[str, str]:
-    """Return the first and last month of a financial-year quarter (April start).
-
-    Examples
-    --------
-    >>> financial_quarter("2025/26", 2), financial_quarter(2025, 4)
-    (('2025-07', '2025-09'), ('2026-01', '2026-03'))
-    """
-    try:
-        start_year = int(str(financial_year).split("/")[0])
-    except ValueError:
-        raise SnaInputError(f"financial year {financial_year!r} is not like '2025/26'",
-                            fix="give the financial year as '2025/26' or its first year 2025",
-                            column="financial_year", value=financial_year) from None
-    if quarter not in (1, 2, 3, 4):
-        raise SnaInputError(f"quarter must be 1-4, got {quarter!r}", fix="use 1 for Apr-Jun",
-                            column="quarter", value=quarter)
-    first = pd.Period(f"{start_year}-04", freq="M") + 3 * (quarter - 1)
-    return str(first), str(first + 2)
 
 
 def _check_within_data(months: pd.PeriodIndex, data_months: pd.Series, name: str) -> None:
@@ -265,8 +198,8 @@ def strand_counts(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRAN
     return long[columns].astype({"count": "int64"}).reset_index(drop=True)
 
 
-def monthly_counts(offences: pd.DataFrame, strand: str | None = None,
-                   strands: Sequence[str] = DEFAULT_STRANDS) -> pd.Series:
+def strand_monthly_counts(offences: pd.DataFrame, strand: str | None = None,
+                          strands: Sequence[str] = DEFAULT_STRANDS) -> pd.Series:
     """Hate offences (``strand=None``) or one strand's flags per month, zeros filled.
 
     The months run from the first to the last month of ``offences`` (all rows, not
@@ -276,7 +209,7 @@ def monthly_counts(offences: pd.DataFrame, strand: str | None = None,
     --------
     >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01", "2025-03"], freq="M"),
     ...                    "hate_race": [True, False]})
-    >>> monthly_counts(df, strands=["race"]).tolist()
+    >>> strand_monthly_counts(df, strands=["race"]).tolist()
     [1, 0, 0]
     """
     strands = _check_offences(offences, strands)
@@ -284,12 +217,11 @@ def monthly_counts(offences: pd.DataFrame, strand: str | None = None,
         raise SnaInputError(f"strand {strand!r} is not one of strands ({', '.join(strands)})",
                             fix="pick a listed strand, or strand=None for all hate offences",
                             column="strand", value=strand)
-    months = _months_of(offences)
+    months = months_of(offences)
     flags = _flag_matrix(offences, strands)
     hit = flags.any(axis=1) if strand is None else flags[:, strands.index(strand)]
     index = pd.period_range(months.min(), months.max(), freq="M")
-    counts = pd.Series(hit.astype("int64"), index=months.to_numpy()).groupby(level=0).sum()
-    return counts.reindex(index, fill_value=0).rename(strand or ALL).astype("int64")
+    return monthly_counts(months[hit], index=index).rename(strand or ALL)
 
 
 # ---------------------------------------------------------------- strand shift
@@ -491,7 +423,7 @@ def strand_shift(
     offences : pandas.DataFrame
         Clean extract rows (``month`` or ``offence_date``, boolean ``hate_<strand>``).
     period_a, period_b : tuple, str, pandas.Period or PeriodIndex
-        The earlier and later period (see :func:`period_months`), e.g.
+        The earlier and later period (see :func:`sna.periods.period_months`), e.g.
         ``financial_quarter("2025/26", 2)``; they must not overlap and must lie within
         the months of ``offences``. Periods of different length are compared per month.
     strands : sequence of str
@@ -550,7 +482,7 @@ def strand_shift(
     if months_a.intersection(months_b).size:
         raise SnaInputError("period_a and period_b overlap", column="period_b",
                             fix="choose two periods with no month in common")
-    data_months = _months_of(offences)
+    data_months = months_of(offences)
     _check_within_data(months_a, data_months, "period_a")
     _check_within_data(months_b, data_months, "period_b")
     in_a, in_b = data_months.isin(months_a).to_numpy(), data_months.isin(months_b).to_numpy()
@@ -743,9 +675,9 @@ def recurring_change(monthly_counts: pd.Series, quarter_b: object,
     Parameters
     ----------
     monthly_counts : pandas.Series
-        Counts indexed by monthly PeriodIndex (e.g. :func:`monthly_counts`).
+        Counts indexed by monthly PeriodIndex (e.g. :func:`strand_monthly_counts`).
     quarter_b : tuple, str or pandas.Period
-        The later quarter (any run of months, see :func:`period_months`); the earlier
+        The later quarter (any run of months, see :func:`sna.periods.period_months`); the earlier
         one is the same number of months immediately before it.
     conf : float, default 0.95
     min_dispersion : float, default 1
@@ -780,7 +712,7 @@ def recurring_change(monthly_counts: pd.Series, quarter_b: object,
     """
     if not isinstance(monthly_counts.index, pd.PeriodIndex):
         raise SnaInputError("monthly_counts must be indexed by month (PeriodIndex)",
-                            fix="use sna.stats.strands.monthly_counts(offences)",
+                            fix="use sna.stats.strands.strand_monthly_counts(offences)",
                             column="monthly_counts")
     months_b = period_months(quarter_b, "quarter_b")
     months_a = months_b - len(months_b)
@@ -951,7 +883,7 @@ def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
     >>> trend.verdict, round(trend.rr_per_month, 3)
     ('decreasing', 0.933)
     """
-    counts = monthly_counts(offences, strand, strands)
+    counts = strand_monthly_counts(offences, strand, strands)
     last = counts.index.max() if end is None else pd.Period(end, freq="M")
     window = pd.period_range(last - 11, last, freq="M")
     if window.min() < counts.index.min() or last > counts.index.max():

@@ -71,46 +71,6 @@ def conf_label(conf: float) -> str:
     return f"{100 * conf:g}%"
 
 
-def month_label(period: pd.Period) -> str:
-    """Return a month as ``"Jul 2025"``.
-
-    Examples
-    --------
-    >>> month_label(pd.Period("2025-07", freq="M"))
-    'Jul 2025'
-    """
-    return period.strftime("%b %Y")
-
-
-def month_runs(periods: Iterable[pd.Period]) -> list[str]:
-    """Collapse months into runs of consecutive months.
-
-    Parameters
-    ----------
-    periods : iterable of pandas.Period (monthly)
-
-    Returns
-    -------
-    list of str
-        ``"May 2024 to Aug 2024"`` for a run, ``"Jan 2025"`` for a single month.
-
-    Examples
-    --------
-    >>> months = pd.PeriodIndex(["2024-05", "2024-06", "2024-07", "2025-01"], freq="M")
-    >>> month_runs(months)
-    ['May 2024 to Jul 2024', 'Jan 2025']
-    """
-    ordered = sorted(set(periods))
-    runs: list[list[pd.Period]] = []
-    for period in ordered:
-        if runs and period == runs[-1][-1] + 1:
-            runs[-1].append(period)
-        else:
-            runs.append([period])
-    return [month_label(r[0]) if len(r) == 1 else f"{month_label(r[0])} to {month_label(r[-1])}"
-            for r in runs]
-
-
 def join_list(items: Sequence[str], limit: int = 8) -> str:
     """Join items as prose: ``"a, b and c"``, shortened to ``limit`` items plus a count.
 

@@ -25,8 +25,6 @@ from sna.reports.charts._describe import (
     fmt_interval,
     fmt_number,
     join_list,
-    month_label,
-    month_runs,
 )
 from sna.reports.charts._theme import (
     BLACK,
@@ -39,6 +37,8 @@ from sna.reports.charts._theme import (
     with_key,
 )
 from sna.errors import SnaInputError
+from sna.periods import month_runs
+from sna.periods import period_label
 
 
 def to_months(values: pd.Series, column: str) -> pd.Series:
@@ -140,7 +140,7 @@ def _vega_months(months: pd.Series) -> pd.Series:
 
 
 def _series_phrase(frame: pd.DataFrame, value: str) -> str:
-    labels = frame["period"].map(month_label)
+    labels = frame["period"].map(period_label)
     phrase = extreme_phrase(labels, frame[value].reset_index(drop=True)
                             .set_axis(labels.index))
     gaps = frame.loc[frame[value].isna(), "period"]
@@ -199,7 +199,7 @@ lowest Jan 2024 (5); months with no data: Mar 2024."
     """
     title, source = check_text(title, "title"), check_text(source, "source")
     data = _prepare_monthly(df, "count", "series", "monthly_counts_chart")
-    span = f"{month_label(data['period'].min())} to {month_label(data['period'].max())}"
+    span = f"{period_label(data['period'].min())} to {period_label(data['period'].max())}"
     lead = f"Line chart titled '{title}': {y_title.lower()} by month, {span}"
     if "series" in data:
         names = list(dict.fromkeys(data["series"]))
@@ -277,7 +277,7 @@ Jan 2024 (3).'
     data = select_columns(df, ["period", "count", facet_col], chart="small_multiples")
     data = _prepare_monthly(data, "count", facet_col, "small_multiples")
     panels = list(dict.fromkeys(data[facet_col]))
-    span = f"{month_label(data['period'].min())} to {month_label(data['period'].max())}"
+    span = f"{period_label(data['period'].min())} to {period_label(data['period'].max())}"
     facts = "; ".join(f"{name}: {_series_phrase(part, 'count')}"
                       for name, part in data.groupby(facet_col, sort=False))
     alt_text = (f"Small-multiple line charts titled '{title}': {y_title.lower()} by month, "
@@ -383,7 +383,7 @@ def _flag_phrase(data: pd.DataFrame, conf: float) -> str:
     for _, row in flagged.iterrows():
         side = ("above" if row["observed"] > row["pi_upper"] else
                 "below" if row["observed"] < row["pi_lower"] else "flagged")
-        items.append(f"{month_label(row['period'])} ({fmt_number(row['observed'])}, {side})")
+        items.append(f"{period_label(row['period'])} ({fmt_number(row['observed'])}, {side})")
     return f"{count_noun(len(flagged), 'months')} flagged: {join_list(items, 6)}"
 
 
@@ -439,7 +439,7 @@ def trend_band_chart(df: pd.DataFrame, *, title: str, source: str, y_title: str 
     data["flagged"] = data["flagged"].fillna(False).astype(bool)
     data = complete_months(data, [*values, "flagged"])
     data["flagged"] = data["flagged"].fillna(False).astype(bool)
-    span = f"{month_label(data['period'].min())} to {month_label(data['period'].max())}"
+    span = f"{period_label(data['period'].min())} to {period_label(data['period'].max())}"
     alt_text = (f"Chart titled '{title}': observed {y_title.lower()} by month, {span}, "
                 f"with a fitted trend and {conf_label(conf)} prediction interval; observed "
                 f"{_series_phrase(data, 'observed')}; {_flag_phrase(data, conf)}.")

@@ -27,8 +27,10 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import contingency
 
+from sna.checks import check_conf, check_count
 from sna.errors import SnaInputError
-from sna.stats.trend.compare import PeriodComparison, _check_conf, _check_count, compare_periods
+from sna.periods import period_label
+from sna.stats.trend.compare import PeriodComparison, compare_periods
 from sna.stats.trend.model import (
     DISPERSION_ALPHA,
     _complete_series,
@@ -37,7 +39,7 @@ from sna.stats.trend.model import (
     _exposure_series,
     _glm,
 )
-from sna.stats.trend.periods import _season_name, _season_number, period_label
+from sna.stats.trend.periods import _season_name, _season_number
 
 MIN_PER_SEASON = 2
 QUASI_TEST = "quasi-Poisson score test"
@@ -402,7 +404,7 @@ def judge_change(count_a: int, count_b: int, exposure_a: float = 1, exposure_b: 
         reason = "treating the counts as varying only by chance (their variation was not checked)"
     if not variation.overdispersed:
         return replace(exact, reason=reason, p_value_exact=exact.p_value)
-    a, b = _check_count(count_a, "count_a"), _check_count(count_b, "count_b")
+    a, b = check_count(count_a, "count_a"), check_count(count_b, "count_b")
     phi, df = variation.dispersion, variation.df
     n = a + b
     pi0 = exposure_b / (exposure_a + exposure_b)
@@ -545,8 +547,8 @@ def judge_interaction(a0: int, b0: int, a1: int, b1: int, *, variation: Variatio
     >>> r.verdict, r.test
     ('in line', 'quasi-Poisson score test')
     """
-    _check_conf(conf)
-    counts = [_check_count(v, name) for v, name in ((a0, "a0"), (b0, "b0"), (a1, "a1"),
+    check_conf(conf)
+    counts = [check_count(v, name) for v, name in ((a0, "a0"), (b0, "b0"), (a1, "a1"),
                                                      (b1, "b1"))]
     table = np.array(counts).reshape(2, 2)
     exact_p = float(stats.fisher_exact(table).pvalue)

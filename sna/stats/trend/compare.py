@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 from scipy import stats
 
+from sna.checks import check_conf, check_count
 from sna.errors import SnaInputError
 
 TEST_NAME = "exact Poisson test"
@@ -87,22 +88,6 @@ class PeriodComparison:
         return excludes_one == (self.verdict != "no significant change")
 
 
-def _check_count(value: float, name: str) -> int:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise SnaInputError(f"{name} is missing", fix=f"give {name} as a whole number >= 0",
-                            column=name, value=value)
-    if value < 0 or int(value) != value:
-        raise SnaInputError(f"{name} must be a whole number >= 0, got {value!r}",
-                            fix="check the counts passed in", column=name, value=value)
-    return int(value)
-
-
-def _check_conf(conf: float) -> None:
-    if not 0.5 < conf < 1:
-        raise SnaInputError(f"conf must be between 0.5 and 1, got {conf!r}",
-                            fix="use e.g. 0.95 or 0.998", column="conf", value=conf)
-
-
 def compare_periods(
     count_a: int,
     count_b: int,
@@ -127,7 +112,7 @@ def compare_periods(
     exposure_a, exposure_b : float, default 1
         Exposure of each period (population, or number of days); > 0.
     conf : float, default 0.95
-        Confidence level, in (0.5, 1); the test's alpha is ``1 - conf``.
+        Confidence level, in [0.9, 1); the test's alpha is ``1 - conf``.
 
     Returns
     -------
@@ -150,14 +135,14 @@ def compare_periods(
     >>> r.verdict, round(r.change_pct, 1), round(r.p_value, 2)
     ('no significant change', 0.6, 0.72)
     """
-    a = _check_count(count_a, "count_a")
-    b = _check_count(count_b, "count_b")
+    a = check_count(count_a, "count_a")
+    b = check_count(count_b, "count_b")
     for name, e in (("exposure_a", exposure_a), ("exposure_b", exposure_b)):
         if not e > 0:
             raise SnaInputError(f"{name} must be greater than zero, got {e!r}",
                                 fix="pass a positive population or period length",
                                 column=name, value=e)
-    _check_conf(conf)
+    check_conf(conf)
     n = a + b
     change_pct = (b - a) / a * 100 if a > 0 else float("nan")
     if n == 0:

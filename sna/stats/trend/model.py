@@ -18,7 +18,8 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 
 from sna.errors import SnaInputError
-from sna.stats.trend.periods import _periods_per_year, _season_number, period_label
+from sna.periods import period_label
+from sna.stats.trend.periods import _periods_per_year, _season_number
 
 DISPERSION_RATIO_LIMIT = 1.5
 DISPERSION_ALPHA = 0.05

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from sna.checks import require_columns
 from sna.errors import SnaInputError
 from sna.stats.trend.wording import format_number as _fmt_number
 
@@ -147,10 +148,7 @@ def reconcile_table(
     0     a         0.0     True
     1     b         1.0    False
     """
-    for column in (part_column, total_column, by):
-        if column not in frame.columns:
-            raise SnaInputError(f"column {column!r} is not in the table",
-                                fix=f"use one of {list(frame.columns)}", column=column)
+    require_columns(frame, (part_column, total_column, by))
     rows = []
     for label, group in frame.groupby(by, sort=True):
         totals = group[total_column].dropna().unique()

@@ -17,14 +17,16 @@ import pandas as pd
 from scipy import stats
 from statsmodels.tsa.seasonal import STL
 
+from sna.checks import check_conf, check_whole_number
 from sna.errors import SnaInputError
+from sna.periods import period_label, year_label
 from sna.stats.trend.change import (
     MIN_PER_SEASON,
     Variation,
     judge_change,
     seasonal_model_reason,
 )
-from sna.stats.trend.compare import PeriodComparison, _check_conf
+from sna.stats.trend.compare import PeriodComparison
 from sna.stats.trend.model import (
     DispersionCheck,
     _complete_series,
@@ -34,7 +36,7 @@ from sna.stats.trend.model import (
     _glm,
     _nb_alpha,
 )
-from sna.stats.trend.periods import _season_name, _year_label, period_label
+from sna.stats.trend.periods import _season_name
 from sna.stats.trend.wording import format_p
 
 
@@ -302,7 +304,7 @@ def _year_on_year(counts: pd.Series, exposure: pd.Series, per_year: int, variati
 def _annual(counts: pd.Series, exposure: pd.Series, per_year: int, year_start_month: int,
             variation: Variation, conf: float) -> pd.DataFrame:
     """Totals per year; consecutive complete years compared by the change rule."""
-    years = pd.Series([_year_label(p, year_start_month) for p in counts.index], index=counts.index)
+    years = pd.Series([year_label(p, year_start_month) for p in counts.index], index=counts.index)
     usable = counts.notna() & exposure.notna()
     table = pd.DataFrame({"year": years, "count": counts.where(usable),
                           "exposure": exposure.where(usable), "has_data": usable})
@@ -333,11 +335,8 @@ def _check_series_fits(counts: pd.Series, min_per_season: int) -> None:
 
 
 def _check_options(conf: float, forecast_periods: int, year_start_month: int | None) -> None:
-    _check_conf(conf)
-    if not (isinstance(forecast_periods, int) and forecast_periods >= 0):
-        raise SnaInputError(f"forecast_periods must be a whole number >= 0, got "
-                            f"{forecast_periods!r}", fix="use e.g. 4 or 12",
-                            column="forecast_periods", value=forecast_periods)
+    check_conf(conf)
+    check_whole_number(forecast_periods, "forecast_periods", minimum=0)
     if year_start_month is not None and year_start_month not in range(1, 13):
         raise SnaInputError(f"year_start_month must be 1 to 12, got {year_start_month!r}",
                             fix="use 1 for calendar years or 4 for financial years",

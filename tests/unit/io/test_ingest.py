@@ -16,11 +16,11 @@ from sna.io.ingest import (
     CRIME_TYPES,
     POLICE_UK_COLUMNS,
     find_street_files,
-    missing_month_runs,
     parse_street_csv,
     read_police_uk,
 )
 from sna.paths import raw_dir
+from sna.periods import month_runs
 
 SHIPPED = raw_dir() / "shipped" / "police_uk"
 SHIPPED_FILES = sorted(SHIPPED.glob("*/*.csv.gz"))
@@ -53,7 +53,7 @@ def test_north_yorkshire_totals_match_published_provenance():
     assert acc.rows_in == 101_215
     assert len(acc.quarantine) == 1_313
     assert len(acc.clean) == 101_215 - 1_313
-    assert missing_month_runs(acc.notes["missing_months"]) == ["2024-05 to 2024-08"]
+    assert month_runs(acc.notes["missing_months"], fmt="%Y-%m") == ["2024-05 to 2024-08"]
     assert len(acc.notes["months"]) == 20
 
 

@@ -8,7 +8,8 @@ from scipy import stats
 
 from sna.stats.deprivation import imd_gradient, rates_by_imd_decile
 from sna.stats.hotspots import getis_ord_hotspots
-from sna.reports.svd import district_rates, like_for_like, priority_mask, year_months
+from sna.periods import year_months
+from sna.reports.svd import district_rates, like_for_like, priority_mask
 
 
 def test_imd_gradient_matches_a_hand_fitted_poisson_glm():

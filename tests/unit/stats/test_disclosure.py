@@ -633,9 +633,9 @@ _COUNTS = pd.DataFrame({"n": [1, 2], "g": ["a", "b"]})
         (lambda: DisclosurePolicy.from_params([10]), "must be a mapping", None),
         (lambda: round_counts([1], base=0), "base must be a whole number", "base"),
         (lambda: leak_check_values([1], threshold=0), "threshold must be a whole number", "threshold"),
-        (lambda: suppress_counts(_COUNTS, "x", FIVE), "count column 'x' is not in", "x"),
+        (lambda: suppress_counts(_COUNTS, "x", FIVE), r"count column\(s\) \['x'\] not found", "x"),
         (lambda: suppress_counts(_COUNTS, [], FIVE), "no count columns were given", "count_cols"),
-        (lambda: suppress_counts(_COUNTS, "n", FIVE, by="h"), "by column 'h' is not in", "h"),
+        (lambda: suppress_counts(_COUNTS, "n", FIVE, by="h"), r"by column\(s\) \['h'\] not found", "h"),
         (lambda: suppress_counts(_COUNTS, "g", FIVE), "counts must be numbers", "g"),
         (
             lambda: suppress_counts(pd.DataFrame({"n": [True]}), "n", FIVE),
@@ -664,7 +664,7 @@ _COUNTS = pd.DataFrame({"n": [1, 2], "g": ["a", "b"]})
         ),
         (
             lambda: suppress_rates(_COUNTS, "n", FIVE, derived_cols=["pct"]),
-            "derived column 'pct' is not in",
+            r"derived column\(s\) \['pct'\] not found",
             "pct",
         ),
         (lambda: suppress_crosstab([[1, 2]], FIVE), "must be a pandas DataFrame", None),
@@ -694,7 +694,7 @@ _COUNTS = pd.DataFrame({"n": [1, 2], "g": ["a", "b"]})
         ),
         (
             lambda: chart_frame(_monthly(), ["month", "cases"], FIVE, "crimes"),
-            "chart column 'cases' is not in",
+            r"chart column\(s\) \['cases'\] not found",
             "cases",
         ),
         (

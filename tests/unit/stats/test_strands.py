@@ -15,21 +15,19 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 from sna.errors import SnaInputError
+from sna.periods import financial_quarter, period_label, period_months
 from sna.stats.strands import (
     census_denominators,
     describe_composition,
     describe_recurring_change,
     describe_strand_shift,
-    financial_quarter,
     holm_adjust,
     indicative_rates,
-    monthly_counts,
-    period_label,
-    period_months,
     recurring_change,
     recurring_change_note,
     rolling_12_month,
     strand_counts,
+    strand_monthly_counts,
     strand_shift,
     strand_shift_note,
     strands_long,
@@ -104,8 +102,8 @@ def test_strands_long_has_one_row_per_flag():
 
 def test_monthly_counts_fill_months_without_hate_with_zero():
     frame = offences_from([("2025-01", {"race"}), ("2025-03", set()), ("2025-04", {"race"})])
-    assert monthly_counts(frame, strands=STRANDS).tolist() == [1, 0, 0, 1]
-    assert monthly_counts(frame, "religion", STRANDS).tolist() == [0, 0, 0, 0]
+    assert strand_monthly_counts(frame, strands=STRANDS).tolist() == [1, 0, 0, 1]
+    assert strand_monthly_counts(frame, "religion", STRANDS).tolist() == [0, 0, 0, 0]
 
 
 # ---------------------------------------------------------------- strand shift: hand example
@@ -511,7 +509,7 @@ def test_input_errors_name_the_column():
         strand_counts(HAND.assign(hate_race="Y"), STRANDS)
     assert "not boolean" in info.value.problem
     with pytest.raises(SnaInputError) as info:
-        monthly_counts(HAND, "homeless", STRANDS)
+        strand_monthly_counts(HAND, "homeless", STRANDS)
     assert info.value.column == "strand"
     with pytest.raises(SnaInputError):
         financial_quarter("2025/26", 5)

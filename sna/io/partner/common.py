@@ -1,0 +1,308 @@
+"""Shared pieces of the partner-data readers: file text, header, symbols, area codes.
+
+One helper per concept, used by :mod:`~sna.io.partner.dfe`, :mod:`~sna.io.partner.fingertips`
+and :mod:`~sna.io.partner.ons`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from sna.errors import SnaInputError
+
+SYMBOLS: dict[str, str] = {
+    "c": "suppressed to protect confidentiality (small number)",
+    "x": "not available",
+    "z": "not applicable",
+    "low": "rounds to zero (below 0.5)",
+    "u": "low reliability",
+    ":": "not available",
+    "..": "not available",
+    "": "no value published",
+}
+"""Explore Education Statistics (and GSS) symbols for a value that is not published, and why."""
+
+AREA_CODE_CHANGES: dict[str, str] = {"E10000023": "E06000065"}
+"""Pre-April-2023 county codes mapped to the unitary council with the same boundary:
+North Yorkshire County Council (E10000023) became North Yorkshire Council (E06000065) on
+1 April 2023 with the same area, so its earlier rows continue the same series."""
+
+AREA_CODE_PATTERN = r"^[EWSNK]\d{8}$"
+HEADER_SEARCH_LINES = 20
+
+
+def read_bytes(path: str | Path, what: str) -> bytes:
+    """Return a file's bytes, gunzipped if needed; SnaInputError if missing, empty or corrupt.
+
+    Examples
+    --------
+    >>> try:
+    ...     read_bytes("no/such/file.csv", "a DfE CSV")
+    ... except SnaInputError as err:
+    ...     print(err.problem)
+    the file does not exist
+    """
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SnaInputError("the file does not exist", file=file,
+                            fix=f"check the path and file name of {what}") from None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            raise SnaInputError("the gzip file is damaged or cut short", file=file,
+                                fix=f"download {what} again") from None
+    if not data.strip():
+        raise SnaInputError("the file is empty", file=file, fix=f"download {what} again")
+    return data
+
+
+def decode_csv(data: bytes, file: str) -> str:
+    r"""Decode CSV bytes as UTF-8 (BOM allowed); refuse workbooks and other encodings.
+
+    Examples
+    --------
+    >>> decode_csv("\ufeffa,b\n".encode("utf-8"), "f.csv")
+    'a,b\n'
+    """
+    if data[:2] == b"PK":
+        raise SnaInputError("the file is an Excel workbook or a zip archive, not a CSV",
+                            file=file, fix="download the CSV version of the data, or open it "
+                            "in Excel and 'Save as' CSV UTF-8")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise SnaInputError("the file is UTF-16 text", file=file,
+                            fix="re-save it as 'CSV UTF-8 (comma delimited)'")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        row = data.count(b"\n", 0, err.start) + 1
+        raise SnaInputError(f"the file is not UTF-8 (byte 0x{data[err.start]:02x})", file=file,
+                            row=row, fix="re-save as UTF-8 (in Excel: 'Save as' > 'CSV UTF-8')"
+                            ) from None
+
+
+def find_header(lines: list[list[str]], required: Sequence[str], file: str, what: str,
+                sheet: str | None = None, repeated_ok: Sequence[str] = (),
+                unit: str = "line") -> None:
+    """Check that line 1 is the header with every required column, or say what is wrong.
+
+    Parameters
+    ----------
+    lines : list of list of str
+        The first lines of the file (or sheet), split into cells.
+    required : sequence of str
+        Column names that must be present (exact, after stripping spaces).
+    file, what : str
+        File named in messages, and what the file should be ("a Fingertips export").
+    sheet : str, optional
+        Sheet name, for workbooks.
+    repeated_ok : sequence of str
+        Column names the published layout itself repeats (e.g. ``SNP``).
+    unit : str, default "line"
+        "line" for text files, "row" for worksheets.
+
+    Raises
+    ------
+    SnaInputError
+        The header is further down (title or notes above it), a column is missing (with the
+        closest name present), or a column name appears twice.
+
+    Examples
+    --------
+    >>> try:
+    ...     find_header([["Title"], ["a", "b"]], ["a", "b"], "f.csv", "a test file")
+    ... except SnaInputError as err:
+    ...     print(err.row, err.problem)
+    2 the header row is on line 2, not line 1 (the line above it looks like a title or notes)
+    """
+    where = f"sheet '{sheet}' of " if sheet else ""
+    header = [str(c).strip() if c is not None else "" for c in (lines[0] if lines else [])]
+    if all(name in header for name in required):
+        seen: dict[str, int] = {}
+        for position, name in enumerate(header, start=1):
+            if name and name in seen and name not in repeated_ok:
+                raise SnaInputError(
+                    f"column '{name}' appears twice in the header (columns {seen[name]} and "
+                    f"{position})", file=file, row=1, column=name,
+                    fix="delete or rename one of the two columns")
+            seen[name] = position
+        return
+    for number, line in enumerate(lines[1:HEADER_SEARCH_LINES], start=2):
+        cells = [str(c).strip() if c is not None else "" for c in line]
+        if all(name in cells for name in required):
+            above = number - 1
+            lines_text = unit if above == 1 else f"{above} {unit}s"
+            looks = (f"the {unit} above it looks" if above == 1
+                     else f"the {above} {unit}s above it look")
+            raise SnaInputError(
+                f"the header row is on {unit} {number}, not {unit} 1 ({looks} like a title "
+                "or notes)", file=file, row=number,
+                fix=f"delete the {lines_text} above the header in {where}the file and save "
+                    "it again")
+    missing = [name for name in required if name not in header]
+    name = missing[0]
+    others = {h.lower(): h for h in header if h and h not in required}
+    close = [others[c] for c in difflib.get_close_matches(name.lower(), list(others), n=1,
+                                                           cutoff=0.6)]
+    hint = f"; the closest column in the file is '{close[0]}'" if close else ""
+    fix = (f"rename '{close[0]}' to '{name}'" if close
+           else f"check that this is {what} in its published layout (header on line 1)")
+    raise SnaInputError(f"required column '{name}' is missing from {where}the header{hint}",
+                        file=file, row=1, column=name, fix=fix)
+
+
+def csv_frame(path: str | Path, required: Sequence[str], what: str,
+              repeated_ok: Sequence[str] = ()) -> pd.DataFrame:
+    r"""Read a published CSV as text with ``source_file`` and ``source_row`` (header = line 1).
+
+    Blank lines (every cell empty) are dropped, not counted as rows, and their number is kept
+    in ``attrs["blank_lines"]``. Every value stays text; the readers type them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text("a,b\n1,c\n")
+    >>> csv_frame(path, ["a", "b"], "a test file")[["a", "b", "source_row"]].values.tolist()
+    [['1', 'c', 2]]
+    """
+    file = str(path)
+    text = decode_csv(read_bytes(path, what), file)
+    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SEARCH_LINES]))))
+    find_header(head, required, file, what, repeated_ok=repeated_ok)
+    header = _unique_names([c.strip() for c in head[0]])
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                          skip_blank_lines=False, header=0, names=header)
+    except pd.errors.ParserError as err:
+        found = re.search(r"line (\d+), saw (\d+)", str(err))
+        row = int(found.group(1)) if found else None
+        raise SnaInputError(f"a row has more fields than the header's {len(header)} columns",
+                            file=file, row=row, fix="check for an unquoted comma in a text "
+                            "field, or download the file again") from None
+    raw.insert(0, "source_row", pd.RangeIndex(2, len(raw) + 2))
+    raw.insert(0, "source_file", Path(file).name)
+    blank = raw[header].apply(lambda col: col.str.strip() == "").all(axis=1)
+    raw = raw.loc[~blank].reset_index(drop=True)
+    raw.attrs["blank_lines"] = int(blank.sum())
+    if raw.empty:
+        raise SnaInputError("the file has a header but no data rows", file=file,
+                            fix=f"download {what} again")
+    return raw
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Make repeated (and blank) column names unique: SNP, SNP.1, SNP.2 ..."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        name = name or "unnamed"
+        if name in seen:
+            seen[name] += 1
+            out.append(f"{name}.{seen[name]}")
+        else:
+            seen[name] = 0
+            out.append(name)
+    return out
+
+
+def parse_values(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numbers, the symbol of each unpublished value, and a mask of unreadable values.
+
+    Returns
+    -------
+    (values, symbol, bad)
+        ``values`` Float64 (missing for a symbol), ``symbol`` the published symbol (missing
+        for a number; "" for a blank cell), ``bad`` True where the text is neither.
+
+    Examples
+    --------
+    >>> v, s, bad = parse_values(pd.Series(["12", "c", "", "1,200", "oops"]))
+    >>> v.tolist(), s.tolist()
+    ([12.0, <NA>, <NA>, 1200.0, <NA>], [<NA>, 'c', '', <NA>, <NA>])
+    >>> bad.tolist()
+    [False, False, False, False, True]
+    """
+    clean = text.astype(str).str.strip()
+    lowered = clean.str.lower()
+    symbol = lowered.where(lowered.isin(SYMBOLS)).astype("string")
+    number = pd.to_numeric(clean.str.replace(",", "", regex=False).where(symbol.isna()),
+                           errors="coerce")
+    bad = symbol.isna() & number.isna()
+    return number.astype("Float64"), symbol, bad
+
+
+def symbol_reason(symbol: pd.Series) -> pd.Series:
+    """Plain-English reason for each published symbol (missing where there is none).
+
+    Examples
+    --------
+    >>> symbol_reason(pd.Series(["c", None])).tolist()
+    ['suppressed to protect confidentiality (small number)', <NA>]
+    """
+    return symbol.map(SYMBOLS).astype("string")
+
+
+def map_area_codes(codes: pd.Series) -> tuple[pd.Series, dict[str, int]]:
+    """Replace pre-2023 county codes by the current council's code; count each replacement.
+
+    Examples
+    --------
+    >>> codes, mapped = map_area_codes(pd.Series(["E10000023", "E06000014"]))
+    >>> codes.tolist(), mapped
+    (['E06000065', 'E06000014'], {'E10000023 -> E06000065': 1})
+    """
+    stripped = codes.astype(str).str.strip().str.upper()
+    mapped = {}
+    for old, new in AREA_CODE_CHANGES.items():
+        n = int((stripped == old).sum())
+        if n:
+            mapped[f"{old} -> {new}"] = n
+    return stripped.replace(AREA_CODE_CHANGES), mapped
+
+
+def mapping_sentence(mapped: dict[str, int]) -> str | None:
+    """A sentence saying which old area codes were mapped, for the report's notes.
+
+    Examples
+    --------
+    >>> mapping_sentence({"E10000023 -> E06000065": 6})[:60]
+    '6 rows for the former North Yorkshire County Council (E10000'
+    >>> mapping_sentence({}) is None
+    True
+    """
+    n = mapped.get("E10000023 -> E06000065", 0)
+    if not n:
+        return None
+    verb = "rows for the former North Yorkshire County Council (E10000023, before April 2023) " \
+        "are" if n != 1 else "row for the former North Yorkshire County Council (E10000023, " \
+        "before April 2023) is"
+    return (f"{n} {verb} counted as North Yorkshire Council "
+            "(E06000065), which has the same boundary.")
+
+
+def duplicated_keys(frame: pd.DataFrame, keys: Sequence[str], valid: pd.Series) -> pd.Series:
+    """True for a valid row whose key repeats that of an earlier valid row.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"k": ["a", "a", "b"]})
+    >>> duplicated_keys(df, ["k"], pd.Series([True, True, True])).tolist()
+    [False, True, False]
+    """
+    keyed = frame.loc[valid.to_numpy(), list(keys)]
+    repeated = keyed.duplicated(keep="first")
+    out = pd.Series(False, index=frame.index)
+    out[repeated.index[repeated.to_numpy()]] = True
+    return out
