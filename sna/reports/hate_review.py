@@ -492,6 +492,27 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
 # ---------------------------------------------------------------- seasonal pattern
 
 
+def _quarter_block(section: Section, monthly: pd.Series, periods: ReviewPeriods,
+                   conf: float) -> None:
+    """The last quarter against the one before, and whether that change recurs each year."""
+    quarter = period_months(periods.quarter)
+    if (quarter - 15).min() < monthly.index.min():  # no same two quarters a year earlier
+        change = change_between(monthly.astype(float), quarter - 3, quarter, conf=conf)
+        section.results.update(quarter_change=change, recurring=None)
+        _change_sentence(section, change, "Hate offences", periods.previous_quarter_label,
+                         periods.quarter_label)
+        section.text("Whether this change recurs every year cannot be tested: that needs the "
+                     "same two quarters a year earlier, and the data start in "
+                     f"{monthly.index.min():%B %Y}.")
+        return
+    recurring = hs.recurring_change(monthly, periods.quarter, conf=conf)
+    section.results.update(quarter_change=recurring.this_year, recurring=recurring)
+    _change_sentence(section, recurring.this_year, "Hate offences",
+                     periods.previous_quarter_label, periods.quarter_label)
+    section.text(hs.describe_recurring_change(recurring, "Hate offences"))
+    section.note(hs.recurring_change_note(recurring))
+
+
 def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True) -> Section:
@@ -523,13 +544,8 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
             source=_source(synthetic), conf=conf))
         section.text(describe_seasonality(trend, "hate offences"))
         section.note(seasonality_note(trend))
-    recurring = hs.recurring_change(monthly, periods.quarter, conf=conf)
-    section.results.update(seasonal_trend=trend, quarter_change=recurring.this_year,
-                           recurring=recurring, seasonal_reason=reason)
-    _change_sentence(section, recurring.this_year, "Hate offences",
-                     periods.previous_quarter_label, periods.quarter_label)
-    section.text(hs.describe_recurring_change(recurring, "Hate offences"))
-    section.note(hs.recurring_change_note(recurring))
+    _quarter_block(section, monthly, periods, conf)
+    section.results.update(seasonal_trend=trend, seasonal_reason=reason)
     if trend is None:
         return section
     flagged = trend.flagged

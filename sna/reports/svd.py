@@ -109,13 +109,18 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
                          f"{conf:.0%} CI", decimals=2)
     a_months, b_months = like_for_like(study, last_month)
     series = _monthly_frame(study, categories)
-    comparison = change_between(series.astype(float), a_months, b_months, conf=conf)
-    section.results["year_on_year"] = comparison
-    subject = "Serious-violence-related offences (police.uk)"
-    section.text(describe_change(comparison, subject,
-                                 f"the same {len(a_months)} months a year earlier",
-                                 f"{len(b_months)} months to {last_month}"))
-    section.note(change_note(comparison, subject))
+    section.results["year_on_year"] = None
+    if a_months:
+        comparison = change_between(series.astype(float), a_months, b_months, conf=conf)
+        section.results["year_on_year"] = comparison
+        subject = "Serious-violence-related offences (police.uk)"
+        section.text(describe_change(comparison, subject,
+                                     f"the same {len(a_months)} months a year earlier",
+                                     f"{len(b_months)} months to {last_month}"))
+        section.note(change_note(comparison, subject))
+    else:
+        section.text("No year-on-year comparison is possible: no month of the latest year has "
+                     "data for the same month a year earlier.")
     chart_frame = series.rename("count").reset_index()
     section.figure(charts.monthly_counts_chart(
         chart_frame, title=f"Monthly serious-violence-related offences, {area_name}",
@@ -124,8 +129,9 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
     section.results["seasonal_reason"] = reason
     if reason is not None:
         section.results["seasonal_trend"] = None
-        section.text(reason + " The year-on-year change above is judged without it, allowing "
-                              "for the month-to-month variation of the series.")
+        judged = (" The year-on-year change above is judged without it, allowing for the "
+                  "month-to-month variation of the series." if a_months else "")
+        section.text(reason + judged)
         section.note(series_variation(series.astype(float)).note)
         return section
     trend = seasonal_trend(series.astype(float), conf=conf)
@@ -343,6 +349,39 @@ def drivers(study: StudyData, categories: dict[str, str], last_month: str,
     return section
 
 
+def rates_a_year(by: pd.DataFrame, conf: float = 0.95) -> tuple[pd.DataFrame, float]:
+    """Rates per 1,000 residents a year of areas with different months of data.
+
+    Parameters
+    ----------
+    by : DataFrame
+        ``area, count, population, months`` (months of data behind each count).
+    conf : float, default 0.95
+
+    Returns
+    -------
+    (DataFrame, float)
+        ``by`` with ``value, lower, upper`` (:func:`sna.stats.rates.rate_ci` on
+        residents x months / 12) and ``comparison`` with the pooled rate (Fingertips
+        single overlap), and the pooled rate a year.
+
+    Examples
+    --------
+    >>> by = pd.DataFrame({"area": ["A", "B"], "count": [120, 120],
+    ...                    "population": [10_000, 10_000], "months": [6, 12]})
+    >>> table, pooled = rates_a_year(by)
+    >>> table["value"].tolist(), round(pooled, 1)
+    ([24.0, 12.0], 16.0)
+    """
+    person_years = by["population"] * by["months"] / 12
+    rates = rate_ci(by["count"], person_years, multiplier=PER_1000, conf=conf)
+    pooled = float(by["count"].sum() / person_years.sum() * PER_1000)
+    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], pooled)
+    table = pd.concat([by.reset_index(drop=True),
+                       rates[["value", "lower", "upper"]].reset_index(drop=True)], axis=1)
+    return table.assign(comparison=compared["comparison"].to_numpy()), pooled
+
+
 def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: dict[str, str],
                          conf: float = 0.95) -> Section:
     """Force rates per 1,000 against the neighbours' pooled rate, crude and rurality-standardised.
@@ -366,12 +405,7 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     lsoas = pd.concat(lsoa_frames, ignore_index=True)
     by = lsoas.groupby("area").agg(count=("count", "sum"), population=("population", "sum"),
                                    months=("months", "first")).reset_index()
-    by["person_years"] = by["population"] * by["months"] / 12  # rates a year, any coverage
-    rates = rate_ci(by["count"], by["person_years"], multiplier=PER_1000, conf=conf)
-    pooled = by["count"].sum() / by["person_years"].sum() * PER_1000
-    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], pooled)
-    table = pd.concat([by.drop(columns="person_years"), rates[["value", "lower", "upper"]]],
-                      axis=1).assign(comparison=compared["comparison"].to_numpy())
+    table, pooled = rates_a_year(by, conf)
     data = lsoas.assign(ruc21_code=lsoas["ruc_code"].astype(str),
                         population=lsoas["population"] * lsoas["months"] / 12)
     ratios = rurality_standardised_ratio(data, data, "ruc21_code", area="area", conf=conf)

@@ -416,3 +416,17 @@ def test_sections_raise_no_warnings(offences):
         warnings.simplefilter("error")
         hr.seasonal_pattern(offences, LAST_MONTH, "Test area", strands=STRANDS)
         hr.rolling_trends(offences, LAST_MONTH, STRANDS)
+
+
+def test_seasonal_section_with_12_months_says_why_no_model(offences, monkeypatch):
+    """With one year of data (anyarea) the seasonal section states its reason, never raises."""
+    one_year = offences[offences["month"].dt.year == 2025]
+    monkeypatch.setattr(hr, "_check_covered", lambda *args: None)  # the area's period rule
+    section = hr.seasonal_pattern(one_year, LAST_MONTH, "Test area", strands=STRANDS)
+    text = " ".join(paragraphs(section))
+    assert section.results["seasonal_trend"] is None
+    assert section.results["seasonal_reason"].startswith("No seasonal pattern was estimated")
+    assert "seen only once in the 12 months of data" in text
+    assert "seasonal peak" not in text
+    assert "cannot be tested: that needs the same two quarters a year earlier" in text
+    assert section.results["quarter_change"].reason  # still judged by the change rule

@@ -156,3 +156,21 @@ def test_police_uk_seasonal_section_says_why_no_model(shipped_study):
     assert "No seasonal pattern was estimated" in text and "seasonal peak" not in text
     comparison = section.results["year_on_year"]
     assert comparison.reason  # the year-on-year verdict says what it allowed for
+
+
+def test_neighbour_rates_are_a_year_whatever_the_months_of_data():
+    """Audit: neighbour-force rates were not scaled by months of data."""
+    from sna.reports.svd import rates_a_year
+    from sna.stats.rates import rate_ci
+
+    by = pd.DataFrame({"area": ["A", "B"], "count": [120, 240],
+                       "population": [10_000, 20_000], "months": [6, 12]})
+    table, pooled = rates_a_year(by)
+    # by hand: A 120 in half a year of 10,000 residents = 24 a year per 1,000; B 12
+    assert table["value"].tolist() == pytest.approx([24.0, 12.0])
+    assert pooled == pytest.approx(360 / (5_000 + 20_000) * 1000)
+    hand = rate_ci([120, 240], [5_000, 20_000], multiplier=1000)
+    assert table["lower"].tolist() == pytest.approx(hand["lower"].tolist())
+    assert table["comparison"].tolist() == ["higher", "lower"]
+    # unscaled, the two forces looked the same (12 per 1,000): the old, wrong comparison
+    assert (by["count"] / by["population"] * 1000).tolist() == [12.0, 12.0]
