@@ -283,7 +283,7 @@ def series_variation(counts: pd.Series, *, offset: pd.Series | float | None = No
     model = ("Poisson GLM with a linear trend and " + unit + " terms" if seasonal
              else "Poisson GLM with a linear trend; too few periods for " + unit + " terms")
     if len(used) <= n_params or used.sum() == 0:
-        return Variation(float("nan"), float("nan"), float("nan"),
+        return Variation(float("nan"), math.inf, float("nan"),
                          f"{len(used)} {unit}s with data", unit, float(min_dispersion))
     exog = _design(used.index, int(full.index[0].ordinal), per_year, seasons=seasonal)
     check = _dispersion_check(_glm(used.to_numpy(), exog,
@@ -325,7 +325,7 @@ def window_variation(counts: pd.Series, windows: list[pd.PeriodIndex],
     rows = [(p, k) for k, window in enumerate(windows) for p in window]
     y = np.array([full.get(p, np.nan) for p, _ in rows], dtype=float)
     if np.isnan(y).any() or len(rows) <= len(windows) or y.sum() == 0:
-        return Variation(float("nan"), float("nan"), float("nan"),
+        return Variation(float("nan"), math.inf, float("nan"),
                          "too few periods within the windows", unit, float(min_dispersion))
     exog = np.zeros((len(rows), len(windows)))
     exog[np.arange(len(rows)), [k for _, k in rows]] = 1.0
@@ -398,7 +398,7 @@ def judge_change(count_a: int, count_b: int, exposure_a: float = 1, exposure_b: 
     """
     exact = compare_periods(count_a, count_b, exposure_a, exposure_b, conf)
     variation = variation if variation is not None else Variation(
-        float("nan"), float("nan"), float("nan"), "not measured")
+        float("nan"), math.inf, float("nan"), "not measured")
     reason = variation.reason
     if variation.phi != variation.phi and variation.model == "not measured":
         reason = "treating the counts as varying only by chance (their variation was not checked)"
@@ -555,7 +555,7 @@ def judge_interaction(a0: int, b0: int, a1: int, b1: int, *, variation: Variatio
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = float(np.float64(counts[3] * counts[0]) / np.float64(counts[2] * counts[1]))
     variation = variation if variation is not None else Variation(
-        float("nan"), float("nan"), float("nan"), "not measured")
+        float("nan"), math.inf, float("nan"), "not measured")
 
     def verdict_of(p: float) -> str:
         return "in line" if not p < 1 - conf else ("larger" if ratio > 1 else "smaller")

@@ -675,3 +675,55 @@ def test_seasonal_trend_errors(counts, kwargs, message):
     with pytest.raises(SnaInputError, match=message) as info:
         seasonal_trend(counts, **kwargs)
     assert info.value.fix
+
+
+def test_stated_minimum_dispersion_on_a_short_series():
+    from sna.stats.trend import change_between, judge_change
+
+    short = pd.Series([30.0, 42.0], index=pd.period_range("2025-01", periods=2, freq="M"))
+    variation = series_variation(short, min_dispersion=4.0)
+    assert math.isnan(variation.phi) and variation.overdispersed and variation.dispersion == 4.0
+    result = change_between(short, short.index[:1], short.index[1:], min_dispersion=4.0)
+    # by hand: score (42 - 36) / sqrt(4 * 72 / 4) on the normal (the dispersion is stated)
+    assert result.p_value == pytest.approx(2 * stats.norm.sf(6 / math.sqrt(72)))
+    assert judge_change(30, 42).reason.endswith("(their variation was not checked)")
+    with pytest.raises(SnaInputError, match="min_dispersion"):
+        series_variation(short, min_dispersion=0.5)
+
+
+def test_quasi_score_test_reduces_to_the_poisson_score_test_and_wilson():
+    from statsmodels.stats.proportion import proportion_confint
+    from statsmodels.stats.rates import test_poisson_2indep
+
+    from sna.stats.trend import Variation, judge_change
+
+    result = judge_change(120, 150, 2.0, 3.0, variation=Variation.stated(1.0 + 1e-12))
+    reference = test_poisson_2indep(150, 3.0, 120, 2.0, method="score")
+    assert result.p_value == pytest.approx(reference.pvalue, rel=1e-6)
+    # dispersion 3 with 40 df: Wilson on n / phi with the t quantile = statsmodels' Wilson
+    # with n'' = n z^2 / (phi t^2) (Wilson depends on z^2 / n only)
+    noisy = judge_change(120, 150, 2.0, 3.0, variation=Variation(3.0, 40, 1e-5, "hand"))
+    z, t = stats.norm.ppf(0.975), stats.t.ppf(0.975, 40)
+    n2 = 270 * z**2 / (3.0 * t**2)
+    low, high = proportion_confint(150 / 270 * n2, n2, method="wilson")
+    assert noisy.rr_lower == pytest.approx(low / (1 - low) * 2 / 3, rel=1e-9)
+    assert noisy.rr_upper == pytest.approx(high / (1 - high) * 2 / 3, rel=1e-9)
+    score = (150 - 270 * 0.6) / math.sqrt(3.0 * 270 * 0.6 * 0.4)
+    assert noisy.p_value == pytest.approx(2 * stats.t.sf(abs(score), 40))
+    assert noisy.ci_agrees_with_test
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.integers(0, 2000), b=st.integers(0, 2000), phi=st.floats(1.01, 15),
+       df=st.integers(5, 100), e_b=st.sampled_from([1.0, 2.0, 0.5]))
+def test_quasi_test_and_interval_always_agree(a, b, phi, df, e_b):
+    from sna.stats.trend import Variation, judge_change
+
+    result = judge_change(a, b, 1.0, e_b, variation=Variation(phi, df, 1e-9, "hand"))
+    assert 0 <= result.p_value <= 1
+    if a + b > 0 and 0 < result.rr_lower and math.isfinite(result.rr_upper):
+        assert result.ci_agrees_with_test
+    # never more liberal than the Poisson score test
+    if a + b > 0:
+        plain = judge_change(a, b, 1.0, e_b, variation=Variation.stated(1.0 + 1e-12))
+        assert result.p_value >= plain.p_value - 1e-12
