@@ -13,6 +13,11 @@ from pathlib import Path
 from sna.errors import SnaInputError
 from sna.paths import repo_root
 
+__all__ = [
+    "build_parser",
+    "main",
+]
+
 
 def _ingest(args: argparse.Namespace) -> int:
     from sna.io.cache import ingest_to_cache

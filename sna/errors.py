@@ -7,6 +7,10 @@ never see a traceback from deep inside pandas.
 
 from __future__ import annotations
 
+__all__ = [
+    "SnaInputError",
+]
+
 
 class SnaInputError(ValueError):
     """Bad input that the user can fix.

@@ -6,6 +6,14 @@ import hashlib
 import os
 from pathlib import Path
 
+__all__ = [
+    "file_sha256",
+    "processed_dir",
+    "raw_dir",
+    "repo_root",
+    "reports_dir",
+]
+
 
 def repo_root() -> Path:
     """Return the project root (the folder holding ``pyproject.toml``).

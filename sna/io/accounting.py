@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+__all__ = [
+    "Accounted",
+    "first_reason",
+    "split_by_reason",
+]
+
 QUARANTINE_COLUMNS = ["source_file", "source_row", "reason"]
 
 

@@ -32,6 +32,20 @@ import pyarrow.parquet as pq
 from sna.errors import SnaInputError
 from sna.io.ingest import CheckedFile, StreetFile, check_street_file
 
+__all__ = [
+    "Batch",
+    "BatchResult",
+    "PartFile",
+    "batch_size",
+    "column_compression",
+    "file_entry",
+    "ingest_batch",
+    "input_bytes",
+    "month_counts",
+    "plan_batches",
+    "run_batches",
+]
+
 BATCH_BYTES = 48 * 2**20  # CSV text per batch at most (~220k police.uk rows)
 BATCHES_PER_WORKER = 4  # at least, when the files allow it
 ROW_GROUP_ROWS = 100_000  # rows buffered before a Parquet row group is written

@@ -25,6 +25,15 @@ from sna.io.accounting import Accounted
 from sna.io.ingest import find_street_files, read_police_uk
 from sna.paths import file_sha256, processed_dir
 
+__all__ = [
+    "cache_is_current",
+    "ingest_to_cache",
+    "input_fingerprint",
+    "move_into_place",
+    "read_cache",
+    "write_cache",
+]
+
 MANIFEST = "manifest.json"
 
 

@@ -29,6 +29,15 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, first_reason, split_by_reason
 
+__all__ = [
+    "check_strands",
+    "extract_columns",
+    "normalise_offence_code",
+    "offence_codes",
+    "read_force_extract",
+    "strand_column",
+]
+
 DEFAULT_STRANDS: tuple[str, ...] = (
     "race", "religion", "sexual_orientation", "disability", "transgender",
     "misogyny", "sex_worker", "asylum_migrant", "gypsy_traveller", "alt_subculture",

@@ -23,6 +23,19 @@ from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, split_by_reason
 from sna.paths import raw_dir
 
+__all__ = [
+    "attach_geography",
+    "deprivation",
+    "geography_dir",
+    "lsoa21_lookup",
+    "lsoa_profile",
+    "mid_year_population_lsoa11",
+    "population",
+    "read_boundaries",
+    "rurality",
+    "study_area_lsoas",
+]
+
 RUC21_ORDER = ["UN1", "UF1", "RLN1", "RLF1", "RSN1", "RSF1"]
 RUC21_LABELS = {
     "UN1": "Urban: nearer to a major town or city",

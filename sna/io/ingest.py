@@ -47,6 +47,35 @@ import pyarrow.csv as pacsv
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, first_reason
 
+__all__ = [
+    "CheckedFile",
+    "StreetFile",
+    "check_force",
+    "check_header",
+    "check_month",
+    "check_month_and_force",
+    "check_street_file",
+    "clean_frame",
+    "coordinate",
+    "decode_utf8",
+    "find_street_files",
+    "first_force",
+    "first_row_of_each_force",
+    "iter_checked",
+    "iter_read",
+    "matches",
+    "month_notes",
+    "parse_street_csv",
+    "quarantine_arrow",
+    "read_police_uk",
+    "read_street_arrow",
+    "repeats_within_month",
+    "row_reasons",
+    "street_reason_codes",
+    "typed_street_arrow",
+    "typed_street_table",
+]
+
 POLICE_UK_COLUMNS = [
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
     "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",

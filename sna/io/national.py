@@ -48,6 +48,17 @@ from sna.io.batches import batch_size, input_bytes, plan_batches, run_batches
 from sna.io.cache import move_into_place
 from sna.io.ingest import MONTH_PATTERN, check_force, find_street_files
 
+__all__ = [
+    "counts_by",
+    "dataset_notes",
+    "duckdb_connection",
+    "ingest_to_parquet_dataset",
+    "parquet_glob",
+    "pfa_of_force",
+    "pfa_population",
+    "read_manifest",
+]
+
 MANIFEST = "manifest.json"
 COMPRESSIONS = ("snappy", "zstd", "lz4", "gzip", "brotli", "none")
 DATASET_FORMAT = "sna police.uk parquet dataset 1"

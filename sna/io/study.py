@@ -17,6 +17,11 @@ from sna.io.geography import attach_geography, lsoa_profile, study_area_lsoas
 from sna.paths import repo_root
 from sna.periods import month_runs
 
+__all__ = [
+    "StudyData",
+    "load_study",
+]
+
 
 @dataclass(frozen=True)
 class StudyData:

@@ -26,6 +26,15 @@ from sna.io.extract import AGE_BANDS, DEFAULT_STRANDS, extract_columns, offence_
 from sna.paths import raw_dir
 from sna.periods import month_range
 
+__all__ = [
+    "da_monthly_means",
+    "generate_force_extract",
+    "hate_monthly_means",
+    "study_lsoa_weights",
+    "sv_monthly_means",
+    "write_demo_extract",
+]
+
 SYNTHETIC_SEED = 20261123
 DEMO_FILE_NAME = "SYNTHETIC_force_extract_nyy_2020-04_2025-12.csv.gz"
 STUDY_LTLA_CODES = ("E06000065", "E06000014")  # North Yorkshire, York (LAD 2024)

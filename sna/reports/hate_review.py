@@ -1266,6 +1266,6 @@ __all__ = [
     "HateReviewInputs", "ReviewPeriods", "composition_and_shifts", "data_banner", "data_quality",
     "describe_rolling_trend", "geography", "indicative_rates",
     "load_inputs", "lsoa_hate_counts", "methods", "multi_strand_note", "protected_rates",
-    "review_periods", "rolling_trend_note", "rolling_trends", "seasonal_pattern", "strand_combinations",
-    "strand_share_table", "totals_and_trend", "validate_params",
+    "review_periods", "rolling_trend_note", "rolling_trends", "seasonal_pattern",
+    "strand_combinations", "strand_share_table", "totals_and_trend", "validate_params",
 ]

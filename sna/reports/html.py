@@ -1,7 +1,7 @@
 """Render an executed report notebook as one offline, code-free HTML page for reviewers.
 
 nbconvert's ``lab`` template loads require.js, MathJax and Mermaid from a CDN; the
-project template ``templates/sna`` empties those blocks (PITFALLS B2). Code is hidden
+project template ``templates/sna`` empties those blocks. Code is hidden
 with ``exclude_input``. After export the page gets, in order: an optional
 "SYNTHETIC DEMO DATA" banner, the title, one run-stamp line, a table of contents
 built from the h1-h3 headings, the notebook content, and a Provenance section.
@@ -21,6 +21,18 @@ from typing import Any
 import nbformat
 
 from sna.reports.notebook_checks import PAPERMILL_TAGS
+
+__all__ = [
+    "decorate_page",
+    "export_html",
+    "find_remote_resources",
+    "prepare_notebook",
+    "provenance_html",
+    "render_html",
+    "synthetic_banner_html",
+    "toc_html",
+    "unique_heading_ids",
+]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "sna"

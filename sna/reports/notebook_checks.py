@@ -1,7 +1,7 @@
 """Checks on an executed report notebook: errors, stderr and tracebacks.
 
-``exclude_input`` hides code in the reviewer's HTML but not stderr streams or warnings
-(PITFALLS B2), so a report that printed a warning would show it to readers. The runner
+``exclude_input`` hides code in the reviewer's HTML but not stderr streams or warnings,
+so a report that printed a warning would show it to readers. The runner
 fails such a report in strict mode; tests use the same check.
 """
 
@@ -10,6 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import nbformat
+
+__all__ = [
+    "check_executed_notebook",
+    "source_cell_number",
+]
 
 #: Tags of cells papermill adds to the source notebook.
 PAPERMILL_TAGS = ("injected-parameters", "papermill-error-cell-tag")

@@ -1,7 +1,7 @@
 """Read a report's params YAML and check it against the notebook's ``parameters`` cell.
 
 papermill only *logs* a parameter the notebook does not declare, so a typo in a YAML
-key would be silently ignored (PITFALLS B1.1). :func:`load_params` fails fast instead:
+key would be silently ignored. :func:`load_params` fails fast instead:
 every key must be declared in the notebook's cell tagged ``parameters``, and every value
 must have the type of that parameter's default.
 """
@@ -19,6 +19,14 @@ import yaml
 
 from sna.checks import check_conf
 from sna.errors import SnaInputError
+
+__all__ = [
+    "check_params",
+    "load_params",
+    "notebook_metadata",
+    "notebook_parameters",
+    "read_params_yaml",
+]
 
 #: Keys the runner understands even when the notebook does not declare them. They are
 #: passed on to the notebook only if its ``parameters`` cell declares them.

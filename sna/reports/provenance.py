@@ -17,6 +17,13 @@ from typing import Any
 
 from sna.paths import file_sha256, repo_root
 
+__all__ = [
+    "build_provenance",
+    "collect_data_files",
+    "git_state",
+    "package_versions",
+]
+
 #: Distributions whose versions every report records (python is added separately).
 RECORDED_PACKAGES = (
     "sna", "pandas", "numpy", "scipy", "statsmodels", "altair", "vl-convert-python",

@@ -9,7 +9,7 @@ both are plain files, so this works on Windows too.
 
 A failed run changes none of that: its folder moves to ``reports/<report>/failed/<run-id>/``
 (with papermill's partial notebook) and :class:`ReportFailed` is raised with a one-line
-message naming the cell (PITFALLS B1.4-B1.5).
+message naming the cell.
 """
 
 from __future__ import annotations
@@ -32,6 +32,19 @@ from sna.reports.notebook_checks import check_executed_notebook, source_cell_num
 from sna.reports.html import find_remote_resources, render_html
 from sna.reports.params import NOT_LITERAL, load_params, notebook_metadata, notebook_parameters
 from sna.reports.provenance import build_provenance, collect_data_files
+
+__all__ = [
+    "ReportFailed",
+    "RunAllSummary",
+    "RunResult",
+    "execution_failure",
+    "match_notebook",
+    "new_run_id",
+    "notebook_title",
+    "run_all",
+    "run_report",
+    "update_latest",
+]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r"File\s+\"?([^\s\",]+?\.py)\"?(?::\d+|, line \d+),\s+in\s+([\w<>.]+)")

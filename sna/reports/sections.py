@@ -15,6 +15,11 @@ import pandas as pd
 
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
 
+__all__ = [
+    "Section",
+    "publish_counts",
+]
+
 
 @dataclass
 class Section:

@@ -33,6 +33,30 @@ from sna.stats.trend import (
     trend_note,
 )
 
+__all__ = [
+    "SvdInputs",
+    "da_published",
+    "data_quality",
+    "day_and_time",
+    "definition",
+    "district_rates",
+    "drivers",
+    "extent_and_trend",
+    "funnel_sentence",
+    "like_for_like",
+    "load_inputs",
+    "lsoa_counts",
+    "neighbour_comparison",
+    "priorities",
+    "priority_mask",
+    "rates_a_year",
+    "rurality_ratios",
+    "sources_and_methods",
+    "svd_crimes",
+    "victims_by_age",
+    "where",
+]
+
 PER_1000 = 1000
 POLICE_UK_SOURCE = "police.uk street-level crime (Home Office), OGL v3.0"
 
@@ -162,8 +186,8 @@ def district_rates(lsoas: pd.DataFrame, conf: float = 0.95) -> pd.DataFrame:
     --------
     >>> df = pd.DataFrame({"district_name": ["a", "b"], "count": [10, 200],
     ...                    "population": [10_000, 20_000]})
-    >>> district_rates(df)["comparison"].tolist()
-    ['lower', 'higher']
+    >>> district_rates(df)[["district_name", "comparison"]].values.tolist()
+    [['b', 'higher'], ['a', 'lower']]
     """
     by = lsoas.groupby("district_name")[["count", "population"]].sum().reset_index()
     rates = rate_ci(by["count"], by["population"], multiplier=PER_1000, conf=conf)

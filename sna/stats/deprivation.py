@@ -12,6 +12,12 @@ from scipy import stats
 from sna.errors import SnaInputError
 from sna.stats.rates import rate_ci
 
+__all__ = [
+    "Gradient",
+    "imd_gradient",
+    "rates_by_imd_decile",
+]
+
 
 def rates_by_imd_decile(lsoas: pd.DataFrame, *, count: str = "count",
                         population: str = "population", multiplier: float = 1000,

@@ -19,7 +19,7 @@ Suppressed values are published as missing and shown with the Government
 Statistical Service symbol ``[c]`` (confidential); low-reliability values are
 marked ``[u]``. Reliability is not disclosure: a count of 7 under
 ``min_count=5`` is published but flagged ``unreliable``, and the two flags are
-separate columns (PITFALLS B7).
+separate columns.
 
 References
 ----------
@@ -44,6 +44,19 @@ from scipy.sparse.csgraph import csgraph_from_dense, dijkstra
 
 from sna.checks import check_whole_number, require_columns
 from sna.errors import SnaInputError
+
+__all__ = [
+    "CrosstabResult",
+    "DisclosurePolicy",
+    "chart_frame",
+    "is_recoverable",
+    "leak_check_values",
+    "recoverable_cells",
+    "round_counts",
+    "suppress_counts",
+    "suppress_crosstab",
+    "suppress_rates",
+]
 
 SUPPRESSED_SYMBOL = "[c]"
 UNRELIABLE_SYMBOL = "[u]"

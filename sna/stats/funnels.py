@@ -34,6 +34,13 @@ from sna.stats.rates import (
     check_multiplier,
 )
 
+__all__ = [
+    "FunnelDispersion",
+    "funnel_dispersion",
+    "funnel_limits",
+    "funnel_significance",
+]
+
 STATISTICS = ("proportion", "ratio", "rate")
 # (column suffix, two-sided confidence, one-sided tail probability in the label)
 LEVELS = (("95", 0.95, "0.025"), ("99_8", 0.998, "0.001"))

@@ -9,6 +9,10 @@ import pandas as pd
 
 from sna.errors import SnaInputError
 
+__all__ = [
+    "getis_ord_hotspots",
+]
+
 
 def getis_ord_hotspots(gdf, value_col: str, *, permutations: int = 999, alpha: float = 0.05,
                        seed: int = 20261123) -> pd.DataFrame:

@@ -31,6 +31,14 @@ from sna.checks import (
 )
 from sna.errors import SnaInputError
 
+__all__ = [
+    "compare_to_benchmark",
+    "dsr",
+    "isr",
+    "proportion_ci",
+    "rate_ci",
+]
+
 ArrayLike = float | Sequence[float] | np.ndarray | pd.Series
 
 SMALL_COUNT = 10  # below this: exact Poisson limits, and DSRs are suppressed

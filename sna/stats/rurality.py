@@ -38,6 +38,13 @@ from sna.stats.rates import (
     require_columns,
 )
 
+__all__ = [
+    "rates_by_rurality",
+    "ruc_scheme",
+    "rurality_standardised_rate",
+    "rurality_standardised_ratio",
+]
+
 RUC2011 = {
     "A1": "Urban major conurbation",
     "B1": "Urban minor conurbation",

@@ -48,6 +48,28 @@ from sna.stats.trend import (
     window_variation,
 )
 
+__all__ = [
+    "CompositionTest",
+    "RecurringChange",
+    "RollingTrend",
+    "StrandShift",
+    "census_denominators",
+    "describe_composition",
+    "describe_recurring_change",
+    "describe_strand_shift",
+    "holm_adjust",
+    "indicative_rates",
+    "recurring_change",
+    "recurring_change_note",
+    "rolling_12_month",
+    "strand_counts",
+    "strand_label",
+    "strand_monthly_counts",
+    "strand_shift",
+    "strand_shift_note",
+    "strands_long",
+]
+
 OFFENCES = "offences"
 FLAGS = "strand flags"
 ALL = "all"

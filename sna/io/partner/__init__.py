@@ -11,3 +11,5 @@ Every reader returns :class:`sna.io.accounting.Accounted` (rows in = rows used +
 aside with a reason) and raises :class:`sna.errors.SnaInputError` naming file, row, column and
 fix. Published suppression symbols are read as missing, never zero, with the reason kept.
 """
+
+__all__: list[str] = []

@@ -19,6 +19,18 @@ import pandas as pd
 
 from sna.errors import SnaInputError
 
+__all__ = [
+    "csv_frame",
+    "decode_csv",
+    "duplicated_keys",
+    "find_header",
+    "map_area_codes",
+    "mapping_sentence",
+    "parse_values",
+    "read_bytes",
+    "symbol_reason",
+]
+
 SYMBOLS: dict[str, str] = {
     "c": "suppressed to protect confidentiality (small number)",
     "x": "not available",

@@ -27,6 +27,12 @@ from sna.io.partner.common import (
     parse_values,
 )
 
+__all__ = [
+    "neighbours_of",
+    "read_ees_csv",
+    "read_statistical_neighbours",
+]
+
 WHAT = "a DfE Explore Education Statistics CSV"
 EES_REQUIRED = ("time_period", "geographic_level", "country_code")
 EES_ID_COLUMNS = ("time_period", "time_identifier", "geographic_level", "country_code",

@@ -29,6 +29,13 @@ from sna.io.partner.common import (
     mapping_sentence,
 )
 
+__all__ = [
+    "area_codes_by_name",
+    "count_from_text",
+    "read_dfe_moj_cohorts",
+    "read_dfe_moj_sheet",
+]
+
 WHAT = "a DfE-MoJ education, children's social care and offending workbook"
 COHORTS = ("All Pupils", "Any Offence", "Serious Violence Offence")
 INDICATORS = ("Home", "School")

@@ -36,6 +36,12 @@ from sna.io.partner.common import (
 )
 from sna.paths import file_sha256, raw_dir
 
+__all__ = [
+    "fetch_fingertips",
+    "fingertips_cache_path",
+    "read_fingertips_export",
+]
+
 WHAT = "a Fingertips export"
 REQUIRED = ("Indicator ID", "Indicator Name", "Area Code", "Area Name", "Area Type", "Sex",
             "Age", "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit",

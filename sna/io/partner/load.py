@@ -16,6 +16,11 @@ import pandas as pd
 from sna.io.accounting import Accounted
 from sna.paths import repo_root
 
+__all__ = [
+    "PartnerData",
+    "load_partner_data",
+]
+
 SHIPPED = "data/raw/shipped/partner/"
 
 SOURCES: dict[str, dict] = {

@@ -10,7 +10,7 @@ with the alt text, a caption and an optional data table.
 Examples
 --------
 >>> import pandas as pd
->>> from sna import charts
+>>> from sna.reports import charts
 >>> counts = pd.DataFrame({"period": ["2024-01", "2024-02"], "count": [10, 12]})
 >>> described = charts.monthly_counts_chart(counts, title="Violence", source="police.uk")
 >>> html = charts.figure_html(described)

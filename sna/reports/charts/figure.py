@@ -23,6 +23,14 @@ from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggreg
 from sna.reports.charts._theme import THEME_NAME
 from sna.errors import SnaInputError
 
+__all__ = [
+    "chart_spec",
+    "chart_svg",
+    "figure",
+    "figure_html",
+    "table_html",
+]
+
 LOCALE = "en-GB"
 _ID = re.compile(r'\bid="([^"]+)"')
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")

@@ -37,6 +37,13 @@ from sna.reports.charts._theme import (
 )
 from sna.errors import SnaInputError
 
+__all__ = [
+    "funnel_chart",
+    "rates_ci_chart",
+    "shares_ci_chart",
+    "shift_chart",
+]
+
 ROW_STEP = 24
 # Column names of sna.stats.funnels.funnel_limits -> the names funnel_chart draws.
 _LIMIT_ALIASES = {"lower_95": "lower95", "upper_95": "upper95", "lower_99_8": "lower998",

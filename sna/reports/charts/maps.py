@@ -25,6 +25,11 @@ from sna.reports.charts._theme import (
 )
 from sna.errors import SnaInputError
 
+__all__ = [
+    "choropleth",
+    "to_bng",
+]
+
 BNG = 27700
 SUPPRESSED_LABEL = "Suppressed (small numbers)"
 NO_DATA_LABEL = "No data"

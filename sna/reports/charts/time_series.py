@@ -40,6 +40,15 @@ from sna.errors import SnaInputError
 from sna.periods import month_runs
 from sna.periods import period_label
 
+__all__ = [
+    "complete_months",
+    "monthly_counts_chart",
+    "seasonal_chart",
+    "small_multiples",
+    "to_months",
+    "trend_band_chart",
+]
+
 
 def to_months(values: pd.Series, column: str) -> pd.Series:
     """Parse a column of months (Period, Timestamp or "YYYY-MM" text) to monthly Periods.

@@ -41,6 +41,18 @@ from sna.stats.trend.model import (
 )
 from sna.stats.trend.periods import _season_name, _season_number
 
+__all__ = [
+    "InteractionJudgement",
+    "Variation",
+    "change_between",
+    "check_min_per_season",
+    "judge_change",
+    "judge_interaction",
+    "seasonal_model_reason",
+    "series_variation",
+    "window_variation",
+]
+
 MIN_PER_SEASON = 2
 QUASI_TEST = "quasi-Poisson score test"
 CHANGE_RULE = (

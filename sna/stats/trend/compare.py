@@ -16,6 +16,11 @@ from scipy import stats
 from sna.checks import check_conf, check_count
 from sna.errors import SnaInputError
 
+__all__ = [
+    "PeriodComparison",
+    "compare_periods",
+]
+
 TEST_NAME = "exact Poisson test"
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ from sna.errors import SnaInputError
 from sna.periods import period_label
 from sna.stats.trend.periods import _periods_per_year, _season_number
 
+__all__ = [
+    "DispersionCheck",
+]
+
 DISPERSION_RATIO_LIMIT = 1.5
 DISPERSION_ALPHA = 0.05
 _LOG_ALPHA_BOUNDS = (math.log(1e-8), math.log(100.0))

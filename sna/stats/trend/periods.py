@@ -13,6 +13,10 @@ from sna.checks import require_columns
 from sna.errors import SnaInputError
 from sna.periods import financial_quarter_index, period_label
 
+__all__ = [
+    "financial_quarter_series",
+]
+
 
 def financial_quarter_series(
     frame: pd.DataFrame,

@@ -11,6 +11,12 @@ from sna.checks import require_columns
 from sna.errors import SnaInputError
 from sna.stats.trend.wording import format_number as _fmt_number
 
+__all__ = [
+    "Reconciliation",
+    "reconcile_table",
+    "reconcile_totals",
+]
+
 
 @dataclass(frozen=True)
 class Reconciliation:

@@ -39,6 +39,13 @@ from sna.stats.trend.model import (
 from sna.stats.trend.periods import _season_name
 from sna.stats.trend.wording import format_p
 
+__all__ = [
+    "LikelihoodRatioTest",
+    "SeasonalTrend",
+    "TrendEstimate",
+    "seasonal_trend",
+]
+
 
 @dataclass(frozen=True)
 class TrendEstimate:

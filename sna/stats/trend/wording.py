@@ -18,6 +18,19 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.stats.trend.compare import PeriodComparison
 
+__all__ = [
+    "change_note",
+    "describe_change",
+    "describe_seasonality",
+    "describe_trend",
+    "describe_year_on_year",
+    "format_number",
+    "format_p",
+    "row_comparison",
+    "seasonality_note",
+    "trend_note",
+]
+
 if TYPE_CHECKING:
     from sna.stats.trend.seasonal import SeasonalTrend
 
