@@ -3,9 +3,9 @@
 Each public section function takes the force extract's clean rows (from
 :func:`sna.io.extract.read_force_extract`) and parameters, and returns a
 :class:`~sna.reports.sections.Section` whose sentences, tables and charts all come from the
-library's tested statistics (:mod:`sna.stats.strands`, :mod:`sna.stats.trend`, :mod:`sna.stats.rates`,
-:mod:`sna.stats.disclosure`). The notebook ``notebooks/hate_crime_review.ipynb`` is only
-headings plus one call per section.
+library's tested statistics (:mod:`sna.stats.strands`, :mod:`sna.stats.trend`,
+:mod:`sna.stats.rates`, :mod:`sna.stats.disclosure`). The notebook
+``notebooks/hate_crime_review.ipynb`` is only headings plus one call per section.
 
 Two counts are kept apart everywhere, as in :mod:`sna.stats.strands`: **hate offences**
 (each offence once) and **strand flags** (an offence recorded against two strands
@@ -1065,8 +1065,9 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
                      synthetic: bool = True, census_dir: str | Path | None = None) -> Section:
     """INDICATIVE strand rates per 1,000 residents of the related Census 2021 group.
 
-    Uses :func:`sna.stats.strands.indicative_rates` with :func:`sna.stats.strands.census_denominators`
-    over the area's LSOAs; strands without a Census group are listed, not rated.
+    Uses :func:`sna.stats.strands.indicative_rates` with
+    :func:`sna.stats.strands.census_denominators` over the area's LSOAs; strands without a
+    Census group are listed, not rated.
 
     Returns
     -------

@@ -28,8 +28,8 @@ import nbformat
 
 from sna.errors import SnaInputError
 from sna.paths import repo_root, reports_dir
-from sna.reports.notebook_checks import check_executed_notebook, source_cell_number
 from sna.reports.html import find_remote_resources, render_html
+from sna.reports.notebook_checks import check_executed_notebook, source_cell_number
 from sna.reports.params import NOT_LITERAL, load_params, notebook_metadata, notebook_parameters
 from sna.reports.provenance import build_provenance, collect_data_files
 

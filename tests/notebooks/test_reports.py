@@ -29,9 +29,13 @@ REPORTS = {
     "hate_crime_review": ("params/hate_crime_review_nyy_2025.yaml", [
         "Totals and trend", "Strand composition and shifts", "Seasonal pattern",
         "Geography", "Indicative rates", "Multi-strand", "Data quality", "Methods"]),
+    "performance_report": ("params/performance_report_nyy_2023-24_q3.yaml", [
+        "Key performance indicators", "Partner returns", "Priorities", "Data quality",
+        "Sources and methods", "sna-kpi", "RAG"]),
 }
 # Table columns that hold counts of offences or people, which must never show 1..min_count-1.
-SUPPRESSIBLE = re.compile(r"^(Offences|Victims|Hate offences|Strand flags|count|n)$", re.I)
+SUPPRESSIBLE = re.compile(r"^(Offences|Victims|Hate offences|Strand flags|count|n|"
+                          r"Count a year earlier)$", re.I)
 
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
 
@@ -169,3 +173,41 @@ def test_report_renders_offline_in_a_real_browser(rendered, tmp_path):
     subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,3000", url],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_performance_report_figures_match_the_published_tables(rendered):
+    """Q3 2023/24 tiles against the shipped published CSVs, read here with the csv module."""
+    import csv
+
+    name, _, page = rendered
+    if name != "performance_report":
+        pytest.skip("performance report only")
+    published = ROOT / "data" / "raw" / "shipped" / "published"
+
+    def rows(file):
+        with open(published / file, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    def tile(measure):
+        return page.split(f'data-measure="{measure}"')[1].split('<div class="sna-kpi"')[0]
+
+    hub = rows("idas_hub_enquiries_monthly.csv")
+    q3 = [int(r["enquiries"]) for r in hub if r["financial_year"] == "2023/24"]
+    before = [int(r["enquiries"]) for r in hub if r["financial_year"] == "2022/23"]
+    assert f"<strong>{sum(q3):,}</strong>" in tile("idas_hub_enquiries")
+    assert f"{sum(before):,}" in tile("idas_hub_enquiries")
+    referrals = rows("perpetrator_service_referrals_q3.csv")
+    now = sum(int(r["referrals"]) for r in referrals if r["period"] == "Q3 2023/24")
+    then = sum(int(r["referrals"]) for r in referrals if r["period"] == "Q3 2022/23")
+    assert f"<strong>{now:,}</strong>" in tile("perpetrator_referrals")
+    assert f"{then:,}" in tile("perpetrator_referrals")
+    items = sum(int(r["items_provided"]) for r in rows("idas_target_hardening_q3_2023_24.csv"))
+    assert f"<strong>{items:,}</strong>" in tile("target_hardening_items")
+    safe = rows("idas_safe_accommodation_q3_2023_24.csv")
+    calls = sum(int(r["value"]) for r in safe if r["measure"] == "calls_by_caller")
+    assert f"<strong>{calls:,}</strong>" in tile("idas_helpline_enquiries")
+    da = rows("da_related_crimes_quarterly.csv")
+    assert f"<strong>{int(da[-1]['da_related_crimes']):,}</strong>" in tile("da_related_crimes")
+    assert "6,387" in page and "6,287" in page
+    assert "the parts add up to 1,626" in tile("idas_hub_individuals")
+    assert "target of 29" in tile("svd_bleed_kits_installed")

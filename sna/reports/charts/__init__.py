@@ -23,6 +23,7 @@ from sna.reports.charts._theme import THEME_NAME, category_styles, chart_title, 
 from sna.reports.charts.figure import chart_spec, chart_svg, figure, figure_html, table_html
 from sna.reports.charts.intervals import funnel_chart, rates_ci_chart, shares_ci_chart, shift_chart
 from sna.reports.charts.maps import choropleth, to_bng
+from sna.reports.charts.sparkline import sparkline_chart
 from sna.reports.charts.time_series import (
     monthly_counts_chart,
     seasonal_chart,
@@ -48,6 +49,7 @@ __all__ = [
     "shares_ci_chart",
     "shift_chart",
     "small_multiples",
+    "sparkline_chart",
     "table_html",
     "theme_config",
     "to_bng",

@@ -19,9 +19,9 @@ import pandas as pd
 import vl_convert
 from IPython.display import HTML
 
+from sna.errors import SnaInputError
 from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggregated
 from sna.reports.charts._theme import THEME_NAME
-from sna.errors import SnaInputError
 
 __all__ = [
     "chart_spec",

@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from sna.errors import SnaInputError
 from sna.reports.charts._checks import (
     DescribedChart,
     check_text,
@@ -35,7 +36,6 @@ from sna.reports.charts._theme import (
     series_styles,
     with_key,
 )
-from sna.errors import SnaInputError
 
 __all__ = [
     "funnel_chart",

@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from sna.errors import SnaInputError
 from sna.reports.charts._checks import DescribedChart, check_text, numeric_column, select_columns
 from sna.reports.charts._describe import count_noun, extreme_phrase
 from sna.reports.charts._theme import (
@@ -23,7 +24,6 @@ from sna.reports.charts._theme import (
     chart_title,
     with_key,
 )
-from sna.errors import SnaInputError
 
 __all__ = [
     "choropleth",

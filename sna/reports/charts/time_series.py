@@ -12,6 +12,8 @@ import json
 import altair as alt
 import pandas as pd
 
+from sna.errors import SnaInputError
+from sna.periods import month_runs, period_label
 from sna.reports.charts._checks import (
     DescribedChart,
     check_text,
@@ -36,9 +38,6 @@ from sna.reports.charts._theme import (
     series_styles,
     with_key,
 )
-from sna.errors import SnaInputError
-from sna.periods import month_runs
-from sna.periods import period_label
 
 __all__ = [
     "complete_months",

@@ -13,10 +13,10 @@ import pytest
 import shapely
 from shapely.geometry import box, shape
 
-from sna.reports import charts
-from sna.reports.charts._theme import category_styles, theme_config
 from sna.errors import SnaInputError
 from sna.paths import raw_dir
+from sna.reports import charts
+from sna.reports.charts._theme import category_styles, theme_config
 
 SOURCE = "police.uk street-level crime, North Yorkshire Police"
 SECRET = "SECRET-ROW-VALUE"

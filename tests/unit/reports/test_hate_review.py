@@ -24,11 +24,11 @@ from numpy.testing import assert_allclose
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from sna.reports import hate_review as hr
-from sna.io.accounting import split_by_reason
-from sna.stats.disclosure import DisclosurePolicy, leak_check_values
 from sna.errors import SnaInputError
+from sna.io.accounting import split_by_reason
 from sna.paths import raw_dir
+from sna.reports import hate_review as hr
+from sna.stats.disclosure import DisclosurePolicy, leak_check_values
 from sna.stats.strands import rolling_12_month
 
 STRANDS = ("race", "religion", "disability")

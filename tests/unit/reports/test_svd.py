@@ -6,10 +6,10 @@ import pytest
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from sna.stats.deprivation import imd_gradient, rates_by_imd_decile
-from sna.stats.hotspots import getis_ord_hotspots
 from sna.periods import year_months
 from sna.reports.svd import district_rates, like_for_like, priority_mask
+from sna.stats.deprivation import imd_gradient, rates_by_imd_decile
+from sna.stats.hotspots import getis_ord_hotspots
 
 
 def test_imd_gradient_matches_a_hand_fitted_poisson_glm():

@@ -1,0 +1,139 @@
+"""Performance report sections: tiles, named gaps, suppression, params and police.uk reuse."""
+
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from sna.errors import SnaInputError
+from sna.reports import performance
+from sna.reports.params import load_params
+from sna.stats.kpi import report_period
+
+ROOT = Path(__file__).parents[3]
+PARAMS = ROOT / "params" / "performance_report_nyy_2023-24_q3.yaml"
+NOTEBOOK = ROOT / "notebooks" / "performance_report.ipynb"
+RETURNS = ["data/raw/shipped/published/partner_returns_nyy.csv",
+           "data/raw/shipped/published/svd_intervention_targets_nyy_2023-24.csv"]
+PARTNERS = ["North Yorkshire Police", "IDAS", "Foundation", "Serious Violence Duty grant"]
+PRIORITIES = ["Domestic abuse", "Serious violence: alcohol, violence and the night-time economy"]
+
+
+def _inputs(returns=RETURNS, partners=PARTNERS, period="2023/24 Q3", year=""):
+    return performance.load_inputs("North Yorkshire and York", returns, partners, PRIORITIES,
+                                   period, year, "", "", [], {}, 5, 0.95)
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return _inputs()
+
+
+def test_dashboard_tiles_show_the_figures(inputs):
+    page = performance.dashboard(inputs)._repr_html_()
+    tiles = re.findall(r'<div class="sna-kpi" data-measure="([^"]+)"', page)
+    assert tiles[:2] == ["da_related_crimes", "idas_hub_enquiries"]
+    assert "svd_bleed_kits_installed" in tiles
+    hub = page.split('data-measure="idas_hub_enquiries"')[1].split('<div class="sna-kpi"')[0]
+    assert "<strong>2,491</strong>" in hub and "2,356" in hub and 'aria-label="Sparkline' in hub
+    individuals = page.split('data-measure="idas_hub_individuals"')[1]
+    assert "the parts add up to 1,626" in individuals.split('<div class="sna-kpi"')[0]
+    assert "no figure returned yet against the target of 29" in page
+
+
+def test_missing_partner_is_a_named_gap(tmp_path):
+    shipped = pd.read_csv(ROOT / RETURNS[0], dtype=str, keep_default_na=False)
+    without = tmp_path / "without_foundation.csv"
+    shipped[shipped["partner"] != "Foundation"].to_csv(without, index=False)
+    inputs = _inputs(returns=[str(without)])
+    dashboard = performance.dashboard(inputs)._repr_html_()
+    assert "Missing returns: no figures were received from Foundation" in dashboard
+    assert "Serious Violence Duty grant" in dashboard
+    partners = performance.partner_sections(inputs)
+    assert partners.results["gaps"] == ["Foundation", "Serious Violence Duty grant"]
+    page = html.unescape(partners._repr_html_())
+    assert "Not available: no return from Foundation was found" in page
+    assert 'id="perf-foundation"' in page
+
+
+def test_priority_without_indicators_is_named(inputs):
+    page = html.unescape(performance.priority_sections(inputs)._repr_html_())
+    assert ("Not available: no partner return or police.uk category in the parameters measures "
+            "'Serious violence: alcohol, violence and the night-time economy'") in page
+    assert "Serious violence: possession and use of weapons" in page  # from the returns
+
+
+def test_small_counts_are_suppressed_in_tiles_and_tables(inputs):
+    partners = performance.partner_sections(inputs)._repr_html_()
+    foundation = partners.split('id="perf-foundation"')[1].split("<h3")[0]
+    cells = re.findall(r'<td class="sna-num">([^<]*)</td>', foundation)
+    numbers = [int(c.replace(",", "")) for c in cells if re.fullmatch(r"[\d,]+", c)]
+    assert numbers and all(n == 0 or n >= 5 for n in numbers)
+    # a suppressed referral type (4) is protected by a second suppression in its quarter
+    assert foundation.count("–") >= 2
+    table = performance.dashboard(inputs).results["summary"]
+    assert (table["Count"].dropna() >= 5).all()
+
+
+def test_data_quality_accounts_for_every_row(inputs):
+    section = performance.data_quality(inputs)
+    page = section._repr_html_()
+    accounted = inputs.returns
+    assert accounted.rows_in == len(accounted.clean) + len(accounted.quarantine)
+    assert "The printed total" not in page or "never picks one silently" in page
+    assert "3 do not match" in page
+
+
+def test_annual_mode(tmp_path):
+    inputs = _inputs(period="", year="2022/23")
+    tiles = inputs.tiles.set_index("measure")
+    assert tiles.at["da_related_crimes", "value"] == 6387
+    assert tiles.at["da_related_crimes", "parts_value"] == 6287
+
+
+def test_params_validated_against_notebook(tmp_path):
+    params = load_params(PARAMS, NOTEBOOK)
+    assert params["period"] == "2023/24 Q3" and params["year"] == ""
+    base = yaml.safe_load(PARAMS.read_text())
+    cases = {
+        "both.yaml": ({"year": "2024/25"}, "give exactly one of 'period'"),
+        "calendar.yaml": ({"period": "2023 Q3"}, "period '2023 Q3' is not a financial quarter"),
+        "typo.yaml": ({"perod": "2023/24 Q3"}, "unknown parameter 'perod' (did you mean "
+                                                "'period'?)"),
+        "missing_return.yaml": ({"returns": ["data/nope.csv"]},
+                                "return file 'data/nope.csv' does not exist"),
+    }
+    for name, (change, problem) in cases.items():
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump({**base, **change}))
+        with pytest.raises(SnaInputError) as err:
+            load_params(path, NOTEBOOK)
+        assert err.value.problem.startswith(problem), err.value.problem
+    annual = tmp_path / "annual.yaml"
+    annual.write_text(yaml.safe_dump({**base, "period": "", "year": "2024/25"}))
+    assert load_params(annual, NOTEBOOK)["year"] == "2024/25"
+
+
+def test_police_tiles_reuse_the_svd_counts():
+    """police.uk tiles are the SVD assessment's monthly counts added up, nothing else."""
+    from sna.io.study import load_study
+    from sna.reports.svd import _monthly_frame
+
+    study = load_study("data/raw/shipped/police_uk/north-yorkshire",
+                       ltla24_codes=["E06000065", "E06000014"], forces=["North Yorkshire Police"],
+                       first_month="2024-01", last_month="2025-12")
+    report = report_period(period="2025/26 Q3")
+    tiles, note = performance.police_tiles(study, {"Robbery": "weapons"}, report)
+    counts = _monthly_frame(study, {"Robbery": ""})  # the SVD assessment's own series
+    counts.index = counts.index.astype(str)
+    tile = tiles.iloc[0]
+    assert tile["value"] == counts[["2025-10", "2025-11", "2025-12"]].sum()
+    assert tile["previous"] == counts[["2024-10", "2024-11", "2024-12"]].sum()
+    assert "every month of 2025/26 Q3" in note
+    gap_tiles, gap_note = performance.police_tiles(study, {"Robbery": "weapons"},
+                                                   report_period(period="2024/25 Q2"))
+    assert gap_note.startswith("Not available for 2024/25 Q2, because")
+    assert gap_tiles.iloc[0]["latest_period"] == "2023/24 Q4"  # Q1 2024/25 misses May, June

@@ -1,0 +1,158 @@
+"""KPI rules: period values, direction with its test, RAG status, and the Q3 2023/24 tiles
+against the partnership's published tables read independently with the csv module."""
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import stats
+
+from sna.errors import SnaInputError
+from sna.io.partner_returns import read_partner_returns
+from sna.reports.performance import return_tiles
+from sna.stats.kpi import (
+    AMBER_MARGIN,
+    direction,
+    months_to_periods,
+    rag_status,
+    report_period,
+)
+
+ROOT = Path(__file__).parents[3]
+PUBLISHED = ROOT / "data" / "raw" / "shipped" / "published"
+
+
+def _rows(name: str) -> list[dict]:
+    with open(PUBLISHED / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def q3_tiles():
+    accounted = read_partner_returns([PUBLISHED / "partner_returns_nyy.csv",
+                                      PUBLISHED / "svd_intervention_targets_nyy_2023-24.csv"])
+    tiles = return_tiles(accounted.clean, report_period(period="2023/24 Q3"))
+    return tiles.set_index("measure")
+
+
+def test_q3_2023_24_tiles_match_the_published_tables(q3_tiles):
+    """Expected values come straight from the shipped published CSVs, not from sna."""
+    hub = {(r["financial_year"], r["month"]): int(r["enquiries"])
+           for r in _rows("idas_hub_enquiries_monthly.csv")}
+    months = ("October", "November", "December")
+    assert q3_tiles.at["idas_hub_enquiries", "value"] == sum(hub["2023/24", m] for m in months)
+    assert q3_tiles.at["idas_hub_enquiries", "value"] == 2491  # as printed in the text
+    assert q3_tiles.at["idas_hub_enquiries", "previous"] == sum(hub["2022/23", m] for m in months)
+    safe = _rows("idas_safe_accommodation_q3_2023_24.csv")
+    by = lambda kind: {r["category"]: int(r["value"]) for r in safe if r["measure"] == kind}  # noqa: E731
+    assert q3_tiles.at["idas_helpline_enquiries", "value"] == sum(
+        by("helpline_enquiries_by_month").values()) == sum(by("calls_by_caller").values())
+    assert q3_tiles.at["idas_safe_accommodation_referrals", "value"] == sum(
+        by("referrals_by_month").values())
+    assert q3_tiles.at["idas_helpline_professional_calls", "value"] == by(
+        "calls_by_caller")["professional"]
+    assert q3_tiles.at["idas_helpline_professional_calls", "parts_value"] == sum(
+        by("professional_calls_by_sector").values())
+    items = _rows("idas_target_hardening_q3_2023_24.csv")
+    assert q3_tiles.at["target_hardening_items", "value"] == sum(
+        int(r["items_provided"]) for r in items)
+    referrals = _rows("perpetrator_service_referrals_q3.csv")
+    for column, period in (("value", "Q3 2023/24"), ("previous", "Q3 2022/23")):
+        assert q3_tiles.at["perpetrator_referrals", column] == sum(
+            int(r["referrals"]) for r in referrals if r["period"] == period)
+    da = _rows("da_related_crimes_quarterly.csv")
+    last, year_before = da[-1], da[-5]
+    assert q3_tiles.at["da_related_crimes", "latest_period"] == (
+        f"{last['financial_year']} {last['quarter']}")
+    assert q3_tiles.at["da_related_crimes", "value"] == int(last["da_related_crimes"])
+    assert q3_tiles.at["da_related_crimes", "previous"] == int(year_before["da_related_crimes"])
+    assert q3_tiles.at["idas_hub_individuals", "value"] == 1627
+    assert q3_tiles.at["idas_hub_individuals", "parts_value"] == 1430 + 160 + 5 + 1 + 30
+    assert q3_tiles.at["idas_safe_accommodation_accommodated_share", "value"] == 32
+    assert q3_tiles.at["svd_bleed_kits_installed", "target"] == 29
+    assert q3_tiles.at["svd_schools_wellbeing_young_people", "target"] == 20
+    assert math.isnan(q3_tiles.at["svd_bleed_kits_installed", "value"])
+
+
+def test_q3_directions_use_the_right_tests(q3_tiles):
+    perp = q3_tiles.at["perpetrator_referrals", "direction"]
+    exact = stats.binomtest(44, 44 + 67, 0.5).pvalue
+    assert perp.test == "exact Poisson test" and perp.p_value == pytest.approx(exact)
+    assert perp.verdict == "decrease"
+    da = q3_tiles.at["da_related_crimes", "direction"]
+    assert da.test.startswith("test allowing for the series' usual extra-Poisson variation")
+    assert da.p_value > stats.binomtest(1435, 1435 + 1538, 0.5).pvalue
+    assert q3_tiles.at["idas_helpline_enquiries", "direction"].verdict == "too few to say"
+
+
+def test_direction_too_few_to_say_for_small_counts():
+    assert direction(3, 5).verdict == "too few to say"
+    assert direction(40, 50).verdict == "no significant change"
+    assert direction(40, 50).reason == ""
+    assert direction(32, 45, unit="percent").verdict == "too few to say"
+
+
+@given(st.integers(0, 400), st.integers(0, 400))
+def test_direction_agrees_with_binomial_test(current, previous):
+    result = direction(current, previous)
+    if current + previous == 0:
+        assert result.verdict in ("no significant change", "too few to say")
+        return
+    p = stats.binomtest(current, current + previous, 0.5).pvalue
+    if p < 0.05:
+        assert result.verdict == ("increase" if current > previous else "decrease")
+    else:
+        assert result.verdict in ("no significant change", "too few to say")
+
+
+@pytest.mark.parametrize("value,target,polarity,expected", [
+    (29, 29, "up", "Green"), (30, 29, "up", "Green"), (27, 29, "up", "Amber"),
+    (29 * (1 - AMBER_MARGIN), 29, "up", "Amber"), (25, 29, "up", "Red"),
+    (90, 100, "down", "Green"), (110, 100, "down", "Amber"), (111, 100, "down", "Red"),
+    (float("nan"), 29, "up", "No rating"),
+])
+def test_rag_against_target(value, target, polarity, expected):
+    assert rag_status(value, target, polarity)[0] == expected
+
+
+def test_rag_without_target_follows_tested_direction():
+    nan = float("nan")
+    assert rag_status(1000, nan, "down", direction(1000, 1538))[0] == "Green"
+    assert rag_status(1538, nan, "down", direction(1538, 1000))[0] == "Red"
+    assert rag_status(1538, nan, "up", direction(1538, 1000))[0] == "Green"
+    assert rag_status(1435, nan, "down", direction(1435, 1440))[0] == "Amber"
+    assert rag_status(3, nan, "down", direction(3, 5))[0] == "No rating"
+    assert rag_status(44, nan, "neutral", direction(44, 67))[0] == "No rating"
+    with pytest.raises(SnaInputError):
+        rag_status(1, 2, "sideways")
+
+
+def test_report_period_modes():
+    assert report_period(period="Q3 2023/24").label == "2023/24 Q3"
+    annual = report_period(year="2024/25")
+    assert (annual.kind, annual.months[0], annual.months[-1]) == ("year", "2024-04", "2025-03")
+    for bad in ({"period": "2023/24 Q3", "year": "2024/25"}, {}, {"period": "2024/25"},
+                {"year": "2024/25 Q1"}):
+        with pytest.raises(SnaInputError):
+            report_period(**bad)
+
+
+def test_months_to_periods_never_treats_a_missing_month_as_zero():
+    months = pd.Series([10, 20, np.nan, 5, 5, 5],
+                       index=["2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09"])
+    out = months_to_periods(months, "quarter")
+    assert math.isnan(out.iloc[0]) and out.iloc[1] == 15
+    assert months_to_periods(months, "year").empty
+
+
+def test_annual_mode_uses_year_totals_and_keeps_both_figures():
+    accounted = read_partner_returns(PUBLISHED / "partner_returns_nyy.csv")
+    tiles = return_tiles(accounted.clean, report_period(year="2022/23")).set_index("measure")
+    da = tiles.loc["da_related_crimes"]
+    assert (da["value"], da["parts_value"], da["previous"]) == (6387, 6287, 6346)
+    assert da["direction"].verdict == "no significant change"
