@@ -12,6 +12,7 @@ Serious Violence Duty assessment (:func:`sna.reports.svd.svd_crimes`,
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +37,11 @@ from sna.stats.kpi import (
     period_values,
     report_period,
 )
+from sna.stats.trend import format_p
 
 __all__ = [
     "PerformanceInputs",
+    "change_tests",
     "dashboard",
     "data_quality",
     "load_inputs",
@@ -305,7 +308,7 @@ def _tile_html(tile: pd.Series, policy: DisclosurePolicy) -> str:
     change = tile["direction"]
     hidden = _hidden(tile["value"], unit, policy) or _hidden(tile["previous"], unit, policy)
     change_text = ("Change not shown: a figure is suppressed." if hidden
-                   else change.sentence())
+                   else change.sentence(technical=False))
     lines.append(f"<p>Direction: {esc(change_text)}</p>")
     target = "none set" if pd.isna(tile["target"]) else (
         f"{tile['target']:.1f}%" if unit == "percent" else f"{tile['target']:,.0f}")
@@ -317,8 +320,10 @@ def _tile_html(tile: pd.Series, policy: DisclosurePolicy) -> str:
     if isinstance(history, pd.Series) and len(history) >= 2:
         shown = history if unit not in COUNT_UNITS else _suppress(history, policy)
         described = charts.sparkline_chart(shown, title=tile["label"], unit=unit)
-        lines.append(charts.figure_html(described, caption=f"{tile['label']}: last "
-                                                           f"{len(history)} periods"))
+        lines.append(charts.figure_html(described, caption=f"{tile['label']}: the "
+                                                           f"{len(history)} latest periods with "
+                                                           f"a figure ({history.index[0]} to "
+                                                           f"{history.index[-1]})"))
     head = (f'<p class="sna-kpi-title" style="margin:0"><strong>{esc(tile["label"])}</strong>'
             f"<br><small>{esc(tile['partner'])}: {esc(tile['service'])}</small></p>")
     return (f'<div class="sna-kpi" data-measure="{esc(str(tile["measure"]), quote=True)}" '
@@ -441,7 +446,8 @@ def partner_sections(inputs: PerformanceInputs) -> Section:
                         tile["previous"], tile["unit"], inputs.policy):
                     continue
                 if tile["previous_period"] and not pd.isna(tile["previous"]):
-                    section.text(f"{tile['label']}: {tile['direction'].sentence()}")
+                    section.text(f"{tile['label']}: "
+                                 f"{tile['direction'].sentence(technical=False)}")
     return section
 
 
@@ -542,4 +548,31 @@ def sources_and_methods(inputs: PerformanceInputs) -> Section:
                           "data/partner_return_template.csv and .xlsx"),
     ], columns=["Topic", "Method"])
     section.table(methods, "Methods")
+    tests = change_tests(inputs.tiles, inputs.policy)
+    section.results["tests"] = tests
+    if len(tests):
+        section.table(tests, "Technical appendix: tests of change against the same period a "
+                             f"year earlier ({inputs.conf:.0%} confidence)", decimals=3)
     return section
+
+
+def change_tests(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
+    """The test behind each tile's direction (rate ratio, interval, test, p-value).
+
+    Tiles with a suppressed figure are left out (a ratio would reveal the small count), as
+    are tiles with nothing to compare.
+    """
+    rows = []
+    for _, tile in tiles.iterrows():
+        change = tile["direction"]
+        if math.isnan(change.p_value) or _hidden(tile["value"], tile["unit"], policy) or \
+                _hidden(tile["previous"], tile["unit"], policy):
+            continue
+        rows.append({"Indicator": tile["label"],
+                     "Compared": f"{tile['latest_period']} with {tile['previous_period']}",
+                     "Rate ratio": change.rate_ratio, "Lower (exact CI)": change.lower,
+                     "Upper (exact CI)": change.upper, "Test": change.test,
+                     "p-value": format_p(change.p_value).removeprefix("p = "),
+                     "Verdict": change.verdict})
+    return pd.DataFrame(rows, columns=["Indicator", "Compared", "Rate ratio", "Lower (exact CI)",
+                                       "Upper (exact CI)", "Test", "p-value", "Verdict"])

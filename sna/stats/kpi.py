@@ -330,13 +330,15 @@ class Direction:
     test: str
     reason: str = ""
 
-    def sentence(self) -> str:
-        """The direction in plain words, with the test.
+    def sentence(self, technical: bool = True) -> str:
+        """The direction in plain words, with the test (unless ``technical=False``).
 
         Examples
         --------
         >>> direction(2491, 2356).sentence()
         'Up 5.7% on a year earlier: not a statistically significant change (exact Poisson test, p = 0.054).'
+        >>> direction(2491, 2356).sentence(technical=False)
+        'Up 5.7% on a year earlier: not a statistically significant change.'
         """  # noqa: E501
         if self.verdict in ("too few to say", "unclear"):
             return f"{self.verdict.capitalize()}: {self.reason}."
@@ -344,6 +346,8 @@ class Direction:
         size = f" {abs(self.change_pct):.1f}%" if self.change_pct else ""
         what = ("not a statistically significant change" if self.verdict ==
                 "no significant change" else f"a statistically significant {self.verdict}")
+        if not technical:
+            return f"{way}{size} on a year earlier: {what}."
         return (f"{way}{size} on a year earlier: {what} ({self.test}, "
                 f"{format_p(self.p_value)}).")
 

@@ -137,3 +137,15 @@ def test_police_tiles_reuse_the_svd_counts():
                                                    report_period(period="2024/25 Q2"))
     assert gap_note.startswith("Not available for 2024/25 Q2, because")
     assert gap_tiles.iloc[0]["latest_period"] == "2023/24 Q4"  # Q1 2024/25 misses May, June
+
+
+def test_tiles_in_plain_words_tests_in_the_appendix(inputs):
+    dashboard = performance.dashboard(inputs)._repr_html_()
+    tiles = dashboard.split('<div class="sna-kpi-grid"')[1].split("</table>")[0]
+    assert "p = " not in tiles and "Poisson" not in tiles
+    section = performance.sources_and_methods(inputs)
+    tests = section.results["tests"].set_index("Indicator")
+    perp = tests.loc["Referrals to the adult perpetrator service (Foundation +Choices)"]
+    assert (perp["Test"], perp["p-value"], perp["Verdict"]) == (
+        "exact Poisson test", "0.036", "decrease")
+    assert "Technical appendix" in section._repr_html_()

@@ -7,7 +7,7 @@ message each must give.
 
 from pathlib import Path
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent / "partner_returns"
 HEADER = "partner,service,measure,breakdown,period,value,unit,target,polarity,source"
 HUB = "IDAS,Community-based support (hub)"
 ROWS = [
