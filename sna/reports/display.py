@@ -26,8 +26,8 @@ from sna.errors import SnaInputError
 
 __all__ = ["format_cell", "heading", "markdown", "synthetic_banner", "table"]
 
-SYNTHETIC_TEXT = ("SYNTHETIC DEMO DATA: the figures in this report are made up for "
-                  "demonstration and must not be used for decisions.")
+SYNTHETIC_TEXT = ("SYNTHETIC DEMO DATA: the figures marked as demo in this report are made up "
+                  "for demonstration and must not be used for decisions.")
 
 
 def format_cell(value: Any, *, na: str = "–", decimals: int = 1) -> str:
@@ -81,15 +81,37 @@ def _has_default_index(frame: pd.DataFrame) -> bool:
     return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
+def _whole_columns(frame: pd.DataFrame) -> set:
+    """Numeric columns whose every value is a whole number (counts): shown without decimals."""
+    whole = set()
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+            continue
+        values = pd.to_numeric(series, errors="coerce").dropna()
+        if pd.api.types.is_integer_dtype(series) or (
+                len(values) and (values.astype(float) % 1 == 0).all()):
+            whole.add(column)
+    return whole
+
+
+def _numeric_columns(frame: pd.DataFrame) -> dict:
+    return {column: pd.api.types.is_numeric_dtype(frame[column])
+            and not pd.api.types.is_bool_dtype(frame[column]) for column in frame.columns}
+
+
 def _body_rows(frame: pd.DataFrame, show_index: bool, na: str,
                decimals: int | Mapping[str, int]) -> list[str]:
-    numeric = {column: pd.api.types.is_numeric_dtype(frame[column])
-               and not pd.api.types.is_bool_dtype(frame[column]) for column in frame.columns}
+    numeric = _numeric_columns(frame)
+    whole = _whole_columns(frame)
     rows = []
     for label, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
         cells = [f'<th scope="row">{html.escape(_label(label))}</th>'] if show_index else []
         for column, value in zip(frame.columns, values, strict=True):
+            named = isinstance(decimals, Mapping) and column in decimals
             places = decimals.get(column, 1) if isinstance(decimals, Mapping) else decimals
+            if column in whole and not named:
+                places = 0
             text = html.escape(format_cell(value, na=na, decimals=places))
             css = ' class="sna-num"' if numeric[column] or _is_number(value) else ""
             cells.append(f"<td{css}>{text}</td>")
@@ -119,7 +141,10 @@ def table(
     na : str, default "–"
         Text for missing values; use ``"suppressed"`` for suppressed cells.
     decimals : int or mapping of column to int, default 1
-        Decimal places for non-integer numbers, for all or per column.
+        Decimal places for non-integer numbers, for all or per column. Numeric columns
+        whose values are all whole numbers (counts, residents) are shown without decimals
+        unless the mapping names them. Numbers and their headers are right-aligned, text
+        left-aligned.
     index : bool, optional
         Show the index as row headers; by default only when it is not a plain 0..n-1 range.
 
@@ -134,8 +159,8 @@ def table(
     >>> page = table(frame, caption="Hate crimes", na="suppressed").data
     >>> print(page.replace("<tr>", "\n<tr>"))
     <table class="sna-table"><caption>Hate crimes</caption><thead>
-    <tr><th scope="col">strand</th><th scope="col">count</th></tr></thead><tbody>
-    <tr><td>race</td><td class="sna-num">1,520.0</td></tr>
+    <tr><th scope="col">strand</th><th scope="col" class="sna-num">count</th></tr></thead><tbody>
+    <tr><td>race</td><td class="sna-num">1,520</td></tr>
     <tr><td>religion</td><td class="sna-num">suppressed</td></tr></tbody></table>
     """
     show_index = not _has_default_index(frame) if index is None else index
@@ -143,7 +168,10 @@ def table(
     if show_index:
         name = _label(frame.index.name) if frame.index.name is not None else ""
         headers.append(f'<th scope="col">{html.escape(name)}</th>')
-    headers += [f'<th scope="col">{html.escape(_label(c))}</th>' for c in frame.columns]
+    numeric = _numeric_columns(frame)
+    num_class = ' class="sna-num"'
+    headers += [f'<th scope="col"{num_class if numeric[c] else ""}>'
+                f"{html.escape(_label(c))}</th>" for c in frame.columns]
     parts = [
         '<table class="sna-table">',
         f"<caption>{html.escape(caption)}</caption>",

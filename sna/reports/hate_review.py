@@ -36,7 +36,23 @@ from sna.io.extract import DEFAULT_STRANDS, strand_column
 from sna.io.geography import RUC21_LABELS, RUC21_ORDER
 from sna.periods import months_of, period_label, period_months
 from sna.reports import charts
+from sna.reports.findings import CERTAINTY, Finding, ReportFrame, change_finding, ratio_size
 from sna.reports.sections import Section
+from sna.reports.wording import (
+    MIN_COUNT_FOR_PERCENT,
+    change_sentence,
+    format_p,
+    format_percent,
+    format_rate,
+    join_words,
+    month_runs_text,
+    month_text,
+    percent_change_text,
+    period_text,
+    seasonality_sentence,
+    strength,
+    trend_sentence,
+)
 from sna.stats import strands as hs
 from sna.stats.disclosure import SUPPRESSED_SYMBOL, DisclosurePolicy, suppress_crosstab
 from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
@@ -47,7 +63,6 @@ from sna.stats.trend import (
     describe_change,
     describe_seasonality,
     describe_trend,
-    format_p,
     seasonal_model_reason,
     seasonal_trend,
     seasonality_note,
@@ -56,9 +71,9 @@ from sna.stats.trend import (
 )
 
 PER_1000 = 1000
-SYNTHETIC_NOTE = ("SYNTHETIC DEMO DATA: hate-crime figures below are generated from published "
-                  "aggregates for demonstration; they are not real offences.")
-SYNTHETIC_SOURCE = "SYNTHETIC demo force extract (sna demo-data)"
+SYNTHETIC_NOTE = ("Demo data: the hate-crime figures in this section come from a synthetic force "
+                  "extract generated from published totals; they are not real offences.")
+SYNTHETIC_SOURCE = "Demo force extract (synthetic, generated from published totals)"
 EXTRACT_SOURCE = "Force crime extract (restricted)"
 CENSUS_SOURCE = "ONS Census 2021, OGL v3.0"
 OGL_ATTRIBUTION = ("Contains public sector information licensed under the Open Government "
@@ -266,28 +281,23 @@ def validate_params(params: dict, params_file: Path | None = None) -> dict:
 
 
 def data_banner(uses_synthetic_data: bool):
-    """The banner that opens the report: :func:`sna.reports.display.synthetic_banner` or a note.
+    """The note that opens the report when it runs on real force data (the frame does the rest).
 
     Examples
     --------
-    >>> "SYNTHETIC" in data_banner(True).data, "restricted" in data_banner(False).data
-    (True, True)
+    >>> "restricted" in data_banner(False).data, data_banner(True).data
+    (True, '')
     """
     from IPython.display import HTML
 
-    from sna.reports.display import synthetic_banner
-
     if uses_synthetic_data:
-        return synthetic_banner()
+        return HTML("")
     return HTML('<p class="sna-note"><em>Record-level force data (restricted): only '
                 "aggregated, disclosure-controlled figures are shown.</em></p>")
 
 
-# ---------------------------------------------------------------- small helpers
-
-
-def _start(synthetic: bool) -> Section:
-    section = Section()
+def _start(synthetic: bool, anchor: str = "", title: str = "") -> Section:
+    section = Section(anchor=anchor, title=title)
     if synthetic:
         section.note(SYNTHETIC_NOTE)
     return section
@@ -327,17 +337,6 @@ def _monthly_hate(offences: pd.DataFrame, last_month: str, strands: Sequence[str
     return counts[counts.index <= pd.Period(last_month, freq="M")]
 
 
-def _p_text(p_value: float) -> str:
-    return format_p(p_value).removeprefix("p = ").replace("p < ", "< ")
-
-
-def _join(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _with_symbol(frame: pd.DataFrame, hidden: pd.Series | np.ndarray,
                  columns: Sequence[str]) -> pd.DataFrame:
     """Show suppressed cells as the GSS symbol [c] (the results keep them missing)."""
@@ -355,7 +354,7 @@ def _with_symbol(frame: pd.DataFrame, hidden: pd.Series | np.ndarray,
 
 def data_quality(accounted: Accounted, strands: Sequence[str] = DEFAULT_STRANDS,
                  synthetic: bool = True) -> Section:
-    """Extract rows read, used and quarantined by reason, and the hate offences found.
+    """Extract rows read, used and set aside by reason, and the hate offences found.
 
     Examples
     --------
@@ -367,35 +366,32 @@ def data_quality(accounted: Accounted, strands: Sequence[str] = DEFAULT_STRANDS,
     >>> section.results["hate_offences"], section.results["multi_strand"]
     (1, 0)
     """
-    section = _start(synthetic)
+    section = _start(synthetic, "sec-data-quality", "Data quality")
     summary = accounted.summary().rename(columns={"measure": "Measure", "rows": "Rows"})
-    section.table(summary, "Force extract rows: read, used and quarantined by reason",
-                  decimals=0)
+    section.table(summary, "Force extract rows: read, used and set aside by reason",
+                  decimals=0, technical=True)
     clean = accounted.clean
     flags = clean[[strand_column(s) for s in strands]]
     hate = int(flags.any(axis=1).sum())
     multi = int((flags.sum(axis=1) > 1).sum())
     section.results.update(summary=summary, hate_offences=hate, multi_strand=multi)
-    reasons = " (each with one reason, above)" if len(accounted.quarantine) else ""
     section.text(f"{accounted.rows_in:,} rows were read: {len(clean):,} used and "
-                 f"{len(accounted.quarantine):,} quarantined{reasons}. Of "
-                 f"the rows used, {hate:,} are hate offences (flagged with at least one of the "
-                 f"{len(strands)} strands), {multi:,} of them with two or more strands.")
+                 f"{len(accounted.quarantine):,} set aside with a reason (see the technical "
+                 f"appendix). Of the rows used, {hate:,} are hate offences (recorded against at "
+                 f"least one of the {len(strands)} strands), {multi:,} of them against two or "
+                 "more.")
     notes = accounted.notes
     if notes.get("first_month"):
         gaps = notes.get("months_without_rows") or []
-        gap_text = (f"; months with no rows (no data, not zero): {', '.join(gaps)}" if gaps
-                    else "; every month in between has rows")
-        section.text(f"The extract runs from {notes['first_month']} to "
-                     f"{notes['last_month']}{gap_text}.")
+        gap_text = (f"; months with no rows (no data, not zero): {month_runs_text(gaps)}"
+                    if gaps else "; every month in between has rows")
+        section.text(f"The extract runs from {month_text(notes['first_month'])} to "
+                     f"{month_text(notes['last_month'])}{gap_text}.")
     blanks = notes.get("blank_flags_read_as_N") or {}
     if blanks:
         listed = ", ".join(f"{column} ({n:,})" for column, n in blanks.items())
-        section.note(f"Blank flags were read as 'N' (not flagged): {listed}.")
+        section.technical(f"Blank flags were read as 'N' (not flagged): {listed}.")
     return section
-
-
-# ---------------------------------------------------------------- totals and trend
 
 
 def _seasonal(offences: pd.DataFrame, last_month: str, strands: Sequence[str], conf: float):
@@ -411,9 +407,11 @@ def _seasonal(offences: pd.DataFrame, last_month: str, strands: Sequence[str], c
 
 def _change_sentence(section: Section, comparison, subject: str, period_a: str,
                      period_b: str) -> None:
-    """The plain sentence of a change, and its test in the technical note."""
-    section.text(describe_change(comparison, subject, period_a, period_b))
-    section.note(change_note(comparison, subject))
+    """The reader's sentence of a change (the change rule's verdict) and its technical notes."""
+    section.text(change_sentence(subject, comparison.count_a, comparison.count_b, period_a,
+                                 period_b, comparison.verdict))
+    section.technical(describe_change(comparison, subject, period_a, period_b))
+    section.technical(change_note(comparison, subject))
 
 
 def _annual_table(trend) -> pd.DataFrame:
@@ -424,7 +422,8 @@ def _annual_table(trend) -> pd.DataFrame:
         "Compared with": annual["compared_with"], "Change (%)": annual["change_pct"],
         "Rate ratio": annual["rate_ratio"], "Lower CI": annual["rr_lower"],
         "Upper CI": annual["rr_upper"],
-        "p": [None if pd.isna(p) else _p_text(p) for p in annual["p_value"]],
+        "p": [None if pd.isna(p) else format_p(p, with_equals=False)
+              for p in annual["p_value"]],
         "Test": annual["test"], "Verdict": annual["verdict"]})
     return table
 
@@ -453,7 +452,7 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
         judged by the change rule), ``monthly`` (Series), ``seasonal_trend`` and
         ``annual`` (table), both None when no seasonal model could be fitted.
     """
-    section = _start(synthetic)
+    section = _start(synthetic, "sec-totals", "Totals and trend")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
     monthly, trend, reason = _seasonal(offences, last_month, strands, conf)
@@ -461,31 +460,45 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
                                 period_months(periods.year), conf=conf)
     section.results.update(periods=periods, comparison=comparison, monthly=monthly,
                            seasonal_trend=trend)
-    _change_sentence(section, comparison, HATE_OFFENCES, periods.previous_year_label,
-                     periods.year_label)
+    count_a, count_b = comparison.count_a, comparison.count_b
+    year_a, year_b = period_text(*periods.previous_year), period_text(*periods.year)
+    section.text(change_sentence("Hate crimes (each offence counted once)", count_a, count_b,
+                                 year_a, year_b, comparison.verdict))
+    section.finding(change_finding(f"Hate crimes in {area_name}", count_a, count_b, year_a,
+                                   year_b, comparison.verdict, section=section.anchor,
+                                   section_title=section.title, topic="hate", demo=synthetic,
+                                   lead=True, ratio=comparison.rate_ratio))
+    section.technical(describe_change(comparison, HATE_OFFENCES, periods.previous_year_label,
+                                      periods.year_label))
+    section.technical(change_note(comparison, HATE_OFFENCES))
     chart_data = pd.DataFrame({"period": monthly.index.astype(str), "count": monthly.to_numpy()})
     section.figure(charts.monthly_counts_chart(
-        chart_data, title=f"Hate offences per month, {area_name}", source=_source(synthetic),
-        y_title="Hate offences"))
+        chart_data, title=f"Hate crimes per month, {area_name}, "
+                          f"{period_text(str(monthly.index[0]), str(monthly.index[-1]))}",
+        source=_source(synthetic), y_title="Hate offences"))
     if trend is None:
         section.text(reason + " The change between years above is judged without it.")
-        section.note(series_variation(monthly.astype(float)).note)
+        section.technical(series_variation(monthly.astype(float)).note)
         section.results["annual"] = None
         return section
-    section.text(describe_trend(trend, "hate offences"))
-    section.note(trend_note(trend))
+    section.text(trend_sentence(trend, "hate crimes"))
+    section.technical(describe_trend(trend, "hate offences"))
+    section.technical(trend_note(trend))
     annual = _annual_table(trend)
     section.results["annual"] = annual
-    section.table(annual, f"Hate offences by year ending {pd.Period(last_month, 'M'):%B}, each "
-                          "year against the one before (complete years only; the test allows "
-                          "for the series' month-to-month variation when it is larger than "
-                          "chance)", decimals={"Change (%)": 1, "Rate ratio": 2, "Lower CI": 2,
-                                               "Upper CI": 2},
-                  note="Each pair of years is tested on its own; p-values are not adjusted for "
-                       "the number of years compared.")
+    section.table(_annual_reader_table(annual),
+                  f"Hate crimes by year ending {pd.Period(last_month, 'M'):%B}, each year "
+                  "against the one before (complete years only)",
+                  note="No percentage is shown where the earlier year had fewer than "
+                       f"{MIN_COUNT_FOR_PERCENT} offences.")
+    section.table(annual, "Hate offences by year, each year against the one before (the change "
+                          "rule: allowing for the series' month-to-month variation when it is "
+                          "larger than chance; p-values not adjusted for the number of years)",
+                  decimals={"Change (%)": 1, "Rate ratio": 2, "Lower CI": 2, "Upper CI": 2},
+                  technical=True)
     for note in trend.notes:
-        if "year-on-year" not in note:  # month-on-month table not published here
-            section.note(note)
+        if "year-on-year comparisons" not in note:  # month-on-month table not published here
+            section.technical(note)
     return section
 
 
@@ -507,10 +520,19 @@ def _quarter_block(section: Section, monthly: pd.Series, periods: ReviewPeriods,
         return
     recurring = hs.recurring_change(monthly, periods.quarter, conf=conf)
     section.results.update(quarter_change=recurring.this_year, recurring=recurring)
-    _change_sentence(section, recurring.this_year, "Hate offences",
-                     periods.previous_quarter_label, periods.quarter_label)
-    section.text(hs.describe_recurring_change(recurring, "Hate offences"))
-    section.note(hs.recurring_change_note(recurring))
+    _change_sentence(section, recurring.this_year, "Hate crimes",
+                     f"{periods.previous_quarter_label} "
+                     f"({period_text(*periods.previous_quarter)})",
+                     f"{periods.quarter_label} ({period_text(*periods.quarter)})")
+    if recurring.verdict.startswith("in line"):
+        section.text("That change is in line with the change between the same quarters a year "
+                     "earlier: the usual seasonal swing, not a new development.")
+    else:
+        section.text(f"That change is clearly {recurring.verdict.split(' than')[0]} than the "
+                     "change between the same quarters a year earlier, so it is more than the "
+                     "usual seasonal swing.")
+    section.technical(hs.describe_recurring_change(recurring, "Hate offences"))
+    section.technical(hs.recurring_change_note(recurring))
 
 
 def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
@@ -531,7 +553,7 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
         (:class:`~sna.stats.trend.PeriodComparison`), ``recurring``
         (:class:`~sna.stats.strands.RecurringChange`).
     """
-    section = _start(synthetic)
+    section = _start(synthetic, "sec-seasonal", "Seasonal pattern")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
     monthly, trend, reason = _seasonal(offences, last_month, strands, conf)
@@ -540,27 +562,27 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
     else:
         section.figure(charts.seasonal_chart(
             trend.seasonal_indices[["season", "index", "lower", "upper"]],
-            title=f"Seasonal index of hate offences by month (1 = average month), {area_name}",
-            source=_source(synthetic), conf=conf))
-        section.text(describe_seasonality(trend, "hate offences"))
-        section.note(seasonality_note(trend))
-    _quarter_block(section, monthly, periods, conf)
+            title=f"Hate crimes by month of the year, {area_name}, "
+                  f"{period_text(str(monthly.index[0]), str(monthly.index[-1]))} (1 = average "
+                  "month)", source=_source(synthetic), conf=conf))
+        section.text(seasonality_sentence(trend, "hate crimes", 1 - conf))
+        section.technical(describe_seasonality(trend, "hate offences"))
+        section.technical(seasonality_note(trend))
     section.results.update(seasonal_trend=trend, seasonal_reason=reason)
+    _quarter_block(section, monthly, periods, conf)
     if trend is None:
         return section
     flagged = trend.flagged
     if flagged.empty:
-        section.text(f"No month's count lies outside the model's {conf:.0%} prediction "
-                     "interval.")
+        section.technical(f"No month's count lies outside the model's {conf:.0%} prediction "
+                          "interval.")
     else:
         months = ", ".join(f"{p:%b %Y}" for p in flagged.index)
-        section.text(f"{len(flagged)} month(s) lie outside the model's {conf:.0%} prediction "
-                     f"interval: {months}; about {(1 - conf) * len(trend.fitted):.1f} would be "
-                     "expected by chance alone.")
+        section.technical(f"{len(flagged)} month(s) lie outside the model's {conf:.0%} "
+                          f"prediction interval: {months}; about "
+                          f"{(1 - conf) * len(trend.fitted):.1f} would be expected by chance "
+                          "alone.")
     return section
-
-
-# ---------------------------------------------------------------- composition and shifts
 
 
 def strand_share_table(offences: pd.DataFrame, period: tuple[str, str],
@@ -621,21 +643,25 @@ def _shares_block(section: Section, offences: pd.DataFrame, periods: ReviewPerio
     multi = table.attrs["multi_strand"]
     top = table.iloc[:-1].sort_values("count", ascending=False).iloc[0]
     section.text(
-        f"In {periods.year_label} there were {total:,} hate offences carrying {flags:,} strand "
-        f"flags: {multi:,} offences were recorded against two or more strands, so the strand "
-        f"counts below add up to more than the number of offences and the shares to more than "
-        f"100%. {top['strand_label']} was the most common strand, flagged on "
-        f"{top['share']:.1%} of hate offences ({conf:.0%} CI {top['share_lower']:.1%} to "
-        f"{top['share_upper']:.1%}, Wilson score interval).")
+        f"In {period_text(*periods.year)} there were {total:,} hate crimes, recorded against "
+        f"{flags:,} strands in all: {multi:,} were recorded against two or more strands, so "
+        f"the strand counts below add up to more than the number of crimes and the shares to "
+        f"more than 100%. {top['strand_label']} was the most common strand, recorded on "
+        f"{format_percent(top['share'] * 100)} of hate crimes.")
+    section.technical(f"{top['strand_label']} share {top['share']:.1%} ({conf:.0%} CI "
+                      f"{top['share_lower']:.1%} to {top['share_upper']:.1%}, Wilson score "
+                      "interval).")
     shown = pd.DataFrame({
         "Strand": list(table["strand_label"].iloc[:-1]) + [HATE_OFFENCES],
         "Counts": table["counts_what"], "Number": table["count"],
         "Share of hate offences (%)": table["share"] * 100,
-        "Lower CI (%)": table["share_lower"] * 100, "Upper CI (%)": table["share_upper"] * 100})
-    section.table(shown, f"Hate offences by strand, {periods.year_label}: strand flags and "
-                         f"share of hate offences ({conf:.0%} Wilson CI)",
-                  note="A strand's count is the offences flagged with it; the last row counts "
-                       "each hate offence once.")
+        "Lower limit (%)": table["share_lower"] * 100,
+        "Upper limit (%)": table["share_upper"] * 100})
+    section.table(shown, f"Hate crimes by strand, {period_text(*periods.year)}: number "
+                         f"recorded against each strand and share of hate crimes, with "
+                         f"{conf:.0%} range of likely values",
+                  note="A strand's number is the crimes recorded against it; the last row counts "
+                       "each hate crime once.")
 
 
 def _shift_table(shift: hs.StrandShift) -> pd.DataFrame:
@@ -645,35 +671,63 @@ def _shift_table(shift: hs.StrandShift) -> pd.DataFrame:
         f"{shift.label_b} (flags)": t["count_b"], f"Share {shift.label_a} (%)": t["share_a"] * 100,
         f"Share {shift.label_b} (%)": t["share_b"] * 100, "Rate ratio": t["rate_ratio"],
         "Lower CI": t["rr_lower"], "Upper CI": t["rr_upper"],
-        "p (Holm)": [_p_text(p) for p in t["p_adjusted"]], "Verdict": t["verdict"]})
+        "p (Holm)": [format_p(p, with_equals=False) for p in t["p_adjusted"]],
+        "Verdict": t["verdict"]})
 
 
 def _shift_block(section: Section, shift: hs.StrandShift, heading: str, key: str,
                  synthetic: bool, area_name: str) -> None:
     section.results[key] = shift
     _subheading(section, heading)
-    _change_sentence(section, shift.total, HATE_OFFENCES, shift.label_a, shift.label_b)
-    section.text(hs.describe_composition(shift.composition))
+    total = shift.total
+    section.text(change_sentence("Hate crimes (each counted once)", total.count_a, total.count_b,
+                                 shift.label_a, shift.label_b, total.verdict))
+    mix_changed = shift.composition.verdict not in ("no significant change in strand mix",
+                                                    "not testable")
+    section.text("The mix of strands changed clearly between the two periods."
+                 if mix_changed else "The mix of strands did not change clearly.")
+    section.technical(describe_change(shift.total, HATE_OFFENCES, shift.label_a, shift.label_b))
+    section.technical(hs.describe_composition(shift.composition))
+    section.technical(change_note(shift.total, HATE_OFFENCES))
     table = shift.table
     ordered = pd.concat([table[table["verdict"] != "no significant change"],
                          table[table["verdict"] == "no significant change"]])
     for _, row in ordered.iterrows():
-        section.text(hs.describe_strand_shift(row))
-    section.note(" ".join(hs.strand_shift_note(row) for _, row in ordered.iterrows()))
+        sentence = change_sentence(f"{row['strand_label']} hate crimes", row["count_a"],
+                                   row["count_b"], shift.label_a, shift.label_b,
+                                   row["verdict"])
+        if row["verdict"] != "no significant change":
+            section.text(sentence)
+        if key == "year_shift":
+            section.finding(change_finding(
+                f"{row['strand_label']} hate crimes", int(row["count_a"]), int(row["count_b"]),
+                shift.label_a, shift.label_b, row["verdict"], section=section.anchor,
+                section_title=section.title, topic="hate", demo=synthetic,
+                ratio=float(row["rate_ratio"])))
+        section.technical(hs.describe_strand_shift(row))
+        section.technical(hs.strand_shift_note(row))
+    if (table["verdict"] == "no significant change").all():
+        section.text("No strand changed clearly once the number of strands compared is allowed "
+                     "for.")
     chart_data = pd.DataFrame({"category": table["strand_label"], "rate_ratio":
                                table["rate_ratio"], "lower": table["rr_lower"],
                                "upper": table["rr_upper"], "verdict": table["verdict"]})
     section.figure(charts.shift_chart(
-        chart_data, title=f"Change in hate offences by strand, {shift.label_a} to "
+        chart_data, title=f"Change in hate crimes by strand, {shift.label_a} to "
                           f"{shift.label_b}, {area_name}", source=_source(synthetic),
         conf=shift.composition.conf),
-        caption=f"Rate ratio by strand, {shift.label_b} against {shift.label_a}: intervals are "
-                "not adjusted for multiplicity; verdicts use Holm-adjusted p-values.")
+        caption=f"How many times as many crimes of each strand were recorded in "
+                f"{shift.label_b} as in {shift.label_a} (1 = no change), with the range of "
+                "likely values.")
+    section.table(_shift_reader_table(shift), f"Hate crimes by strand, {shift.label_b} against "
+                                              f"{shift.label_a}",
+                  note=f"No percentage is shown where the earlier count was below "
+                       f"{MIN_COUNT_FOR_PERCENT}.")
     section.table(_shift_table(shift), f"Strand flags, {shift.label_b} against {shift.label_a} "
                                        "(each strand tested allowing for its own "
                                        "month-to-month variation, Holm-adjusted)",
                   decimals={f"Share {shift.label_a} (%)": 1, f"Share {shift.label_b} (%)": 1,
-                            "Rate ratio": 2, "Lower CI": 2, "Upper CI": 2})
+                            "Rate ratio": 2, "Lower CI": 2, "Upper CI": 2}, technical=True)
 
 
 def _shares_chart(section: Section, shift: hs.StrandShift, area_name: str,
@@ -685,7 +739,8 @@ def _shares_chart(section: Section, shift: hs.StrandShift, area_name: str,
               for s, label in (("a", shift.label_a), ("b", shift.label_b))]
     section.figure(charts.shares_ci_chart(
         pd.concat(frames, ignore_index=True),
-        title=f"Share of hate offences flagged with each strand, {area_name}",
+        title=f"Share of hate crimes recorded against each strand, {area_name}, "
+              f"{shift.label_a} and {shift.label_b}",
         source=_source(synthetic), x_title="Share of hate offences",
         conf=shift.composition.conf))
 
@@ -792,20 +847,33 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
     table = rolling_trends(offences, last_month, strands, conf)
     section.results["rolling"] = table
     tested = int(table["trend"].notna().sum())
+    clear = table[table["verdict"].isin(["increasing", "decreasing"])]
+    if len(clear):
+        for _, row in clear.iterrows():
+            section.text(f"Over the last 12 months {row['strand_label'].lower()} hate crimes "
+                         f"were {row['verdict']} month by month: a clear "
+                         f"{'rise' if row['verdict'] == 'increasing' else 'fall'}.")
+    else:
+        watched = [hs.strand_label(s).lower() for s in trend_strands]
+        section.text("No strand shows a clear gradual rise or fall over the last 12 months"
+                     + (f" (including {join_words(watched)}, which the partnership watches)."
+                        if watched else "."))
     for _, row in table.iterrows():
         if row["trend"] is not None and (row["strand"] in trend_strands
                                          or row["verdict"] != "no significant trend"):
-            section.text(describe_rolling_trend(row["trend"], row["p_adjusted"], tested))
-            section.note(rolling_trend_note(row["trend"], row["p_adjusted"], tested))
+            section.technical(describe_rolling_trend(row["trend"], row["p_adjusted"], tested))
+            section.technical(rolling_trend_note(row["trend"], row["p_adjusted"], tested))
     shown = table.drop(columns=["strand", "trend"]).rename(columns={
         "strand_label": "Strand", "count_12_months": "Flags in 12 months",
         "rr_per_year": "Rate ratio per year", "lower": "Lower CI", "upper": "Upper CI",
         "p_value": "p", "p_adjusted": "p (Holm)", "verdict": "Verdict"})
     for column in ("p", "p (Holm)"):
-        shown[column] = [None if pd.isna(p) else _p_text(p) for p in shown[column]]
+        shown[column] = [None if pd.isna(p) else format_p(p, with_equals=False)
+                         for p in shown[column]]
     section.table(shown, "Gradual trend over the last 12 months by strand (quasi-Poisson GLM "
                          "with a linear month term, t test; Holm-adjusted over the strands "
-                         "tested)", decimals=2)
+                         "tested)", decimals=2,
+                  technical=True)
     frames = []
     for row in table.itertuples():
         monthly = _monthly_hate(offences, last_month, strands, row.strand)
@@ -814,8 +882,8 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
                                     "count": rolling.to_numpy(), "strand": row.strand_label}))
     section.figure(charts.small_multiples(
         pd.concat(frames, ignore_index=True), "strand",
-        title=f"Rolling 12-month strand flags by strand, {area_name} (each panel has its own "
-              "scale)", source=_source(synthetic), y_title="Flags in 12 months",
+        title=f"Hate crimes in the 12 months to each month, by strand, {area_name} (each panel "
+              "has its own scale)", source=_source(synthetic), y_title="Crimes in 12 months",
         independent_y=True))
 
 
@@ -848,7 +916,7 @@ def composition_and_shifts(offences: pd.DataFrame, last_month: str, area_name: s
         ``quarter_shift`` (:class:`~sna.stats.strands.StrandShift`), ``rolling``
         (:func:`rolling_trends`).
     """
-    section = _start(synthetic)
+    section = _start(synthetic, "sec-strands", "Strand composition and shifts")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
     _shares_block(section, offences, periods, strands, conf)
@@ -956,56 +1024,67 @@ def _rates_sentence(rates: pd.DataFrame, what: str, area_name: str, year_label: 
     parts = rates.iloc[:-1]
     shown = parts[~parts["suppressed"]]
     total = rates.iloc[-1]
-    text = (f"Across {area_name} there were {total['value']:.2f} hate offences per 1,000 "
-            f"residents in {year_label} ({conf:.0%} CI {total['lower']:.2f} to "
-            f"{total['upper']:.2f}).")
+    text = (f"Across {area_name} there were {format_rate(total['value'])} hate crimes per "
+            f"1,000 residents in {year_label}.")
     if len(shown):
         high, low = shown.loc[shown["value"].idxmax()], shown.loc[shown["value"].idxmin()]
-        text += (f" By {what}, rates ranged from {low['value']:.2f} ({low['group']}) to "
-                 f"{high['value']:.2f} ({high['group']}).")
-        found = [f"statistically {direction} than the whole area: {_join(names)}"
+        text += (f" By {what}, rates ranged from {format_rate(low['value'])} ({low['group']}) "
+                 f"to {format_rate(high['value'])} ({high['group']}).")
+        found = [f"clearly {direction} than across the whole area: {join_words(names)}"
                  for direction in ("higher", "lower")
                  if (names := shown.loc[shown["comparison"] == direction, "group"].tolist())]
         if found:
             joined = "; ".join(found)
-            text += (f" {joined[0].upper()}{joined[1:]} (the area rate lies outside their "
-                     f"{conf:.0%} CIs; the others' intervals contain it).")
+            text += f" {joined[0].upper()}{joined[1:]}; the others show no clear difference."
         else:
-            text += (f" No {what}'s rate differs statistically from the whole area (each "
-                     f"{conf:.0%} CI contains the area rate).")
+            text += f" No {what}'s rate is clearly different from the whole area's."
     hidden = int(parts["suppressed"].sum())
     if hidden:
-        text += (f" {hidden} {what} value(s) are suppressed ({SUPPRESSED_SYMBOL}): counts "
-                 f"below {policy.min_count}, and others where needed so that none can be "
-                 "worked out from the total.")
+        text += (f" {hidden} {what} figure(s) are hidden ({SUPPRESSED_SYMBOL}): counts below "
+                 f"{policy.min_count}, and others where needed so that none can be worked out "
+                 "from the total.")
     return text
 
 
 def _rates_view(section: Section, rates: pd.DataFrame, what: str, area_name: str,
                 periods: ReviewPeriods, conf: float, policy: DisclosurePolicy,
                 synthetic: bool) -> None:
-    section.text(_rates_sentence(rates, what, area_name, periods.year_label, conf, policy))
+    year = period_text(*periods.year)
+    section.text(_rates_sentence(rates, what, area_name, year, conf, policy))
+    shown_parts = rates.iloc[:-1][~rates.iloc[:-1]["suppressed"]]
+    benchmark = float(rates["value"].iloc[-1])
+    if len(shown_parts) and benchmark > 0:
+        high = shown_parts.loc[shown_parts["value"].idxmax()]
+        verdict = {"higher": "higher", "lower": "lower"}.get(high["comparison"], "similar")
+        section.finding(Finding(
+            f"{high['group']} had the highest hate-crime rate by {what}: "
+            f"{format_rate(high['value'])} per 1,000 residents against "
+            f"{format_rate(benchmark)} across {area_name}: {strength(verdict)}.",
+            strength(verdict), section.anchor, section.title,
+            ratio_size(high["value"] / benchmark), CERTAINTY.get(strength(verdict), 0.4),
+            "hate", demo=synthetic))
     labelled = rates.assign(group=rates["group"].replace({_TOTAL: f"All of {area_name}"}))
     shown = labelled[~labelled["suppressed"]]
     chart_data = shown.iloc[:-1].rename(columns={"group": "label"})[
         ["label", "value", "lower", "upper", "comparison"]]
     hidden = labelled.loc[labelled["suppressed"], "group"].tolist()
-    caption = f"Hate offences per 1,000 residents by {what}, {periods.year_label}" + (
-        f"; not shown (suppressed): {_join(hidden)}" if hidden else "")
+    caption = f"Hate crimes per 1,000 residents by {what}, {year}" + (
+        f"; not shown (hidden small counts): {join_words(hidden)}" if hidden else "")
     section.figure(charts.rates_ci_chart(
-        chart_data, benchmark=float(rates["value"].iloc[-1]),
-        title=f"Hate offences per 1,000 residents by {what}, {area_name}",
-        source=f"{_source(synthetic)}; {CENSUS_SOURCE}", x_title="Hate offences per 1,000 "
+        chart_data, benchmark=benchmark,
+        title=f"Hate crimes per 1,000 residents by {what}, {area_name}, {year}",
+        source=f"{_source(synthetic)}; {CENSUS_SOURCE}", x_title="Hate crimes per 1,000 "
         "residents", conf=conf, benchmark_label=area_name), caption=caption)
     table = labelled.drop(columns=["suppressed"]).rename(columns={
         "group": what.capitalize(), "count": "Hate offences", "population": "Residents",
-        "value": "Per 1,000", "lower": "Lower CI", "upper": "Upper CI",
+        "value": "Per 1,000 residents", "lower": "Lower limit", "upper": "Upper limit",
         "comparison": f"Compared with {area_name}"})
-    table = _with_symbol(table, labelled["suppressed"], ["Hate offences", "Per 1,000",
-                                                         "Lower CI", "Upper CI"])
-    section.table(table, f"Hate offences per 1,000 residents (Census 2021) by {what}, "
-                         f"{periods.year_label}, {conf:.0%} CI", note=policy.footnote(),
-                  decimals={"Residents": 0, "Per 1,000": 2, "Lower CI": 2, "Upper CI": 2})
+    table = _with_symbol(table, labelled["suppressed"], ["Hate offences", "Per 1,000 residents",
+                                                         "Lower limit", "Upper limit"])
+    section.table(table, f"Hate crimes per 1,000 residents (Census 2021) by {what}, {year}, "
+                         f"with {conf:.0%} range of likely values", note=policy.footnote(),
+                  decimals={"Residents": 0, "Per 1,000 residents": 2, "Lower limit": 2,
+                            "Upper limit": 2})
 
 
 def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePolicy,
@@ -1035,7 +1114,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     offences would give its number of multi-strand offences, a small count that
     suppression of the cells cannot protect.
     """
-    section = _start(synthetic)
+    section = _start(synthetic, "sec-geography", "Geography: districts and rurality")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
     by_lsoa = lsoa_hate_counts(offences, lsoas, periods.year, strands)
@@ -1060,6 +1139,25 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
 # ---------------------------------------------------------------- indicative rates
 
 
+CENSUS_NOT_USED = {
+    "sexual_orientation": "Census 2021 counts sexual orientation for residents aged 16 and over "
+                          "(table TS077, published for middle-layer areas and councils, not "
+                          "for the small areas used here); it is not among the shipped "
+                          "denominators for this report",
+    "transgender": "Census 2021 counts gender identity for residents aged 16 and over (table "
+                   "TS078); it is not shipped with this toolkit",
+    "misogyny": "Census 2021 counts women and girls (table TS008), but misogyny is aimed at a "
+                "whole sex, so a rate per woman would add little; none is shown",
+    "asylum_migrant": "Census 2021 counts residents born outside the UK (table TS004), not "
+                      "asylum seekers; it is not shipped with this toolkit",
+    "gypsy_traveller": "Census 2021 counts the Gypsy or Irish Traveller and Roma ethnic groups "
+                       "only in its detailed ethnic-group table (TS022), which is not shipped",
+    "sex_worker": "Census 2021 has no group for sex workers",
+    "alt_subculture": "Census 2021 has no group for alternative subcultures",
+}
+"""Why a strand has no indicative rate: the correct statement, one a strand."""
+
+
 def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: str,
                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True, census_dir: str | Path | None = None) -> Section:
@@ -1067,51 +1165,62 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
 
     Uses :func:`sna.stats.strands.indicative_rates` with
     :func:`sna.stats.strands.census_denominators` over the area's LSOAs; strands without a
-    Census group are listed, not rated.
+    Census group are listed with the reason (:data:`CENSUS_NOT_USED`), not rated.
 
     Returns
     -------
     Section
         ``results``: ``rates`` (the table of :func:`sna.stats.strands.indicative_rates`).
     """
-    section = _start(synthetic)
+    section = _start(synthetic, "sec-indicative", "Indicative rates per resident group")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
+    year = period_text(*periods.year)
     counts = hs.strand_counts(_in_period(offences, periods.year), strands)
     census = hs.census_denominators(lsoas["lsoa21_code"], census_dir)
     rates = hs.indicative_rates(counts, census, per=PER_1000, conf=conf)
     section.results["rates"] = rates
     rated = rates[rates["population"].notna()]
     overall = rated[rated["strand"] == hs.ALL]
-    section.text("These rates are INDICATIVE only: the victim of a hate crime need not belong to "
-                 "the group the hostility was aimed at, and the denominators are Census 2021 "
-                 "residents, not the population in the review year or visitors.")
+    section.text("These rates are only a guide: the victim of a hate crime need not belong to "
+                 "the group the hostility was aimed at, and the residents counted are those of "
+                 "the Census 2021, not the population in the review year or visitors.")
     for _, row in rated[rated["strand"] != hs.ALL].iterrows():
-        text = (f"Indicatively, there were {row['value']:.2f} {row['strand_label'].lower()} hate "
-                f"offences per 1,000 {row['population_definition']} in {periods.year_label} "
-                f"({conf:.0%} CI {row['lower']:.2f} to {row['upper']:.2f})")
+        text = (f"As a guide, there were {format_rate(row['value'])} "
+                f"{row['strand_label'].lower()} hate crimes per 1,000 "
+                f"{_plain_group(row['population_definition'])} in {year}")
         if len(overall):
-            text += (f", against {overall['value'].iloc[0]:.2f} hate offences of any strand per "
-                     "1,000 of all residents")
+            text += (f", against {format_rate(overall['value'].iloc[0])} hate crimes of any "
+                     "strand per 1,000 of all residents")
         section.text(text + ".")
+        section.technical(f"{row['strand_label']}: {row['value']:.2f} per 1,000 "
+                          f"{row['population_definition']} ({conf:.0%} CI {row['lower']:.2f} to "
+                          f"{row['upper']:.2f}; exact Poisson below 10, Byars).")
     table = rated.rename(columns={
         "strand_label": "Strand", "count": "Offences (flags)", "population": "Residents in group",
-        "population_definition": "Group (Census 2021)", "value": "Indicative rate per 1,000",
-        "lower": "Lower CI", "upper": "Upper CI"})[
+        "population_definition": "Group (Census 2021)", "value": "Rate per 1,000 (a guide)",
+        "lower": "Lower limit", "upper": "Upper limit"})[
         ["Strand", "Offences (flags)", "Residents in group", "Group (Census 2021)",
-         "Indicative rate per 1,000", "Lower CI", "Upper CI"]].reset_index(drop=True)
+         "Rate per 1,000 (a guide)", "Lower limit", "Upper limit"]].reset_index(drop=True)
     table["Offences (flags)"] = table["Offences (flags)"].astype("int64")
-    section.table(table, f"INDICATIVE rates per 1,000 residents of the related group, "
-                         f"{periods.year_label} ({conf:.0%} CI; exact Poisson below 10, Byars)",
-                  decimals={"Residents in group": 0, "Indicative rate per 1,000": 2,
-                            "Lower CI": 2, "Upper CI": 2})
-    unrated = rates.loc[rates["population"].isna(), "strand_label"].tolist()
-    if unrated:
-        section.note(f"No Census 2021 group is a denominator for: {', '.join(unrated)}.")
+    total_note = ""
+    if len(overall):
+        total_note = (f"The 'all residents' figure ({overall['population'].iloc[0]:,.0f}) is "
+                      "the total of the Census ethnic-group table; other tables of this report "
+                      "use the Census total of usual residents, which ONS adjusts separately, "
+                      "so the two differ by a few people.")
+    section.table(table, f"Hate crimes per 1,000 residents of the related group, {year} (a "
+                         f"guide only), with {conf:.0%} range of likely values",
+                  note=total_note or None,
+                  decimals={"Residents in group": 0, "Rate per 1,000 (a guide)": 2,
+                            "Lower limit": 2, "Upper limit": 2})
+    unrated = rates.loc[rates["population"].isna(), ["strand", "strand_label"]]
+    if len(unrated):
+        reasons = [f"{label}: "
+                   f"{CENSUS_NOT_USED.get(strand, 'no matching Census 2021 group is used')}"
+                   for strand, label in unrated.itertuples(index=False)]
+        section.note("No rate is shown for these strands. " + "; ".join(reasons) + ".")
     return section
-
-
-# ---------------------------------------------------------------- multi-strand offences
 
 
 def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
@@ -1168,7 +1277,7 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
         ``results``: ``share`` (Wilson interval row), ``combinations``, ``comparison``
         (multi-strand offences against the year before, by the change rule).
     """
-    section = _start(synthetic)
+    section = _start(synthetic, "sec-multi", "Multi-strand offences")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
     table = strand_share_table(offences, periods.year, strands, conf)
@@ -1179,27 +1288,30 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
                                 period_months(periods.previous_year),
                                 period_months(periods.year), conf=conf)
     section.results.update(share=share, comparison=comparison)
+    year_a, year_b = period_text(*periods.previous_year), period_text(*periods.year)
     if share is not None:
-        section.text(f"{multi:,} of the {total:,} hate offences in {periods.year_label} "
-                     f"({share['value']:.1%}, {conf:.0%} CI {share['lower']:.1%} to "
-                     f"{share['upper']:.1%}, Wilson score interval) were recorded against two "
-                     f"or more strands, giving {flags:,} strand flags in all. Strand tables "
-                     "count flags, so their strand counts add up to more than the offences; "
-                     "totals of offences always count each offence once.")
-    _change_sentence(section, comparison, "Multi-strand hate offences",
-                     periods.previous_year_label, periods.year_label)
+        section.text(f"{multi:,} of the {total:,} hate crimes in {year_b} "
+                     f"({format_percent(share['value'] * 100)}) were recorded against two or "
+                     f"more strands, giving {flags:,} strand records in all. Strand tables "
+                     "count strand records, so their strand counts add up to more than the "
+                     "crimes; totals of crimes always count each crime once.")
+        section.technical(f"Multi-strand share {share['value']:.1%} ({conf:.0%} CI "
+                          f"{share['lower']:.1%} to {share['upper']:.1%}, Wilson score "
+                          "interval).")
+    section.text(change_sentence("Multi-strand hate crimes", comparison.count_a,
+                                 comparison.count_b, year_a, year_b, comparison.verdict))
+    section.technical(describe_change(comparison, "Multi-strand hate offences",
+                                      periods.previous_year_label, periods.year_label))
+    section.technical(change_note(comparison, "Multi-strand hate offences"))
     combinations = strand_combinations(offences, periods.year, policy, strands)
     section.results["combinations"] = combinations
     shown = combinations.rename_axis("Strands recorded").rename("Offences").reset_index()
     shown["Offences"] = shown["Offences"].astype(object).where(shown["Offences"].notna(),
                                                                SUPPRESSED_SYMBOL)
-    section.table(shown, f"Multi-strand hate offences by combination, {periods.year_label}",
+    section.table(shown, f"Multi-strand hate crimes by combination, {year_b}",
                   note=policy.footnote() + f" Combinations with fewer than {policy.min_count} "
                   "offences are grouped as 'Other combinations'.", decimals=0)
     return section
-
-
-# ---------------------------------------------------------------- methods and sources
 
 
 def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
@@ -1213,7 +1325,7 @@ def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
     (True, True)
     """
     policy = policy or DisclosurePolicy(min_count=10)
-    section = Section()
+    section = Section(anchor="sec-methods", title="Methods and sources", appendix=True)
     tests = pd.DataFrame([
         ("When a change is called significant (the rule for every period-on-period "
          "sentence)", CHANGE_RULE),
@@ -1264,9 +1376,57 @@ def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
 
 
 __all__ = [
-    "HateReviewInputs", "ReviewPeriods", "composition_and_shifts", "data_banner", "data_quality",
+    "CENSUS_NOT_USED", "HateReviewInputs", "ReviewPeriods", "composition_and_shifts",
+    "data_banner", "data_quality", "frame",
     "describe_rolling_trend", "geography", "indicative_rates",
     "load_inputs", "lsoa_hate_counts", "methods", "multi_strand_note", "protected_rates",
     "review_periods", "rolling_trend_note", "rolling_trends", "seasonal_pattern",
     "strand_combinations", "strand_share_table", "totals_and_trend", "validate_params",
 ]
+
+
+def frame(area_name: str, last_month: str, uses_synthetic_data: bool = True) -> ReportFrame:
+    """The review's frame: title with area and period, and which data are real or demo.
+
+    Examples
+    --------
+    >>> frame("York", "2025-12").title
+    'Annual hate-crime review: York, January to December 2025'
+    """
+    periods = review_periods(last_month)
+    span = period_text(*periods.year)
+    extract = "force extract (hate-crime records and their strands)"
+    return ReportFrame(
+        title=f"Annual hate-crime review: {area_name}, {span}", area=area_name,
+        period=f"{span}, compared with {period_text(*periods.previous_year)}",
+        real_sources=["the Census 2021"] if uses_synthetic_data else
+        ["the force's crime records", "the Census 2021"],
+        demo_sources=[extract] if uses_synthetic_data else [])
+
+
+def _annual_reader_table(annual: pd.DataFrame) -> pd.DataFrame:
+    """The annual table for readers: counts, the change where the base is large enough, evidence."""
+    previous = annual["Hate offences"].shift(1)
+    change = [percent_change_text(a, b) if not pd.isna(p) else ""
+              for a, b, p in zip(previous, annual["Hate offences"], annual["p"], strict=True)]
+    evidence = [strength(v, a, b) if not pd.isna(p) else ""
+                for v, a, b, p in zip(annual["Verdict"], previous, annual["Hate offences"],
+                                      annual["p"], strict=True)]
+    return pd.DataFrame({"Year": annual["Year"], "Months with data": annual["Months with data"],
+                         "Hate offences": annual["Hate offences"],
+                         "Change on the year before": change, "Evidence": evidence})
+
+
+def _shift_reader_table(shift: hs.StrandShift) -> pd.DataFrame:
+    t = shift.table
+    return pd.DataFrame({
+        "Strand": t["strand_label"], shift.label_a: t["count_a"], shift.label_b: t["count_b"],
+        "Change": [percent_change_text(a, b) for a, b in zip(t["count_a"], t["count_b"],
+                                                             strict=True)],
+        "Evidence": [strength(v, a, b) for v, a, b in zip(t["verdict"], t["count_a"],
+                                                          t["count_b"], strict=True)]})
+
+
+def _plain_group(definition: str) -> str:
+    """A Census group description without its table code: "residents of ... (Census 2021 TS021)"."""
+    return re.sub(r"\s*\(Census 2021[^)]*\)", "", str(definition))

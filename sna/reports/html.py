@@ -2,9 +2,12 @@
 
 nbconvert's ``lab`` template loads require.js, MathJax and Mermaid from a CDN; the
 project template ``templates/sna`` empties those blocks. Code is hidden
-with ``exclude_input``. After export the page gets, in order: an optional
-"SYNTHETIC DEMO DATA" banner, the title, one run-stamp line, a table of contents
-built from the h1-h3 headings, the notebook content, and a Provenance section.
+with ``exclude_input``. After export the page gets, in order: an optional demo-data
+banner, the title, one run-stamp line, a table of contents built from the h1-h3
+headings, the summary and key findings, the notebook content, the recommendations and
+glossary, and a Provenance section. The summary, recommendations, banner wording and
+title come from the report frame and findings the notebook's sections output
+(:mod:`sna.reports.findings`).
 Everything except the run-stamp line is a function of the notebook's outputs and the
 provenance record, so two runs on the same inputs differ only on that line.
 """
@@ -20,15 +23,19 @@ from typing import Any
 
 import nbformat
 
+from sna.reports import findings as fnd
 from sna.reports.notebook_checks import PAPERMILL_TAGS
 
 __all__ = [
+    "add_summary",
+    "collect_findings",
     "decorate_page",
     "export_html",
     "find_remote_resources",
     "prepare_notebook",
     "provenance_html",
     "render_html",
+    "retitle",
     "synthetic_banner_html",
     "toc_html",
     "unique_heading_ids",
@@ -73,6 +80,32 @@ def find_remote_resources(page: str) -> list[str]:
         if re.search(r"https?://", match.group(1)):
             found.append(match.group(0)[:80].split("\n")[0])
     return found
+
+
+def collect_findings(nb: nbformat.NotebookNode
+                     ) -> tuple[fnd.ReportFrame | None, list[fnd.Finding]]:
+    """The report frame and every finding the notebook's outputs carry, in order.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_notebook, new_code_cell, new_output
+    >>> f = fnd.Finding("A.", "clear rise", "s", "S", 1.0, 1.0, "violence")
+    >>> cell = new_code_cell("x", outputs=[new_output("display_data", data={
+    ...     fnd.FINDINGS_MIME: [f.to_dict()], "text/html": "<p>x</p>"})])
+    >>> collect_findings(new_notebook(cells=[cell]))[1] == [f]
+    True
+    """
+    frame, found = None, []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if fnd.FRAME_MIME in data:
+                payload = data[fnd.FRAME_MIME]
+                payload = json.loads(payload) if isinstance(payload, str) else dict(payload)
+                frame = fnd.ReportFrame(**payload)
+            if fnd.FINDINGS_MIME in data:
+                found += fnd.findings_from_json(data[fnd.FINDINGS_MIME])
+    return frame, found
 
 
 def prepare_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
@@ -243,8 +276,11 @@ def provenance_html(provenance: dict[str, Any]) -> str:
     ])
 
 
-def synthetic_banner_html() -> str:
+def synthetic_banner_html(text: str | None = None) -> str:
     """Return the page-top banner shown when a report runs on synthetic data.
+
+    ``text`` (from :meth:`sna.reports.findings.ReportFrame.banner`) says which figures are
+    demo data; without it the generic all-synthetic wording is used.
 
     Examples
     --------
@@ -254,11 +290,56 @@ def synthetic_banner_html() -> str:
     from sna.reports.display import SYNTHETIC_TEXT
 
     return (f'<div class="sna-synthetic-banner" role="note"><strong>'
-            f"{html.escape(SYNTHETIC_TEXT)}</strong></div>")
+            f"{html.escape(text or SYNTHETIC_TEXT)}</strong></div>")
+
+
+def retitle(page: str, title: str) -> str:
+    """Replace the page's ``<title>`` and first h1 text with ``title`` (area and period).
+
+    Examples
+    --------
+    >>> retitle('<title>X</title><h1 id="X">X<a class="anchor-link" href="#X">¶</a></h1>',
+    ...         "SNA, York, 2025")
+    '<title>SNA, York, 2025</title><h1 id="X">SNA, York, 2025</h1>'
+    """
+    page = re.sub(r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", page,
+                  count=1, flags=re.DOTALL)
+    return re.sub(r'(<h1\s+id="[^"]*"[^>]*>).*?(</h1>)',
+                  lambda m: f"{m.group(1)}{html.escape(title)}{m.group(2)}", page, count=1,
+                  flags=re.DOTALL)
+
+
+def add_summary(page: str, frame: fnd.ReportFrame | None, found: list[fnd.Finding]) -> str:
+    """Put the summary after the intro and the recommendations and glossary at the end.
+
+    The summary goes before the first h2 of the notebook content; the recommendations (when
+    the frame holds priorities) and the glossary go before ``</main>``.
+
+    Examples
+    --------
+    >>> page = '<main><h1 id="T">T</h1><p>Intro</p><h2 id="A">A</h2></main>'
+    >>> out = add_summary(page, None, [])
+    >>> at = [out.index(x) for x in ("Intro", 'id="summary"', 'id="A"', 'id="glossary"')]
+    >>> at == sorted(at)
+    True
+    """
+    summary = fnd.summary_html(frame, found)
+    first_h2 = re.search(r"<h2[\s>]", page)
+    cell_start = page.rfind('<div class="jp-Cell', 0, first_h2.start()) if first_h2 else -1
+    at = cell_start if cell_start >= 0 else (first_h2.start() if first_h2 else -1)
+    if at >= 0:
+        page = page[:at] + summary + "\n" + page[at:]
+    else:
+        page = page.replace("</main>", summary + "\n</main>", 1)
+    tail = ""
+    if frame is not None and frame.priorities:
+        tail += fnd.recommendations_html(frame, found) + "\n"
+    tail += fnd.glossary_html() + "\n"
+    return page.replace("</main>", tail + "</main>", 1)
 
 
 def decorate_page(page: str, *, synthetic: bool, run_stamp: str | None,
-                  provenance: dict[str, Any] | None) -> str:
+                  provenance: dict[str, Any] | None, banner: str | None = None) -> str:
     r"""Add banner, run stamp, table of contents and provenance to an exported page.
 
     Examples
@@ -282,7 +363,7 @@ def decorate_page(page: str, *, synthetic: bool, run_stamp: str | None,
     else:
         page = page.replace("<main>", "<main>" + header_html, 1)
     if synthetic:
-        page = page.replace("<main>", "<main>\n" + synthetic_banner_html(), 1)
+        page = page.replace("<main>", "<main>\n" + synthetic_banner_html(banner), 1)
     return page
 
 
@@ -330,9 +411,17 @@ def render_html(
     >>> '<a href="#Part">Part</a>' in page
     True
     """
-    nb = prepare_notebook(nbformat.read(Path(executed_notebook), as_version=4), title)
-    page = decorate_page(export_html(nb, title), synthetic=synthetic, run_stamp=run_stamp,
-                         provenance=provenance)
+    nb = nbformat.read(Path(executed_notebook), as_version=4)
+    frame, found = collect_findings(nb)
+    if frame is not None and frame.title:
+        title = frame.title
+    nb = prepare_notebook(nb, title)
+    page = export_html(nb, title)
+    if frame is not None or found:
+        page = add_summary(retitle(page, title) if frame is not None else page, frame, found)
+    banner = frame.banner() if frame is not None else None
+    page = decorate_page(page, synthetic=synthetic or banner is not None, run_stamp=run_stamp,
+                         provenance=provenance, banner=banner)
     output = Path(output_html)
     output.write_text(page, encoding="utf-8", newline="\n")
     return output

@@ -3,22 +3,34 @@
 Analysis functions return a :class:`Section`; a notebook cell only calls the
 function and lets the section display itself, so no logic lives in notebooks
 and every figure in a sentence comes from the same object as the table.
+
+Two layers of language: :meth:`Section.text`, :meth:`Section.table` and
+:meth:`Section.figure` are for readers (plain English); :meth:`Section.technical` and
+``table(..., technical=True)`` go to the section's technical appendix, a ``<details>``
+block one click away at the end of the section (tests, models, p-values). A section
+also records its key findings and data gaps (:mod:`sna.reports.findings`), which the
+renderer gathers into the report's summary and recommendations.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from sna.reports.findings import FINDINGS_MIME, Finding
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
 
 __all__ = [
     "Section",
+    "anchor_id",
     "publish_counts",
 ]
+
+TECHNICAL_SUMMARY = "Technical appendix: methods, tests and model checks for this section"
 
 
 @dataclass
@@ -35,21 +47,34 @@ class Section:
 
     blocks: list[tuple[str, Any]] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
+    anchor: str = ""
+    title: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    appendix: bool = False
 
     def text(self, sentence: str) -> None:
-        """Add a paragraph (plain text, escaped)."""
+        """Add a paragraph for readers (plain text, escaped)."""
         self.blocks.append(("html", f"<p>{html.escape(sentence)}</p>"))
 
     def note(self, sentence: str) -> None:
-        """Add a small-print note (for caveats and methods)."""
+        """Add a small-print note for readers (caveats in plain words)."""
         self.blocks.append(("html", f'<p class="sna-note"><em>{html.escape(sentence)}</em></p>'))
 
+    def technical(self, sentence: str) -> None:
+        """Add a paragraph to the section's technical appendix (tests, models, p-values)."""
+        self.blocks.append(("technical", f"<p>{html.escape(sentence)}</p>"))
+
     def table(self, frame: pd.DataFrame, caption: str, note: str | None = None,
-              decimals: int | dict = 1) -> None:
-        """Add a published table (already aggregated and suppressed)."""
+              decimals: int | dict = 1, technical: bool = False, **options: Any) -> None:
+        """Add a published table (already aggregated and suppressed).
+
+        ``technical=True`` puts it in the section's technical appendix; other keyword
+        options go to :func:`sna.reports.display.table`.
+        """
         from sna.reports.display import table
 
-        self.blocks.append(("html", table(frame, caption, note, decimals=decimals).data))
+        self.blocks.append(("technical" if technical else "html",
+                            table(frame, caption, note, decimals=decimals, **options).data))
 
     def figure(self, described, caption: str | None = None, table: pd.DataFrame | None = None,
                table_caption: str | None = None) -> None:
@@ -59,8 +84,47 @@ class Section:
         self.blocks.append(("html", figure_html(described, caption=caption, table=table,
                                                 table_caption=table_caption)))
 
+    def finding(self, finding: Finding) -> None:
+        """Record a key finding (it links to this section's anchor)."""
+        if self.anchor and not finding.section:
+            finding = Finding(**{**finding.to_dict(), "section": self.anchor,
+                                 "section_title": self.title})
+        self.findings.append(finding)
+
+    def gap(self, sentence: str, action: str, topic: str = "") -> None:
+        """Record a data gap: what is missing and what would close it (a recommendation)."""
+        self.findings.append(Finding(sentence, "data gap", self.anchor, self.title,
+                                     topic=topic, kind="gap", action=action))
+
     def _repr_html_(self) -> str:
-        return "\n".join(content for _, content in self.blocks)
+        reader = [content for kind, content in self.blocks if kind != "technical"]
+        technical = [content for kind, content in self.blocks if kind == "technical"]
+        parts = [f'<span class="sna-anchor" id="{html.escape(self.anchor)}"></span>'] \
+            if self.anchor else []
+        if self.appendix:
+            technical, reader = reader + technical, []
+        parts += reader
+        if technical:
+            parts.append(f'<details class="sna-technical"><summary>{TECHNICAL_SUMMARY}'
+                         "</summary>" + "\n".join(technical) + "</details>")
+        return "\n".join(parts)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle: dict[str, Any] = {"text/html": self._repr_html_()}
+        if self.findings:
+            bundle[FINDINGS_MIME] = [finding.to_dict() for finding in self.findings]
+        return bundle
+
+
+def anchor_id(title: str) -> str:
+    """A stable anchor id for a section title.
+
+    Examples
+    --------
+    >>> anchor_id("Where: districts, rurality and neighbourhoods")
+    'sec-where-districts-rurality-and-neighbourhoods'
+    """
+    return "sec-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
 def publish_counts(frame: pd.DataFrame, count_cols: list[str], policy: DisclosurePolicy,

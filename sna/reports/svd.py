@@ -15,7 +15,21 @@ import pandas as pd
 from sna.io.study import StudyData
 from sna.periods import monthly_counts, months_of, year_months
 from sna.reports import charts
+from sna.reports.findings import CERTAINTY, Finding, ReportFrame, change_finding, ratio_size
 from sna.reports.sections import Section, publish_counts
+from sna.reports.wording import (
+    change_sentence,
+    format_percent,
+    format_rate,
+    join_words,
+    month_runs_text,
+    month_text,
+    period_text,
+    seasonality_sentence,
+    snap_point_name,
+    strength,
+    trend_sentence,
+)
 from sna.stats.disclosure import DisclosurePolicy
 from sna.stats.rates import compare_to_benchmark, rate_ci
 from sna.stats.trend import (
@@ -25,7 +39,6 @@ from sna.stats.trend import (
     describe_change,
     describe_seasonality,
     describe_trend,
-    format_p,
     seasonal_model_reason,
     seasonal_trend,
     seasonality_note,
@@ -42,9 +55,11 @@ __all__ = [
     "district_rates",
     "drivers",
     "extent_and_trend",
+    "frame",
     "funnel_sentence",
     "like_for_like",
     "load_inputs",
+    "local_definition_mask",
     "lsoa_counts",
     "neighbour_comparison",
     "priorities",
@@ -79,31 +94,53 @@ def svd_crimes(study: StudyData, categories: dict[str, str]) -> pd.DataFrame:
     return study.crimes[study.crimes["crime_type"].isin(list(categories))]
 
 
-def definition(categories: dict[str, str], offence_groups: dict[str, list[str]]) -> Section:
-    """The serious-violence definition used, with the approximation stated."""
-    section = Section()
+def definition(categories: dict[str, str], offence_groups: dict[str, list[str]],
+               area_name: str = "the area") -> Section:
+    """The report's one definition of serious violence, stated once, with the police.uk proxy."""
+    section = Section(anchor="sec-definition", title="Definition of serious violence")
+    local = [name[0].lower() + name[1:] for name in offence_groups]
+    section.text(f"This assessment uses the {area_name} definition of serious violence: "
+                 f"{'; '.join(local)}. Every section uses this one definition.")
+    section.text("police.uk publishes only broad categories, so figures from police.uk are a "
+                 f"proxy for it, marked 'police.uk proxy': they add {join_words(categories)}. "
+                 "'Violence and sexual offences' also holds violence without injury, stalking "
+                 "and harassment, so the proxy counts more than the local definition. Figures "
+                 "from the force's own crime records use the local definition exactly; in this "
+                 "demonstration those records are demo data.")
     table = pd.DataFrame({"police.uk category": list(categories),
                           "How it relates to the local definition": list(categories.values())})
-    section.table(table, "police.uk categories used for serious violence (real data)")
+    section.table(table, "police.uk categories in the proxy for serious violence (real data)")
     groups = pd.DataFrame({"Local definition": list(offence_groups),
                            "Force-extract offence groups": [", ".join(v) for v in
                                                             offence_groups.values()]})
-    section.table(groups, "Offence groups used with a force extract (Home Office codes)")
-    section.note("police.uk publishes broad categories only: 'Violence and sexual offences' "
-                 "includes violence without injury, stalking and harassment, so police.uk counts "
-                 "over-state serious violence; the force-extract sections use offence codes.")
+    section.table(groups, "Offence groups used with a force extract (Home Office codes)",
+                  technical=True)
     return section
 
 
 def data_quality(study: StudyData, extract=None) -> Section:
-    """Rows in, used and quarantined by reason, and months with no data."""
-    section = Section(results={"study": study})
-    section.table(study.data_quality(), "police.uk rows: read, used and quarantined by reason",
-                  decimals=0)
-    section.text(study.missing_month_text())
+    """Rows in, used and set aside by reason, and months with no data."""
+    section = Section(results={"study": study}, anchor="sec-data-quality", title="Data quality")
+    quality = study.data_quality()
+    section.results["rows"] = quality
+    runs = study.missing_months
+    section.text(f"police.uk has no data for {month_runs_text(runs)}: those months "
+                 "are shown as gaps and left out of totals and comparisons, never counted as "
+                 "zero." if runs else "Every month in the period has police.uk data.")
+    section.table(quality, "police.uk rows: read, used and set aside by reason", decimals=0,
+                  technical=True)
+    if runs:
+        section.gap(f"police.uk has no data for {month_runs_text(runs)}, so year-on-year "
+                    "comparisons use only the months present in both years.",
+                    "Ask the force for its own monthly counts for the missing months, so that "
+                    "full years can be compared.", topic="violence")
     if extract is not None:
         summary = extract.summary().rename(columns={"measure": "Measure", "rows": "Rows"})
-        section.table(summary, "Force extract rows (SYNTHETIC demo data)", decimals=0)
+        section.table(summary, "Force extract rows (demo data)", decimals=0, technical=True)
+        section.gap("The force's own crime records (offence codes, domestic-abuse flags, "
+                    "victim age, time of day) are demo data in this report.",
+                    "Agree a data-sharing arrangement with the force for a yearly extract in "
+                    "the documented layout, then re-run the report on it.", topic="violence")
     return section
 
 
@@ -116,8 +153,8 @@ def _monthly_frame(study: StudyData, categories: dict[str, str]) -> pd.DataFrame
 
 def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: str,
                      area_name: str, conf: float = 0.95) -> Section:
-    """Counts, rates per 1,000 with CIs, year-on-year verdicts and the seasonal trend."""
-    section = Section()
+    """Counts, rates per 1,000 with ranges, the year-on-year change and the seasonal trend."""
+    section = Section(anchor="sec-extent", title="Extent and trend")
     crimes = svd_crimes(study, categories)
     population = float(study.lsoas["usual_residents"].sum())
     latest = year_months(last_month)
@@ -125,29 +162,47 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
     by_type = in_year.groupby("crime_type", observed=True).size().rename("count").reset_index()
     rates = rate_ci(by_type["count"], population, multiplier=PER_1000, conf=conf)
     table = pd.concat([by_type, rates[["value", "lower", "upper"]]], axis=1).rename(columns={
-        "crime_type": "Category", "count": "Offences", "value": "Per 1,000",
-        "lower": "Lower CI", "upper": "Upper CI"})
-    months_with_data = sum(m in study.months for m in latest)
-    section.table(table, f"{area_name}: offences in the {months_with_data} months with data "
-                         f"to {last_month}, per 1,000 residents (Census 2021), "
-                         f"{conf:.0%} CI", decimals=2)
+        "crime_type": "Category", "count": "Offences", "value": "Per 1,000 residents",
+        "lower": "Lower limit", "upper": "Upper limit"})
+    months_with_data = [m for m in latest if m in study.months]
+    total = int(by_type["count"].sum())
+    section.results.update(total=total, unlocated=int((~in_year["located"]).sum()))
+    section.table(table, f"{area_name}: serious violence (police.uk proxy) by category, "
+                         f"{period_text(months_with_data[0], months_with_data[-1])} "
+                         f"({len(months_with_data)} months with data), per 1,000 residents "
+                         f"(Census 2021), with {conf:.0%} range of likely values",
+                  note=f"Total {total:,} offences, including "
+                       f"{section.results['unlocated']:,} that police.uk published without a "
+                       "location (they are left out of the maps and area tables).",
+                  decimals=2)
     a_months, b_months = like_for_like(study, last_month)
     series = _monthly_frame(study, categories)
     section.results["year_on_year"] = None
     if a_months:
         comparison = change_between(series.astype(float), a_months, b_months, conf=conf)
         section.results["year_on_year"] = comparison
-        subject = "Serious-violence-related offences (police.uk)"
-        section.text(describe_change(comparison, subject,
-                                     f"the same {len(a_months)} months a year earlier",
-                                     f"{len(b_months)} months to {last_month}"))
-        section.note(change_note(comparison, subject))
+        period_b = f"the {len(b_months)} months with data to {month_text(last_month)}"
+        period_a = "the same months a year earlier"
+        subject = "Serious violence (police.uk proxy)"
+        section.text(change_sentence(subject, comparison.count_a, comparison.count_b, period_a,
+                                     period_b, comparison.verdict))
+        section.finding(change_finding(f"Serious violence in {area_name} (police.uk proxy)",
+                                       comparison.count_a, comparison.count_b, period_a,
+                                       period_b, comparison.verdict, section=section.anchor,
+                                       section_title=section.title, topic="violence",
+                                       lead=True, ratio=comparison.rate_ratio))
+        technical_subject = "Serious-violence-related offences (police.uk)"
+        section.technical(describe_change(comparison, technical_subject,
+                                          f"the same {len(a_months)} months a year earlier",
+                                          f"{len(b_months)} months to {last_month}"))
+        section.technical(change_note(comparison, technical_subject))
     else:
         section.text("No year-on-year comparison is possible: no month of the latest year has "
                      "data for the same month a year earlier.")
     chart_frame = series.rename("count").reset_index()
     section.figure(charts.monthly_counts_chart(
-        chart_frame, title=f"Monthly serious-violence-related offences, {area_name}",
+        chart_frame, title=f"Serious violence (police.uk proxy) by month, {area_name}, "
+                           f"{period_text(study.months[0], study.months[-1])}",
         source=POLICE_UK_SOURCE))
     reason = seasonal_model_reason(series.astype(float))
     section.results["seasonal_reason"] = reason
@@ -156,16 +211,18 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
         judged = (" The year-on-year change above is judged without it, allowing for the "
                   "month-to-month variation of the series." if a_months else "")
         section.text(reason + judged)
-        section.note(series_variation(series.astype(float)).note)
+        section.technical(series_variation(series.astype(float)).note)
         return section
     trend = seasonal_trend(series.astype(float), conf=conf)
     section.results["seasonal_trend"] = trend
-    section.text(describe_trend(trend, "Serious-violence-related offences"))
-    section.note(trend_note(trend))
-    section.text(describe_seasonality(trend, "serious-violence-related offences"))
-    section.note(seasonality_note(trend))
+    section.text(trend_sentence(trend, "offences"))
+    section.text(seasonality_sentence(trend, "offences", 1 - conf))
+    section.technical(describe_trend(trend, "Serious-violence-related offences"))
+    section.technical(trend_note(trend))
+    section.technical(describe_seasonality(trend, "serious-violence-related offences"))
+    section.technical(seasonality_note(trend))
     for note in trend.notes:
-        section.note(note)
+        section.technical(note)
     return section
 
 
@@ -212,11 +269,12 @@ def rurality_ratios(lsoas: pd.DataFrame, reference: pd.DataFrame | None = None,
 
 def where(study: StudyData, categories: dict[str, str], last_month: str, area_name: str,
           policy: DisclosurePolicy, conf: float = 0.95, boundaries=None) -> Section:
-    """District rates, rurality, LSOA map, top LSOAs, funnel plot, hotspots, repeat locations."""
+    """District and rural-urban rates, neighbourhood map and funnel plot, repeat places."""
     from sna.stats.rurality import rates_by_rurality
 
-    section = Section()
+    section = Section(anchor="sec-where", title="Where: districts, rurality and neighbourhoods")
     months = [m for m in year_months(last_month) if m in study.months]
+    span = period_text(months[0], months[-1])
     lsoas = lsoa_counts(study, svd_crimes(study, categories), months)
     section.results["lsoas"] = lsoas
     districts = district_rates(lsoas, conf)
@@ -225,36 +283,72 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     shown = districts.rename(columns={"district_name": "label"})
     section.figure(charts.rates_ci_chart(
         shown[["label", "value", "lower", "upper", "comparison"]], benchmark=benchmark,
-        title=f"Serious-violence-related offences per 1,000 residents by district, {area_name}",
+        title=f"Serious violence (police.uk proxy) per 1,000 residents by district, "
+              f"{area_name}, {span}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Offences per 1,000 residents",
         conf=conf, benchmark_label=area_name))
+    higher = districts.loc[districts["comparison"] == "higher", "district_name"].tolist()
+    lower = districts.loc[districts["comparison"] == "lower", "district_name"].tolist()
+    parts = []
+    if higher:
+        parts.append(f"clearly higher than across {area_name} as a whole in "
+                     f"{join_words(higher)}")
+    if lower:
+        parts.append(f"clearly lower in {join_words(lower)}")
+    section.text(f"Rates of serious violence (police.uk proxy), {span}, were "
+                 + ("; ".join(parts) if parts else "not clearly different between districts")
+                 + f" (area rate {format_rate(benchmark)} per 1,000 residents).")
+    top = districts.iloc[0]
+    verdict = {"higher": "higher", "lower": "lower"}.get(top["comparison"], "similar")
+    section.finding(Finding(
+        f"{top['district_name']} had the highest rate of serious violence (police.uk proxy): "
+        f"{format_rate(top['value'])} offences per 1,000 residents against "
+        f"{format_rate(benchmark)} across {area_name}: {strength(verdict)}.",
+        strength(verdict), section.anchor, section.title,
+        ratio_size(top["value"] / benchmark), CERTAINTY.get(strength(verdict), 0.4), "places"))
     section.table(districts.rename(columns={
         "district_name": "District", "count": "Offences", "population": "Residents",
-        "value": "Per 1,000", "lower": "Lower CI", "upper": "Upper CI",
+        "value": "Per 1,000 residents", "lower": "Lower limit", "upper": "Upper limit",
         "comparison": f"Compared with {area_name}"}),
-        "Rates by district (the seven Community Safety Hub areas and York)", decimals=2)
+        f"Serious violence (police.uk proxy) by district, {span}: the Community Safety Hub "
+        "areas and York", note="Offences with a map location only, so the total is "
+        f"{int(districts['count'].sum()):,}, a little below the extent table's total.",
+        decimals=2)
     by_class = rates_by_rurality(
         lsoas.assign(ruc21_code=lsoas["ruc_code"].astype(str)), "ruc21_code",
         multiplier=PER_1000, conf=conf)
     section.results["rurality_rates"] = by_class
-    section.table(by_class, "Rates per 1,000 by Rural-Urban Classification 2021", decimals=2)
+    section.table(by_class[["ruc_label", "count", "population", "value", "lower", "upper"]].rename(
+        columns={"ruc_label": "Rural-urban class", "count": "Offences",
+                 "population": "Residents", "value": "Per 1,000 residents",
+                 "lower": "Lower limit", "upper": "Upper limit"}),
+        f"Serious violence (police.uk proxy) per 1,000 residents by rural-urban class, {span}",
+        decimals=2)
     ratios = rurality_ratios(lsoas, conf=conf)
     section.results["rurality_ratios"] = ratios
+    more = ratios.loc[ratios["lower"] > 1, "area"].tolist()
+    fewer = ratios.loc[ratios["upper"] < 1, "area"].tolist()
+    section.text("Allowing for how rural or urban each district is, "
+                 + (f"{join_words(more)} still had clearly more offences than expected"
+                    if more else "no district had clearly more offences than expected")
+                 + (f", and {join_words(fewer)} clearly fewer." if fewer else "."))
     section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
-        columns={"area": "District", "observed": "Observed", "expected": "Expected",
-                 "value": "Ratio", "lower": "Lower CI", "upper": "Upper CI"}),
-        "Rurality-standardised ratio by district (observed / expected from the area's "
-        "rates in each rural-urban class)", decimals=2)
-    section.note("A ratio above 1 means more offences than the area-wide rate in each "
-                 "rural-urban class would give a district with this rural-urban mix "
-                 "(indirect standardisation; see sna/stats/methods_rurality.md).")
-    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries)
+        columns={"area": "District", "observed": "Offences", "expected": "Expected",
+                 "value": "Offences / expected", "lower": "Lower limit",
+                 "upper": "Upper limit"}),
+        "Offences against the number expected from the area's rate in each rural-urban class "
+        "(1 = as expected)", decimals={"Expected": 0, "Offences / expected": 2,
+                                       "Lower limit": 2, "Upper limit": 2})
+    section.technical("Rurality-standardised ratio: indirect standardisation by Rural-Urban "
+                      "Classification 2021 class, the reference being the whole study area; "
+                      "see sna/stats/methods_rurality.md.")
+    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries, span)
     _repeat_locations(section, study, categories, months, policy)
     return section
 
 
 def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy, conf: float,
-                area_name: str, boundaries) -> None:
+                 area_name: str, boundaries, span: str = "") -> None:
     from sna.stats.funnels import funnel_dispersion, funnel_limits, funnel_significance
 
     rates = rate_ci(lsoas["count"], lsoas["population"], multiplier=PER_1000, conf=conf)
@@ -262,12 +356,13 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
                               "population"]], rates[["value", "lower", "upper"]]], axis=1)
     top = table.sort_values("value", ascending=False).head(10)
     top = publish_counts(top.reset_index(drop=True), ["count"], policy, ["value", "lower", "upper"])
-    section.table(top.rename(columns={"lsoa21_name": "LSOA", "district_name": "District",
-                                      "count": "Offences", "population": "Residents",
-                                      "value": "Per 1,000", "lower": "Lower CI",
-                                      "upper": "Upper CI"}).drop(columns="lsoa21_code"),
-                  "The ten LSOAs with the highest rates (town centres often have few "
-                  "residents: see the funnel plot)", decimals=1)
+    section.table(top.rename(columns={"lsoa21_name": "Neighbourhood (LSOA)",
+                                      "district_name": "District", "count": "Offences",
+                                      "population": "Residents", "value": "Per 1,000 residents",
+                                      "lower": "Lower limit",
+                                      "upper": "Upper limit"}).drop(columns="lsoa21_code"),
+                  f"The ten neighbourhoods with the highest rates, {span} (town centres have "
+                  "few residents but many visitors: see the funnel plot)", decimals=1)
     baseline = lsoas["count"].sum() / lsoas["population"].sum() * PER_1000
     dispersion = funnel_dispersion(lsoas["count"], lsoas["population"], "rate",
                                    multiplier=PER_1000, baseline=baseline)
@@ -286,12 +381,19 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
     section.results.update(funnel=sig, funnel_dispersion=dispersion)
     section.figure(charts.funnel_chart(
         points, limits[["denominator", "lower95", "upper95", "lower998", "upper998"]],
-        baseline, title=f"Funnel plot of LSOA rates per 1,000, {area_name}",
+        baseline, title=f"Neighbourhood rates against population, {area_name}, {span}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Residents (Census 2021)",
         y_title="Offences per 1,000 residents"), caption=dispersion.method)
-    section.text(funnel_sentence(sig, dispersion))
+    counts = sig["significance"].value_counts()
+    high = int(counts.get("High (0.001)", 0))
+    section.text(f"{high} of {len(lsoas)} neighbourhoods have rates well above what chance "
+                 "would explain for their size, after allowing for how much neighbourhoods "
+                 "usually differ from one another; most are town-centre neighbourhoods with few "
+                 "residents and many visitors.")
+    section.technical(funnel_sentence(sig, dispersion))
+    section.technical(dispersion.method)
     if boundaries is not None:
-        _map_and_hotspots(section, lsoas, rates, boundaries, policy, area_name)
+        _map_and_hotspots(section, lsoas, rates, boundaries, policy, area_name, span)
 
 
 def funnel_sentence(significance: pd.DataFrame, dispersion) -> str:
@@ -318,7 +420,7 @@ def funnel_sentence(significance: pd.DataFrame, dispersion) -> str:
 
 
 def _map_and_hotspots(section: Section, lsoas: pd.DataFrame, rates: pd.DataFrame, boundaries,
-                      policy: DisclosurePolicy, area_name: str) -> None:
+                      policy: DisclosurePolicy, area_name: str, span: str = "") -> None:
     from sna.stats.hotspots import getis_ord_hotspots
 
     gdf = boundaries.merge(lsoas[["lsoa21_code", "count"]].assign(rate=rates["value"].to_numpy()),
@@ -329,14 +431,18 @@ def _map_and_hotspots(section: Section, lsoas: pd.DataFrame, rates: pd.DataFrame
     section.results["map_suppressed"] = int(gdf["suppressed"].sum())
     section.figure(charts.choropleth(
         gdf, "rate", label_col="lsoa21_name", suppressed_col="suppressed",
-        title=f"Serious-violence-related offences per 1,000 residents by LSOA, {area_name}",
-        source=POLICE_UK_SOURCE + "; ONS boundaries (OGL)", legend_title="Per 1,000"))
+        title=f"Serious violence (police.uk proxy) per 1,000 residents by neighbourhood, "
+              f"{area_name}, {span}",
+        source=POLICE_UK_SOURCE + "; ONS boundaries (OGL)", legend_title="Per 1,000 residents"))
     hot = getis_ord_hotspots(gdf.assign(rate=rates["value"].to_numpy()), "rate")
     section.results["hotspots"] = hot
-    summary = hot["hotspot"].value_counts().rename_axis("Classification").reset_index(
-        name="LSOAs")
+    counts = hot["hotspot"].value_counts()
+    section.text(f"{int(counts.get('hot spot', 0))} neighbourhoods form hotspots (clusters of "
+                 f"neighbouring areas with high rates) and {int(counts.get('cold spot', 0))} "
+                 "form clusters with low rates.")
+    summary = counts.rename_axis("Classification").reset_index(name="LSOAs")
     section.table(summary, "Getis-Ord Gi* hotspots of LSOA rates (queen contiguity, 999 "
-                           "permutations, p < 0.05)", decimals=0)
+                           "permutations, p < 0.05)", decimals=0, technical=True)
 
 
 def _repeat_locations(section: Section, study: StudyData, categories: dict[str, str],
@@ -346,18 +452,21 @@ def _repeat_locations(section: Section, study: StudyData, categories: dict[str, 
     places = (crimes.groupby(["location", "lsoa_name"]).size().rename("count")
               .sort_values(ascending=False).head(10).reset_index())
     places = publish_counts(places, ["count"], policy)
-    section.table(places.rename(columns={"location": "Snap point", "lsoa_name": "LSOA",
+    places["location"] = [snap_point_name(loc) for loc in places["location"]]
+    section.table(places.rename(columns={"location": "Map point", "lsoa_name": "Neighbourhood",
                                          "count": "Offences"}),
-                  "Repeat locations: the ten police.uk snap points with most offences "
-                  "(anonymised 'on or near' points, not addresses)", decimals=0)
+                  "Repeat locations: the ten police.uk map points with most offences "
+                  "(police.uk moves each offence to a nearby anonymous point, not an address)",
+                  note="'Unnamed point' is a police.uk map point with no street name (open "
+                       "land, a car park or a path).", decimals=0)
 
 
 def drivers(study: StudyData, categories: dict[str, str], last_month: str,
             conf: float = 0.95) -> Section:
-    """Rates by IMD 2025 decile and a test for a deprivation gradient."""
+    """Rates by deprivation decile (IMD 2025) and the gradient."""
     from sna.stats.deprivation import imd_gradient, rates_by_imd_decile
 
-    section = Section()
+    section = Section(anchor="sec-drivers", title="Drivers: deprivation")
     months = [m for m in year_months(last_month) if m in study.months]
     lsoas = lsoa_counts(study, svd_crimes(study, categories), months)
     rates = rates_by_imd_decile(lsoas, conf=conf)
@@ -366,10 +475,30 @@ def drivers(study: StudyData, categories: dict[str, str], last_month: str,
     shown = rates.assign(label="Decile " + rates["imd_decile"].astype(str))
     section.figure(charts.rates_ci_chart(
         shown[["label", "value", "lower", "upper"]],
-        title="Serious-violence-related offences per 1,000 residents by IMD 2025 decile "
-              "(1 = most deprived)", source=POLICE_UK_SOURCE + "; MHCLG IoD2025; ONS Census 2021",
+        title=f"Serious violence (police.uk proxy) per 1,000 residents by deprivation decile "
+              f"(1 = most deprived), {period_text(months[0], months[-1])}",
+        source=POLICE_UK_SOURCE + "; MHCLG IoD2025; ONS Census 2021",
         x_title="Offences per 1,000 residents", conf=conf))
-    section.text(gradient.sentence("Serious-violence-related offence"))
+    clear = gradient.p_value < 1 - conf
+    step = abs(1 - gradient.rate_ratio) * 100
+    most, least = rates.iloc[0], rates.iloc[-1]
+    if clear:
+        direction = "fewer" if gradient.rate_ratio < 1 else "more"
+        sentence = (f"Serious violence (police.uk proxy) is concentrated in deprived "
+                    f"neighbourhoods: each step from the most to the least deprived tenth has "
+                    f"about {step:.0f}% {direction} offences per resident "
+                    f"({format_rate(most['value'])} per 1,000 residents in deprivation decile "
+                    f"{int(most['imd_decile'])}, {format_rate(least['value'])} in decile "
+                    f"{int(least['imd_decile'])}): a clear pattern.")
+    else:
+        sentence = ("Rates of serious violence (police.uk proxy) do not clearly differ "
+                    "between more and less deprived neighbourhoods: no clear pattern.")
+    section.text(sentence)
+    section.finding(Finding(sentence, "clear pattern" if clear else "no clear pattern",
+                            section.anchor, section.title,
+                            ratio_size(most["value"] / least["value"]) if least["value"] else 1,
+                            1.0 if clear else 0.4, "deprivation"))
+    section.technical(gradient.sentence("Serious-violence-related offence"))
     return section
 
 
@@ -407,7 +536,7 @@ def rates_a_year(by: pd.DataFrame, conf: float = 0.95) -> tuple[pd.DataFrame, fl
 
 
 def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: dict[str, str],
-                         conf: float = 0.95) -> Section:
+                         conf: float = 0.95, area_force: str | None = None) -> Section:
     """Force rates per 1,000 against the neighbours' pooled rate, crude and rurality-standardised.
 
     ``forces`` maps a force name to ``{"police_uk": folder, "pfa24_code": code}``. Forces
@@ -418,8 +547,9 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     from sna.io.study import load_study
     from sna.stats.rurality import rurality_standardised_ratio
 
-    section = Section()
+    section = Section(anchor="sec-neighbours", title="Comparison with neighbouring forces")
     months = year_months(last_month)
+    span = period_text(months[0], months[-1])
     lsoa_frames = []
     for name, spec in forces.items():
         study = load_study(spec["police_uk"], pfa24_code=spec["pfa24_code"], forces=[name],
@@ -437,27 +567,53 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     section.figure(charts.rates_ci_chart(
         table.rename(columns={"area": "label"})[["label", "value", "lower", "upper",
                                                  "comparison"]],
-        benchmark=pooled, title=f"Serious-violence-related offences per 1,000 residents a "
-                                f"year, {months[0]} to {months[-1]}",
+        benchmark=pooled, title=f"Serious violence (police.uk proxy) per 1,000 residents a "
+                                f"year, {join_words(by['area'])}, {span}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021",
         x_title="Offences per 1,000 residents a year", conf=conf,
-        benchmark_label="Three forces pooled"))
+        benchmark_label=f"{len(by)} forces combined"))
+    focus = area_force if area_force in set(table["area"]) else table["area"].iloc[0]
+    row = table.set_index("area").loc[focus]
+    ratio_row = ratios.set_index("area").loc[focus]
+    verdict = {"higher": "higher", "lower": "lower"}.get(row["comparison"], "similar")
+    adjusted = ("clearly higher" if ratio_row["lower"] > 1 else "clearly lower"
+                if ratio_row["upper"] < 1 else "not clearly different")
+    sentence = (f"{focus}'s rate of serious violence (police.uk proxy), "
+                f"{format_rate(row['value'])} per 1,000 residents a year, is "
+                f"{strength(verdict)} than "
+                f"the {len(by)} forces' combined rate ({format_rate(pooled)}); allowing for how "
+                f"rural each force area is, it is still {adjusted}.")
+    section.text(sentence)
+    section.finding(Finding(sentence, strength(verdict), section.anchor, section.title,
+                            ratio_size(row["value"] / pooled),
+                            CERTAINTY.get(strength(verdict), 0.4), "comparison"))
     section.table(table.rename(columns={"area": "Force", "count": "Offences",
                                         "population": "Residents", "months": "Months of data",
-                                        "value": "Per 1,000 a year", "lower": "Lower CI",
-                                        "upper": "Upper CI", "comparison": "vs pooled rate"}),
-                  "Force rates compared with the three forces' pooled rate (Fingertips "
-                  "single-overlap rule)", decimals=2)
+                                        "value": "Per 1,000 residents a year",
+                                        "lower": "Lower limit",
+                                        "upper": "Upper limit",
+                                        "comparison": "Compared with the forces combined"}),
+                  f"Force rates compared with the forces' combined rate, {span}",
+                  note="Force totals count offences with a map location in the force area, so "
+                       "they differ from the study-area totals elsewhere in this report (a "
+                       "different area and no unlocated offences). Rates are a year: residents x "
+                       "months of data / 12.", decimals=2)
     section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
-        columns={"area": "Force", "observed": "Observed", "expected": "Expected",
-                 "value": "Ratio", "lower": "Lower CI", "upper": "Upper CI"}),
-        "Rurality-standardised ratio: observed / expected from the pooled rate in each "
-        "rural-urban class", decimals=2)
+        columns={"area": "Force", "observed": "Offences", "expected": "Expected",
+                 "value": "Offences / expected", "lower": "Lower limit",
+                 "upper": "Upper limit"}),
+        "Offences against the number expected from the combined rate in each rural-urban "
+        "class (1 = as expected)", decimals={"Expected": 0, "Offences / expected": 2,
+                                             "Lower limit": 2, "Upper limit": 2})
+    section.technical("Force rates are compared with the pooled rate by the Fingertips "
+                      "single-overlap rule; the second table is the rurality-standardised "
+                      "ratio (indirect standardisation by Rural-Urban Classification 2021 "
+                      "class).")
     return section
 
 
-SYNTHETIC_NOTE = ("SYNTHETIC DEMO DATA: force-extract figures below are generated from published "
-                  "aggregates for demonstration; they are not real offences.")
+SYNTHETIC_NOTE = ("Demo data: the figures in this section come from a synthetic force extract "
+                  "generated from published totals; they are not real offences.")
 EXTRACT_SOURCE = "SYNTHETIC demo force extract (sna demo-data)"
 AGE_BANDS = {"0-15": "age6_0_15", "16-24": "age6_16_24", "25-34": "age6_25_34",
              "35-49": "age6_35_49", "50-64": "age6_50_64", "65+": "age6_65_plus"}
@@ -468,6 +624,12 @@ PRIORITIES = {
     "VAWG and serious sexual offences (female victims)": "vawg",
     "Domestic abuse (DA flag)": "da",
 }
+PRIORITY_TOPICS = {"weapon_possession": "weapons", "robbery": "robbery",
+                   "nte": "night_time_economy", "vawg": "vawg", "da": "domestic_abuse"}
+REAL_PRIORITY_CATEGORIES = {"weapon_possession": "Possession of weapons", "robbery": "Robbery"}
+LOCAL_DEFINITION_GROUPS = ("homicide", "violence_with_injury", "rape_sexual",
+                           "weapon_possession", "arson_endangering_life")
+"""Force-extract offence groups of the local definition (with any offence flagged DA)."""
 
 
 def priority_mask(offences: pd.DataFrame, indicator: str) -> pd.Series:
@@ -495,12 +657,18 @@ def priority_mask(offences: pd.DataFrame, indicator: str) -> pd.Series:
 
 
 def priorities(offences: pd.DataFrame, population: float, last_month: str,
-               conf: float = 0.95) -> Section:
-    """The five SVD response priorities as indicators: latest 12 months against the previous 12."""
-    section = Section()
+               conf: float = 0.95, study: StudyData | None = None) -> Section:
+    """The five SVD response priorities as indicators: latest 12 months against the previous 12.
+
+    Where police.uk holds the same offences (robbery, weapon possession) and ``study`` is
+    given, the real police.uk figure leads and the force-extract figure is marked demo.
+    """
+    section = Section(anchor="sec-priorities", title="Response priorities")
     section.note(SYNTHETIC_NOTE)
     latest, previous = year_months(last_month), year_months(
         str(pd.Period(last_month, freq="M") - 12))
+    period_a, period_b = period_text(previous[0], previous[-1]), period_text(latest[0],
+                                                                             latest[-1])
     months = offences["month"].astype("period[M]")
     index = pd.period_range(months.min(), months.max(), freq="M")
     if str(index.min()) > previous[0] or str(index.max()) < latest[-1]:
@@ -508,41 +676,75 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
                      f"to {latest[-1]}, and it covers {index.min()} to {index.max()} (months "
                      "without data are not zero).")
         return section
-    rows, sentences = [], []
+    rows, technical = [], []
     for label, indicator in PRIORITIES.items():
+        topic = PRIORITY_TOPICS[indicator]
+        real = REAL_PRIORITY_CATEGORIES.get(indicator)
+        if study is not None and real is not None:
+            a_months, b_months = like_for_like(study, last_month)
+            comparison = change_between(_monthly_frame(study, {real: ""}).astype(float),
+                                        a_months, b_months, conf=conf)
+            pa, pb = "the same months a year earlier", f"the {len(b_months)} months with data"
+            rows.append({"Priority": label, "Source": "police.uk (real)",
+                         "Earlier": comparison.count_a, "Later": comparison.count_b,
+                         "Months compared": len(b_months),
+                         "Change": strength(comparison.verdict, comparison.count_a,
+                                            comparison.count_b)})
+            section.text(change_sentence(f"{real} (police.uk, real)", comparison.count_a,
+                                         comparison.count_b, pa, f"{pb} to "
+                                         f"{month_text(last_month)}", comparison.verdict))
+            section.finding(change_finding(f"{real} (police.uk, real)", comparison.count_a,
+                                           comparison.count_b, pa, f"{pb} to "
+                                           f"{month_text(last_month)}", comparison.verdict,
+                                           section=section.anchor, section_title=section.title,
+                                           topic=topic, ratio=comparison.rate_ratio))
+            technical.append(describe_change(comparison, f"{real} (police.uk)",
+                                             f"{len(a_months)} months a year earlier",
+                                             f"{len(b_months)} months to {last_month}"))
+            technical.append(change_note(comparison, f"{real} (police.uk)"))
         mask = priority_mask(offences, indicator).to_numpy()
         monthly = (pd.Series(mask.astype(float), index=months.to_numpy()).groupby(level=0).sum()
                    .reindex(index, fill_value=0.0))
         comparison = change_between(monthly, previous, latest, conf=conf)
         a, b = comparison.count_a, comparison.count_b
-        rate = rate_ci(b, population, multiplier=PER_1000, conf=conf).iloc[0]
-        rows.append({"Priority": label, "Previous 12 months": a, "Latest 12 months": b,
-                     "Per 1,000": rate["value"], "Lower CI": rate["lower"],
-                     "Upper CI": rate["upper"], "Change": comparison.verdict,
-                     "p": format_p(comparison.p_value), "Test": comparison.test})
-        sentences.append((describe_change(comparison, label, f"{previous[0]} to {previous[-1]}",
-                                          f"{latest[0]} to {latest[-1]}"),
-                          change_note(comparison, label)))
+        rows.append({"Priority": label, "Source": "force extract (demo)", "Earlier": a,
+                     "Later": b, "Months compared": len(latest),
+                     "Change": strength(comparison.verdict, a, b)})
+        subject = f"{label} (demo data)"
+        section.text(change_sentence(subject, a, b, period_a, period_b, comparison.verdict))
+        section.finding(change_finding(label, a, b, period_a, period_b, comparison.verdict,
+                                       section=section.anchor, section_title=section.title,
+                                       topic=topic, demo=True, ratio=comparison.rate_ratio))
+        technical.append(describe_change(comparison, f"{label} (synthetic extract)",
+                                         f"{previous[0]} to {previous[-1]}",
+                                         f"{latest[0]} to {latest[-1]}"))
+        technical.append(change_note(comparison, f"{label} (synthetic extract)"))
     table = pd.DataFrame(rows)
     section.results["priorities"] = table
-    section.table(table, "SVD response priorities (SYNTHETIC extract): latest 12 months per "
-                         "1,000 residents, and change (each tested allowing for its own "
-                         "month-to-month variation)", decimals=2)
-    for sentence, note in sentences:
-        section.text(sentence)
-        section.note(note)
+    section.table(table, f"The partnership's response priorities: offences in {period_b} "
+                         f"against the year before; real police.uk figures first where they "
+                         "exist", note="Where police.uk and the demo force extract both count "
+                         "an offence, the real police.uk figure leads; police.uk compares only "
+                         "the months it has data for in both years.")
+    section.note("police.uk does not record whether a robbery involved a knife, so robbery "
+                 "with a knife cannot be reported until the force's own records are used.")
+    section.gap("Knife or bladed-article involvement is not in police.uk data, so the priority "
+                "'reduce robbery with a knife' cannot be measured.",
+                "Ask the force to include its knife-crime flag in the yearly extract.",
+                topic="weapons")
+    for sentence in technical:
+        section.technical(sentence)
     return section
 
 
 def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_month: str,
-                   policy: DisclosurePolicy, conf: float = 0.95) -> Section:
+                   policy: DisclosurePolicy, conf: float = 0.95, total_residents=None) -> Section:
     """Victims of serious violence by age band, per 1,000 residents of that age (Census 2021)."""
     from sna.stats.rates import proportion_ci
 
-    section = Section()
+    section = Section(anchor="sec-who", title="Who: victims by age")
     section.note(SYNTHETIC_NOTE)
-    serious = offences["svd_group"].isin(["homicide", "violence_with_injury", "rape_sexual",
-                                          "robbery", "arson_endangering_life"])
+    serious = local_definition_mask(offences)
     in_year = offences[serious & offences["month"].astype(str).isin(year_months(last_month))]
     counts = in_year["victim_age_band"].value_counts().reindex(list(AGE_BANDS), fill_value=0)
     residents = [float(lsoa_population[col].sum()) for col in AGE_BANDS.values()]
@@ -550,18 +752,36 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
     table = pd.DataFrame({"Age band": list(AGE_BANDS), "count": counts.to_numpy(),
                           "Residents": residents}).join(rates[["value", "lower", "upper"]])
     table = publish_counts(table, ["count"], policy, ["value", "lower", "upper"])
-    section.table(table.rename(columns={"count": "Victims", "value": "Per 1,000",
-                                        "lower": "Lower CI", "upper": "Upper CI"}),
-                  "Victims of serious violence by age, latest 12 months (SYNTHETIC extract)",
+    age_total = sum(residents)
+    note = None
+    if total_residents is not None and round(total_residents) != round(age_total):
+        note = (f"Residents here add up the Census 2021 age bands ({age_total:,.0f}); other "
+                f"tables use the Census total of usual residents ({total_residents:,.0f}). ONS "
+                "adjusts each published table separately, so totals differ by a few people.")
+    section.table(table.rename(columns={"count": "Victims", "value": "Per 1,000 residents",
+                                        "lower": "Lower limit", "upper": "Upper limit"}),
+                  f"Victims of serious violence (local definition) by age, "
+                  f"{period_text(*year_months(last_month)[::11])} (demo data)", note=note,
                   decimals=2)
     known = int(counts.sum())
     under_25 = int(counts[["0-15", "16-24"]].sum())
     share = proportion_ci(under_25, known, multiplier=100, conf=conf).iloc[0]
+    resident_share = (residents[0] + residents[1]) / age_total * 100
     section.results.update(age=table, under_25=share)
-    section.text(f"{under_25:,} of {known:,} victims with a recorded age were under 25 "
-                 f"({share['value']:.1f}%, {conf:.0%} CI {share['lower']:.1f}% to "
-                 f"{share['upper']:.1f}%, Wilson score interval); under-25s are "
-                 f"{residents[0] + residents[1]:,.0f} of {sum(residents):,.0f} residents.")
+    sentence = (f"{format_percent(share['value'])} of victims of serious violence with a "
+                f"recorded age were under 25 ({under_25:,} of {known:,}), while under-25s are "
+                f"{format_percent(resident_share)} of residents")
+    clear = share["lower"] > resident_share
+    section.text(sentence + (": clearly more than their share." if clear else "."))
+    section.finding(Finding(sentence + (": clearly higher than their share of residents."
+                                        if clear else ": no clear difference."),
+                            "clearly higher" if clear else "no clear difference",
+                            section.anchor, section.title,
+                            ratio_size(share["value"] / resident_share) if resident_share else 0,
+                            1.0 if clear else 0.4, "young_people", demo=True))
+    section.technical(f"Under-25 share {share['value']:.1f}% ({conf:.0%} CI {share['lower']:.1f}% "
+                      f"to {share['upper']:.1f}%, Wilson score interval); rates use exact "
+                      "Poisson (count < 10) or Byars intervals.")
     return section
 
 
@@ -569,22 +789,33 @@ def day_and_time(offences: pd.DataFrame, last_month: str, policy: DisclosurePoli
     """Serious violence by day of week and time of day (force extract), with disclosure control."""
     from sna.stats.disclosure import suppress_crosstab
 
-    section = Section()
+    section = Section(anchor="sec-when", title="When: month, day and time")
     section.note(SYNTHETIC_NOTE)
-    serious = offences["svd_group"].isin(["homicide", "violence_with_injury", "robbery"])
+    serious = local_definition_mask(offences)
     rows = offences[serious & offences["month"].astype(str).isin(year_months(last_month))]
     rows = rows[rows["offence_time"].notna()]
     hour = pd.to_numeric(rows["offence_time"].astype(str).str[:2], errors="coerce")
     band = pd.cut(hour, [0, 6, 12, 18, 20, 24], right=False,
-                  labels=["00-05", "06-11", "12-17", "18-19", "20-23"])
-    day = pd.Categorical(rows["offence_date"].dt.day_name().str[:3],
-                         categories=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+                  labels=["00:00-05:59", "06:00-11:59", "12:00-17:59", "18:00-19:59",
+                          "20:00-23:59"])
+    day = pd.Categorical(rows["offence_date"].dt.day_name(),
+                         categories=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                     "Saturday", "Sunday"])
     table = pd.crosstab(day, band).rename_axis(index="Day", columns="Time")
     published = suppress_crosstab(table, policy).published
     section.results["day_time"] = published
+    per_hour = table.div([6, 6, 6, 2, 4], axis=1)
+    day_max, band_max = per_hour.stack().idxmax()
+    sentence = (f"Serious violence (local definition) peaks on {day_max} "
+                f"{band_max} (demo data): the busiest hours of the week.")
+    section.text(sentence)
+    section.finding(Finding(f"Serious violence (local definition) peaks on {day_max} "
+                            f"{band_max}: a clear pattern.", "clear pattern", section.anchor,
+                            section.title, 0.5, 1.0, "night_time_economy", demo=True))
     section.table(published.rename_axis(index="Day").reset_index(),
-                  "Violence with injury, homicide and robbery by day and time, latest 12 months "
-                  "(SYNTHETIC extract; suppressed cells shown as a dash)", decimals=0)
+                  f"Serious violence (local definition) by day and time, "
+                  f"{period_text(*year_months(last_month)[::11])} (demo data; small counts "
+                  "hidden, shown as a dash)", decimals=0)
     return section
 
 
@@ -592,7 +823,7 @@ def da_published(published: pd.DataFrame, conf: float = 0.95) -> Section:
     """The partnership's published DA-related crimes by quarter: seasonality, trend, checks."""
     from sna.stats.trend import financial_quarter_series, reconcile_table
 
-    section = Section()
+    section = Section(anchor="sec-da", title="Domestic abuse: the published quarterly series")
     checks = reconcile_table(published, "da_related_crimes", "published_year_total",
                              "financial_year")
     section.results["reconciliation"] = checks
@@ -603,16 +834,26 @@ def da_published(published: pd.DataFrame, conf: float = 0.95) -> Section:
     section.results["trend"] = trend
     section.figure(charts.seasonal_chart(
         trend.seasonal_indices.assign(season=trend.seasonal_indices["season"].astype(str)),
-        title="Seasonal index of DA-related crimes by financial-year quarter (1 = average)",
+        title=f"Domestic-abuse-related crimes by quarter of the financial year, "
+              f"{published['financial_year'].iloc[0]} to "
+              f"{published['financial_year'].iloc[-1]} (1 = average quarter)",
         source="North Yorkshire CSP report to scrutiny, September 2023 (table 3.6)", conf=conf))
-    section.text(describe_seasonality(trend, "DA-related crimes"))
-    section.note(seasonality_note(trend))
-    section.text(describe_trend(trend, "DA-related crimes"))
-    section.note(trend_note(trend))
+    section.text(seasonality_sentence(trend, "domestic-abuse-related crimes", 1 - conf))
+    section.text(trend_sentence(trend, "domestic-abuse-related crimes"))
+    t = trend.trend
+    section.finding(Finding(trend_sentence(trend, "domestic-abuse-related crimes (published "
+                                                  "series)"),
+                            strength(t.verdict), section.anchor, section.title,
+                            ratio_size(t.rate_ratio_per_year), CERTAINTY.get(
+                                strength(t.verdict), 0.4), "domestic_abuse"))
+    section.technical(describe_seasonality(trend, "DA-related crimes"))
+    section.technical(describe_trend(trend, "DA-related crimes"))
+    section.technical(seasonality_note(trend))
+    section.technical(trend_note(trend))
     annual = trend.annual
     section.results["annual"] = annual
     for note in trend.notes:
-        section.note(note)
+        section.technical(note)
     return section
 
 
@@ -655,8 +896,8 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
 
 
 def sources_and_methods(inputs: SvdInputs) -> Section:
-    """Data sources with licence, the files read, and the methods used."""
-    section = Section()
+    """Data sources with licence, the files read, and the methods used (an appendix)."""
+    section = Section(anchor="sec-sources", title="Sources and methods", appendix=True)
     files = ", ".join(inputs.study.files)
     sources = pd.DataFrame([
         ("police.uk street-level crime", f"{len(inputs.study.files)} monthly files: {files}",
@@ -696,3 +937,45 @@ def sources_and_methods(inputs: SvdInputs) -> Section:
     ], columns=["Topic", "Method"])
     section.table(methods, "Methods")
     return section
+
+
+def local_definition_mask(offences: pd.DataFrame,
+                          groups: tuple[str, ...] = LOCAL_DEFINITION_GROUPS,
+                          include_da: bool = True) -> pd.Series:
+    """Rows of a force extract inside the local definition of serious violence.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"svd_group": ["homicide", "robbery", "other"],
+    ...                    "da_flag": [False, False, True]})
+    >>> local_definition_mask(df).tolist()
+    [True, False, True]
+    """
+    mask = offences["svd_group"].isin(list(groups))
+    if include_da and "da_flag" in offences:
+        mask = mask | offences["da_flag"].astype(bool)
+    return mask
+
+
+def frame(area_name: str, first_month: str, last_month: str,
+          priorities: dict[str, list[str]] | None = None,
+          uses_synthetic_data: bool = True) -> ReportFrame:
+    """The SVD report's frame: title with area and period, priorities, real and demo sources.
+
+    Examples
+    --------
+    >>> f = frame("York", "2024-01", "2025-12", {"Weapons": ["weapons"]})
+    >>> f.title
+    'Serious Violence Duty strategic needs assessment: York, January to December 2025'
+    """
+    latest = year_months(last_month)
+    return ReportFrame(
+        title=f"Serious Violence Duty strategic needs assessment: {area_name}, "
+              f"{period_text(latest[0], latest[-1])}",
+        area=area_name, period=f"{period_text(latest[0], latest[-1])} (police.uk data from "
+                               f"{month_text(first_month)})",
+        priorities=dict(priorities or {}),
+        real_sources=["police.uk", "the Census 2021", "the partnership's published "
+                                                      "domestic-abuse series"],
+        demo_sources=["force extract (offence codes, domestic-abuse flags, victim age, time "
+                      "of day)"] if uses_synthetic_data else [])

@@ -11,6 +11,7 @@ from scipy import stats
 
 from sna.errors import SnaInputError
 from sna.stats.rates import rate_ci
+from sna.stats.trend import format_p
 
 __all__ = [
     "Gradient",
@@ -59,7 +60,7 @@ class Gradient:
         direction = "fall" if self.rate_ratio < 1 else "rise"
         verdict = ("a statistically significant gradient" if self.p_value < 1 - self.conf
                    else "not a statistically significant gradient")
-        p = "p < 0.001" if self.p_value < 0.001 else f"p = {self.p_value:.2g}"
+        p = format_p(self.p_value, 1 - self.conf)
         return (f"{subject} rates {direction} by {abs(change):.1f}% with each step from the most "
                 f"to the least deprived decile (rate ratio {self.rate_ratio:.3f}, "
                 f"{self.conf:.0%} CI {self.lower:.3f} to {self.upper:.3f}); this is {verdict} "

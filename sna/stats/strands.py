@@ -552,7 +552,8 @@ def describe_strand_shift(row: pd.Series | dict) -> str:
     >>> describe_strand_shift(row)  # doctest: +NORMALIZE_WHITESPACE
     'Sexual orientation hate crimes rose from 150 (Jul-Sep 2025) to 185 (Oct-Dec 2025)
     (+23%); this is not statistically significant after allowing for the usual
-    month-to-month ups and downs and for testing 10 strands.'
+    month-to-month ups and downs and for testing 10 strands (exact Poisson test,
+    Holm-adjusted p = 0.31).'
     """
     a, b = int(row["count_a"]), int(row["count_b"])
     where_a, where_b = f"({row['period_a']})", f"({row['period_b']})"
@@ -571,8 +572,9 @@ def describe_strand_shift(row: pd.Series | dict) -> str:
     reason = str(row.get("reason") or "")
     allowing = (f"{reason} and for testing" if reason.startswith("after allowing")
                 else "after allowing for testing")
+    adjusted = f"Holm-adjusted {format_p(float(row['p_adjusted']))}"
     return (f"{row['strand_label']} hate crimes {movement}{per_month}; {judgement} "
-            f"{allowing} {int(row['n_tests'])} strands.")
+            f"{allowing} {int(row['n_tests'])} strands ({row['test']}, {adjusted}).")
 
 
 def strand_shift_note(row: pd.Series | dict) -> str:

@@ -21,13 +21,13 @@ from sna.reports import run_report
 ROOT = repo_root()
 REPORTS = {
     "svd_sna": ("params/svd_sna_nyy_2025.yaml", [
-        "Definition of serious violence", "Extent and trend", "Where: districts, rurality",
+        "Summary and key findings", "Definition of serious violence", "Extent and trend", "Where: districts, rurality",
         "When: month, day and time", "Who: victims by age", "Drivers: deprivation",
         "Comparison with neighbouring forces", "Response priorities",
         "Domestic abuse: the published quarterly series", "Data quality",
-        "Sources and methods", "Provenance"]),
+        "Sources and methods", "Recommendations", "Glossary", "Provenance"]),
     "hate_crime_review": ("params/hate_crime_review_nyy_2025.yaml", [
-        "Totals and trend", "Strand composition and shifts", "Seasonal pattern",
+        "Summary and key findings", "Totals and trend", "Strand composition and shifts", "Seasonal pattern",
         "Geography", "Indicative rates", "Multi-strand", "Data quality", "Methods"]),
     "performance_report": ("params/performance_report_nyy_2023-24_q3.yaml", [
         "Key performance indicators", "Partner returns", "Priorities", "Data quality",
@@ -118,7 +118,8 @@ def test_synthetic_banner_provenance_and_versions(rendered):
     name, result, page = rendered
     params = yaml.safe_load((ROOT / REPORTS[name][0]).read_text())
     if params.get("uses_synthetic_data"):
-        assert "SYNTHETIC" in page
+        banner = re.search(r'<div class="sna-synthetic-banner".*?</div>', page, re.S)
+        assert banner and "DEMO DATA" in banner.group(0)
     provenance = json.loads(result.provenance.read_text())
     assert "pandas" in json.dumps(provenance)
     for package in ("pandas", "statsmodels", "papermill", "nbconvert"):
@@ -134,6 +135,82 @@ def test_no_small_count_leaks_in_published_tables(rendered):
     assert counted, f"{name}: no count columns found to check"
     leaks = leak_check_values([t.replace(",", "") for t in counted], threshold)
     assert leaks == [], f"{name}: small counts published: {leaks}"
+
+
+# Reader text must not carry tests, models, p-values or code names: they belong in the
+# technical appendices (<details class="sna-technical">), the provenance and the methods.
+BANNED_JARGON = [
+    r"\bp\s*[=<>]", r"p-value", r"poisson", r"negative binomial", r"\bNB2\b", r"\bGLM\b",
+    r"pearson", r"chi-square", r"chi square", r"likelihood", r"\bwald\b", r"\bholm\b",
+    r"getis", r"gi\*", r"contiguity", r"permutation", r"byars", r"wilson", r"clopper",
+    r"dispersion", r"quasi", r"rate ratio", r"standardis", r"\bSTL\b", r"\balpha\b",
+    r"verdict", r"significan", r"\bCI\b", r"\bCIs\b", r"\bdf\b", r"fingertips",
+    r"control limit", r"prediction interval", r"\bz[- ]score", r"\bt test", r"\bF test",
+    r"(?-i:\bINDICATIVE\b)", r"\bquarantin", r"\bsna\b",
+]
+CODE_IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b|`|\.py\b|\w+\(\)")
+_READER_TAGS = re.compile(r"<(p|li|caption|figcaption|dt|dd|h[1-4]|th)\b[^>]*>(.*?)</\1>", re.S)
+
+
+def reader_paragraphs(page: str) -> list[str]:
+    """Text of every reader paragraph, caption, list item and heading outside the appendices."""
+    body = page[page.index("<main"):]
+    for pattern in (r'<details class="sna-technical">.*?</details>', r"<svg.*?</svg>",
+                    r'<section class="sna-provenance".*?</section>', r"<style.*?</style>",
+                    r"<script.*?</script>", r'<a class="anchor-link".*?</a>'):
+        body = re.sub(pattern, " ", body, flags=re.S)
+    return [" ".join(_text(inner).split()) for _, inner in _READER_TAGS.findall(body)]
+
+
+READER_REPORTS = ("svd_sna", "hate_crime_review")  # issue 16: two layers of language
+
+
+def test_reader_text_has_no_jargon_outside_the_technical_appendices(rendered):
+    name, _, page = rendered
+    if name not in READER_REPORTS:
+        pytest.skip("the summary, findings and jargon rules cover the SVD and hate reports")
+    paragraphs = reader_paragraphs(page)
+    assert len(paragraphs) > 50, f"{name}: too few reader paragraphs found"
+    found = []
+    for text in paragraphs:
+        found += [(term, text[:120]) for term in BANNED_JARGON if re.search(term, text, re.I)]
+        found += [(m.group(0), text[:120]) for m in CODE_IDENTIFIER.finditer(text)]
+    assert found == [], f"{name}: jargon in reader text: {found[:10]}"
+    # ... and the appendices do hold the technical detail, one click away
+    assert page.count('<details class="sna-technical">') >= 4
+    assert re.search(r'<details class="sna-technical">.*?p [=<]', page, re.S)
+
+
+def test_report_opens_with_summary_and_ranked_findings(rendered):
+    name, _, page = rendered
+    if name not in READER_REPORTS:
+        pytest.skip("the summary, findings and jargon rules cover the SVD and hate reports")
+    summary = re.search(r'<section class="sna-summary".*?</section>', page, re.S)
+    assert summary, f"{name}: no summary"
+    assert page.index("sna-summary") < page.index('id="sec-')
+    findings = re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)
+    assert 5 <= len(findings) <= 8, f"{name}: {len(findings)} findings"
+    phrases = ("clear rise", "clear fall", "no clear change", "too few to say", "clearly higher",
+               "clearly lower", "no clear difference", "clear pattern", "no clear pattern")
+    for item in findings:
+        assert any(p in item for p in phrases), item
+        target = re.search(r'href="#([^"]+)"', item).group(1)
+        assert f'id="{target}"' in page, f"finding links to missing #{target}"
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+    assert "North Yorkshire and York" in title and "2025" in title
+
+
+def test_svd_report_ends_with_recommendations_by_priority(rendered):
+    name, _, page = rendered
+    if name != "svd_sna":
+        pytest.skip("recommendations belong to the SVD report")
+    params = yaml.safe_load((ROOT / REPORTS[name][0]).read_text())
+    recommendations = re.search(r'<section class="sna-recommendations".*?</section>', page,
+                                re.S).group(0)
+    headings = re.findall(r"<h3>(.*?)</h3>", recommendations)
+    assert headings[:len(params["priorities"])] == list(params["priorities"])
+    assert "Data gaps to close" in headings
+    assert page.index('<section class="sna-recommendations"') > page.index('id="sec-sources"')
 
 
 def test_no_chart_data_is_embedded(rendered):

@@ -152,7 +152,8 @@ higher: York; similar: Selby.'
         alt_text += "; " + _grouped_labels(data, "label", "comparison", domain)
         point_encoding = _category_encodings("comparison", data["comparison"].tolist())
     layers = [base.mark_rule(color=GREY, strokeWidth=2).encode(
-                  x=alt.X("lower:Q", title=x_title, scale=alt.Scale(zero=False)), x2="upper:Q"),
+                  x=alt.X("lower:Q", title=x_title, scale=alt.Scale(zero=False),
+                          axis=alt.Axis(tickCount=8, labelOverlap="greedy")), x2="upper:Q"),
               base.mark_point(filled=True, size=80, color=BLUE).encode(x="value:Q",
                                                                       **point_encoding)]
     if benchmark is not None:
@@ -364,16 +365,37 @@ def _funnel_y_domain(points: pd.DataFrame, limits: pd.DataFrame,
     return [float(low), float(values.max() + pad)]
 
 
-def _limit_layers(limits: pd.DataFrame, x: alt.X, domain: list[float]) -> list[alt.Chart]:
+def _funnel_log_scale(points: pd.DataFrame, domain: list[float]) -> bool:
+    """A log vertical axis when every value is positive and they span over 10 times.
+
+    On a linear axis a few very high areas (town centres with few residents) squash the
+    other hundreds of points into an unreadable band; a log axis spreads them.
+
+    Examples
+    --------
+    >>> _funnel_log_scale(pd.DataFrame({"value": [5.0, 20.0, 350.0]}), [0.0, 360.0])
+    True
+    >>> _funnel_log_scale(pd.DataFrame({"value": [0.0, 20.0, 350.0]}), [0.0, 360.0])
+    False
+    """
+    values = points["value"].dropna()
+    return bool(len(values) and values.min() > 0 and values.max() / values.min() > 10
+                and domain[1] > 0)
+
+
+def _limit_layers(limits: pd.DataFrame, x: alt.X, domain: list[float],
+                  log_y: bool = False) -> list[alt.Chart]:
     labels = ["95% limits", "99.8% limits"]
     dash = alt.Scale(domain=labels, range=[[1, 0], [6, 3]])
     layers = []
     for column in ("lower95", "upper95", "lower998", "upper998"):
         label = labels[0] if column.endswith("95") else labels[1]
-        line = with_key(alt.Chart(limits), "limit", label).mark_line(
+        data = limits[limits[column] > 0] if log_y else limits
+        line = with_key(alt.Chart(data), "limit", label).mark_line(
             color=GREY, strokeWidth=1.5, clip=True)
         layers.append(line.encode(
-            x=x, y=alt.Y(f"{column}:Q", scale=alt.Scale(domain=domain, zero=False, nice=False)),
+            x=x, y=alt.Y(f"{column}:Q", scale=alt.Scale(domain=domain, zero=False, nice=False,
+                                                        type="log" if log_y else "linear")),
             strokeDash=alt.StrokeDash("limit:N", scale=dash, legend=alt.Legend(title=None))))
     return layers
 
@@ -448,11 +470,21 @@ def funnel_chart(points_df: pd.DataFrame, limits_df: pd.DataFrame, benchmark: fl
                 f"{_extreme_label(points, 'min')}; "
                 f"{_grouped_labels(points, 'label', 'significance', domain)}.")
     y_domain = _funnel_y_domain(points, limits, benchmark)
-    x = alt.X("denominator:Q", title=x_title, axis=alt.Axis(format=",.0f"))
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=y_domain, zero=False, nice=False))
-    dots = alt.Chart(points).mark_point(filled=True, size=70, opacity=0.9, clip=True).encode(
+    log_y = _funnel_log_scale(points, y_domain)
+    if log_y:
+        y_domain = [max(y_domain[0], float(points["value"].min()) * 0.9), y_domain[1]]
+        alt_text = alt_text[:-1] + "; the vertical axis is on a log scale."
+    x = alt.X("denominator:Q", title=x_title,
+              axis=alt.Axis(format=",.0f", tickCount=6, labelOverlap="greedy", labelFlush=True))
+    y_axis = alt.Axis(tickCount=6, labelOverlap="greedy", format=",.4~g")
+    y = alt.Y("value:Q", title=y_title + (" (log scale)" if log_y else ""), axis=y_axis,
+              scale=alt.Scale(domain=y_domain, zero=False, nice=False,
+                              type="log" if log_y else "linear"))
+    size, opacity = (30, 0.6) if len(points) > 100 else (70, 0.9)
+    dots = alt.Chart(points).mark_point(filled=True, size=size, opacity=opacity,
+                                        clip=True).encode(
         x=x, y=y, **_category_encodings("significance", points["significance"].tolist()))
-    layers = [*_limit_layers(limits, x, y_domain),
+    layers = [*_limit_layers(limits, x, y_domain, log_y),
               *_benchmark_layers(benchmark, "Benchmark", vertical=False), dots]
     chart = alt.layer(*layers).properties(title=chart_title(title, source), height=320)
     return DescribedChart(chart, alt_text)

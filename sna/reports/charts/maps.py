@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import altair as alt
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -27,6 +28,7 @@ from sna.reports.charts._theme import (
 
 __all__ = [
     "choropleth",
+    "class_breaks",
     "to_bng",
 ]
 
@@ -97,10 +99,61 @@ def _status_layer(frame: gpd.GeoDataFrame, label: str, status: str, statuses: li
         tooltip=alt.Tooltip(f"{label_col}:N"))
 
 
+def class_breaks(values: pd.Series, classes: str = "quantile", k: int = 5) -> list[float]:
+    """Class breaks for a choropleth: quantiles (equal numbers of areas) or log-spaced.
+
+    Returns ``k + 1`` increasing breaks from the minimum to the maximum (fewer when values
+    repeat). ``"log"`` spaces the breaks evenly on a log scale over the positive values
+    (zeros fall in the first class).
+
+    Examples
+    --------
+    >>> class_breaks(pd.Series(range(1, 101)), k=4)
+    [1.0, 25.75, 50.5, 75.25, 100.0]
+    >>> class_breaks(pd.Series([1, 10, 100, 1000]), "log", k=3)
+    [1.0, 10.0, 100.0, 1000.0]
+    >>> class_breaks(pd.Series([2.0, 2.0, 2.0]))
+    [2.0, 2.0]
+    """
+    values = pd.to_numeric(values, errors="coerce").dropna().astype(float)
+    if values.empty:
+        return []
+    if classes == "log":
+        positive = values[values > 0]
+        low = positive.min() if len(positive) else 1.0
+        inner = np.geomspace(low, max(values.max(), low), k + 1)
+        breaks = [float(values.min()), *[float(b) for b in inner[1:]]]
+    elif classes == "quantile":
+        breaks = [float(b) for b in np.quantile(values, np.linspace(0, 1, k + 1))]
+    else:
+        raise SnaInputError(f"unknown choropleth classes {classes!r}", column="classes",
+                            value=classes, fix="use 'quantile' or 'log'")
+    unique = sorted(set(round(b, 10) for b in breaks))
+    return unique if len(unique) > 1 else [unique[0], unique[0]]
+
+
+def _class_labels(breaks: list[float]) -> list[str]:
+    def fmt(value: float) -> str:
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}" if abs(value) >= 10 \
+            else f"{value:,.2f}"
+    return [f"{fmt(a)} to {fmt(b)}" for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
+
+
+def _assign_classes(values: pd.Series, breaks: list[float]) -> pd.Series:
+    labels = _class_labels(breaks)
+    if len(labels) == 0:
+        return pd.Series(pd.NA, index=values.index, dtype="object")
+    position = np.searchsorted(np.asarray(breaks[1:-1]), values.to_numpy(dtype=float),
+                               side="left")
+    return pd.Series([labels[min(int(i), len(labels) - 1)] for i in position],
+                     index=values.index, dtype="object")
+
+
 def choropleth(gdf: gpd.GeoDataFrame, value_col: str, label_col: str, *, title: str,
                source: str, suppressed_col: str | None = None, legend_title: str | None = None,
                scheme: str = "viridis", simplify_m: float = 20.0, width: int = 520,
-               height: int | None = None, area_noun: str = "areas") -> DescribedChart:
+               height: int | None = None, area_noun: str = "areas",
+               classes: str = "quantile", k: int = 5) -> DescribedChart:
     """Shade areas by a value, with suppressed and missing areas in their own grey categories.
 
     Parameters
@@ -131,6 +184,13 @@ def choropleth(gdf: gpd.GeoDataFrame, value_col: str, label_col: str, *, title: 
         ``2 * width``).
     area_noun : str, default "areas"
         What the areas are, for the alt text (e.g. "LSOAs").
+    classes : {"quantile", "log"}, default "quantile"
+        How values are grouped into colour classes (:func:`class_breaks`): quantiles give
+        each class the same number of areas, so a few very high areas (town centres) do not
+        paint the rest one colour; "log" spaces the breaks on a log scale. The legend shows
+        each class's range.
+    k : int, default 5
+        Number of classes.
 
     Returns
     -------
@@ -153,8 +213,8 @@ def choropleth(gdf: gpd.GeoDataFrame, value_col: str, label_col: str, *, title: 
     ...                                  box(-1.09, 54.0, -1.08, 54.01)], crs=4326)
     >>> choropleth(gdf, "rate", "name", title="Rates", source="police.uk",
     ...            suppressed_col="small").alt.split(": ", 1)[1]
-    '2 areas, shaded by rate; highest A (4); 1 area suppressed (grey, dashed outline).'
-    """
+    '2 areas, shaded by rate in 1 classes of equal numbers of areas (4.00 to 4.00); highest A (4); 1 area suppressed (grey, dashed outline).'
+    """  # noqa: E501
     title, source = check_text(title, "title"), check_text(source, "source")
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise SnaInputError(f"choropleth needs a GeoDataFrame, got {type(gdf).__name__}",
@@ -171,13 +231,17 @@ def choropleth(gdf: gpd.GeoDataFrame, value_col: str, label_col: str, *, title: 
     data.loc[suppressed, value_col] = float("nan")
     no_data = data[value_col].isna() & ~suppressed
     legend = legend_title or value_col
-    shaded = data[~(suppressed | no_data)]
+    shaded = data[~(suppressed | no_data)].copy()
     layers = []
+    breaks = class_breaks(shaded[value_col], classes, k) if len(shaded) else []
     if len(shaded):
-        layers.append(alt.Chart(shaded[[label_col, value_col, "geometry"]]).mark_geoshape(
-            stroke="white", strokeWidth=0.3).encode(
-            color=alt.Color(f"{value_col}:Q", scale=alt.Scale(scheme=scheme),
-                            legend=alt.Legend(title=legend, gradientLength=240)),
+        shaded["class"] = _assign_classes(shaded[value_col], breaks)
+        labels = _class_labels(breaks)
+        layers.append(alt.Chart(shaded[[label_col, value_col, "class", "geometry"]])
+                      .mark_geoshape(stroke="white", strokeWidth=0.3).encode(
+            color=alt.Color("class:O", scale=alt.Scale(domain=labels, scheme=scheme),
+                            sort=labels, legend=alt.Legend(title=legend, symbolType="square",
+                                                           columns=len(labels))),
             tooltip=[alt.Tooltip(f"{label_col}:N"), alt.Tooltip(f"{value_col}:Q")]))
     statuses = [s for s, mask in ((SUPPRESSED_LABEL, suppressed), (NO_DATA_LABEL, no_data))
                 if mask.any()]
@@ -187,8 +251,12 @@ def choropleth(gdf: gpd.GeoDataFrame, value_col: str, label_col: str, *, title: 
     chart = alt.layer(*layers).project(type="identity", reflectY=True).properties(
         width=width, height=height or _fitted_height(data, width),
         title=chart_title(title, source))
+    grouping = ("classes of equal numbers of areas" if classes == "quantile"
+                else "classes evenly spaced on a log scale")
     alt_text = (f"Choropleth map titled '{title}': {count_noun(len(data), area_noun)}, shaded "
-                f"by {legend}; " + extreme_phrase(data[label_col], data[value_col]))
+                f"by {legend} in {max(len(breaks) - 1, 0)} {grouping} "
+                f"({'; '.join(_class_labels(breaks))}); "
+                + extreme_phrase(data[label_col], data[value_col]))
     if suppressed.any():
         alt_text += (f"; {count_noun(int(suppressed.sum()), area_noun)} suppressed "
                      "(grey, dashed outline)")

@@ -58,15 +58,18 @@ def _fmt_p(p_value: float, alpha: float = 0.05, with_equals: bool = True) -> str
     return f"p = {text}" if with_equals else f"= {text}"
 
 
-def format_p(p_value: float, alpha: float = 0.05) -> str:
-    """Format a p-value for a sentence.
+def format_p(p_value: float, alpha: float = 0.05, with_equals: bool = True) -> str:
+    """Format a p-value: the project's one p-value formatter (see :mod:`sna.reports.wording`).
 
     Parameters
     ----------
     p_value : float
         The p-value.
     alpha : float, default 0.05
-        Significance level: the rounding never moves p across it.
+        Significance level: the rounding never moves p across it, so a p-value of
+        0.0496 is never printed "0.05" beside "significant".
+    with_equals : bool, default True
+        ``"p = 0.72"``; with False just ``"0.72"`` (or ``"< 0.001"``), for a table column.
 
     Returns
     -------
@@ -78,8 +81,11 @@ def format_p(p_value: float, alpha: float = 0.05) -> str:
     --------
     >>> format_p(0.7213), format_p(0.0042), format_p(0.0004), format_p(0.04996)
     ('p = 0.72', 'p = 0.004', 'p < 0.001', 'p = 0.04996')
+    >>> format_p(0.0496), format_p(0.0496, with_equals=False), format_p(0.0002, with_equals=False)
+    ('p = 0.0496', '0.0496', '< 0.001')
     """
-    return _fmt_p(p_value, alpha)
+    text = _fmt_p(p_value, alpha, with_equals)
+    return text if with_equals else text.removeprefix("= ")
 
 
 def _fmt_ratio_ci(ratio: float, lower: float, upper: float) -> tuple[str, str, str]:

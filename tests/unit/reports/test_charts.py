@@ -138,7 +138,7 @@ ALLOWED = {
     "shift": {"category", "rate_ratio", "lower", "upper", "verdict"},
     "funnel": {"label", "denominator", "value", "significance", "lower95", "upper95",
                "lower998", "upper998"},
-    "choropleth": {"name", "rate", "type", "geometry"},
+    "choropleth": {"name", "rate", "class", "type", "geometry"},
 }
 
 
@@ -204,16 +204,22 @@ def test_figure_html_is_deterministic(built):
     assert charts.figure_html(built["monthly"]) == charts.figure_html(build_all()["monthly"])
 
 
-def test_svg_ids_are_namespaced_per_chart(rendered):
+def test_svg_ids_are_namespaced_per_chart(rendered, built):
     # vl-convert numbers ids from 0 (gradient_0, clip1) in every render; inline SVGs share
     # one id space, so each chart's ids must carry their own prefix.
-    map_ids = re.findall(r'\bid="([^"]+)"', rendered["choropleth"])
-    funnel_ids = re.findall(r'\bid="([^"]+)"', rendered["funnel"])
-    assert map_ids and funnel_ids
-    assert all(i.startswith("sna-") for i in map_ids + funnel_ids)
-    assert not set(map_ids) & set(funnel_ids)
-    for ref in re.findall(r"url\(#([^)]+)\)", rendered["choropleth"]):
-        assert ref in map_ids
+    funnel = built["funnel"]
+    pages = {**rendered, "funnel 2": charts.figure_html(charts.DescribedChart(
+        funnel.chart.properties(title="Another funnel"), funnel.alt))}
+    ids = {name: re.findall(r'\bid="([^"]+)"', page) for name, page in pages.items()}
+    ids = {name: found for name, found in ids.items() if found}
+    assert len(ids) >= 2 and "funnel" in ids
+    seen: set[str] = set()
+    for name, found in ids.items():
+        assert all(i.startswith("sna-") for i in found)
+        assert not seen & set(found)
+        seen |= set(found)
+        for ref in re.findall(r"url\(#([^)]+)\)", pages[name]):
+            assert ref in found
 
 
 @pytest.mark.parametrize("name", [n for n in TITLES if n != "choropleth"])
@@ -586,3 +592,20 @@ def test_north_yorkshire_lsoa_map_is_small_enough():
     assert svg.count("<path") > 500
     assert "500 LSOAs, shaded" in described.alt and "10 LSOAs suppressed" in described.alt
     assert shape(dataset_rows(described)[0]["geometry"]).is_valid
+
+
+def test_choropleth_uses_quantile_classes_with_breaks_in_the_legend():
+    from sna.reports.charts.maps import class_breaks
+
+    gdf = squares_4326()
+    described = charts.choropleth(gdf, "rate", "name", title="Map", source="x")
+    spec = described.chart.to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["type"] == "ordinal" and "to" in colour["scale"]["domain"][0]
+    assert "classes of equal numbers of areas" in described.alt
+    # a skewed set of rates: quantile classes keep equal numbers of areas in each class
+    skewed = pd.Series([1.0] * 40 + [2.0] * 40 + [300.0] * 20)
+    breaks = class_breaks(skewed, k=4)
+    assert breaks[0] == 1.0 and breaks[-1] == 300.0 and len(breaks) >= 3
+    assert class_breaks(pd.Series([1.0, 10.0, 1000.0]), "log", k=3) == [1.0, 10.0, 100.0,
+                                                                         1000.0]

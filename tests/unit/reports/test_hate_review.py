@@ -82,11 +82,20 @@ def paragraphs(section) -> list[str]:
             for p in re.findall(r"<p(?:\s[^>]*)?>(.*?)</p>", text, flags=re.S)]
 
 
-def notes(section) -> list[str]:
-    """The technical notes (small print) of a section."""
-    text = section._repr_html_()
+def reader_paragraphs(section) -> list[str]:
+    """Paragraphs for readers: outside the section's technical appendix."""
+    text = re.sub(r'<details class="sna-technical">.*?</details>', "", section._repr_html_(),
+                  flags=re.S)
     return [html.unescape(re.sub(r"<[^>]+>", "", p))
-            for p in re.findall(r'<p class="sna-note">(.*?)</p>', text, flags=re.S)]
+            for p in re.findall(r"<p(?:\s[^>]*)?>(.*?)</p>", text, flags=re.S)]
+
+
+def technical_paragraphs(section) -> list[str]:
+    """Paragraphs of the section's technical appendix."""
+    found = re.findall(r'<details class="sna-technical">(.*?)</details>', section._repr_html_(),
+                       flags=re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", p))
+            for block in found for p in re.findall(r"<p(?:\s[^>]*)?>(.*?)</p>", block, re.S)]
 
 
 def holm(p_values) -> np.ndarray:
@@ -177,18 +186,22 @@ def test_totals_compare_the_hand_counted_years(totals):
 
 
 def test_totals_sentence_states_verdict_and_test(totals):
-    text = paragraphs(totals)
-    assert text[0].startswith("SYNTHETIC DEMO DATA")
+    reader = reader_paragraphs(totals)
+    assert reader[0].startswith("Demo data")
+    plain = next(p for p in reader if p.startswith("Hate crimes (each offence counted once)"))
+    assert plain.endswith("a clear rise.") and "statistically" not in plain
+    assert f"from {OFFENCES_2024:,} in January to December 2024 to {OFFENCES_2025:,}" in plain
+    text = technical_paragraphs(totals)
     change = next(p for p in text if p.startswith("Hate offences (each offence counted once)"))
     assert "statistically significant increase" in change
     assert "no more than chance alone" in change  # why the exact test, in plain words
     assert "test" not in change and "p =" not in change and "p <" not in change
     assert f"{OFFENCES_2024:,} in Jan-Dec 2024 to {OFFENCES_2025:,} in Jan-Dec 2025" in change
-    assert any(n.startswith("Hate offences (each offence counted once): exact Poisson test") for n in notes(totals))
+    assert any(n.startswith("Hate offences (each offence counted once): exact Poisson test") for n in technical_paragraphs(totals))
     trend = next(p for p in text if p.startswith("After allowing for the seasonal pattern"))
     assert "statistically significant upward trend" in trend
     assert any(re.search(r"\w test in the (Poisson|negative binomial) GLM", n)
-               for n in notes(totals))
+               for n in technical_paragraphs(totals))
 
 
 def test_annual_table_totals_match_hand_counts(totals):
@@ -200,7 +213,7 @@ def test_annual_table_totals_match_hand_counts(totals):
 def test_synthetic_note_can_be_switched_off(offences):
     section = hr.totals_and_trend(offences, LAST_MONTH, "Test area", strands=STRANDS,
                                   synthetic=False)
-    assert not any("SYNTHETIC" in p for p in paragraphs(section))
+    assert not any("Demo data" in p for p in paragraphs(section))
 
 
 # ---------------------------------------------------------------- composition and shifts
@@ -223,10 +236,12 @@ def test_shares_table_counts_offences_once_and_flags_per_strand(offences):
 
 
 def test_shares_sentence_labels_offences_and_flags(composition):
-    text = next(p for p in paragraphs(composition) if p.startswith("In Jan-Dec 2025"))
-    assert f"{OFFENCES_2025:,} hate offences carrying {OFFENCES_2025 + 12:,} strand flags" in text
-    assert "12 offences were recorded against two or more strands" in text
-    assert "Wilson score interval" in text
+    text = next(p for p in reader_paragraphs(composition)
+                if p.startswith("In January to December 2025"))
+    assert (f"{OFFENCES_2025:,} hate crimes, recorded against {OFFENCES_2025 + 12:,} strands"
+            in text)
+    assert "12 were recorded against two or more strands" in text
+    assert any("Wilson score interval" in p for p in technical_paragraphs(composition))
 
 
 def test_year_shift_verdicts_use_holm_over_the_hand_tests(composition):
@@ -240,15 +255,18 @@ def test_year_shift_verdicts_use_holm_over_the_hand_tests(composition):
 
 
 def test_shift_sentences_state_verdict_and_test(composition):
-    text = paragraphs(composition)
+    plain = [p for p in reader_paragraphs(composition)
+             if p.startswith("Disability hate crimes fell from 72")]
+    assert plain and plain[0].endswith("a clear fall.")
+    text = technical_paragraphs(composition)
     disability = [p for p in text if p.startswith("Disability hate crimes fell from 72")]
     religion = [p for p in text if p.startswith("Religion hate crimes stayed at 12")]
     assert disability and "statistically significant decrease" in disability[0]
     assert religion and "not statistically significant" in religion[0]
     for sentence in disability + religion:
-        assert "testing 3 strands" in sentence and "p =" not in sentence
+        assert "testing 3 strands" in sentence and "Holm-adjusted" in sentence
     assert any("Disability: exact Poisson test" in n and "Holm-adjusted" in n
-               for n in notes(composition))
+               for n in technical_paragraphs(composition))
     assert any("permutation test over offences" in p for p in text)
     assert any(p.startswith("Over the 12 months Jan-Dec 2025, disability hate offences")
                for p in text)
@@ -307,13 +325,13 @@ def test_district_b_is_suppressed_with_its_complement(geography):
 def test_district_sentence_compares_with_the_area(geography):
     text = next(p for p in paragraphs(geography) if p.startswith("Across Test area"))
     # A: 236 / 3,100 residents = 76.1 per 1,000, far above the area's 264 / 6,200 = 42.6.
-    assert "Statistically higher than the whole area: A (the area rate lies outside" in text
-    assert "2 district value(s) are suppressed" in text
+    assert "Clearly higher than across the whole area: A" in text
+    assert "2 district figure(s) are hidden" in text
 
 
 def test_suppressed_districts_are_not_drawn(geography):
     figure = next(b for _, b in geography.blocks if "<figure" in b and "district" in b)
-    assert "not shown (suppressed): B and C" in html.unescape(figure)
+    assert "not shown (hidden small counts): B and C" in html.unescape(figure)
     label = html.unescape(re.search(r'aria-label="([^"]*)"', figure).group(1))
     assert "B" not in re.findall(r"\b[A-C]\b", label.split(";", 1)[1])
 
@@ -350,8 +368,19 @@ def test_indicative_rates_use_census_groups_of_the_area(offences):
     race = section.results["rates"].set_index("strand").loc["race"]
     assert race["count"] == RACE_ONLY_2025 + 12
     assert_allclose(race["value"], (RACE_ONLY_2025 + 12) / not_white * 1000, rtol=1e-12)
-    text = " ".join(paragraphs(section))
-    assert "INDICATIVE" in text and "Indicatively" in text
+    text = " ".join(reader_paragraphs(section))
+    assert "only a guide" in text and "As a guide" in text
+
+
+def test_strands_without_a_shipped_denominator_are_stated_correctly(offences):
+    # Census 2021 does publish sexual orientation (TS077) and gender identity (TS078) for
+    # residents aged 16+: the report must not say that no Census group exists.
+    data = offences.assign(hate_sexual_orientation=False, hate_transgender=False)
+    section = hr.indicative_rates(data, hand_lsoas(), LAST_MONTH,
+                                  strands=(*STRANDS, "sexual_orientation", "transgender"))
+    text = " ".join(reader_paragraphs(section))
+    assert "TS077" in text and "TS078" in text and "aged 16 and over" in text
+    assert "No Census 2021 group is a denominator" not in text
 
 
 def test_multi_strand_share_and_change(offences):
@@ -366,7 +395,7 @@ def test_multi_strand_share_and_change(offences):
     text = paragraphs(section)
     change = next(p for p in text if p.startswith("Multi-strand hate offences"))
     assert "not a statistically significant change" in change
-    assert any(n.startswith("Multi-strand hate offences: exact Poisson test") for n in notes(section))
+    assert any(n.startswith("Multi-strand hate offences: exact Poisson test") for n in technical_paragraphs(section))
     combinations = section.results["combinations"]
     assert combinations["Race + Religion"] == 12
     assert combinations["All multi-strand offences"] == 12
@@ -399,7 +428,8 @@ def test_data_quality_accounts_for_rows_and_hate_offences(offences):
     assert section.results["hate_offences"] == hate_in_clean
     assert section.results["multi_strand"] == 24
     text = " ".join(paragraphs(section))
-    assert f"{len(offences):,} rows were read: {len(offences) - 2:,} used and 2 quarantined" in text
+    assert (f"{len(offences):,} rows were read: {len(offences) - 2:,} used and 2 set aside"
+            in text)
 
 
 def test_methods_names_every_test_and_the_licence():

@@ -15,8 +15,8 @@ def test_table_exact_html():
                           "rate": [3.14159, None]})
     expected = (
         '<table class="sna-table"><caption>Offences by area</caption>'
-        '<thead><tr><th scope="col">area</th><th scope="col">offences</th>'
-        '<th scope="col">rate</th></tr></thead><tbody>'
+        '<thead><tr><th scope="col">area</th><th scope="col" class="sna-num">offences</th>'
+        '<th scope="col" class="sna-num">rate</th></tr></thead><tbody>'
         '<tr><td>York</td><td class="sna-num">12,345</td><td class="sna-num">3.1</td></tr>'
         '<tr><td>Selby</td><td class="sna-num">7</td><td class="sna-num">–</td></tr>'
         '</tbody></table><p class="sna-table-note">Rate per 1,000.</p>'
@@ -65,7 +65,7 @@ def test_per_column_decimals_and_escaping():
 def test_index_is_shown_as_row_headers_when_meaningful():
     frame = pd.DataFrame({"n": [1, 2]}, index=pd.Index(["York", "Selby"], name="area"))
     page = table(frame, caption="c").data
-    assert '<th scope="col">area</th><th scope="col">n</th>' in page
+    assert '<th scope="col">area</th><th scope="col" class="sna-num">n</th>' in page
     assert '<tr><th scope="row">York</th><td class="sna-num">1</td></tr>' in page
     assert 'scope="row"' not in table(frame.reset_index(), caption="c").data
     assert 'scope="row"' not in table(frame, caption="c", index=False).data
@@ -75,7 +75,20 @@ def test_multiindex_columns_are_joined():
     frame = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("2024", "n"),
                                                                       ("2025", "n")]))
     page = table(frame, caption="c").data
-    assert '<th scope="col">2024 / n</th><th scope="col">2025 / n</th>' in page
+    assert ('<th scope="col" class="sna-num">2024 / n</th>'
+            '<th scope="col" class="sna-num">2025 / n</th>') in page
+
+
+def test_whole_number_columns_show_no_decimals_text_left_numbers_right():
+    frame = pd.DataFrame({"District": ["York", "Selby"], "Offences": [6002.0, None],
+                          "Residents": [202827.0, 91976.0], "Per 1,000": [29.59, 22.27]})
+    page = table(frame, caption="c", decimals=2).data
+    assert "6,002.00" not in page and ">6,002<" in page and ">202,827<" in page
+    assert ">29.59<" in page and "<td>York</td>" in page
+    assert '<th scope="col">District</th>' in page
+    assert '<th scope="col" class="sna-num">Offences</th>' in page
+    # a column named in the decimals mapping keeps its decimals even when whole
+    assert ">2.00<" in table(pd.DataFrame({"ratio": [2.0]}), "c", decimals={"ratio": 2}).data
 
 
 def test_no_note_no_paragraph_and_output_is_deterministic():

@@ -297,11 +297,11 @@ def test_describe_strand_shift_sentences():
     assert describe_strand_shift(_row()) == (
         "Sexual orientation hate crimes rose from 150 (Jul-Sep 2025) to 185 (Oct-Dec 2025) "
         "(+23%); this is not statistically significant after allowing for testing 10 "
-        "strands.")
+        "strands (exact Poisson test, Holm-adjusted p = 0.31).")
     noisy = describe_strand_shift(_row(reason="after allowing for the usual month-to-month "
                                               "ups and downs of this series"))
-    assert noisy.endswith("after allowing for the usual month-to-month ups and downs of this "
-                          "series and for testing 10 strands.")
+    assert ("after allowing for the usual month-to-month ups and downs of this series and for "
+            "testing 10 strands (") in noisy
     significant = describe_strand_shift(_row(verdict="increase", p_adjusted=0.0004))
     assert "this is a statistically significant increase" in significant
     note = strand_shift_note(_row(verdict="increase", p_value=0.0001, p_adjusted=0.0004))
@@ -310,7 +310,7 @@ def test_describe_strand_shift_sentences():
     fell = describe_strand_shift(_row(count_a=20, count_b=12, change_pct=-40.0,
                                       verdict="decrease", p_adjusted=0.0072))
     assert "fell from 20 (Jul-Sep 2025) to 12 (Oct-Dec 2025) (-40%)" in fell
-    assert "significant decrease" in fell and "p =" not in fell
+    assert "significant decrease" in fell and "p = 0.007" in fell
     assert "rose from 0 (Jul-Sep 2025) to 3 (Oct-Dec 2025);" in describe_strand_shift(
         _row(count_a=0, count_b=3, change_pct=float("nan")))
     assert "stayed at 4" in describe_strand_shift(_row(count_a=4, count_b=4, change_pct=0.0))
