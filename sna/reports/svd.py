@@ -383,7 +383,7 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
         points, limits[["denominator", "lower95", "upper95", "lower998", "upper998"]],
         baseline, title=f"Neighbourhood rates against population, {area_name}, {span}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Residents (Census 2021)",
-        y_title="Offences per 1,000 residents"), caption=dispersion.method)
+        y_title="Offences per 1,000 residents"), caption=_funnel_caption(dispersion))
     counts = sig["significance"].value_counts()
     high = int(counts.get("High (0.001)", 0))
     section.text(f"{high} of {len(lsoas)} neighbourhoods have rates well above what chance "
@@ -394,6 +394,15 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
     section.technical(dispersion.method)
     if boundaries is not None:
         _map_and_hotspots(section, lsoas, rates, boundaries, policy, area_name, span)
+
+
+def _funnel_caption(dispersion) -> str:
+    if dispersion.adjustment == "none":
+        return ("The lines show how far a neighbourhood's rate can differ from the area-wide "
+                "rate by chance alone, for its number of residents.")
+    return (f"Neighbourhoods differ from one another about {dispersion.phi:.1f} times as much "
+            "as chance alone would make them, so the lines allow for that usual spread; a "
+            "point outside them differs by more than that.")
 
 
 def funnel_sentence(significance: pd.DataFrame, dispersion) -> str:
