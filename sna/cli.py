@@ -1,4 +1,4 @@
-"""Command line: ``sna ingest``, ``sna report``, ``sna demo-data`` and ``sna fetch``.
+"""Command line: ``sna ingest``, ``report``, ``check``, ``demo-data`` and ``fetch``.
 
 Every failure prints one line saying what went wrong and how to fix it, and
 exits non-zero; no Python traceback reaches the user.
@@ -51,7 +51,8 @@ def _report(args: argparse.Namespace) -> int:
             return summary.exit_code
         if not args.name or not args.params:
             raise SnaInputError("give a report name and --params, or --all",
-                                fix="e.g. sna report svd_sna --params params/svd_sna_nyy_2025.yaml")
+                                fix="e.g. sna report svd_sna --params "
+                                    "params/svd_sna_<area>_<year>.yaml")
         notebook = Path(args.notebooks_dir) / f"{args.name}.ipynb"
         if not notebook.exists():
             known = sorted(p.stem for p in Path(args.notebooks_dir).glob("*.ipynb"))
@@ -67,10 +68,34 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from sna.io.synthetic import write_demo_extract
+    from sna.io.synthetic import write_area_extract, write_demo_extract
 
-    path = write_demo_extract(Path(args.out), seed=args.seed)
-    print(f"synthetic demo extract written: {path}")
+    if args.area:
+        path = write_area_extract(args.area, Path(args.out), start=args.start, end=args.end,
+                                  seed=args.seed)
+    else:
+        path = write_demo_extract(Path(args.out) / _default_demo_name(), seed=args.seed)
+    print(f"SYNTHETIC demo extract written (not real data): {path}")
+    return 0
+
+
+def _default_demo_name() -> str:
+    from sna.io.synthetic import DEMO_FILE_NAME
+
+    return DEMO_FILE_NAME
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sna.reports.preflight import MISSING, WARNING, check_params_file
+
+    report, findings = check_params_file(args.params)
+    print(f"{args.params}: {report}")
+    for finding in findings:
+        print("  " + finding.line())
+    warnings = sum(f.status in (WARNING, MISSING) for f in findings)
+    missing = [f.input for f in findings if f.status == MISSING]
+    print(f"{warnings} warning(s)" + (f"; missing: {', '.join(missing)}" if missing else "")
+          + ". The report renders; affected sections say 'Not available' and why.")
     return 0
 
 
@@ -108,10 +133,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     report.set_defaults(func=_report)
 
-    demo = sub.add_parser("demo-data", help="regenerate the SYNTHETIC demo force extract")
+    demo = sub.add_parser("demo-data", help="generate a SYNTHETIC demo force extract")
+    demo.add_argument("--area", nargs="+", metavar="CODE",
+                      help="council, CSP or police force area codes (default: the shipped "
+                           "demo's calibration area)")
+    demo.add_argument("--start", default="2024-01", help="first month (with --area)")
+    demo.add_argument("--end", default="2025-12", help="last month (with --area)")
     demo.add_argument("--out", default=str(repo_root() / "data" / "raw" / "shipped" / "synthetic"))
     demo.add_argument("--seed", type=int, default=20261123)
     demo.set_defaults(func=_demo_data)
+
+    check = sub.add_parser("check", help="preflight: which inputs cover the area and which "
+                                         "sections will be skipped or degraded")
+    check.add_argument("params", help="params YAML file")
+    check.set_defaults(func=_check)
 
     fetch = sub.add_parser("fetch", help="download published partner data once, for offline use")
     fetch.add_argument("source", choices=["fingertips"], help="where from")

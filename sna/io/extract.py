@@ -42,7 +42,7 @@ DEFAULT_STRANDS: tuple[str, ...] = (
     "race", "religion", "sexual_orientation", "disability", "transgender",
     "misogyny", "sex_worker", "asylum_migrant", "gypsy_traveller", "alt_subculture",
 )
-"""The five nationally monitored strands, then those North Yorkshire records locally."""
+"""The five nationally monitored strands, then five that some partnerships record locally."""
 
 STRAND_LABELS: dict[str, str] = {
     "race": "Race", "religion": "Religion", "sexual_orientation": "Sexual orientation",

@@ -6,10 +6,14 @@ the shipped public data in ``data/raw/shipped/geography`` (ONS, OGL v3.0);
 pass ``folder=`` to read another copy.
 
 The chain is LSOA 2021 -> ward 2024 -> local authority 2024 (council) ->
-Community Safety Partnership -> police force area, plus, for North Yorkshire,
-the pre-2023 district (LAD 2022), which is the area of each Community Safety
-Hub (Craven, Hambleton, Harrogate, Richmondshire, Ryedale, Scarborough, Selby)
-and York.
+Community Safety Partnership -> police force area, for every LSOA in England
+and Wales. A study area's *sub-areas* (the units its report breaks figures down
+by) are its councils, its wards, or the units of a lookup file the params name
+(for example the pre-2023 districts of a council that merged in 2023): see
+:func:`subarea_columns`.
+
+National reference data (IMD 2025 for England, Census 2021 for England and
+Wales, boundaries) is read from ``data/raw/shipped/national``.
 """
 
 from __future__ import annotations
@@ -28,12 +32,15 @@ __all__ = [
     "deprivation",
     "geography_dir",
     "lsoa21_lookup",
+    "lsoa_area_km2",
     "lsoa_profile",
-    "mid_year_population_lsoa11",
+    "national_dir",
     "population",
     "read_boundaries",
+    "read_subarea_lookup",
     "rurality",
     "study_area_lsoas",
+    "subarea_columns",
 ]
 
 RUC21_ORDER = ["UN1", "UF1", "RLN1", "RLF1", "RSN1", "RSF1"]
@@ -46,11 +53,16 @@ RUC21_LABELS = {
     "RSF1": "Smaller rural: further from a major town or city",
 }
 RUC11_ORDER = ["A1", "B1", "C1", "C2", "D1", "D2", "E1", "E2"]
-NYY_LTLA24 = ("E06000065", "E06000014")
+SUBAREA_KINDS = ("auto", "councils", "wards")
 SOURCE_NOTE = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
     "Source: Office for National Statistics; MHCLG (IoD2025)."
 )
+
+
+def national_dir() -> Path:
+    """Return the folder of the shipped national reference data."""
+    return raw_dir() / "shipped" / "national"
 
 
 def geography_dir(folder: str | Path | None = None) -> Path:
@@ -69,45 +81,121 @@ def _read(name: str, folder: str | Path | None = None, **kwargs) -> pd.DataFrame
 
 @cache
 def lsoa21_lookup(folder: str | None = None) -> pd.DataFrame:
-    """LSOA 2021 -> ward, council (LAD 2024), CSP, police force area, and old district.
+    """LSOA 2021 -> ward, council (LAD 2024), CSP and police force area.
 
     Returns
     -------
     pandas.DataFrame
         One row per LSOA 2021 in England and Wales: ``lsoa21_code,
         lsoa21_name, ward24_code, ward24_name, ltla24_code, ltla24_name,
-        csp24_code, csp24_name, pfa24_code, pfa24_name, district_code,
-        district_name``. ``district`` is the pre-2023 district (LAD 2022)
-        where the shipped lookup has it (North Yorkshire and York) and the
-        LAD 2024 elsewhere.
+        csp24_code, csp24_name, pfa24_code, pfa24_name``. A council that
+        holds several CSPs in the ONS lookup (some merged unitaries) takes
+        the first; :mod:`sna.io.area` says so for such areas.
 
     Examples
     --------
     >>> lk = lsoa21_lookup()
-    >>> lk.loc[lk.lsoa21_code == "E01013335", ["district_name", "pfa24_name"]].iloc[0].tolist()
-    ['York', 'North Yorkshire']
+    >>> len(lk), int(lk["pfa24_code"].isna().sum())
+    (35672, 0)
     """
     lsoa = _read("lsoa21_ward24_ltla24_ew.csv.gz", folder, dtype=str)
     csp = _read("ltla24_csp24_pfa24_ew.csv.gz", folder, dtype=str)
-    # A LAD can map to several CSP rows in the ONS lookup (merged unitaries): keep the first.
     csp = csp.drop_duplicates("ltla24_code").drop(columns="ltla24_name")
-    out = lsoa.merge(csp, on="ltla24_code", how="left")
-    old = _read("lsoa11_lsoa21_ltla22_nyy.csv.gz", folder, dtype=str)
-    old = old.drop_duplicates("lsoa21_code")[["lsoa21_code", "ltla22_code", "ltla22_name"]]
-    out = out.merge(old, on="lsoa21_code", how="left")
-    out["district_code"] = out["ltla22_code"].fillna(out["ltla24_code"])
-    out["district_name"] = out["ltla22_name"].fillna(out["ltla24_name"])
-    return out.drop(columns=["ltla22_code", "ltla22_name"])
+    return lsoa.merge(csp, on="ltla24_code", how="left")
 
 
-def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
-                     pfa24_code: str | None = None, folder: str | None = None) -> pd.DataFrame:
-    """The LSOAs of a study area, given its councils (LAD 2024) or its police force area.
+def read_subarea_lookup(path: str | Path) -> pd.DataFrame:
+    """Read a sub-area lookup: LSOA 2021 -> a sub-area code and name.
+
+    The file (CSV, optionally gzipped) needs ``lsoa21_code`` and either
+    ``subarea_code, subarea_name`` or ``ltla22_code, ltla22_name`` (the ONS
+    LSOA 2021 -> LAD 2022 layout, which gives pre-2023 districts). An LSOA
+    listed twice keeps its first row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoa21_code, district_code, district_name``.
+    """
+    from sna.paths import repo_root
+
+    file = Path(path)
+    if not file.is_absolute():
+        file = repo_root() / file
+    if not file.is_file():
+        raise SnaInputError("the sub-area lookup file is missing", file=str(file),
+                            fix="check the path in 'subareas', or use 'councils' or 'wards'")
+    table = pd.read_csv(file, dtype=str)
+    for prefix in ("subarea", "ltla22"):
+        if {"lsoa21_code", f"{prefix}_code", f"{prefix}_name"} <= set(table.columns):
+            out = table.drop_duplicates("lsoa21_code")[
+                ["lsoa21_code", f"{prefix}_code", f"{prefix}_name"]]
+            return out.set_axis(["lsoa21_code", "district_code", "district_name"], axis=1)
+    raise SnaInputError("the sub-area lookup has no sub-area columns", file=str(file),
+                        column=", ".join(table.columns[:6]),
+                        fix="give columns lsoa21_code, subarea_code, subarea_name")
+
+
+def subarea_columns(lsoas: pd.DataFrame, subareas: str = "auto") -> tuple[pd.DataFrame, str]:
+    """Give each LSOA of a study area its sub-area (``district_code, district_name``).
+
+    Parameters
+    ----------
+    lsoas : pandas.DataFrame
+        Rows of :func:`lsoa21_lookup` for the study area.
+    subareas : str, default "auto"
+        ``"councils"`` (LAD 2024), ``"wards"`` (ward 2024), a path to a lookup file
+        (:func:`read_subarea_lookup`), or ``"auto"``: councils when the area has more
+        than one, else wards.
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        The LSOAs with ``district_code, district_name, subarea_kind`` and the kind of
+        sub-area ("council", "ward" or "sub-area").
 
     Examples
     --------
-    >>> len(study_area_lsoas(ltla24_codes=NYY_LTLA24))
-    500
+    >>> lk = lsoa21_lookup()
+    >>> one = lk[lk.ltla24_code == "E06000010"]
+    >>> subarea_columns(one)[1], subarea_columns(one, "councils")[1]
+    ('ward', 'council')
+    """
+    kind = subareas
+    if kind == "auto":
+        kind = "councils" if lsoas["ltla24_code"].nunique() > 1 else "wards"
+    out = lsoas.drop(columns=["district_code", "district_name"], errors="ignore")
+    if kind == "councils":
+        out = out.assign(district_code=out["ltla24_code"], district_name=out["ltla24_name"],
+                         subarea_kind="council")
+        return out, "council"
+    if kind == "wards":
+        out = out.assign(district_code=out["ward24_code"], district_name=out["ward24_name"],
+                         subarea_kind="ward")
+        return out, "ward"
+    lookup = read_subarea_lookup(kind)
+    out = out.merge(lookup, on="lsoa21_code", how="left")
+    missing = out["district_code"].isna()
+    if missing.any():
+        raise SnaInputError(
+            f"the sub-area lookup does not cover {int(missing.sum())} of the area's LSOAs "
+            f"(e.g. {out.loc[missing, 'lsoa21_code'].iloc[0]})", file=str(kind),
+            fix="use a lookup covering every LSOA of the area, or subareas: councils/wards")
+    return out.assign(subarea_kind="sub-area"), "sub-area"
+
+
+def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
+                     pfa24_code: str | None = None, folder: str | None = None,
+                     subareas: str = "auto") -> pd.DataFrame:
+    """The LSOAs of a study area, given its councils (LAD 2024) or its police force area.
+
+    Each LSOA gets its sub-area in ``district_code, district_name`` (see
+    :func:`subarea_columns`; ``attrs["subarea_kind"]`` names the kind).
+
+    Examples
+    --------
+    >>> len(study_area_lsoas(ltla24_codes=("E06000063", "E06000064")))
+    319
     """
     lk = lsoa21_lookup(folder)
     if (ltla24_codes is None) == (pfa24_code is None):
@@ -121,9 +209,11 @@ def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
         key, selected = "pfa24_code", lk["pfa24_code"] == pfa24_code
     if unknown:
         raise SnaInputError(f"unknown area code(s): {', '.join(map(str, unknown))}", column=key,
-                            value=unknown, fix="use ONS codes such as E06000065 (LAD 2024) or "
+                            value=unknown, fix="use ONS codes such as E06000063 (LAD 2024) or "
                                                "E23000010 (police force area)")
-    return lk[selected].reset_index(drop=True)
+    out, kind = subarea_columns(lk[selected].reset_index(drop=True), subareas)
+    out.attrs["subarea_kind"] = kind
+    return out
 
 
 @cache
@@ -173,26 +263,24 @@ def population(folder: str | None = None) -> pd.DataFrame:
 
 
 @cache
-def mid_year_population_lsoa11(folder: str | None = None) -> pd.DataFrame:
-    """ONS mid-2020 population estimates by LSOA 2011 (North Yorkshire and York only)."""
-    df = _read("lsoa11_mid2020_syoa_persons_nyy.csv.gz", folder)
-    df = df[["lsoa11_code", "lsoa11_name", "total_population"]]
-    df.attrs["source"] = "ONS small area population estimates, mid-2020 (LSOA 2011)"
-    return df
-
-
-@cache
 def deprivation(folder: str | None = None) -> pd.DataFrame:
     """English Indices of Deprivation 2025 by LSOA 2021 (decile 1 = most deprived).
 
+    Every English LSOA 2021 (33,755). Wales is not covered: it has its own index
+    (WIMD), which is not shipped, so Welsh LSOAs have no IMD here.
+
     Examples
     --------
-    >>> sorted(deprivation()["imd_decile"].unique().tolist())[:3]
-    [1, 2, 3]
+    >>> imd = deprivation()
+    >>> len(imd), sorted(imd["imd_decile"].unique().tolist())[:3]
+    (33755, [1, 2, 3])
     """
-    df = _read("imd2025_england_lsoa21_nyy.csv.gz", folder)
-    out = df[["lsoa21_code", "IMD_decile", "IMD_rank", "IMD_score"]].rename(
-        columns={"IMD_decile": "imd_decile", "IMD_rank": "imd_rank", "IMD_score": "imd_score"})
+    path = Path(folder) / "imd2025_england_lsoa21.csv.gz" if folder else \
+        national_dir() / "imd2025_england_lsoa21.csv.gz"
+    if not path.exists():
+        raise SnaInputError("the IMD 2025 file is missing", file=str(path),
+                            fix="restore data/raw/shipped/national from git")
+    out = pd.read_csv(path, usecols=["lsoa21_code", "imd_decile", "imd_rank", "imd_score"])
     out["imd_decile"] = out["imd_decile"].astype(int)
     return out
 
@@ -207,9 +295,9 @@ def lsoa_profile(lsoas: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> prof = lsoa_profile(study_area_lsoas(ltla24_codes=NYY_LTLA24))
-    >>> int(prof.usual_residents.sum())
-    818316
+    >>> prof = lsoa_profile(study_area_lsoas(ltla24_codes=("E06000010",)))
+    >>> int(prof.usual_residents.sum()), int(prof.imd_decile.isna().sum())
+    (267006, 0)
     """
     ruc = rurality(2021).rename(columns={"lsoa_code": "lsoa21_code"})
     pop = population()[["lsoa21_code", "usual_residents", "age_under_25", "age6_0_15",
@@ -249,30 +337,67 @@ def attach_geography(crimes: pd.DataFrame, area_lsoas: pd.DataFrame,
     return split_by_reason(merged, reason)
 
 
-def read_boundaries(kind: str = "lsoa21", folder: str | Path | None = None):
-    """Read shipped boundaries with pyogrio, reprojected to British National Grid (EPSG:27700).
+BOUNDARY_FILES = {"lsoa21": ("lsoa21_bsc_ew", "lsoa21_code"),
+                  "ltla24": ("ltla24_ew", "ltla24_code"),
+                  "pfa20": ("pfa20_ew", "pfa20_code")}
+
+
+def read_boundaries(kind: str = "lsoa21", codes=None, folder: str | Path | None = None):
+    """Read shipped England and Wales boundaries, reprojected to British National Grid.
 
     Parameters
     ----------
-    kind : {"lsoa21", "lsoa11", "ltla19", "ltla24", "pfa20"}
+    kind : {"lsoa21", "ltla24", "pfa20"}
+        LSOA 2021 (super generalised), LAD 2024 or police force areas (generalised).
+    codes : collection of str, optional
+        Keep only these features (by ``lsoa21_code``, ``ltla24_code`` or ``pfa20_code``).
+    folder : path, optional
+        Folder of the GeoJSON files (default ``data/raw/shipped/national/boundaries``).
 
     Examples
     --------
-    >>> gdf = read_boundaries("ltla19")
+    >>> gdf = read_boundaries("ltla24", codes=["E06000063", "E06000064"])
     >>> gdf.crs.to_epsg(), len(gdf)
-    (27700, 8)
+    (27700, 2)
     """
-    import geopandas as gpd
-
-    names = {"lsoa21": "lsoa21_bsc_nyy", "lsoa11": "lsoa11_bsc_nyy", "ltla19": "ltla19_nyy",
-             "ltla24": "ltla24_nyy", "pfa20": "pfa20_north_yorkshire_and_neighbours"}
-    if kind not in names:
+    if kind not in BOUNDARY_FILES:
         raise SnaInputError(f"unknown boundary set '{kind}'", column="kind", value=kind,
-                            fix="use one of " + ", ".join(names))
-    base = Path(folder) if folder else raw_dir() / "shipped" / "boundaries"
-    path = base / f"{names[kind]}.geojson.gz"
-    gdf = gpd.read_file(f"/vsigzip/{path}", engine="pyogrio")
+                            fix="use one of " + ", ".join(BOUNDARY_FILES))
+    name, key = BOUNDARY_FILES[kind]
+    base = Path(folder) if folder else national_dir() / "boundaries"
+    path = base / f"{name}.geojson.gz"
+    if not path.exists():
+        raise SnaInputError("a boundary file is missing", file=str(path),
+                            fix="restore data/raw/shipped/national/boundaries from git")
+    gdf = _read_geojson(str(path))
     if gdf.crs is None:
         raise SnaInputError("the boundary file has no CRS", file=str(path),
                             fix="export it again with its coordinate reference system")
+    if codes is not None:
+        gdf = gdf[gdf[key].isin(set(codes))].reset_index(drop=True)
     return gdf.to_crs(27700)
+
+
+@cache
+def _read_geojson(path: str):
+    import geopandas as gpd
+
+    return gpd.read_file(f"/vsigzip/{path}", engine="pyogrio")
+
+
+@cache
+def lsoa_area_km2() -> pd.DataFrame:
+    """Land area of every LSOA 2021 in km², from the shipped super-generalised boundaries.
+
+    Measured in British National Grid (EPSG:27700). The boundaries are clipped to the
+    coastline and generalised, so areas are approximate (good for density bands).
+
+    Examples
+    --------
+    >>> area = lsoa_area_km2()
+    >>> len(area), bool((area["area_km2"] > 0).all())
+    (35672, True)
+    """
+    gdf = read_boundaries("lsoa21")
+    return pd.DataFrame({"lsoa21_code": gdf["lsoa21_code"].to_numpy(),
+                         "area_km2": gdf.geometry.area.to_numpy() / 1e6})

@@ -44,6 +44,8 @@ class StudyData:
         Months in the period with no data (never zero).
     files : list of str
         Files read.
+    subarea_kind : str
+        What the sub-areas in ``district_name`` are ("council", "ward", ...).
     """
 
     crimes: pd.DataFrame
@@ -53,6 +55,7 @@ class StudyData:
     months: list[str]
     missing_months: list[str]
     files: list[str] = field(default_factory=list)
+    subarea_kind: str = "sub-area"
 
     def __post_init__(self) -> None:
         if self.rows_in != len(self.crimes) + len(self.quarantine):
@@ -88,6 +91,7 @@ def load_study(
     last_month: str | None = None,
     cache_name: str | None = None,
     cache_dir: str | Path | None = None,
+    subareas: str = "auto",
 ) -> StudyData:
     """Read police.uk files for a study area, through the Parquet cache.
 
@@ -105,6 +109,8 @@ def load_study(
         "outside the study period".
     cache_name : str, optional
         Name of the cache folder under ``data/processed``.
+    subareas : str, default "auto"
+        The sub-areas figures are broken down by (:func:`sna.io.geography.subarea_columns`).
 
     Examples
     --------
@@ -121,7 +127,7 @@ def load_study(
     name = cache_name or source.name.split(".")[0]
     ingested, _ = ingest_to_cache(source, name, forces=forces, out_dir=cache_dir)
     area = study_area_lsoas(ltla24_codes=tuple(ltla24_codes) if ltla24_codes else None,
-                            pfa24_code=pfa24_code)
+                            pfa24_code=pfa24_code, subareas=subareas)
     clean = ingested.clean
     in_period = pd.Series(True, index=clean.index)
     if months:
@@ -145,4 +151,5 @@ def load_study(
         months=[m for m in expected if m in have],
         missing_months=[m for m in expected if m not in have],
         files=ingested.notes.get("files", []),
+        subarea_kind=area.attrs.get("subarea_kind", "sub-area"),
     )

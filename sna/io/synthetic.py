@@ -2,9 +2,11 @@
 
 No public record-level crime extract with domestic-abuse and hate-crime flags
 exists, so the demo report runs on a generated one. The offences sit on the real
-North Yorkshire and York LSOAs 2021, weighted by Census 2021 population and the
-real police.uk location of violence and public-order crime, with volumes
-calibrated to published figures (see ``data/raw/shipped/synthetic/README.md``).
+LSOAs 2021 of the study area, weighted by Census 2021 population and the real
+police.uk location of violence and public-order crime, with volumes calibrated to
+the published figures of one area (named in
+``data/raw/shipped/synthetic/calibration.json``; see its README) and, for any other
+area (:func:`write_area_extract`), scaled by its Census 2021 residents.
 The rows are invented: the file name and every ``crime_ref`` say SYNTHETIC, and
 it must never be mistaken for, or reported as, real data.
 
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,17 +31,21 @@ from sna.paths import raw_dir
 from sna.periods import month_range
 
 __all__ = [
+    "area_slug",
     "da_monthly_means",
     "generate_force_extract",
     "hate_monthly_means",
     "study_lsoa_weights",
     "sv_monthly_means",
+    "write_area_extract",
     "write_demo_extract",
 ]
 
 SYNTHETIC_SEED = 20261123
-DEMO_FILE_NAME = "SYNTHETIC_force_extract_nyy_2020-04_2025-12.csv.gz"
-STUDY_LTLA_CODES = ("E06000065", "E06000014")  # North Yorkshire, York (LAD 2024)
+CALIBRATION = json.loads((raw_dir() / "shipped" / "synthetic" / "calibration.json").read_text(
+    encoding="utf-8"))
+DEMO_FILE_NAME = CALIBRATION["demo_file"]
+STUDY_LTLA_CODES = tuple(CALIBRATION["ltla24_codes"])  # the calibration area (LAD 2024)
 
 # ---------------------------------------------------------------- hate crime
 HATE_OFFENCES_PER_YEAR = 1150
@@ -125,13 +133,17 @@ def _shipped() -> Path:
     return raw_dir() / "shipped"
 
 
-def study_lsoa_weights(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> pd.DataFrame:
+def study_lsoa_weights(ltla_codes: Sequence[str] = STUDY_LTLA_CODES,
+                       police_uk: str | Path | None = CALIBRATION["police_uk"]) -> pd.DataFrame:
     """Return the study LSOAs 2021 with the weights the generator places offences by.
 
     Parameters
     ----------
     ltla_codes : sequence of str
-        Local authority (LAD 2024) codes; default North Yorkshire and York (500 LSOAs).
+        Local authority (LAD 2024) codes; default the calibration area.
+    police_uk : str or Path, optional
+        Folder of police.uk files (relative to ``data/raw/shipped``) giving the violence and
+        public-order shares; ``None`` takes them from the national police.uk 2025 aggregate.
 
     Returns
     -------
@@ -140,7 +152,7 @@ def study_lsoa_weights(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> pd.DataF
         stream weights ``weight_da`` (half population share, half police.uk violence
         and sexual offences share), ``weight_sv`` (0.2 / 0.8) and ``weight_hate``
         (0.3 population, 0.5 public order, 0.2 violence). Shares are from the shipped
-        police.uk North Yorkshire files and Census 2021 usual residents.
+        police.uk files (or the national aggregate) and Census 2021 usual residents.
     """
     lookup = pd.read_csv(_shipped() / "geography" / "lsoa21_ward24_ltla24_ew.csv.gz",
                          usecols=["lsoa21_code", "ltla24_code"])
@@ -148,14 +160,21 @@ def study_lsoa_weights(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> pd.DataF
     census = pd.read_csv(_shipped() / "geography" / "census2021_lsoa21_ew.csv.gz",
                          usecols=["lsoa21_code", "usual_residents"])
     out = census[census["lsoa21_code"].isin(codes)].sort_values("lsoa21_code")
-    files = sorted((_shipped() / "police_uk" / "north-yorkshire").glob("*.csv.gz"))
-    crimes = pd.concat([pd.read_csv(f, usecols=["LSOA code", "Crime type"]) for f in files])
+    if police_uk is not None:
+        files = sorted((_shipped() / police_uk).glob("*.csv.gz"))
+        crimes = pd.concat([pd.read_csv(f, usecols=["LSOA code", "Crime type"]) for f in files])
+        crimes = crimes.assign(offences=1)
+    else:
+        from sna.io.national_counts import national_counts
+
+        crimes = national_counts().rename(columns={"lsoa21_code": "LSOA code",
+                                                   "crime_type": "Crime type"})
     crimes = crimes[crimes["LSOA code"].isin(out["lsoa21_code"])]
     for column, crime_type in (("violence_share", "Violence and sexual offences"),
                                ("public_order_share", "Public order")):
-        counts = crimes.loc[crimes["Crime type"] == crime_type, "LSOA code"].value_counts()
+        counts = crimes[crimes["Crime type"] == crime_type].groupby("LSOA code")["offences"].sum()
         share = out["lsoa21_code"].map(counts).fillna(0)
-        out[column] = share / share.sum()
+        out[column] = share / share.sum() if share.sum() > 0 else 1 / len(share)
     population = out["usual_residents"] / out["usual_residents"].sum()
     out["weight_da"] = 0.5 * population + 0.5 * out["violence_share"]
     out["weight_sv"] = 0.2 * population + 0.8 * out["violence_share"]
@@ -301,8 +320,9 @@ def _stream(rng: np.random.Generator, rows: pd.DataFrame, codes: np.ndarray,
                          "da_flag": da, "victim_age_band": age, "victim_sex": sex})
 
 
-def _da_offences(rng: np.random.Generator, months: pd.PeriodIndex) -> pd.DataFrame:
-    rows = _poisson_rows(rng, da_monthly_means(months).to_frame())
+def _da_offences(rng: np.random.Generator, months: pd.PeriodIndex,
+                 scale: float = 1.0) -> pd.DataFrame:
+    rows = _poisson_rows(rng, da_monthly_means(months).to_frame() * scale)
     codes = _choice(rng, DA_CODE_MIX, len(rows))
     out = _stream(rng, rows, codes, np.full(len(rows), "evening"),
                   np.full(len(rows), "da", dtype=object), "Y")
@@ -325,8 +345,9 @@ def _hate_offences(rng: np.random.Generator, months: pd.PeriodIndex, per_year: f
     return pd.concat([out, _hate_flags(rng, primary)], axis=1).assign(stream="hate")
 
 
-def _sv_offences(rng: np.random.Generator, months: pd.PeriodIndex) -> pd.DataFrame:
-    rows = _poisson_rows(rng, sv_monthly_means(months))
+def _sv_offences(rng: np.random.Generator, months: pd.PeriodIndex,
+                 scale: float = 1.0) -> pd.DataFrame:
+    rows = _poisson_rows(rng, sv_monthly_means(months) * scale)
     codes = rows["key"].to_numpy()
     group = pd.Series(codes).map(offence_codes().set_index("ho_offence_code")["svd_group"])
     hours = group.map(SVD_HOURS).fillna("night").to_numpy()
@@ -369,6 +390,7 @@ def generate_force_extract(
     lsoas: pd.DataFrame | Sequence[str] | None = None,
     hate_per_year: float = HATE_OFFENCES_PER_YEAR,
     effects: bool = True,
+    scale: float = 1.0,
 ) -> pd.DataFrame:
     """Generate a SYNTHETIC force extract as text columns in the documented schema.
 
@@ -379,7 +401,7 @@ def generate_force_extract(
     start, end : str, default "2020-04", "2025-12"
         First and last month ("YYYY-MM").
     lsoas : DataFrame, sequence of str, or None
-        ``None``: the 500 North Yorkshire and York LSOAs weighted as in
+        ``None``: the calibration area's LSOAs weighted as in
         :func:`study_lsoa_weights`; a DataFrame with ``lsoa21_code, weight_da,
         weight_sv, weight_hate``; or a list of LSOA codes (equal weights).
     hate_per_year : float, default 1150
@@ -387,6 +409,8 @@ def generate_force_extract(
     effects : bool, default True
         Apply the built-in changes in the last 12 months (sexual orientation x1.50;
         disability declining linearly to x0.55). ``False`` gives a stable series.
+    scale : float, default 1.0
+        Multiplies every expected volume (an area's residents / the calibration area's).
 
     Returns
     -------
@@ -403,9 +427,9 @@ def generate_force_extract(
     months = month_range(start, end, name="start/end")
     lsoas = _check_lsoas(lsoas)
     rng = np.random.default_rng(seed)
-    offences = pd.concat([_da_offences(rng, months),
-                          _hate_offences(rng, months, hate_per_year, effects),
-                          _sv_offences(rng, months)], ignore_index=True)
+    offences = pd.concat([_da_offences(rng, months, scale),
+                          _hate_offences(rng, months, hate_per_year * scale, effects),
+                          _sv_offences(rng, months, scale)], ignore_index=True)
     flag_columns = [strand_column(s) for s in DEFAULT_STRANDS]
     offences[flag_columns] = offences[flag_columns].fillna(False).astype(bool)
     offences["lsoa21_code"] = _lsoa_column(rng, offences, lsoas)
@@ -446,10 +470,67 @@ def write_demo_extract(path: str | Path | None = None, seed: int = SYNTHETIC_SEE
         raise SnaInputError(f"file name {path.name!r} does not say SYNTHETIC",
                             fix="put 'SYNTHETIC' in the file name so the demo data is never "
                                 "mistaken for real data", column="path", value=str(path))
-    text = generate_force_extract(seed=seed).to_csv(index=False, lineterminator="\n")
+    return _write_gzip_csv(path, generate_force_extract(seed=seed))
+
+
+def _write_gzip_csv(path: Path, frame: pd.DataFrame) -> Path:
+    text = frame.to_csv(index=False, lineterminator="\n")
     buffer = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
         gz.write(text.encode("utf-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def area_slug(name: str) -> str:
+    """A file-name-safe short form of an area name.
+
+    Examples
+    --------
+    >>> area_slug("Kingston upon Hull, City of")
+    'kingston-upon-hull-city-of'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def write_area_extract(codes: Sequence[str] | str, out_dir: str | Path | None = None,
+                       start: str = "2024-01", end: str = "2025-12",
+                       seed: int = SYNTHETIC_SEED) -> Path:
+    """Write a SYNTHETIC demo force extract for any area of England and Wales.
+
+    Offences are placed on the area's LSOAs 2021 (weights from Census 2021 residents and
+    the national police.uk 2025 aggregate) and volumes are the calibration area's scaled
+    by the ratio of Census 2021 residents. The file name says SYNTHETIC and the area.
+
+    Parameters
+    ----------
+    codes : str or sequence of str
+        Council, CSP or police force area codes (:func:`sna.io.area.resolve_area`).
+    out_dir : str or Path, optional
+        Folder (default ``data/raw/shipped/synthetic``).
+    start, end : str
+        First and last month.
+    seed : int
+
+    Returns
+    -------
+    Path
+        ``SYNTHETIC_force_extract_<area>_<start>_<end>.csv.gz`` in ``out_dir``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = write_area_extract("E06000010", tempfile.mkdtemp(), "2025-01", "2025-02")
+    >>> path.name
+    'SYNTHETIC_force_extract_kingston-upon-hull-city-of_2025-01_2025-02.csv.gz'
+    """
+    from sna.io.area import resolve_area
+
+    area = resolve_area(codes)
+    weights = study_lsoa_weights(area.ltla24_codes, police_uk=None)
+    scale = float(weights["usual_residents"].sum()) / float(CALIBRATION["usual_residents"])
+    frame = generate_force_extract(seed=seed, start=start, end=end, lsoas=weights, scale=scale)
+    folder = Path(out_dir) if out_dir is not None else _shipped() / "synthetic"
+    name = f"SYNTHETIC_force_extract_{area_slug(area.name)}_{start}_{end}.csv.gz"
+    return _write_gzip_csv(folder / name, frame)

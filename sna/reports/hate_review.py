@@ -37,7 +37,7 @@ from sna.io.geography import RUC21_LABELS, RUC21_ORDER
 from sna.periods import months_of, period_label, period_months
 from sna.reports import charts
 from sna.reports.findings import CERTAINTY, Finding, ReportFrame, change_finding, ratio_size
-from sna.reports.sections import Section
+from sna.reports.sections import NotAvailable, Section, degrades
 from sna.reports.wording import (
     MIN_COUNT_FOR_PERCENT,
     change_sentence,
@@ -187,8 +187,8 @@ class HateReviewInputs:
 
 
 def load_inputs(extract: str, ltla24_codes: Sequence[str],
-                strands: Sequence[str] = DEFAULT_STRANDS, min_count: int = 10
-                ) -> HateReviewInputs:
+                strands: Sequence[str] = DEFAULT_STRANDS, min_count: int = 10,
+                subareas: str = "auto") -> HateReviewInputs:
     """Read the force extract for the study area, with the area's LSOA profile.
 
     Parameters
@@ -201,6 +201,8 @@ def load_inputs(extract: str, ltla24_codes: Sequence[str],
         Strands the force records (one ``hate_<strand>`` column each).
     min_count : int, default 10
         Smallest count published in breakdowns below the whole area.
+    subareas : str, default "auto"
+        The sub-areas (:func:`sna.io.geography.subarea_columns`).
 
     Returns
     -------
@@ -214,7 +216,7 @@ def load_inputs(extract: str, ltla24_codes: Sequence[str],
     path = Path(extract)
     if not path.is_absolute():
         path = repo_root() / path
-    lsoas = lsoa_profile(study_area_lsoas(ltla24_codes=tuple(ltla24_codes)))
+    lsoas = lsoa_profile(study_area_lsoas(ltla24_codes=tuple(ltla24_codes), subareas=subareas))
     accounted = read_force_extract(path, strands=strands,
                                    study_lsoas=set(lsoas["lsoa21_code"]))
     return HateReviewInputs(accounted, accounted.clean, lsoas,
@@ -319,16 +321,22 @@ def _in_period(offences: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
     return offences[months_of(offences).isin(period_months(period)).to_numpy()]
 
 
-def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods) -> None:
+def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods,
+                   previous: bool = True) -> None:
+    """Raise NotAvailable (an SnaInputError) unless the extract covers the months needed.
+
+    The review year and, if ``previous``, the year before it too.
+    """
     months = months_of(offences)
     first, last = months.min(), months.max()
-    need_first = pd.Period(periods.previous_year[0], freq="M")
+    need_first = pd.Period(periods.previous_year[0] if previous else periods.year[0], freq="M")
     need_last = pd.Period(periods.year[1], freq="M")
     if need_first < first or need_last > last:
-        raise SnaInputError(
+        raise NotAvailable(
             f"the review needs the months {need_first} to {need_last} but the extract covers "
             f"{first} to {last}", column="review_year_last_month", value=str(need_last),
-            fix="choose a review_year_last_month with 23 months of extract before it")
+            fix="choose a review_year_last_month with 23 months of extract before it"
+                if previous else "choose a review_year_last_month inside the extract")
 
 
 def _monthly_hate(offences: pd.DataFrame, last_month: str, strands: Sequence[str],
@@ -428,6 +436,7 @@ def _annual_table(trend) -> pd.DataFrame:
     return table
 
 
+@degrades
 def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True) -> Section:
@@ -535,6 +544,7 @@ def _quarter_block(section: Section, monthly: pd.Series, periods: ReviewPeriods,
     section.technical(hs.recurring_change_note(recurring))
 
 
+@degrades
 def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True) -> Section:
@@ -887,6 +897,7 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
         independent_y=True))
 
 
+@degrades
 def composition_and_shifts(offences: pd.DataFrame, last_month: str, area_name: str,
                            conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                            trend_strands: Sequence[str] = ("disability",),
@@ -1087,10 +1098,14 @@ def _rates_view(section: Section, rates: pd.DataFrame, what: str, area_name: str
                             "Upper limit": 2})
 
 
+@degrades
 def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePolicy,
               last_month: str, area_name: str, conf: float = 0.95,
-              strands: Sequence[str] = DEFAULT_STRANDS, synthetic: bool = True) -> Section:
-    """Hate offence rates by district and by rural-urban class, disclosure-controlled.
+              strands: Sequence[str] = DEFAULT_STRANDS, synthetic: bool = True,
+              subarea_name: str = "") -> Section:
+    """Hate offence rates by sub-area and by rural-urban class, disclosure-controlled.
+
+    ``subarea_name`` names the sub-areas in headings (default: their kind, e.g. "ward").
 
     Parameters
     ----------
@@ -1116,13 +1131,15 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     """
     section = _start(synthetic, "sec-geography", "Geography: districts and rurality")
     periods = review_periods(last_month)
-    _check_covered(offences, periods)
+    _check_covered(offences, periods, previous=False)
     by_lsoa = lsoa_hate_counts(offences, lsoas, periods.year, strands)
     districts = by_lsoa.groupby("district_name")[["count", "population"]].sum()
     district_rates = protected_rates(districts["count"], districts["population"], policy, conf)
     section.results["districts"] = district_rates
-    _subheading(section, "Districts (Community Safety Hub areas) and York")
-    _rates_view(section, district_rates, "district", area_name, periods, conf, policy,
+    unit = subarea_name or (str(lsoas["subarea_kind"].iloc[0]) if "subarea_kind" in lsoas
+                            else "sub-area")
+    _subheading(section, f"By {unit}")
+    _rates_view(section, district_rates, unit, area_name, periods, conf, policy,
                 synthetic)
     by_lsoa["ruc"] = by_lsoa["ruc_code"].astype(str)
     classes = by_lsoa.groupby("ruc")[["count", "population"]].sum()
@@ -1158,6 +1175,7 @@ CENSUS_NOT_USED = {
 """Why a strand has no indicative rate: the correct statement, one a strand."""
 
 
+@degrades
 def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: str,
                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True, census_dir: str | Path | None = None) -> Section:
@@ -1174,7 +1192,7 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
     """
     section = _start(synthetic, "sec-indicative", "Indicative rates per resident group")
     periods = review_periods(last_month)
-    _check_covered(offences, periods)
+    _check_covered(offences, periods, previous=False)
     year = period_text(*periods.year)
     counts = hs.strand_counts(_in_period(offences, periods.year), strands)
     census = hs.census_denominators(lsoas["lsoa21_code"], census_dir)
@@ -1266,6 +1284,7 @@ def _monthly_multi_strand(offences: pd.DataFrame, last_month: str,
     return counts.reindex(index, fill_value=0.0)
 
 
+@degrades
 def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: DisclosurePolicy,
                       conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                       synthetic: bool = True) -> Section:
@@ -1359,12 +1378,15 @@ def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
         "Force crime extract", "record-level, restricted; only aggregates published")
     sources = pd.DataFrame([
         (extract[0], "one row per offence with hate-strand flags", extract[1]),
-        ("LSOA 2021 to ward, council, CSP and police force area; pre-2023 districts",
+        ("LSOA 2021 to ward, council, CSP and police force area; sub-area lookup if given",
          "ONS Open Geography", "ONS, OGL v3.0"),
         ("Rural-Urban Classification 2021", "LSOA 2021", "ONS, OGL v3.0"),
         ("Census 2021 usual residents (TS001)", "LSOA 2021", "ONS, OGL v3.0"),
         ("Census 2021 ethnic group (TS021), religion (TS030), disability (TS038)",
-         "LSOA 2021, North Yorkshire and York", "ONS, OGL v3.0"),
+         "LSOA 2021, England and Wales", "ONS, OGL v3.0"),
+        ("Census 2021 sexual orientation (TS077), residents aged 16+",
+         "published by MSOA and council only; summed over the area's councils",
+         "ONS, OGL v3.0"),
     ], columns=["Source", "Coverage", "Publisher and licence"])
     section.table(sources, "Data sources")
     section.note(OGL_ATTRIBUTION)

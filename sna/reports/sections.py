@@ -14,23 +14,68 @@ renderer gathers into the report's summary and recommendations.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from sna.errors import SnaInputError
 from sna.reports.findings import FINDINGS_MIME, Finding
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
 
 __all__ = [
+    "NotAvailable",
     "Section",
+    "degrades",
     "anchor_id",
     "publish_counts",
 ]
 
 TECHNICAL_SUMMARY = "Technical appendix: methods, tests and model checks for this section"
+
+
+class NotAvailable(SnaInputError):
+    """A section (or part of one) cannot be produced for lack of data; says why.
+
+    :func:`degrades` turns it into a "Not available: ..." note, so the report still
+    renders. It is a :class:`~sna.errors.SnaInputError`, so code calling a section
+    function directly gets the usual actionable error.
+
+    Examples
+    --------
+    >>> str(NotAvailable("no force extract was given", fix="set 'extract'"))
+    "no force extract was given. Fix: set 'extract'."
+    """
+
+
+def degrades(function: Callable[..., Section]) -> Callable[..., Section]:
+    """Let a section function answer "Not available: ..." instead of failing for lack of data.
+
+    Only :class:`NotAvailable` is caught; any other error still stops the report.
+
+    Examples
+    --------
+    >>> @degrades
+    ... def needs_extract(extract):
+    ...     if extract is None:
+    ...         raise NotAvailable("no force extract was given", fix="set 'extract'")
+    ...     return Section()
+    >>> needs_extract(None).results["not_available"]
+    'no force extract was given'
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs) -> Section:
+        try:
+            return function(*args, **kwargs)
+        except NotAvailable as err:
+            return Section.not_available(err.problem)
+
+    return wrapper
 
 
 @dataclass
@@ -95,6 +140,25 @@ class Section:
         """Record a data gap: what is missing and what would close it (a recommendation)."""
         self.findings.append(Finding(sentence, "data gap", self.anchor, self.title,
                                      topic=topic, kind="gap", action=action))
+
+    def unavailable(self, reason: str) -> None:
+        """Add a "Not available: <reason>" note (a part of the section that cannot be shown)."""
+        self.blocks.append(("html", '<p class="sna-unavailable"><strong>Not available:</strong> '
+                                    f"{html.escape(reason)}</p>"))
+
+    @classmethod
+    def not_available(cls, reason: str) -> Section:
+        """A section holding only a "Not available: <reason>" note.
+
+        Examples
+        --------
+        >>> page = Section.not_available("no extract")._repr_html_()
+        >>> "Not available:</strong> no extract" in page
+        True
+        """
+        section = cls(results={"not_available": reason})
+        section.unavailable(reason)
+        return section
 
     def _repr_html_(self) -> str:
         reader = [content for kind, content in self.blocks if kind != "technical"]

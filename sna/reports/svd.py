@@ -16,7 +16,7 @@ from sna.io.study import StudyData
 from sna.periods import monthly_counts, months_of, year_months
 from sna.reports import charts
 from sna.reports.findings import CERTAINTY, Finding, ReportFrame, change_finding, ratio_size
-from sna.reports.sections import Section, publish_counts
+from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
 from sna.reports.wording import (
     change_sentence,
     format_percent,
@@ -49,6 +49,7 @@ from sna.stats.trend import (
 __all__ = [
     "SvdInputs",
     "da_published",
+    "data_banner",
     "data_quality",
     "day_and_time",
     "definition",
@@ -66,7 +67,9 @@ __all__ = [
     "priority_mask",
     "rates_a_year",
     "rurality_ratios",
+    "seasonal_shortfall",
     "sources_and_methods",
+    "subarea_label",
     "svd_crimes",
     "victims_by_age",
     "where",
@@ -74,6 +77,60 @@ __all__ = [
 
 PER_1000 = 1000
 POLICE_UK_SOURCE = "police.uk street-level crime (Home Office), OGL v3.0"
+NO_EXTRACT = ("no force extract was given (parameter 'extract'), so figures that need offence "
+              "codes, domestic-abuse flags, victim age or time of day cannot be shown")
+
+
+def data_banner(uses_synthetic_data: bool, extract: str):
+    """The SYNTHETIC banner when the report uses the synthetic demo extract, else nothing."""
+    from sna.reports.display import synthetic_banner
+
+    if uses_synthetic_data and extract:
+        return synthetic_banner("SYNTHETIC DEMO DATA in part: police.uk figures are real; "
+                                "offence-code, domestic-abuse, victim-age and time-of-day "
+                                "figures come from a synthetic force extract generated for "
+                                "demonstration.")
+    return None
+
+
+def seasonal_shortfall(series: pd.Series, per_year: int = 12) -> str:
+    """Why a seasonal model cannot be fitted to a monthly series, or ``""`` if it can.
+
+    A seasonal model needs at least two observations of every season (month).
+
+    Examples
+    --------
+    >>> months = pd.period_range("2025-01", "2025-12", freq="M")
+    >>> seasonal_shortfall(pd.Series(1.0, index=months))[:40]
+    'it needs at least two observations of ev'
+    >>> seasonal_shortfall(pd.Series(1.0, index=pd.period_range("2024-01", "2025-12", freq="M")))
+    ''
+    """
+    present = series.dropna()
+    seen = pd.Series([p.month for p in present.index]).value_counts()
+    too_few = [m for m in range(1, per_year + 1) if seen.get(m, 0) < 2]
+    if not too_few:
+        return ""
+    return (f"it needs at least two observations of every month and the series has "
+            f"{len(present)} months with data ({len(too_few)} calendar months seen fewer "
+            "than twice)")
+
+
+def subarea_label(lsoas: pd.DataFrame, label: str = "") -> str:
+    """The name of the area's sub-areas for headings: ``label`` if given, else their kind.
+
+    Examples
+    --------
+    >>> subarea_label(pd.DataFrame({"subarea_kind": ["ward"]}))
+    'ward'
+    >>> subarea_label(pd.DataFrame({"subarea_kind": ["ward"]}), "hub area")
+    'hub area'
+    """
+    if label:
+        return label
+    if "subarea_kind" in lsoas and len(lsoas):
+        return str(lsoas["subarea_kind"].iloc[0])
+    return "sub-area"
 
 
 def like_for_like(study: StudyData, last_month: str) -> tuple[list[str], list[str]]:
@@ -151,6 +208,7 @@ def _monthly_frame(study: StudyData, categories: dict[str, str]) -> pd.DataFrame
     return counts.rename("count").rename_axis("period").astype("Float64")
 
 
+@degrades
 def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: str,
                      area_name: str, conf: float = 0.95) -> Section:
     """Counts, rates per 1,000 with ranges, the year-on-year change and the seasonal trend."""
@@ -176,6 +234,12 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
                        "location (they are left out of the maps and area tables).",
                   decimals=2)
     a_months, b_months = like_for_like(study, last_month)
+    month_text_series = pd.Series(crimes["month"].astype(str))
+    if not a_months:
+        section.unavailable("a year-on-year comparison: the police.uk files hold no months a "
+                            "year before the latest year")
+        return _short_series_tail(section, study, categories, area_name, month_text_series,
+                                  last_month, conf)
     series = _monthly_frame(study, categories)
     section.results["year_on_year"] = None
     if a_months:
@@ -267,12 +331,48 @@ def rurality_ratios(lsoas: pd.DataFrame, reference: pd.DataFrame | None = None,
     return rurality_standardised_ratio(data, ref, "ruc21_code", area="area", conf=conf)
 
 
+def _short_series_tail(section: Section, study: StudyData, categories: dict[str, str],
+                       area_name: str, month_text_series: pd.Series, last_month: str,
+                       conf: float) -> Section:
+    """Quarter-on-quarter comparison, the monthly chart and the reason for no seasonal model."""
+    latest = year_months(last_month, 3)
+    before = year_months(str(pd.Period(last_month, freq="M") - 3), 3)
+    series = _monthly_frame(study, categories)
+    if all(m in study.months for m in latest + before):
+        quarter = change_between(series.astype(float), before, latest, conf=conf)
+        section.results["quarter_on_quarter"] = quarter
+        section.text(change_sentence("Serious violence (police.uk proxy)", quarter.count_a,
+                                     quarter.count_b, period_text(before[0], before[-1]),
+                                     period_text(latest[0], latest[-1]), quarter.verdict))
+        section.technical(describe_change(quarter, "Serious-violence-related offences "
+                                          "(police.uk)", f"{before[0]} to {before[-1]}",
+                                          f"{latest[0]} to {latest[-1]}"))
+        section.technical(change_note(quarter, "Serious-violence-related offences (police.uk)"))
+    section.figure(charts.monthly_counts_chart(
+        series.rename("count").reset_index(),
+        title=f"Serious violence (police.uk proxy) by month, {area_name}, "
+              f"{period_text(study.months[0], study.months[-1])}", source=POLICE_UK_SOURCE))
+    short = seasonal_shortfall(series)
+    if short:
+        section.unavailable(f"a seasonal model: {short}. Changes are judged by comparing "
+                            "whole periods instead, allowing for the month-to-month "
+                            "variation of the series.")
+    return section
+
+
+@degrades
 def where(study: StudyData, categories: dict[str, str], last_month: str, area_name: str,
-          policy: DisclosurePolicy, conf: float = 0.95, boundaries=None) -> Section:
-    """District and rural-urban rates, neighbourhood map and funnel plot, repeat places."""
+          policy: DisclosurePolicy, conf: float = 0.95, boundaries=None,
+          subarea_name: str = "") -> Section:
+    """Sub-area and rural-urban rates, neighbourhood map and funnel plot, repeat places.
+
+    ``subarea_name`` names the sub-areas in headings (default: their kind, e.g. "ward").
+    """
     from sna.stats.rurality import rates_by_rurality
 
-    section = Section(anchor="sec-where", title="Where: districts, rurality and neighbourhoods")
+    section = Section(anchor="sec-where", title="Where: sub-areas, rurality and neighbourhoods")
+    unit = subarea_label(study.lsoas, subarea_name)
+    unit_title = unit[:1].upper() + unit[1:]
     months = [m for m in year_months(last_month) if m in study.months]
     span = period_text(months[0], months[-1])
     lsoas = lsoa_counts(study, svd_crimes(study, categories), months)
@@ -283,7 +383,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     shown = districts.rename(columns={"district_name": "label"})
     section.figure(charts.rates_ci_chart(
         shown[["label", "value", "lower", "upper", "comparison"]], benchmark=benchmark,
-        title=f"Serious violence (police.uk proxy) per 1,000 residents by district, "
+        title=f"Serious violence (police.uk proxy) per 1,000 residents by {unit}, "
               f"{area_name}, {span}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Offences per 1,000 residents",
         conf=conf, benchmark_label=area_name))
@@ -296,7 +396,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     if lower:
         parts.append(f"clearly lower in {join_words(lower)}")
     section.text(f"Rates of serious violence (police.uk proxy), {span}, were "
-                 + ("; ".join(parts) if parts else "not clearly different between districts")
+                 + ("; ".join(parts) if parts else f"not clearly different between {unit}s")
                  + f" (area rate {format_rate(benchmark)} per 1,000 residents).")
     top = districts.iloc[0]
     verdict = {"higher": "higher", "lower": "lower"}.get(top["comparison"], "similar")
@@ -307,11 +407,11 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
         strength(verdict), section.anchor, section.title,
         ratio_size(top["value"] / benchmark), CERTAINTY.get(strength(verdict), 0.4), "places"))
     section.table(districts.rename(columns={
-        "district_name": "District", "count": "Offences", "population": "Residents",
+        "district_name": unit_title, "count": "Offences", "population": "Residents",
         "value": "Per 1,000 residents", "lower": "Lower limit", "upper": "Upper limit",
         "comparison": f"Compared with {area_name}"}),
-        f"Serious violence (police.uk proxy) by district, {span}: the Community Safety Hub "
-        "areas and York", note="Offences with a map location only, so the total is "
+        f"Serious violence (police.uk proxy) by {unit}, {span} ({len(districts)} in "
+        f"{area_name})", note="Offences with a map location only, so the total is "
         f"{int(districts['count'].sum()):,}, a little below the extent table's total.",
         decimals=2)
     by_class = rates_by_rurality(
@@ -470,6 +570,7 @@ def _repeat_locations(section: Section, study: StudyData, categories: dict[str, 
                        "land, a car park or a path).", decimals=0)
 
 
+@degrades
 def drivers(study: StudyData, categories: dict[str, str], last_month: str,
             conf: float = 0.95) -> Section:
     """Rates by deprivation decile (IMD 2025) and the gradient."""
@@ -478,6 +579,15 @@ def drivers(study: StudyData, categories: dict[str, str], last_month: str,
     section = Section(anchor="sec-drivers", title="Drivers: deprivation")
     months = [m for m in year_months(last_month) if m in study.months]
     lsoas = lsoa_counts(study, svd_crimes(study, categories), months)
+    welsh = lsoas["imd_decile"].isna()
+    if welsh.all():
+        raise NotAvailable("the area's LSOAs are in Wales, and the shipped Index of Multiple "
+                           "Deprivation (IMD 2025) covers England only (Wales has its own "
+                           "index, WIMD, not shipped)", fix="add WIMD to use this section")
+    if welsh.any():
+        section.note(f"{int(welsh.sum())} Welsh LSOAs have no IMD 2025 (England only) and are "
+                     "left out of this section.")
+        lsoas = lsoas[~welsh]
     rates = rates_by_imd_decile(lsoas, conf=conf)
     gradient = imd_gradient(lsoas, conf=conf)
     section.results.update(imd_rates=rates, gradient=gradient)
@@ -665,6 +775,7 @@ def priority_mask(offences: pd.DataFrame, indicator: str) -> pd.Series:
     return offences["svd_group"] == indicator
 
 
+@degrades
 def priorities(offences: pd.DataFrame, population: float, last_month: str,
                conf: float = 0.95, study: StudyData | None = None) -> Section:
     """The five SVD response priorities as indicators: latest 12 months against the previous 12.
@@ -672,10 +783,16 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
     Where police.uk holds the same offences (robbery, weapon possession) and ``study`` is
     given, the real police.uk figure leads and the force-extract figure is marked demo.
     """
+    if offences is None:
+        raise NotAvailable(NO_EXTRACT, fix="set 'extract' to the force's extract")
     section = Section(anchor="sec-priorities", title="Response priorities")
     section.note(SYNTHETIC_NOTE)
     latest, previous = year_months(last_month), year_months(
         str(pd.Period(last_month, freq="M") - 12))
+    if not offences["month"].astype(str).isin(previous).any():
+        raise NotAvailable(f"the force extract holds no offences in {previous[0]} to "
+                           f"{previous[-1]}, so the priorities' change over the latest year "
+                           "cannot be measured", fix="use an extract covering two years")
     period_a, period_b = period_text(previous[0], previous[-1]), period_text(latest[0],
                                                                              latest[-1])
     months = offences["month"].astype("period[M]")
@@ -746,11 +863,14 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
     return section
 
 
+@degrades
 def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_month: str,
                    policy: DisclosurePolicy, conf: float = 0.95, total_residents=None) -> Section:
     """Victims of serious violence by age band, per 1,000 residents of that age (Census 2021)."""
     from sna.stats.rates import proportion_ci
 
+    if offences is None:
+        raise NotAvailable(NO_EXTRACT, fix="set 'extract' to the force's extract")
     section = Section(anchor="sec-who", title="Who: victims by age")
     section.note(SYNTHETIC_NOTE)
     serious = local_definition_mask(offences)
@@ -794,10 +914,13 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
     return section
 
 
+@degrades
 def day_and_time(offences: pd.DataFrame, last_month: str, policy: DisclosurePolicy) -> Section:
     """Serious violence by day of week and time of day (force extract), with disclosure control."""
     from sna.stats.disclosure import suppress_crosstab
 
+    if offences is None:
+        raise NotAvailable(NO_EXTRACT, fix="set 'extract' to the force's extract")
     section = Section(anchor="sec-when", title="When: month, day and time")
     section.note(SYNTHETIC_NOTE)
     serious = local_definition_mask(offences)
@@ -828,10 +951,19 @@ def day_and_time(offences: pd.DataFrame, last_month: str, policy: DisclosurePoli
     return section
 
 
-def da_published(published: pd.DataFrame, conf: float = 0.95) -> Section:
-    """The partnership's published DA-related crimes by quarter: seasonality, trend, checks."""
+@degrades
+def da_published(published: pd.DataFrame | None, conf: float = 0.95,
+                 published_source: str = "") -> Section:
+    """The partnership's published DA-related crimes by quarter: seasonality, trend, checks.
+
+    ``published_source`` names the publication in the chart's source line.
+    """
     from sna.stats.trend import financial_quarter_series, reconcile_table
 
+    if published is None:
+        raise NotAvailable("no published domestic-abuse series was given for this area "
+                           "(parameter 'published_da')", fix="set 'published_da' to the "
+                           "partnership's published quarterly DA-related crimes")
     section = Section(anchor="sec-da", title="Domestic abuse: the published quarterly series")
     checks = reconcile_table(published, "da_related_crimes", "published_year_total",
                              "financial_year")
@@ -846,7 +978,7 @@ def da_published(published: pd.DataFrame, conf: float = 0.95) -> Section:
         title=f"Domestic-abuse-related crimes by quarter of the financial year, "
               f"{published['financial_year'].iloc[0]} to "
               f"{published['financial_year'].iloc[-1]} (1 = average quarter)",
-        source="North Yorkshire CSP report to scrutiny, September 2023 (table 3.6)", conf=conf))
+        source=published_source or "published by the partnership", conf=conf))
     section.text(seasonality_sentence(trend, "domestic-abuse-related crimes", 1 - conf))
     section.text(trend_sentence(trend, "domestic-abuse-related crimes"))
     t = trend.trend
@@ -872,8 +1004,8 @@ class SvdInputs:
 
     study: StudyData
     extract: object
-    offences: pd.DataFrame
-    published_da: pd.DataFrame
+    offences: pd.DataFrame | None
+    published_da: pd.DataFrame | None
     boundaries: object
     lsoa_population: pd.DataFrame
     policy: DisclosurePolicy
@@ -885,29 +1017,53 @@ class SvdInputs:
 
 
 def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_month: str,
-                last_month: str, extract: str, published_da: str, min_count: int) -> SvdInputs:
-    """Load police.uk data (through the cache), the force extract, boundaries and populations."""
+                last_month: str, extract: str, published_da: str, min_count: int,
+                subareas: str = "auto") -> SvdInputs:
+    """Load police.uk data (through the cache), the force extract, boundaries and populations.
+
+    ``subareas`` chooses the sub-areas (:func:`sna.io.geography.subarea_columns`). An empty
+    ``extract`` or ``published_da`` means the area has none: the sections that need it say
+    "Not available" instead of failing.
+    """
     from sna.io.extract import read_force_extract
     from sna.io.geography import population, read_boundaries
     from sna.io.study import load_study
     from sna.paths import repo_root
 
-    study = load_study(police_uk, ltla24_codes=ltla24_codes, forces=[force_name],
-                       first_month=first_month, last_month=last_month)
+    study = load_study(police_uk, ltla24_codes=ltla24_codes,
+                       forces=[force_name] if force_name else None,
+                       first_month=first_month, last_month=last_month, subareas=subareas)
     accounted = read_force_extract(repo_root() / extract,
-                                   study_lsoas=set(study.lsoas["lsoa21_code"]))
+                                   study_lsoas=set(study.lsoas["lsoa21_code"])) if extract \
+        else None
     residents = population()
     residents = residents[residents["lsoa21_code"].isin(study.lsoas["lsoa21_code"])]
-    return SvdInputs(study=study, extract=accounted, offences=accounted.clean,
-                     published_da=pd.read_csv(repo_root() / published_da),
-                     boundaries=read_boundaries("lsoa21"), lsoa_population=residents,
+    return SvdInputs(study=study, extract=accounted,
+                     offences=accounted.clean if accounted is not None else None,
+                     published_da=pd.read_csv(repo_root() / published_da) if published_da
+                     else None,
+                     boundaries=read_boundaries("lsoa21", codes=study.lsoas["lsoa21_code"]),
+                     lsoa_population=residents,
                      policy=DisclosurePolicy(min_count=min_count))
 
 
-def sources_and_methods(inputs: SvdInputs) -> Section:
+def sources_and_methods(inputs: SvdInputs, published_source: str = "",
+                        synthetic: bool = True) -> Section:
     """Data sources with licence, the files read, and the methods used (an appendix)."""
     section = Section(anchor="sec-sources", title="Sources and methods", appendix=True)
     files = ", ".join(inputs.study.files)
+    if inputs.extract is None:
+        extract = ("Force extract (offence codes, DA flag, victim age, time)", "not given",
+                   "sections needing it are marked not available")
+    elif synthetic:
+        extract = ("Force extract (offence codes, DA flag, victim age, time)",
+                   "SYNTHETIC demo data", "generated by sna demo-data from published aggregates")
+    else:
+        extract = ("Force extract (offence codes, DA flag, victim age, time)",
+                   "record-level, restricted", "the force; only aggregates published")
+    published = ("DA-related crimes by quarter", published_source or "published series",
+                 "the partnership (published)") if inputs.published_da is not None else (
+        "DA-related crimes by quarter", "not given", "section marked not available")
     sources = pd.DataFrame([
         ("police.uk street-level crime", f"{len(inputs.study.files)} monthly files: {files}",
          "Home Office, OGL v3.0"),
@@ -916,10 +1072,13 @@ def sources_and_methods(inputs: SvdInputs) -> Section:
         ("English Indices of Deprivation 2025", "LSOA 2021", "MHCLG, OGL v3.0"),
         ("LSOA 2021 boundaries (super generalised)", "ONS Open Geography",
          "ONS, OGL v3.0; contains OS data (c) Crown copyright and database right 2024"),
-        ("DA-related crimes by quarter", "NYCSP report to scrutiny, Sept 2023, table 3.6",
-         "North Yorkshire CSP (published)"),
-        ("Force extract (offence codes, DA flag, victim age, time)", "SYNTHETIC demo data",
-         "generated by sna demo-data from published aggregates"),
+        ("police.uk street-level crime 2025, national aggregate (benchmarks)",
+         "every force the public source holds; missing force-months are no data",
+         "Home Office, OGL v3.0"),
+        ("Census 2021, IMD 2025, boundaries for similar areas", "England and Wales (IMD: "
+         "England only)", "ONS, MHCLG, OGL v3.0"),
+        published,
+        extract,
     ], columns=["Source", "Coverage", "Publisher and licence"])
     section.table(sources, "Data sources")
     methods = pd.DataFrame([
@@ -941,6 +1100,12 @@ def sources_and_methods(inputs: SvdInputs) -> Section:
                                 "months of data / 12"),
         ("Hotspots", "Getis-Ord Gi* (esda), queen contiguity, 999 permutations"),
         ("Deprivation gradient", "count GLM on IMD decile with population offset, Wald test"),
+        ("Similar areas", "nearest councils of England and Wales on standardised size, "
+                          "density, rurality mix and IMD 2025 (Euclidean distance; "
+                          "sna.stats.similar_areas)"),
+        ("National benchmarks", "police.uk 2025 national aggregate, forces with all 12 months "
+                                "of data; rurality-standardised ratio against the England and "
+                                "Wales rate in each RUC 2021 class"),
         ("Disclosure control", f"counts below {inputs.policy.min_count} suppressed, with "
                                "secondary suppression in tables with totals"),
     ], columns=["Topic", "Method"])

@@ -24,6 +24,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +55,7 @@ __all__ = [
     "RollingTrend",
     "StrandShift",
     "census_denominators",
+    "census_dir_default",
     "describe_composition",
     "describe_recurring_change",
     "describe_strand_shift",
@@ -932,15 +934,27 @@ def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
 
 
 CENSUS_GROUPS = {
-    "race": ("ethnicity21_lsoa21_nyy.csv.gz", "ethnic_group", None,
+    "race": ("ethnicity21_lsoa21_ew.csv.gz", "ethnic_group", None,
              "residents of an ethnic group other than White (Census 2021 TS021)"),
-    "religion": ("religion21_lsoa21_nyy.csv.gz", "religion",
+    "religion": ("religion21_lsoa21_ew.csv.gz", "religion",
                  ("Buddhist", "Hindu", "Jewish", "Muslim", "Sikh", "Other religion"),
                  "residents of a religion other than Christian (Census 2021 TS030)"),
-    "disability": ("disability21_lsoa21_ew_nyy.csv.gz", "disability",
+    "disability": ("disability21_lsoa21_ew.csv.gz", "disability",
                    ("Disabled under the Equality Act",),
                    "residents disabled under the Equality Act (Census 2021 TS038)"),
 }
+SEXUAL_ORIENTATION_FILE = "sexualorientation21_ltla24_ew.csv.gz"
+SEXUAL_ORIENTATION_GROUPS = ("Gay or Lesbian", "Bisexual", "All other sexual orientations")
+
+
+@cache
+def _census_table(path: str) -> pd.DataFrame:
+    return pd.read_csv(path)
+
+
+def census_dir_default() -> Path:
+    """The shipped national Census 2021 folder (England and Wales)."""
+    return raw_dir() / "shipped" / "national" / "census2021"
 
 
 def census_denominators(lsoas: Sequence[str] | None = None,
@@ -950,35 +964,56 @@ def census_denominators(lsoas: Sequence[str] | None = None,
     Parameters
     ----------
     lsoas : sequence of str, optional
-        LSOA 2021 codes to sum over (default: every LSOA in the files, i.e. North
-        Yorkshire and York).
+        LSOA 2021 codes to sum over (default: every LSOA in England and Wales).
     census_dir : str or Path, optional
-        Folder of the census files (default ``data/raw/shipped/census2021``).
+        Folder of the census files (default ``data/raw/shipped/national/census2021``).
 
     Returns
     -------
     pandas.DataFrame
         ``strand, population, population_definition`` for race (ethnic group other
         than White), religion (non-Christian religions), disability (Equality Act
-        disabled) and ``all`` (all usual residents).
+        disabled), ``all`` (all usual residents) and, where the LSOAs make up whole
+        councils, sexual orientation (residents aged 16+ who are gay or lesbian,
+        bisexual or another minority orientation; ONS publishes this question by MSOA
+        and council only, not by LSOA). Census 2021 has no gender-identity table in the
+        shipped data, so there is no transgender denominator.
 
     Examples
     --------
-    >>> d = census_denominators().set_index("strand")
+    >>> d = census_denominators(["E01012727"]).set_index("strand")
     >>> int(d.loc["all", "population"]) > int(d.loc["race", "population"]) > 0
     True
     """
-    folder = Path(census_dir) if census_dir is not None else raw_dir() / "shipped" / "census2021"
+    from sna.io.geography import lsoa21_lookup
+
+    folder = Path(census_dir) if census_dir is not None else census_dir_default()
     rows = []
+    wanted = None if lsoas is None else set(map(str, lsoas))
     for strand, (name, column, groups, definition) in CENSUS_GROUPS.items():
-        table = pd.read_csv(folder / name)
-        if lsoas is not None:
-            table = table[table["lsoa21_code"].isin(list(lsoas))]
+        table = _census_table(str(folder / name))
+        if wanted is not None:
+            table = table[table["lsoa21_code"].isin(wanted)]
         chosen = table[column] != "White" if groups is None else table[column].isin(groups)
         rows.append((strand, float(table.loc[chosen, "n"].sum()), definition))
         if strand == "race":
             everyone = table.drop_duplicates("lsoa21_code")["total_residents"].sum()
             rows.append((ALL, float(everyone), "all usual residents (Census 2021 TS021 total)"))
+    orientation = folder / SEXUAL_ORIENTATION_FILE
+    if orientation.exists():
+        lookup = lsoa21_lookup()
+        councils = lookup.groupby("ltla24_code")["lsoa21_code"].agg(set)
+        chosen_councils = list(councils.index) if wanted is None else \
+            [code for code, members in councils.items() if members <= wanted]
+        whole = wanted is None or (
+            chosen_councils and set().union(*councils[chosen_councils]) == wanted)
+        if whole:
+            table = _census_table(str(orientation))
+            table = table[table["ltla24_code"].isin(chosen_councils)]
+            n = table.loc[table["sexual_orientation"].isin(SEXUAL_ORIENTATION_GROUPS), "n"].sum()
+            rows.append(("sexual_orientation", float(n),
+                         "residents aged 16+ who are gay or lesbian, bisexual or of another "
+                         "minority sexual orientation (Census 2021 TS077, by council)"))
     return pd.DataFrame(rows, columns=["strand", "population", "population_definition"])
 
 

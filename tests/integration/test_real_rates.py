@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sna.io.geography import NYY_LTLA24
 from sna.io.study import load_study
 from sna.paths import raw_dir
 from sna.stats.rates import rate_ci
@@ -17,6 +16,8 @@ from sna.stats.rurality import rates_by_rurality, rurality_standardised_ratio
 
 SHIPPED = raw_dir() / "shipped"
 VSO = "Violence and sexual offences"
+NYY_LTLA24 = ("E06000065", "E06000014")
+OLD_DISTRICTS = "data/raw/shipped/geography/lsoa11_lsoa21_ltla22_nyy.csv.gz"
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def independent():
 @pytest.fixture(scope="module")
 def pipeline():
     study = load_study(SHIPPED / "police_uk/north-yorkshire", ltla24_codes=list(NYY_LTLA24),
-                       forces=["North Yorkshire Police"])
+                       subareas=OLD_DISTRICTS, forces=["North Yorkshire Police"])
     crimes = study.crimes[(study.crimes["crime_type"] == VSO) & study.crimes["located"]]
     counts = crimes.groupby("lsoa_code").size()
     lsoas = study.lsoas.assign(count=study.lsoas["lsoa21_code"].map(counts).fillna(0))

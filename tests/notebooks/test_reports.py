@@ -4,6 +4,7 @@ The reports are executed once per test session (module fixtures) and every check
 the same rendered page, so the suite stays within a few minutes.
 """
 
+import html
 import json
 import re
 import shutil
@@ -21,14 +22,17 @@ from sna.reports import run_report
 ROOT = repo_root()
 REPORTS = {
     "svd_sna": ("params/svd_sna_nyy_2025.yaml", [
-        "Summary and key findings", "Definition of serious violence", "Extent and trend", "Where: districts, rurality",
+        "Summary and key findings", "Definition of serious violence", "Extent and trend",
+        "Where: sub-areas, rurality",
         "When: month, day and time", "Who: victims by age", "Drivers: deprivation",
+        "The area", "Similar areas and national benchmarks",
         "Comparison with neighbouring forces", "Response priorities",
         "Domestic abuse: the published quarterly series", "Data quality",
         "Sources and methods", "Recommendations", "Glossary", "Provenance"]),
     "hate_crime_review": ("params/hate_crime_review_nyy_2025.yaml", [
-        "Summary and key findings", "Totals and trend", "Strand composition and shifts", "Seasonal pattern",
-        "Geography", "Indicative rates", "Multi-strand", "Data quality", "Methods"]),
+        "Summary and key findings", "Totals and trend", "Strand composition and shifts",
+        "Seasonal pattern", "Geography", "Indicative rates", "Similar areas", "Multi-strand",
+        "Data quality", "Methods"]),
     "performance_report": ("params/performance_report_nyy_2023-24_q3.yaml", [
         "Key performance indicators", "Partner returns", "Priorities", "Data quality",
         "Sources and methods", "sna-kpi", "RAG"]),
@@ -250,6 +254,47 @@ def test_report_renders_offline_in_a_real_browser(rendered, tmp_path):
     subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,3000", url],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_default_area_similar_areas_and_national_rate_match_an_independent_count(rendered):
+    """The SVD report's similar-area list is the library's (itself checked against scipy in
+    tests/unit/stats/test_similar_areas.py) and its England and Wales rate equals a count
+    made here straight from the national Parquet file with DuckDB."""
+    import duckdb
+    import pandas as pd
+
+    from sna.paths import raw_dir
+    from sna.reports.area_sections import similar_areas_section
+
+    name, _, page = rendered
+    if name != "svd_sna":
+        pytest.skip("the national benchmark is in the SVD report")
+    params = yaml.safe_load((ROOT / REPORTS[name][0]).read_text())
+    found = similar_areas_section(params["ltla24_codes"]).results["similar"].neighbours
+    table = re.search(r"<table.*?Similar areas: the councils nearest to.*?</table>", page, re.S)
+    shown = [text for header, text in table_cells(table.group(0)) if header == "Council"]
+    assert shown[1:] == found["name"].tolist()
+    national = raw_dir() / "shipped" / "national"
+    counts = duckdb.sql(
+        f"SELECT lsoa21_code, sum(offences) AS n FROM read_parquet("
+        f"'{national / 'police_uk_2025/counts_lsoa_month_type.parquet'}') WHERE crime_type IN "
+        "('Violence and sexual offences', 'Possession of weapons', 'Robbery') "
+        "GROUP BY lsoa21_code").df().set_index("lsoa21_code")["n"]
+    coverage = pd.read_csv(national / "police_uk_2025/coverage.csv.gz")
+    months = coverage[coverage["rows_in"].notna()].groupby("force").size()
+    shipped = raw_dir() / "shipped" / "geography"
+    lookup = pd.read_csv(shipped / "lsoa21_ward24_ltla24_ew.csv.gz", dtype=str)
+    force = pd.read_csv(shipped / "ltla24_csp24_pfa24_ew.csv.gz", dtype=str).drop_duplicates(
+        "ltla24_code").set_index("ltla24_code")["pfa24_name"]
+    slug = lookup["ltla24_code"].map(force).str.lower().str.replace("&", "and").str.replace(
+        r"[^a-z]+", "-", regex=True).replace({"metropolitan-police": "metropolitan",
+                                               "london-city-of": "city-of-london"})
+    covered = lookup[slug.map(months).fillna(0).eq(12).to_numpy()]
+    pop = pd.read_csv(shipped / "census2021_lsoa21_ew.csv.gz").set_index(
+        "lsoa21_code")["usual_residents"]
+    rate = (covered["lsoa21_code"].map(counts).fillna(0).sum()
+            / covered["lsoa21_code"].map(pop).sum() * 1000)
+    assert f"against {rate:.1f} in England and Wales" in html.unescape(page)
 
 
 def test_performance_report_figures_match_the_published_tables(rendered):

@@ -17,8 +17,9 @@ ROOT = Path(__file__).parents[3]
 PARAMS = ROOT / "tests" / "corpus" / "params"
 NOTEBOOK = ROOT / "notebooks" / "svd_sna.ipynb"
 DECLARED = ("area_name, conf, extract, first_month, force_name, last_month, ltla24_codes, "
-            "min_count, neighbour_last_month, neighbours, offence_groups, police_uk, "
-            "police_uk_categories, priorities, published_da, uses_synthetic_data")
+            "min_count, neighbour_forces, neighbour_last_month, offence_groups, police_uk, "
+            "police_uk_categories, priorities, published_da, published_da_source, similar_k, "
+            "similar_method, subarea_name, subareas, uses_synthetic_data")
 
 PARAM_CASES = {
     "svd_sna_typo.yaml": "column 'last_monht': unknown parameter 'last_monht' (did you mean "

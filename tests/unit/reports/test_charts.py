@@ -14,7 +14,6 @@ import shapely
 from shapely.geometry import box, shape
 
 from sna.errors import SnaInputError
-from sna.paths import raw_dir
 from sna.reports import charts
 from sna.reports.charts._theme import category_styles, theme_config
 
@@ -579,9 +578,11 @@ def test_choropleth_refuses_points():
 
 
 def test_north_yorkshire_lsoa_map_is_small_enough():
-    path = raw_dir() / "shipped" / "boundaries" / "lsoa21_bsc_nyy.geojson.gz"
-    lsoas = gpd.read_file(f"/vsigzip/{path}")
-    assert len(lsoas) == 500 and lsoas.crs.to_epsg() == 4326
+    from sna.io.geography import read_boundaries, study_area_lsoas
+
+    codes = study_area_lsoas(ltla24_codes=("E06000065", "E06000014"))["lsoa21_code"]
+    lsoas = read_boundaries("lsoa21", codes=codes)
+    assert len(lsoas) == 500 and lsoas.crs.to_epsg() == 27700
     lsoas["rate"] = np.arange(500) / 10
     lsoas["small"] = np.arange(500) % 50 == 0
     described = charts.choropleth(lsoas, "rate", "lsoa21_name", title="NYY LSOAs",

@@ -168,10 +168,19 @@ def test_validate_params_names_the_bad_parameter(params, column):
     assert err.value.fix
 
 
-def test_a_review_year_without_a_year_before_it_is_an_error(offences):
+def test_a_review_year_without_a_year_before_it_says_not_available(offences):
+    section = hr.totals_and_trend(offences, "2024-06", "Test area", strands=STRANDS)
+    assert "2022-07 to 2024-06" in section.results["not_available"]
+    assert "Not available:" in section._repr_html_()
     with pytest.raises(SnaInputError, match="2022-07 to 2024-06") as err:
-        hr.totals_and_trend(offences, "2024-06", "Test area", strands=STRANDS)
+        hr.totals_and_trend.__wrapped__(offences, "2024-06", "Test area", strands=STRANDS)
     assert err.value.column == "review_year_last_month"
+
+
+def test_geography_needs_only_the_review_year(offences):
+    section = hr.geography(offences, hand_lsoas(), POLICY, "2024-06", "Test area",
+                           strands=STRANDS)
+    assert "not_available" in section.results
 
 
 # ---------------------------------------------------------------- totals and trend
@@ -326,11 +335,11 @@ def test_district_sentence_compares_with_the_area(geography):
     text = next(p for p in paragraphs(geography) if p.startswith("Across Test area"))
     # A: 236 / 3,100 residents = 76.1 per 1,000, far above the area's 264 / 6,200 = 42.6.
     assert "Clearly higher than across the whole area: A" in text
-    assert "2 district figure(s) are hidden" in text
+    assert "2 sub-area figure(s) are hidden" in text
 
 
 def test_suppressed_districts_are_not_drawn(geography):
-    figure = next(b for _, b in geography.blocks if "<figure" in b and "district" in b)
+    figure = next(b for _, b in geography.blocks if "<figure" in b and "sub-area" in b)
     assert "not shown (hidden small counts): B and C" in html.unescape(figure)
     label = html.unescape(re.search(r'aria-label="([^"]*)"', figure).group(1))
     assert "B" not in re.findall(r"\b[A-C]\b", label.split(";", 1)[1])
@@ -362,7 +371,7 @@ def test_protected_rates_one_small_group_hides_another():
 
 def test_indicative_rates_use_census_groups_of_the_area(offences):
     section = hr.indicative_rates(offences, hand_lsoas(), LAST_MONTH, strands=STRANDS)
-    ethnicity = pd.read_csv(raw_dir() / "shipped" / "census2021" / "ethnicity21_lsoa21_nyy.csv.gz")
+    ethnicity = pd.read_csv(raw_dir() / "shipped" / "national" / "census2021" / "ethnicity21_lsoa21_ew.csv.gz")
     ethnicity = ethnicity[ethnicity["lsoa21_code"].isin(LSOAS)]
     not_white = ethnicity.loc[ethnicity["ethnic_group"] != "White", "n"].sum()
     race = section.results["rates"].set_index("strand").loc["race"]

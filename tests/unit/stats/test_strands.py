@@ -456,21 +456,31 @@ def test_indicative_rates_exact_and_byars_limits_by_hand():
 
 
 def test_census_denominators_are_the_sums_of_the_named_groups():
-    root = census_denominators.__globals__["raw_dir"]() / "shipped" / "census2021"
-    ethnicity = pd.read_csv(root / "ethnicity21_lsoa21_nyy.csv.gz")
+    root = census_denominators.__globals__["raw_dir"]() / "shipped" / "national" / "census2021"
+    lookup = pd.read_csv(root.parent.parent / "geography" / "lsoa21_ward24_ltla24_ew.csv.gz")
+    nyy = set(lookup.loc[lookup["ltla24_code"].isin(["E06000065", "E06000014"]), "lsoa21_code"])
+    ethnicity = pd.read_csv(root / "ethnicity21_lsoa21_ew.csv.gz")
+    ethnicity = ethnicity[ethnicity["lsoa21_code"].isin(nyy)]
     minority = ethnicity[ethnicity["ethnic_group"].isin([
         "Asian, Asian British or Asian Welsh",
         "Black, Black British, Black Welsh, Caribbean or African",
         "Mixed or Multiple ethnic groups", "Other ethnic group"])]["n"].sum()
-    religion = pd.read_csv(root / "religion21_lsoa21_nyy.csv.gz")
+    religion = pd.read_csv(root / "religion21_lsoa21_ew.csv.gz")
+    religion = religion[religion["lsoa21_code"].isin(nyy)]
     non_christian = religion[~religion["religion"].isin(
         ["Christian", "No religion", "Not answered"])]["n"].sum()
-    disability = pd.read_csv(root / "disability21_lsoa21_ew_nyy.csv.gz")
+    disability = pd.read_csv(root / "disability21_lsoa21_ew.csv.gz")
+    disability = disability[disability["lsoa21_code"].isin(nyy)]
     disabled = disability.loc[disability["disability"].str.startswith("Disabled"), "n"].sum()
-    d = census_denominators().set_index("strand")["population"]
+    d = census_denominators(sorted(nyy)).set_index("strand")["population"]
     assert d["race"] == minority and d["religion"] == non_christian
     assert d["disability"] == disabled
     assert 810_000 < d["all"] < 830_000  # North Yorkshire + York, Census 2021
+    orientation = pd.read_csv(root / "sexualorientation21_ltla24_ew.csv.gz")
+    orientation = orientation[orientation["ltla24_code"].isin(["E06000065", "E06000014"])
+                              & ~orientation["sexual_orientation"].isin(
+                                  ["Straight or Heterosexual", "Not answered"])]
+    assert d["sexual_orientation"] == orientation["n"].sum()
     one = census_denominators(lsoas=["E01013335"]).set_index("strand")["population"]
     assert one["all"] == 1627
 
