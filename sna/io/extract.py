@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import gzip
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -24,20 +23,16 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, first_reason, split_by_reason
 
 __all__ = [
-    "check_strands",
-    "extract_columns",
-    "normalise_offence_code",
-    "offence_codes",
-    "read_force_extract",
-    "strand_column",
+    "check_strands", "date_window_around", "extract_columns", "normalise_offence_code",
+    "offence_codes", "read_force_extract", "strand_column",
 ]
-
 DEFAULT_STRANDS: tuple[str, ...] = (
     "race", "religion", "sexual_orientation", "disability", "transgender",
     "misogyny", "sex_worker", "asylum_migrant", "gypsy_traveller", "alt_subculture",
@@ -91,6 +86,10 @@ REASON_BAD_ETHNICITY = "unknown victim_ethnicity"
 REASON_BAD_SUSPECT_AGE = "unknown suspect_age_band"
 REASON_BAD_SUSPECT_SEX = "unknown suspect_sex"
 REASON_DUPLICATE_REF = "duplicate crime_ref"
+REASON_SHORT_ROW = "fewer fields than the header (missing values are not read as N)"
+REASON_DATE_WINDOW = "offence_date outside the sane window"
+EARLIEST_DATE = "1990-01-01"
+"""Default start of the sane window for offence dates (the end is today)."""
 
 
 def strand_column(strand: str) -> str:
@@ -215,14 +214,29 @@ def _decode(data: bytes, file: str) -> str:
 
 
 def _read_text(path: str | Path) -> str:
+    from sna.io.ingest import ReadLimits, bounded_gunzip
+
     file = str(path)
+    limits = ReadLimits.from_env()
     try:
+        if Path(path).is_dir():
+            raise SnaInputError("the path is a folder, not an extract file", file=file,
+                                fix="give the extract's CSV file, e.g. data/raw/<force>.csv")
+        size = Path(path).stat().st_size
+        if size > limits.max_input_bytes:
+            raise SnaInputError(f"the file is {size:,} bytes, more than the limit of "
+                                f"{limits.max_input_bytes:,}", file=file,
+                                fix="check it is the extract; for a genuinely larger file "
+                                    "raise SNA_MAX_INPUT_BYTES")
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise SnaInputError("the file does not exist", fix="check the path and file name",
                             file=file) from None
+    except OSError as err:
+        raise SnaInputError(f"the file cannot be read ({err.strerror or err})", file=file,
+                            fix="check the path and its permissions") from None
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        data = bounded_gunzip(data, file, limits)
     text = _decode(data, file)
     if not text.strip():
         raise SnaInputError("the file is empty", fix="export the extract again; it should "
@@ -274,21 +288,47 @@ def _check_columns(header: list[str], strands: tuple[str, ...], file: str) -> li
     return extra
 
 
-def _parse(text: str, header: list[str], file: str) -> pd.DataFrame:
+def _parse(text: str, header: list[str], file: str) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """Rows as text with ``source_row`` the physical line each starts on.
+
+    Returns the rows, a mask of rows with fewer fields than the header (padded with
+    blanks, to be quarantined) and the number of blank lines skipped.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    width = len(header)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    short: list[bool] = []
+    blank_lines = 0
+    line = 0
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                          na_filter=False, skip_blank_lines=False, header=0, names=header)
-    except pd.errors.ParserError as err:
-        found = re.search(r"line (\d+), saw (\d+)", str(err))
-        row = int(found.group(1)) if found else None
-        saw = f" has {found.group(2)} fields" if found else " cannot be parsed"
-        raise SnaInputError(f"this row{saw} but the header has {len(header)} columns",
-                            fix="check for an unquoted comma in a text field (quote the "
-                                "field) or a stray separator", file=file, row=row) from None
-    raw = raw.fillna("").astype(str)
-    raw.insert(0, "source_row", pd.RangeIndex(2, len(raw) + 2))
+        next(reader)
+        line = reader.line_num
+        for fields in reader:
+            start, line = line + 1, reader.line_num
+            if not (fields and fields[0].strip()) and not any(f.strip() for f in fields):
+                blank_lines += line - start + 1
+                continue
+            if len(fields) > width:
+                raise SnaInputError(f"this row has {len(fields)} fields but the header has "
+                                    f"{width} columns", file=file, row=start,
+                                    fix="check for an unquoted comma in a text field (quote "
+                                        "the field) or a stray separator")
+            short.append(len(fields) < width)
+            if len(fields) < width:
+                fields = fields + [""] * (width - len(fields))
+            rows.append(fields)
+            starts.append(start)
+    except csv.Error as err:
+        raise SnaInputError(f"the file cannot be parsed as CSV ({err})", file=file,
+                            row=line + 1, fix="check the quoting of text fields") from None
+    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    raw = pd.DataFrame({name: pd.Series(values, dtype=str)
+                        for name, values in zip(header, columns, strict=True)})
+    del rows, columns
+    raw.insert(0, "source_row", pd.Series(starts, dtype="int64"))
     raw.insert(0, "source_file", Path(file).name)
-    return raw
+    return raw, np.array(short, dtype=bool), blank_lines
 
 
 def _check_body(raw: pd.DataFrame, header: list[str], file: str) -> None:
@@ -330,19 +370,52 @@ def _flag_checks(raw: pd.DataFrame, flag_columns: list[str]) -> tuple[list, dict
     return checks, blanks
 
 
+def date_window_around(first_month: str, last_month: str, margin_years: int = 10
+                       ) -> tuple[str, str]:
+    """The sane window for offence dates: a study period widened by ``margin_years``.
+
+    Examples
+    --------
+    >>> date_window_around("2024-01", "2025-12", margin_years=5)
+    ('2019-01-01', '2030-12-31')
+    """
+    first = pd.Period(first_month, freq="M").start_time - pd.DateOffset(years=margin_years)
+    last = pd.Period(last_month, freq="M").end_time + pd.DateOffset(years=margin_years)
+    return first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")
+
+
+def _window(date_window: tuple[str, str] | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    if date_window is None:
+        return pd.Timestamp(EARLIEST_DATE), pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    try:
+        first, last = (pd.Timestamp(str(d)) for d in date_window)
+    except (ValueError, TypeError):
+        raise SnaInputError(f"date_window {date_window!r} is not two dates", column="date_window",
+                            value=date_window, fix="give ('YYYY-MM-DD', 'YYYY-MM-DD')") from None
+    if first > last:
+        raise SnaInputError(f"date_window starts after it ends: {date_window!r}",
+                            column="date_window", value=date_window, fix="give the earlier date "
+                            "first")
+    return first, last
+
+
 def _row_reasons(raw: pd.DataFrame, strands: tuple[str, ...],
-                 study_lsoas: Iterable[str] | None) -> tuple[pd.Series, dict]:
+                 study_lsoas: Iterable[str] | None, short: np.ndarray | None = None,
+                 date_window: tuple[str, str] | None = None) -> tuple[pd.Series, dict]:
     ref = raw["crime_ref"].str.strip()
     date_text = raw["offence_date"].str.strip()
     date = pd.to_datetime(date_text.where(date_text.str.match(DATE_PATTERN)),
                           format="%Y-%m-%d", errors="coerce")
+    first, last = _window(date_window)
     time_text = raw["offence_time"].str.strip()
     code = normalise_offence_code(raw["ho_offence_code"])
     lsoa = raw["lsoa21_code"].str.strip().str.upper()
     flag_checks, blanks = _flag_checks(raw, ["da_flag", *[strand_column(s) for s in strands]])
     checks = [
+        (pd.Series(short if short is not None else False, index=raw.index), REASON_SHORT_ROW),
         (ref == "", REASON_MISSING_REF),
         (date.isna(), REASON_BAD_DATE),
+        ((date < first) | (date > last), REASON_DATE_WINDOW),
         ((time_text != "") & ~time_text.str.match(TIME_PATTERN), REASON_BAD_TIME),
         (~code.str.match(OFFENCE_CODE_PATTERN), REASON_MALFORMED_CODE),
         (~code.isin(_offence_code_table()["ho_offence_code"]), REASON_UNKNOWN_CODE),
@@ -368,7 +441,8 @@ def _row_reasons(raw: pd.DataFrame, strands: tuple[str, ...],
     reason = first_reason(checks, raw.index)
     duplicate = reason.isna() & ref.where(reason.isna()).duplicated(keep="first")
     reason[duplicate & reason.isna()] = REASON_DUPLICATE_REF
-    return reason, {"blank_flags_read_as_N": blanks}
+    return reason, {"blank_flags_read_as_N": blanks,
+                    "date_window": [first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")]}
 
 
 # ---------------------------------------------------------------- typing the clean rows
@@ -431,6 +505,7 @@ def read_force_extract(
     path: str | Path,
     strands: Sequence[str] = DEFAULT_STRANDS,
     study_lsoas: Iterable[str] | None = None,
+    date_window: tuple[str, str] | None = None,
 ) -> Accounted:
     r"""Read a force's record-level extract: typed clean rows and a quarantine.
 
@@ -444,6 +519,11 @@ def read_force_extract(
         column; a ``hate_*`` column for a strand not listed is an error.
     study_lsoas : iterable of str, optional
         LSOA 2021 codes of the study area; rows elsewhere are quarantined.
+    date_window : (str, str), optional
+        First and last plausible offence date (``YYYY-MM-DD``); rows outside are
+        quarantined ("offence_date outside the sane window"). Default
+        :data:`EARLIEST_DATE` to today; :func:`date_window_around` widens a study
+        period by a margin.
 
     Returns
     -------
@@ -502,17 +582,19 @@ def read_force_extract(
     text = _read_text(path)
     header = _header(text, file)
     extra = _check_columns(header, strands, file)
-    raw = _parse(text, header, file)
+    raw, short, blank_lines = _parse(text, header, file)
+    del text
     for column in OPTIONAL_COLUMNS:
         if column not in raw.columns:
             raw[column] = ""
-    blank_line = raw[header].apply(lambda col: col.str.strip() == "").all(axis=1)
+    blank_line = raw[header].apply(lambda col: col.str.strip() == "").all(axis=1).to_numpy()
     raw = raw.loc[~blank_line].reset_index(drop=True)
+    short = short[~blank_line]
     _check_body(raw, header, file)
-    reason, notes = _row_reasons(raw, strands, study_lsoas)
+    reason, notes = _row_reasons(raw, strands, study_lsoas, short, date_window)
     accounted = split_by_reason(raw, reason)
     clean = _typed(accounted.clean, strands, extra)
     notes = {"strands": list(strands), **notes, "extra_columns": extra,
-             "blank_lines_skipped": int(blank_line.sum()), **_month_notes(clean)}
+             "blank_lines_skipped": blank_lines + int(blank_line.sum()), **_month_notes(clean)}
     return Accounted(clean=clean, quarantine=accounted.quarantine, rows_in=accounted.rows_in,
                      notes=notes)
