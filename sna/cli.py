@@ -20,14 +20,20 @@ __all__ = [
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from sna.io.cache import ingest_to_cache
+    from sna.io.cache import check_folder_name, ingest_to_cache
     from sna.periods import month_runs
 
-    name = args.name or Path(args.source[0]).name.split(".")[0]
+    name = check_folder_name(args.name if args.name is not None
+                             else Path(args.source[0]).resolve().name.split(".")[0])
     months = tuple(args.months) if args.months else None
     accounted, worked = ingest_to_cache(args.source, name, forces=args.force or None,
-                                        months=months, out_dir=args.out, progress=True)
+                                        months=months, out_dir=args.out, progress=True,
+                                        duplicates="dedupe" if args.dedupe else "error")
     where = Path(args.out or repo_root() / "data" / "processed") / name
+    if accounted.notes.get("cache_rebuilt"):
+        print(accounted.notes["cache_rebuilt"])
+    for choice in accounted.notes.get("duplicates_dropped", []):
+        print(f"identical copy read once: kept {choice['kept']}, skipped {choice['dropped']}")
     state = "ingested" if worked else "unchanged inputs, cache reused"
     print(f"{name}: {state} -> {where}")
     print(accounted.summary().to_string(index=False))
@@ -48,11 +54,15 @@ def _report(args: argparse.Namespace) -> int:
                 print(f"report written: {result.html}")
             for params_file, error in summary.failed:
                 print(f"{params_file}: {error}", file=sys.stderr)
-            return summary.exit_code
+            stopped = [e for _, e in summary.failed if hasattr(e, "exit_code")]
+            return stopped[0].exit_code if stopped else summary.exit_code
         if not args.name or not args.params:
             raise SnaInputError("give a report name and --params, or --all",
                                 fix="e.g. sna report svd_sna --params "
                                     "params/svd_sna_<area>_<year>.yaml")
+        from sna.io.cache import check_folder_name
+
+        check_folder_name(args.name, "report name")
         notebook = Path(args.notebooks_dir) / f"{args.name}.ipynb"
         if not notebook.exists():
             known = sorted(p.stem for p in Path(args.notebooks_dir).glob("*.ipynb"))
@@ -64,7 +74,7 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     except ReportFailed as err:
         print(str(err), file=sys.stderr)
-        return 1
+        return getattr(err, "exit_code", 1)
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -121,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--months", nargs=2, metavar=("FIRST", "LAST"),
                         help="expected months YYYY-MM YYYY-MM, to report missing ones")
     ingest.add_argument("--out", help="output folder (default data/processed)")
+    ingest.add_argument("--dedupe", action="store_true",
+                        help="read identical copies of a force-month once (default: an error)")
     ingest.set_defaults(func=_ingest)
 
     report = sub.add_parser("report", help="run a report notebook with a params file")
@@ -166,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except SnaInputError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # read-only output, disk full: one line, never a traceback
+        from sna.io.cache import output_error
+
+        print(f"error: {output_error(err, Path(err.filename or '.'))}", file=sys.stderr)
         return 2
 
 

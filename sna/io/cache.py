@@ -2,16 +2,25 @@
 
 ``data/processed/<name>/`` holds ``clean.parquet``, ``quarantine.parquet`` and
 ``manifest.json`` (input file hashes, rows in / clean / quarantined by reason,
-notes, time, sna version). Re-running with unchanged inputs does no work.
-Writes are atomic: everything is written to a temporary folder next to the
-target and moved into place with one rename, so a crash never leaves a
-half-written cache that a later run would trust.
+notes, time, sna version, and the SHA-256 and size of each Parquet file).
+Re-running with unchanged inputs does no work, once the Parquet files are checked
+against the manifest: a damaged, truncated or missing file makes the cache be
+rebuilt from the inputs (``notes["cache_rebuilt"]`` says why, in one line).
+
+Writes are atomic: everything is written to a staging folder next to the target
+and moved into place with one rename, so a crash never leaves a half-written cache
+that a later run would trust; staging folders left by a killed run are removed by
+the next run. The tool only ever replaces a folder it wrote itself (it holds the
+marker file :data:`MARKER`), and cache names are plain folder names
+(:func:`check_folder_name`). Folders follow the user's umask.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -21,26 +30,150 @@ from pathlib import Path
 import pandas as pd
 
 from sna import __version__
+from sna.errors import SnaInputError
 from sna.io.accounting import Accounted
 from sna.io.ingest import find_street_files, read_police_uk
 from sna.paths import file_sha256, processed_dir
 
 __all__ = [
-    "cache_is_current",
-    "ingest_to_cache",
-    "input_fingerprint",
-    "move_into_place",
-    "read_cache",
-    "write_cache",
+    "cache_is_current", "cache_problem", "check_folder_name", "check_replaceable",
+    "clean_staging_leftovers", "ingest_to_cache", "input_fingerprint", "make_staging",
+    "move_into_place", "output_error", "read_cache", "write_cache", "written_by_sna",
 ]
-
 MANIFEST = "manifest.json"
+MARKER = ".sna-output"
+"""File in every folder the tool writes; only folders holding it are ever replaced."""
+OUTPUTS = ("clean.parquet", "quarantine.parquet")
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+# Folders written before the marker existed hold only these.
+_LEGACY_CONTENT = {MANIFEST, *OUTPUTS, "clean", "quarantine"}
+_STAGING = re.compile(r"^\.(?P<name>.+)-(?:staging|old)-(?P<pid>\d+)-")
 
+
+def check_folder_name(name: object, what: str = "cache name") -> str:
+    """Return ``name`` if it is a plain folder name, else raise.
+
+    A plain name is 1-100 letters, digits, ``.``, ``_`` or ``-``, starting with a
+    letter or digit: never empty, no path separators, never ``.`` or ``..``.
+
+    Examples
+    --------
+    >>> check_folder_name("north-yorkshire")
+    'north-yorkshire'
+    >>> try:
+    ...     check_folder_name("../x")
+    ... except SnaInputError as err:
+    ...     print(err.problem)
+    cache name '../x' is not a plain folder name
+    """
+    if not isinstance(name, str) or not _PLAIN_NAME.match(name) or name in {".", ".."}:
+        raise SnaInputError(f"{what} {name!r} is not a plain folder name", column=what,
+                            value=name, fix="use letters, digits, '.', '_' or '-' (no '/', "
+                                            "'\\' or '..'), starting with a letter or digit, "
+                                            "e.g. --name north-yorkshire")
+    return name
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def make_staging(target: Path) -> Path:
+    """A new staging folder beside ``target`` (mode per the umask, with :data:`MARKER`)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-staging-{os.getpid()}-",
+                                    dir=target.parent))
+    os.chmod(staging, 0o777 & ~_umask())
+    (staging / MARKER).write_text("written by sna; safe to replace\n", encoding="utf-8")
+    return staging
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_staging_leftovers(parent: Path, name: str) -> list[Path]:
+    """Remove staging folders for ``name`` left in ``parent`` by runs that died.
+
+    Only folders named as :func:`make_staging` names them, holding :data:`MARKER`,
+    whose process is no longer running, are removed. Returns those removed.
+
+    Examples
+    --------
+    >>> clean_staging_leftovers(Path(tempfile.mkdtemp()), "c")
+    []
+    """
+    removed = []
+    if not parent.is_dir():
+        return removed
+    for child in parent.iterdir():
+        found = _STAGING.match(child.name)
+        if not (found and found["name"] == name and child.is_dir()):
+            continue
+        ours = (child / MARKER).exists() or written_by_sna(child / name) \
+            or not any(child.iterdir())
+        if ours and not _pid_alive(int(found["pid"])):
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child)
+    return removed
+
+
+def written_by_sna(folder: Path) -> bool:
+    """True when ``folder`` holds :data:`MARKER` (or only a pre-marker cache's files)."""
+    if (folder / MARKER).is_file():
+        return True
+    try:
+        names = {child.name for child in folder.iterdir()}
+    except OSError:
+        return False
+    return MANIFEST in names and names <= _LEGACY_CONTENT
+
+
+def check_replaceable(target: Path) -> bool:
+    """Return whether ``target`` exists; raise if it exists but sna did not write it.
+
+    Raises
+    ------
+    SnaInputError
+        ``target`` is a file, a symbolic link, or a folder without :data:`MARKER`.
+    """
+    if not (target.exists() or target.is_symlink()):
+        return False
+    if target.is_symlink() or not target.is_dir() or not written_by_sna(target):
+        raise SnaInputError(
+            "the output folder exists and was not written by sna; it is left untouched",
+            file=str(target), fix="choose another name or --out folder, or remove it "
+                                  "yourself if it is an old cache")
+    return True
+
+
+def output_error(err: OSError, where: Path) -> SnaInputError:
+    """An OS error while writing outputs, as a one-line :class:`SnaInputError`."""
+    if err.errno == errno.ENOSPC:
+        problem, fix = "the disk is full", "free some space and run again"
+    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        problem = "the output folder cannot be written (read-only or no permission)"
+        fix = "choose a folder you can write to (--out), or fix its permissions"
+    else:
+        problem = f"writing the output failed ({err.strerror or err})"
+        fix = "check the output folder and run again"
+    return SnaInputError(problem, file=str(where), fix=fix)
 
 
 def input_fingerprint(source: Iterable[Path], options: dict) -> dict:
     """Hashes of every input file plus the options and sna version that shape the output."""
-    files = sorted({f.path for f in find_street_files(list(source))})
+    duplicates = options.get("duplicates", "error")
+    files = sorted({f.path for f in find_street_files(list(source), duplicates=duplicates)})
     return {
         "sna_version": __version__,
         "options": options,
@@ -65,21 +198,34 @@ def move_into_place(staging: Path, target: Path) -> None:
     """Replace ``target`` with the finished ``staging`` folder by renames only.
 
     The old folder is renamed aside first, so a reader sees either the old or
-    the new complete folder, never a half-written one.
+    the new complete folder, never a half-written one. A ``target`` that is not
+    a folder this tool wrote (see :func:`written_by_sna`) is never replaced.
+
+    Raises
+    ------
+    SnaInputError
+        ``target`` exists and was not written by sna.
     """
     old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
-        os.replace(target, old)
+    if check_replaceable(target):
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-{os.getpid()}-",
+                                    dir=target.parent))
+        os.replace(target, old / target.name)
     os.replace(staging, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _file_record(path: Path) -> dict:
+    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+
+
 def write_cache(accounted: Accounted, target: Path, fingerprint: dict, seconds: float) -> Path:
     """Write clean/quarantine Parquet and the manifest atomically into ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        staging = make_staging(target)
+    except OSError as err:
+        raise output_error(err, target.parent) from None
     try:
         _to_parquet_frame(accounted.clean).to_parquet(staging / "clean.parquet", index=False)
         quarantine = accounted.quarantine.astype({"reason": str})
@@ -93,31 +239,88 @@ def write_cache(accounted: Accounted, target: Path, fingerprint: dict, seconds: 
             "notes": accounted.notes,
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "ingest_seconds": round(seconds, 2),
+            "outputs": {name: _file_record(staging / name) for name in OUTPUTS},
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
         move_into_place(staging, target)
-    except BaseException:
+    except BaseException as err:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(err, OSError):
+            raise output_error(err, target) from None
         raise
     return target
 
 
 def read_cache(target: Path) -> Accounted:
-    """Read a cache folder written by :func:`write_cache` back into an Accounted."""
-    manifest = json.loads((target / MANIFEST).read_text())
-    clean = _from_parquet_frame(pd.read_parquet(target / "clean.parquet"))
-    quarantine = _from_parquet_frame(pd.read_parquet(target / "quarantine.parquet"))
-    return Accounted(clean, quarantine, manifest["rows_in"], manifest["notes"])
+    """Read a cache folder written by :func:`write_cache` back into an Accounted.
+
+    Raises
+    ------
+    SnaInputError
+        The folder is not a readable cache (missing, truncated or corrupt files).
+    """
+    try:
+        manifest = json.loads((target / MANIFEST).read_text())
+        clean = _from_parquet_frame(pd.read_parquet(target / "clean.parquet"))
+        quarantine = _from_parquet_frame(pd.read_parquet(target / "quarantine.parquet"))
+        return Accounted(clean, quarantine, manifest["rows_in"], manifest["notes"])
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise SnaInputError(f"the cache cannot be read ({type(err).__name__})",
+                            file=str(target), fix="run sna ingest again to rebuild it") from None
+
+
+def cache_problem(target: Path) -> str | None:
+    """Why ``target`` is not an intact cache (one line), or None when every file checks out.
+
+    Each Parquet file's size and SHA-256 must match the manifest.
+
+    Examples
+    --------
+    >>> cache_problem(Path(tempfile.mkdtemp()))
+    'manifest.json is missing'
+    """
+    try:
+        manifest = json.loads((target / MANIFEST).read_text())
+    except FileNotFoundError:
+        return f"{MANIFEST} is missing"
+    except (OSError, ValueError) as err:
+        return f"{MANIFEST} is unreadable ({type(err).__name__})"
+    outputs = manifest.get("outputs") if isinstance(manifest, dict) else None
+    if not isinstance(outputs, dict):
+        return f"{MANIFEST} records no Parquet hashes (written by an older sna)"
+    for name in OUTPUTS:
+        path = target / name
+        expected = outputs.get(name) or {}
+        try:
+            size = path.stat().st_size
+            if size != expected.get("bytes"):
+                return f"{name} has {size:,} bytes, not the {expected.get('bytes')} recorded"
+            if file_sha256(path) != expected.get("sha256"):
+                return f"{name} does not match its recorded SHA-256 (damaged)"
+        except FileNotFoundError:
+            return f"{name} is missing"
+        except OSError as err:
+            return f"{name} is unreadable ({err.strerror or err})"
+    return None
 
 
 def cache_is_current(target: Path, fingerprint: dict) -> bool:
-    """True when ``target`` holds a complete cache made from exactly these inputs."""
-    manifest_path = target / MANIFEST
-    if not manifest_path.exists() or not (target / "clean.parquet").exists():
+    """True when ``target`` holds an intact cache made from exactly these inputs."""
+    if cache_problem(target) is not None:
         return False
-    manifest = json.loads(manifest_path.read_text())
+    manifest = json.loads((target / MANIFEST).read_text())
     keys = ("sna_version", "options", "inputs")
     return all(manifest.get(k) == json.loads(json.dumps(fingerprint[k])) for k in keys)
+
+
+def _same_inputs(target: Path, fingerprint: dict) -> bool:
+    try:
+        manifest = json.loads((target / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    keys = ("sna_version", "options", "inputs")
+    return isinstance(manifest, dict) and all(
+        manifest.get(k) == json.loads(json.dumps(fingerprint[k])) for k in keys)
 
 
 def ingest_to_cache(
@@ -128,8 +331,15 @@ def ingest_to_cache(
     months: tuple[str, str] | None = None,
     out_dir: str | Path | None = None,
     progress: bool = False,
+    duplicates: str = "error",
 ) -> tuple[Accounted, bool]:
     """Validate police.uk files into ``<out_dir>/<name>/`` unless the cache is current.
+
+    ``name`` must be a plain folder name (:func:`check_folder_name`); a folder of
+    that name not written by sna is never replaced. A cache made from the same
+    inputs whose Parquet files no longer match the manifest is rebuilt, and
+    ``notes["cache_rebuilt"]`` says why. ``duplicates`` is passed to
+    :func:`sna.io.ingest.read_police_uk`.
 
     Returns
     -------
@@ -148,13 +358,28 @@ def ingest_to_cache(
     >>> worked, again
     (True, False)
     """
+    check_folder_name(name)
     sources = [Path(source)] if isinstance(source, (str, Path)) else [Path(s) for s in source]
     options = {"forces": sorted(forces) if forces else None, "months": list(months or [])}
+    if duplicates != "error":
+        options["duplicates"] = duplicates
     target = Path(out_dir or processed_dir()) / name
+    check_replaceable(target)  # before any work: never replace a folder sna did not write
+    clean_staging_leftovers(target.parent, name)
     fingerprint = input_fingerprint(sources, options)
-    if cache_is_current(target, fingerprint):
-        return read_cache(target), False
+    rebuilt = None
+    if _same_inputs(target, fingerprint):
+        rebuilt = cache_problem(target)
+        if rebuilt is None:
+            try:
+                return read_cache(target), False
+            except SnaInputError:
+                rebuilt = "the Parquet files cannot be read"
     started = time.perf_counter()
-    accounted = read_police_uk(sources, forces=forces, months=months, progress=progress)
+    accounted = read_police_uk(sources, forces=forces, months=months, progress=progress,
+                               duplicates=duplicates)
     write_cache(accounted, target, fingerprint, time.perf_counter() - started)
+    if rebuilt is not None:  # said once, not stored in the manifest
+        accounted.notes["cache_rebuilt"] = (f"cache {target} was damaged ({rebuilt}): "
+                                            "rebuilt from the inputs")
     return accounted, True

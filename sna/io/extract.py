@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import gzip
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -24,20 +23,16 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, first_reason, split_by_reason
 
 __all__ = [
-    "check_strands",
-    "extract_columns",
-    "normalise_offence_code",
-    "offence_codes",
-    "read_force_extract",
-    "strand_column",
+    "check_strands", "date_window_around", "extract_columns", "normalise_offence_code",
+    "offence_codes", "read_force_extract", "strand_column",
 ]
-
 DEFAULT_STRANDS: tuple[str, ...] = (
     "race", "religion", "sexual_orientation", "disability", "transgender",
     "misogyny", "sex_worker", "asylum_migrant", "gypsy_traveller", "alt_subculture",
@@ -54,9 +49,19 @@ STRAND_LABELS: dict[str, str] = {
 
 HATE_PREFIX = "hate_"
 REQUIRED_COLUMNS = ("crime_ref", "offence_date", "ho_offence_code", "lsoa21_code", "da_flag")
-OPTIONAL_COLUMNS = ("offence_time", "offence_description", "victim_age_band", "victim_sex")
+PEOPLE_COLUMNS = ("victim_ethnicity", "repeat_victim", "suspect_age_band", "suspect_sex",
+                  "repeat_suspect")
+"""Victim and suspect columns added for the SVD "who" section (optional; blank = not held)."""
+OPTIONAL_COLUMNS = ("offence_time", "offence_description", "victim_age_band", "victim_sex",
+                    *PEOPLE_COLUMNS)
 AGE_BANDS = ("0-15", "16-24", "25-34", "35-49", "50-64", "65+")
+SUSPECT_AGE_BANDS = ("10-17", "18-24", "25-34", "35-49", "50-64", "65+")
+"""Suspect age at the offence; 10-17 is the youth-justice age range."""
 VICTIM_SEXES = ("F", "M", "X")
+ETHNIC_GROUPS = ("Asian", "Black", "Mixed", "White", "Other")
+"""The five high-level Census 2021 ethnic groups (self-defined ethnicity, 5+1 code's groups)."""
+ETHNIC_TEXT = {**{g.lower(): g for g in ETHNIC_GROUPS}, "": "", "not stated": "",
+               "unknown": "", "not known": "", "not recorded": ""}
 TRUE_TEXT = frozenset({"y", "yes", "true", "t", "1"})
 FALSE_TEXT = frozenset({"n", "no", "false", "f", "0"})
 SEX_TEXT = {"f": "F", "female": "F", "m": "M", "male": "M", "x": "X", "": "", "u": "",
@@ -77,7 +82,14 @@ REASON_MALFORMED_LSOA = "malformed lsoa21_code"
 REASON_OUTSIDE_STUDY = "LSOA outside study area"
 REASON_BAD_AGE = "unknown victim_age_band"
 REASON_BAD_SEX = "unknown victim_sex"
+REASON_BAD_ETHNICITY = "unknown victim_ethnicity"
+REASON_BAD_SUSPECT_AGE = "unknown suspect_age_band"
+REASON_BAD_SUSPECT_SEX = "unknown suspect_sex"
 REASON_DUPLICATE_REF = "duplicate crime_ref"
+REASON_SHORT_ROW = "fewer fields than the header (missing values are not read as N)"
+REASON_DATE_WINDOW = "offence_date outside the sane window"
+EARLIEST_DATE = "1990-01-01"
+"""Default start of the sane window for offence dates (the end is today)."""
 
 
 def strand_column(strand: str) -> str:
@@ -96,12 +108,12 @@ def extract_columns(strands: Sequence[str] = DEFAULT_STRANDS) -> list[str]:
 
     Examples
     --------
-    >>> extract_columns(["race", "disability"])[-4:]
+    >>> extract_columns(["race", "disability"])[7:11]
     ['hate_race', 'hate_disability', 'victim_age_band', 'victim_sex']
     """
     return ["crime_ref", "offence_date", "offence_time", "ho_offence_code", "offence_description",
             "lsoa21_code", "da_flag", *[strand_column(s) for s in strands],
-            "victim_age_band", "victim_sex"]
+            "victim_age_band", "victim_sex", *PEOPLE_COLUMNS]
 
 
 @lru_cache(maxsize=1)
@@ -202,14 +214,29 @@ def _decode(data: bytes, file: str) -> str:
 
 
 def _read_text(path: str | Path) -> str:
+    from sna.io.ingest import ReadLimits, bounded_gunzip
+
     file = str(path)
+    limits = ReadLimits.from_env()
     try:
+        if Path(path).is_dir():
+            raise SnaInputError("the path is a folder, not an extract file", file=file,
+                                fix="give the extract's CSV file, e.g. data/raw/<force>.csv")
+        size = Path(path).stat().st_size
+        if size > limits.max_input_bytes:
+            raise SnaInputError(f"the file is {size:,} bytes, more than the limit of "
+                                f"{limits.max_input_bytes:,}", file=file,
+                                fix="check it is the extract; for a genuinely larger file "
+                                    "raise SNA_MAX_INPUT_BYTES")
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise SnaInputError("the file does not exist", fix="check the path and file name",
                             file=file) from None
+    except OSError as err:
+        raise SnaInputError(f"the file cannot be read ({err.strerror or err})", file=file,
+                            fix="check the path and its permissions") from None
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        data = bounded_gunzip(data, file, limits)
     text = _decode(data, file)
     if not text.strip():
         raise SnaInputError("the file is empty", fix="export the extract again; it should "
@@ -261,21 +288,47 @@ def _check_columns(header: list[str], strands: tuple[str, ...], file: str) -> li
     return extra
 
 
-def _parse(text: str, header: list[str], file: str) -> pd.DataFrame:
+def _parse(text: str, header: list[str], file: str) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """Rows as text with ``source_row`` the physical line each starts on.
+
+    Returns the rows, a mask of rows with fewer fields than the header (padded with
+    blanks, to be quarantined) and the number of blank lines skipped.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    width = len(header)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    short: list[bool] = []
+    blank_lines = 0
+    line = 0
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                          na_filter=False, skip_blank_lines=False, header=0, names=header)
-    except pd.errors.ParserError as err:
-        found = re.search(r"line (\d+), saw (\d+)", str(err))
-        row = int(found.group(1)) if found else None
-        saw = f" has {found.group(2)} fields" if found else " cannot be parsed"
-        raise SnaInputError(f"this row{saw} but the header has {len(header)} columns",
-                            fix="check for an unquoted comma in a text field (quote the "
-                                "field) or a stray separator", file=file, row=row) from None
-    raw = raw.fillna("").astype(str)
-    raw.insert(0, "source_row", pd.RangeIndex(2, len(raw) + 2))
+        next(reader)
+        line = reader.line_num
+        for fields in reader:
+            start, line = line + 1, reader.line_num
+            if not (fields and fields[0].strip()) and not any(f.strip() for f in fields):
+                blank_lines += line - start + 1
+                continue
+            if len(fields) > width:
+                raise SnaInputError(f"this row has {len(fields)} fields but the header has "
+                                    f"{width} columns", file=file, row=start,
+                                    fix="check for an unquoted comma in a text field (quote "
+                                        "the field) or a stray separator")
+            short.append(len(fields) < width)
+            if len(fields) < width:
+                fields = fields + [""] * (width - len(fields))
+            rows.append(fields)
+            starts.append(start)
+    except csv.Error as err:
+        raise SnaInputError(f"the file cannot be parsed as CSV ({err})", file=file,
+                            row=line + 1, fix="check the quoting of text fields") from None
+    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    raw = pd.DataFrame({name: pd.Series(values, dtype=str)
+                        for name, values in zip(header, columns, strict=True)})
+    del rows, columns
+    raw.insert(0, "source_row", pd.Series(starts, dtype="int64"))
     raw.insert(0, "source_file", Path(file).name)
-    return raw
+    return raw, np.array(short, dtype=bool), blank_lines
 
 
 def _check_body(raw: pd.DataFrame, header: list[str], file: str) -> None:
@@ -317,19 +370,52 @@ def _flag_checks(raw: pd.DataFrame, flag_columns: list[str]) -> tuple[list, dict
     return checks, blanks
 
 
+def date_window_around(first_month: str, last_month: str, margin_years: int = 10
+                       ) -> tuple[str, str]:
+    """The sane window for offence dates: a study period widened by ``margin_years``.
+
+    Examples
+    --------
+    >>> date_window_around("2024-01", "2025-12", margin_years=5)
+    ('2019-01-01', '2030-12-31')
+    """
+    first = pd.Period(first_month, freq="M").start_time - pd.DateOffset(years=margin_years)
+    last = pd.Period(last_month, freq="M").end_time + pd.DateOffset(years=margin_years)
+    return first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")
+
+
+def _window(date_window: tuple[str, str] | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    if date_window is None:
+        return pd.Timestamp(EARLIEST_DATE), pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    try:
+        first, last = (pd.Timestamp(str(d)) for d in date_window)
+    except (ValueError, TypeError):
+        raise SnaInputError(f"date_window {date_window!r} is not two dates", column="date_window",
+                            value=date_window, fix="give ('YYYY-MM-DD', 'YYYY-MM-DD')") from None
+    if first > last:
+        raise SnaInputError(f"date_window starts after it ends: {date_window!r}",
+                            column="date_window", value=date_window, fix="give the earlier date "
+                            "first")
+    return first, last
+
+
 def _row_reasons(raw: pd.DataFrame, strands: tuple[str, ...],
-                 study_lsoas: Iterable[str] | None) -> tuple[pd.Series, dict]:
+                 study_lsoas: Iterable[str] | None, short: np.ndarray | None = None,
+                 date_window: tuple[str, str] | None = None) -> tuple[pd.Series, dict]:
     ref = raw["crime_ref"].str.strip()
     date_text = raw["offence_date"].str.strip()
     date = pd.to_datetime(date_text.where(date_text.str.match(DATE_PATTERN)),
                           format="%Y-%m-%d", errors="coerce")
+    first, last = _window(date_window)
     time_text = raw["offence_time"].str.strip()
     code = normalise_offence_code(raw["ho_offence_code"])
     lsoa = raw["lsoa21_code"].str.strip().str.upper()
     flag_checks, blanks = _flag_checks(raw, ["da_flag", *[strand_column(s) for s in strands]])
     checks = [
+        (pd.Series(short if short is not None else False, index=raw.index), REASON_SHORT_ROW),
         (ref == "", REASON_MISSING_REF),
         (date.isna(), REASON_BAD_DATE),
+        ((date < first) | (date > last), REASON_DATE_WINDOW),
         ((time_text != "") & ~time_text.str.match(TIME_PATTERN), REASON_BAD_TIME),
         (~code.str.match(OFFENCE_CODE_PATTERN), REASON_MALFORMED_CODE),
         (~code.isin(_offence_code_table()["ho_offence_code"]), REASON_UNKNOWN_CODE),
@@ -343,10 +429,20 @@ def _row_reasons(raw: pd.DataFrame, strands: tuple[str, ...],
     checks.append((~age.isin({*AGE_BANDS, ""}), REASON_BAD_AGE))
     sex = raw["victim_sex"].str.strip().str.lower()
     checks.append((~sex.isin(SEX_TEXT), REASON_BAD_SEX))
+    checks.append((~raw["victim_ethnicity"].str.strip().str.lower().isin(ETHNIC_TEXT),
+                   REASON_BAD_ETHNICITY))
+    suspect_age = raw["suspect_age_band"].str.strip()
+    checks.append((~suspect_age.isin({*SUSPECT_AGE_BANDS, ""}), REASON_BAD_SUSPECT_AGE))
+    checks.append((~raw["suspect_sex"].str.strip().str.lower().isin(SEX_TEXT),
+                   REASON_BAD_SUSPECT_SEX))
+    for column in ("repeat_victim", "repeat_suspect"):
+        text = raw[column].str.strip().str.lower()
+        checks.append((~text.isin(TRUE_TEXT | FALSE_TEXT | {""}), f"non-boolean {column}"))
     reason = first_reason(checks, raw.index)
     duplicate = reason.isna() & ref.where(reason.isna()).duplicated(keep="first")
     reason[duplicate & reason.isna()] = REASON_DUPLICATE_REF
-    return reason, {"blank_flags_read_as_N": blanks}
+    return reason, {"blank_flags_read_as_N": blanks,
+                    "date_window": [first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")]}
 
 
 # ---------------------------------------------------------------- typing the clean rows
@@ -377,6 +473,18 @@ def _typed(clean: pd.DataFrame, strands: tuple[str, ...], extra: list[str]) -> p
                                             ordered=True)
     sex = clean["victim_sex"].str.strip().str.lower().map(SEX_TEXT)
     out["victim_sex"] = pd.Categorical(sex.where(sex != ""), categories=VICTIM_SEXES)
+    ethnicity = clean["victim_ethnicity"].str.strip().str.lower().map(ETHNIC_TEXT)
+    out["victim_ethnicity"] = pd.Categorical(ethnicity.where(ethnicity != ""),
+                                             categories=ETHNIC_GROUPS)
+    suspect_age = clean["suspect_age_band"].str.strip()
+    out["suspect_age_band"] = pd.Categorical(suspect_age.where(suspect_age != ""),
+                                             categories=SUSPECT_AGE_BANDS, ordered=True)
+    suspect_sex = clean["suspect_sex"].str.strip().str.lower().map(SEX_TEXT)
+    out["suspect_sex"] = pd.Categorical(suspect_sex.where(suspect_sex != ""),
+                                        categories=VICTIM_SEXES)
+    for column in ("repeat_victim", "repeat_suspect"):
+        text = clean[column].str.strip().str.lower()
+        out[column] = text.isin(TRUE_TEXT).astype("boolean").mask(text == "")
     for column in extra:
         out[column] = clean[column]
     out["source_file"] = clean["source_file"]
@@ -397,6 +505,7 @@ def read_force_extract(
     path: str | Path,
     strands: Sequence[str] = DEFAULT_STRANDS,
     study_lsoas: Iterable[str] | None = None,
+    date_window: tuple[str, str] | None = None,
 ) -> Accounted:
     r"""Read a force's record-level extract: typed clean rows and a quarantine.
 
@@ -410,6 +519,11 @@ def read_force_extract(
         column; a ``hate_*`` column for a strand not listed is an error.
     study_lsoas : iterable of str, optional
         LSOA 2021 codes of the study area; rows elsewhere are quarantined.
+    date_window : (str, str), optional
+        First and last plausible offence date (``YYYY-MM-DD``); rows outside are
+        quarantined ("offence_date outside the sane window"). Default
+        :data:`EARLIEST_DATE` to today; :func:`date_window_around` widens a study
+        period by a margin.
 
     Returns
     -------
@@ -419,7 +533,10 @@ def read_force_extract(
         ``police_uk_category``, ``svd_group``, ``lsoa21_code`` (categorical),
         ``offence_description``, ``da_flag`` and ``hate_<strand>`` (bool),
         ``n_hate_strands`` (int), ``victim_age_band`` (ordered categorical),
-        ``victim_sex`` (categorical F/M/X), any extra columns as text,
+        ``victim_sex`` (categorical F/M/X), ``victim_ethnicity`` (categorical, five Census
+        groups), ``suspect_age_band`` (ordered categorical), ``suspect_sex``,
+        ``repeat_victim`` and ``repeat_suspect`` (nullable boolean: missing when not held),
+        any extra columns as text,
         ``source_file`` (file name), ``source_row``. ``quarantine``: the raw text of each rejected
         row with ``source_file``, ``source_row`` and one ``reason``. ``notes``:
         strands, blank flags read as N, extra columns, blank lines skipped, first and
@@ -440,8 +557,10 @@ def read_force_extract(
     any case; a blank flag is read as N and counted in ``notes``. A row is
     quarantined with the first of these reasons that applies: missing crime_ref, bad
     offence_date, bad offence_time, malformed or unknown ho_offence_code, malformed
-    lsoa21_code, LSOA outside study area, non-boolean flag, unknown victim_age_band
-    or victim_sex; then a row whose ``crime_ref`` repeats an earlier valid row's is
+    lsoa21_code, LSOA outside study area, non-boolean flag, unknown victim_age_band,
+    victim_sex, victim_ethnicity, suspect_age_band or suspect_sex, non-boolean repeat_victim
+    or repeat_suspect (a blank repeat flag means "not known", never "no"); then a row
+    whose ``crime_ref`` repeats an earlier valid row's is
     quarantined as a duplicate (the first valid one is kept). ``source_row`` is the
     line number, the header being line 1 (fields with embedded line breaks shift it).
 
@@ -463,17 +582,19 @@ def read_force_extract(
     text = _read_text(path)
     header = _header(text, file)
     extra = _check_columns(header, strands, file)
-    raw = _parse(text, header, file)
+    raw, short, blank_lines = _parse(text, header, file)
+    del text
     for column in OPTIONAL_COLUMNS:
         if column not in raw.columns:
             raw[column] = ""
-    blank_line = raw[header].apply(lambda col: col.str.strip() == "").all(axis=1)
+    blank_line = raw[header].apply(lambda col: col.str.strip() == "").all(axis=1).to_numpy()
     raw = raw.loc[~blank_line].reset_index(drop=True)
+    short = short[~blank_line]
     _check_body(raw, header, file)
-    reason, notes = _row_reasons(raw, strands, study_lsoas)
+    reason, notes = _row_reasons(raw, strands, study_lsoas, short, date_window)
     accounted = split_by_reason(raw, reason)
     clean = _typed(accounted.clean, strands, extra)
     notes = {"strands": list(strands), **notes, "extra_columns": extra,
-             "blank_lines_skipped": int(blank_line.sum()), **_month_notes(clean)}
+             "blank_lines_skipped": blank_lines + int(blank_line.sum()), **_month_notes(clean)}
     return Accounted(clean=clean, quarantine=accounted.quarantine, rows_in=accounted.rows_in,
                      notes=notes)

@@ -48,34 +48,14 @@ from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, first_reason
 
 __all__ = [
-    "CheckedFile",
-    "StreetFile",
-    "check_force",
-    "check_header",
-    "check_month",
-    "check_month_and_force",
-    "check_street_file",
-    "clean_frame",
-    "coordinate",
-    "decode_utf8",
-    "find_street_files",
-    "first_force",
-    "first_row_of_each_force",
-    "iter_checked",
-    "iter_read",
-    "matches",
-    "month_notes",
-    "parse_street_csv",
-    "quarantine_arrow",
-    "read_police_uk",
-    "read_street_arrow",
-    "repeats_within_month",
-    "row_reasons",
-    "street_reason_codes",
-    "typed_street_arrow",
-    "typed_street_table",
+    "CheckedFile", "ReadLimits", "StreetFile", "bounded_gunzip", "check_force", "check_header",
+    "check_month", "check_month_and_force", "check_month_range", "check_street_file",
+    "clean_frame", "coordinate", "decode_utf8", "find_street_files", "first_force",
+    "first_row_of_each_force", "iter_checked", "iter_read", "matches", "month_notes",
+    "parse_street_csv", "physical_lines", "quarantine_arrow", "read_police_uk",
+    "read_street_arrow", "repeats_within_month", "row_reasons", "street_reason_codes",
+    "typed_street_arrow", "typed_street_table", "unique_force_months",
 ]
-
 POLICE_UK_COLUMNS = [
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
     "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
@@ -117,6 +97,130 @@ QUARANTINE_COLUMNS = ["source_file", "source_row", "reason", *POLICE_UK_COLUMNS]
 
 
 @dataclass(frozen=True)
+class ReadLimits:
+    """Bounds on what one input file may cost to read (against zip and gzip bombs).
+
+    Parameters
+    ----------
+    max_input_bytes : int
+        Largest file (or zip member, or decompressed gzip) read, in bytes.
+    max_expansion_ratio : float
+        Largest ratio of decompressed to compressed size for a gzip file or zip
+        member above :attr:`ratio_floor_bytes` decompressed (police.uk CSVs
+        compress about 5-10 times; a bomb, thousands of times).
+    ratio_floor_bytes : int
+        Decompressed sizes up to this are never refused for their ratio.
+
+    The defaults can be set with the environment variables
+    ``SNA_MAX_INPUT_BYTES`` and ``SNA_MAX_EXPANSION_RATIO``.
+
+    Examples
+    --------
+    >>> ReadLimits(max_input_bytes=100).allowed_output(10)
+    100
+    """
+
+    max_input_bytes: int = 2 * 2**30
+    max_expansion_ratio: float = 100.0
+    ratio_floor_bytes: int = 16 * 2**20
+
+    @classmethod
+    def from_env(cls) -> ReadLimits:
+        """The default limits, overridden by ``SNA_MAX_INPUT_BYTES``/``SNA_MAX_EXPANSION_RATIO``."""
+        import os
+
+        kwargs: dict = {}
+        for name, key, kind in (("SNA_MAX_INPUT_BYTES", "max_input_bytes", int),
+                                ("SNA_MAX_EXPANSION_RATIO", "max_expansion_ratio", float)):
+            text = os.environ.get(name)
+            if text:
+                try:
+                    kwargs[key] = kind(text)
+                except ValueError:
+                    raise SnaInputError(f"{name}={text!r} is not a number", column=name,
+                                        fix=f"set {name} to a positive number, or unset it"
+                                        ) from None
+                if kwargs[key] <= 0:
+                    raise SnaInputError(f"{name} must be positive, got {text!r}", column=name,
+                                        fix=f"set {name} to a positive number, or unset it")
+        return cls(**kwargs)
+
+    def allowed_output(self, compressed: int) -> int:
+        """Most bytes a file of ``compressed`` bytes may decompress to."""
+        by_ratio = max(self.ratio_floor_bytes, int(compressed * self.max_expansion_ratio))
+        return min(self.max_input_bytes, by_ratio)
+
+
+def _too_big(name: str, compressed: int, limits: ReadLimits) -> SnaInputError:
+    return SnaInputError(
+        f"the file expands beyond {limits.allowed_output(compressed):,} bytes "
+        f"({compressed:,} bytes compressed): refused as a possible decompression bomb",
+        file=name, fix="check the file is a police.uk download; for a genuinely larger "
+                       "file raise SNA_MAX_INPUT_BYTES or SNA_MAX_EXPANSION_RATIO")
+
+
+def bounded_gunzip(data: bytes, name: str, limits: ReadLimits | None = None) -> bytes:
+    r"""Decompress gzip ``data`` (all members), refusing output beyond ``limits``.
+
+    Raises
+    ------
+    SnaInputError
+        Corrupt or truncated gzip, or output beyond the limits.
+
+    Examples
+    --------
+    >>> import gzip
+    >>> bounded_gunzip(gzip.compress(b"a,b\n"), "f.csv.gz")
+    b'a,b\n'
+    """
+    import zlib
+
+    limits = limits or ReadLimits.from_env()
+    allowed = limits.allowed_output(len(data))
+    out, pending = [], data
+    size = 0
+    try:
+        while pending:
+            inflater = zlib.decompressobj(wbits=31)
+            chunk = inflater.decompress(pending, allowed - size + 1)
+            while True:
+                size += len(chunk)
+                out.append(chunk)
+                if size > allowed:
+                    raise _too_big(name, len(data), limits)
+                if not inflater.unconsumed_tail:
+                    break
+                chunk = inflater.decompress(inflater.unconsumed_tail, allowed - size + 1)
+            if not inflater.eof:
+                raise zlib.error("truncated")
+            pending = inflater.unused_data.lstrip(b"\0")
+    except zlib.error:
+        raise SnaInputError("the file is not a valid gzip file (truncated or corrupt)",
+                            file=name, fix="download or copy the file again") from None
+    return b"".join(out)
+
+
+def _read_member(archive: zipfile.ZipFile, member: str, name: str, limits: ReadLimits) -> bytes:
+    info = archive.getinfo(member)
+    if info.flag_bits & 0x1:
+        raise SnaInputError("the zip member is encrypted (password-protected)", file=name,
+                            fix="download the police.uk archive again, or unzip it yourself "
+                                "and point to the CSV files")
+    allowed = limits.allowed_output(info.compress_size)
+    if info.file_size > allowed:
+        raise _too_big(name, info.compress_size, limits)
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(allowed + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as err:
+        raise SnaInputError(f"the zip member cannot be read ({' '.join(str(err).split())})",
+                            file=name, fix="download the police.uk archive again") from None
+    if len(data) > allowed:
+        raise _too_big(name, info.compress_size, limits)
+    return data
+
+
+@dataclass(frozen=True)
 class StreetFile:
     """One street-level CSV: its display name and a way to read its bytes."""
 
@@ -124,32 +228,84 @@ class StreetFile:
     path: Path
     member: str | None = None
 
-    def read_bytes(self) -> bytes:
-        """Return the file's raw bytes (decompressing gzip or reading a zip member)."""
-        if self.member is not None:
-            with zipfile.ZipFile(self.path) as archive:
-                return archive.read(self.member)
-        data = self.path.read_bytes()
-        if self.path.suffix == ".gz":
-            import gzip
-            import zlib
+    def read_bytes(self, limits: ReadLimits | None = None) -> bytes:
+        """Return the file's raw bytes (decompressing gzip or reading a zip member).
 
-            try:
-                return gzip.decompress(data)
-            except (OSError, EOFError, zlib.error):
-                raise SnaInputError("the file is not a valid gzip file (truncated or corrupt)",
-                                    file=self.name, fix="download or copy the file again") from None
+        Sizes are bounded by ``limits`` (default :meth:`ReadLimits.from_env`).
+
+        Raises
+        ------
+        SnaInputError
+            An unreadable, encrypted or corrupt file or member, or one beyond the limits.
+        """
+        limits = limits or ReadLimits.from_env()
+        try:
+            if self.member is not None:
+                with zipfile.ZipFile(self.path) as archive:
+                    return _read_member(archive, self.member, self.name, limits)
+            size = self.path.stat().st_size
+            if size > limits.max_input_bytes:
+                raise SnaInputError(
+                    f"the file is {size:,} bytes, more than the limit of "
+                    f"{limits.max_input_bytes:,}", file=self.name,
+                    fix="check it is a police.uk street file; for a genuinely larger file "
+                        "raise SNA_MAX_INPUT_BYTES")
+            data = self.path.read_bytes()
+        except zipfile.BadZipFile:
+            raise SnaInputError("the file is not a valid zip archive", file=str(self.path),
+                                fix="download the police.uk archive again") from None
+        except OSError as err:
+            raise SnaInputError(f"the file cannot be read ({err.strerror or err})",
+                                file=self.name, fix="check the path and its permissions"
+                                ) from None
+        if self.path.suffix == ".gz":
+            return bounded_gunzip(data, self.name, limits)
         return data
 
+    @property
+    def identity(self) -> tuple[str, str] | None:
+        """``(month, force slug)`` from the file name (None if the name does not say).
 
-def find_street_files(source: str | Path | Iterable[str | Path]) -> list[StreetFile]:
+        Examples
+        --------
+        >>> StreetFile("a.zip:2025-01/2025-01-cumbria-street.csv", Path("a.zip"),
+        ...            "2025-01/2025-01-cumbria-street.csv").identity
+        ('2025-01', 'cumbria')
+        """
+        match = STREET_FILE.search(Path(self.member or self.path.name).name)
+        return (match["month"], match["force"]) if match else None
+
+    def sha256(self, limits: ReadLimits | None = None) -> str:
+        """SHA-256 of the decompressed CSV text (what is counted, whatever the wrapping)."""
+        import hashlib
+
+        return hashlib.sha256(self.read_bytes(limits)).hexdigest()
+
+
+DUPLICATES_OPTIONS = ("error", "dedupe")
+
+
+def find_street_files(source: str | Path | Iterable[str | Path], *,
+                      duplicates: str = "error", dropped: list[dict] | None = None
+                      ) -> list[StreetFile]:
     """List the police.uk street files in a file, folder or zip archive (or several).
+
+    One force-month comes from one file: two files of the same month and force
+    (in two folders, a zip and a folder, ``.csv`` and ``.csv.gz``) would be
+    counted twice, so they are an error naming both, unless ``duplicates`` is
+    ``"dedupe"``: then copies with identical CSV text are read once (the first
+    in name order is kept, and each choice is appended to ``dropped``), and
+    copies that differ are still an error. The same path given twice is read once.
 
     Parameters
     ----------
     source : path or iterable of paths
         A ``*-street.csv`` (or ``.csv.gz``) file, a folder searched recursively,
         or a police.uk zip archive.
+    duplicates : {"error", "dedupe"}, default "error"
+        What to do with two files of the same month and force.
+    dropped : list, optional
+        Receives ``{"kept", "dropped", "sha256"}`` for each copy left out.
 
     Returns
     -------
@@ -158,7 +314,8 @@ def find_street_files(source: str | Path | Iterable[str | Path]) -> list[StreetF
     Raises
     ------
     SnaInputError
-        A path that does not exist, or a zip or folder with no street files.
+        A path that does not exist, a zip or folder with no street files, or
+        two files of one force-month.
 
     Examples
     --------
@@ -167,14 +324,65 @@ def find_street_files(source: str | Path | Iterable[str | Path]) -> list[StreetF
     >>> len(files), files[0].name
     (20, '2024-01-north-yorkshire-street.csv.gz')
     """
+    if duplicates not in DUPLICATES_OPTIONS:
+        raise SnaInputError(f"duplicates={duplicates!r} is not an option", column="duplicates",
+                            fix="use 'error' (the default) or 'dedupe'")
     if isinstance(source, (str, Path)):
         sources = [Path(source)]
     else:
         sources = [Path(s) for s in source]
-    found: list[StreetFile] = []
+    found: dict[tuple[Path, str | None], StreetFile] = {}
     for path in sources:
-        found.extend(_street_files_in(path))
-    return sorted(found, key=lambda f: f.name)
+        for file in _street_files_in(path):
+            found.setdefault((file.path.resolve(), file.member), file)
+    files = sorted(found.values(), key=lambda f: (f.name, str(f.path)))
+    return unique_force_months(files, duplicates=duplicates, dropped=dropped)
+
+
+def _where(file: StreetFile) -> str:
+    return f"{file.path}:{file.member}" if file.member else str(file.path)
+
+
+def unique_force_months(files: list[StreetFile], *, duplicates: str = "error",
+                        dropped: list[dict] | None = None) -> list[StreetFile]:
+    """Keep one file per (month, force); see :func:`find_street_files`.
+
+    Examples
+    --------
+    >>> a = StreetFile("2025-01-x-street.csv", Path("a/2025-01-x-street.csv"))
+    >>> b = StreetFile("2025-01-x-street.csv.gz", Path("b/2025-01-x-street.csv.gz"))
+    >>> try:
+    ...     unique_force_months([a, b])
+    ... except SnaInputError as err:
+    ...     print(err.problem)
+    two files hold force 'x' for 2025-01 (a/2025-01-x-street.csv and b/2025-01-x-street.csv.gz); \
+they would be counted twice
+    """
+    first: dict[tuple[str, str], StreetFile] = {}
+    kept: list[StreetFile] = []
+    for file in files:
+        key = file.identity
+        if key is None or key not in first:
+            if key is not None:
+                first[key] = file
+            kept.append(file)
+            continue
+        earlier = first[key]
+        problem = (f"two files hold force '{key[1]}' for {key[0]} ({_where(earlier)} and "
+                   f"{_where(file)}); they would be counted twice")
+        if duplicates == "dedupe":
+            digest = earlier.sha256()
+            if file.sha256() == digest:
+                if dropped is not None:
+                    dropped.append({"kept": _where(earlier), "dropped": _where(file),
+                                    "sha256": digest})
+                continue
+            raise SnaInputError(problem + ", and their contents differ", file=_where(file),
+                                fix="keep one of the two files (the newer download)")
+        raise SnaInputError(problem, file=_where(file),
+                            fix="keep one copy of each month (remove the other file or folder), "
+                                "or pass --dedupe to read identical copies once")
+    return kept
 
 
 def _street_files_in(path: Path) -> list[StreetFile]:
@@ -182,8 +390,9 @@ def _street_files_in(path: Path) -> list[StreetFile]:
         raise SnaInputError("the path does not exist", file=str(path),
                             fix="check the path, or run from the project folder")
     if path.is_dir():
-        files = [StreetFile(p.name, p) for p in path.rglob("*") if STREET_FILE.search(p.name)]
-        for archive in path.rglob("*.zip"):
+        files = [StreetFile(p.name, p) for p in path.rglob("*")
+                 if STREET_FILE.search(p.name) and p.is_file()]
+        for archive in (p for p in path.rglob("*.zip") if p.is_file()):
             files.extend(_street_files_in(archive))
         if not files:
             raise SnaInputError("the folder holds no police.uk street files "
@@ -192,14 +401,18 @@ def _street_files_in(path: Path) -> list[StreetFile]:
         return files
     if path.suffix == ".zip":
         return _street_files_in_zip(path)
+    if not path.is_file():
+        raise SnaInputError("the path is not a regular file or folder", file=str(path),
+                            fix="point to street CSV files, folders of months or zips")
     return [StreetFile(path.name, path)]
 
 
 def _street_files_in_zip(path: Path) -> list[StreetFile]:
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if STREET_FILE.search(m.split("/")[-1])]
-    except zipfile.BadZipFile:
+            members = [m.filename for m in archive.infolist()
+                       if STREET_FILE.search(m.filename.split("/")[-1]) and not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, EOFError):
         raise SnaInputError("the file is not a valid zip archive", file=str(path),
                             fix="download the police.uk archive again") from None
     if not members:
@@ -220,6 +433,10 @@ def decode_utf8(data: bytes, name: str) -> bytes:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise SnaInputError("the file is UTF-16 text (Excel 'Unicode text'), not UTF-8",
+                            file=name, row=1, fix="re-save it as 'CSV UTF-8 (comma delimited)', "
+                                                  "or download it again from police.uk")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -348,8 +565,52 @@ def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
     lines = np.arange(2, 2 + table.num_rows + len(bad), dtype=np.int64)
     if bad:
         lines = lines[~np.isin(lines, [n for n, _ in bad])]
+    physical, blank_lines = physical_lines(data)
+    if physical is not None:  # Arrow skipped blank lines: number lines as in the file
+        lines = physical[np.minimum(lines, len(physical)) - 1]
+        bad = [(int(physical[min(n, len(physical)) - 1]), text) for n, text in bad]
     table = table.unify_dictionaries().combine_chunks()
-    return table.append_column("source_row", pa.array(lines[: table.num_rows])), bad
+    table = table.append_column("source_row", pa.array(lines[: table.num_rows]))
+    if blank_lines:
+        table = table.replace_schema_metadata({b"sna.blank_lines": str(blank_lines).encode()})
+    return table, bad
+
+
+def physical_lines(data: bytes) -> tuple[np.ndarray | None, int]:
+    r"""Line numbers in the file of its non-blank records, and how many blank lines it has.
+
+    Arrow's CSV reader skips blank lines and numbers the other records
+    consecutively; this maps those numbers back to the line each record starts on.
+    Line breaks inside quoted fields do not end a record. ``(None, 0)`` when no
+    line is blank (the common case, checked without copying the file).
+
+    Examples
+    --------
+    >>> physical_lines(b"h\n\na\r\n\r\nb\n")
+    (array([1, 3, 5]), 2)
+    >>> physical_lines(b'h\n"x\n\ny"\n')
+    (None, 0)
+    >>> physical_lines(b"h\na\n")
+    (None, 0)
+    """
+    if not (data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data):
+        return None, 0
+    raw = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(raw == 10)
+    separators = newlines
+    if b'"' in data:  # a newline inside quotes (odd number of quotes before it) is text
+        quotes = np.cumsum(raw == 34)
+        separators = newlines[quotes[newlines] % 2 == 0]
+    starts = np.concatenate([[0], separators + 1])
+    ends = np.concatenate([separators, [len(raw)]])
+    length = ends - starts
+    blank = (length == 0) | ((length == 1) & (raw[np.minimum(starts, len(raw) - 1)] == 13))
+    if blank[-1] and starts[-1] == len(raw):
+        blank, starts = blank[:-1], starts[:-1]  # the "line" after the final newline
+    if not blank.any():
+        return None, 0
+    lines = np.searchsorted(newlines, starts[~blank]) + 1
+    return lines.astype(np.int64), int(blank.sum())
 
 
 def parse_street_csv(data: bytes, name: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
@@ -397,6 +658,9 @@ def check_month_and_force(frame: pd.DataFrame, name: str, forces: set[str] | Non
                 f"month {first['Month']} does not match the file name's month {match['month']}",
                 file=name, row=int(first["source_row"]), column="Month", value=first["Month"],
                 fix="police.uk files hold one month each; rename or re-download the file")
+    blank = body["Falls within"].str.strip() == ""
+    if blank.any():
+        raise _blank_force(name, int(body.loc[blank, "source_row"].iloc[0]))
     if forces is not None:
         foreign = ~body["Falls within"].isin(forces)
         if foreign.any():
@@ -680,8 +944,20 @@ def first_row_of_each_force(rows: pa.Table) -> dict[str, int]:
     return {names[codes[i]]: int(lines[i]) for i in sorted(first)}
 
 
+def _blank_force(name: str, row: int) -> SnaInputError:
+    return SnaInputError("'Falls within' (the force) is blank", file=name, row=row,
+                         column="Falls within", fix="police.uk files name the force on every "
+                         "row; download the file again, or fill in the force")
+
+
 def check_force(first_rows: dict[str, int], name: str, forces: set[str]) -> None:
-    """Raise for the first row of a force not in ``forces`` (as :func:`check_month_and_force`)."""
+    """Raise for the first row of a force not in ``forces`` (as :func:`check_month_and_force`).
+
+    A blank force is an error of its own.
+    """
+    blank = [row for force, row in first_rows.items() if not force.strip()]
+    if blank:
+        raise _blank_force(name, min(blank))
     foreign = {force: row for force, row in first_rows.items() if force not in forces}
     if foreign:
         force, row = min(foreign.items(), key=lambda item: item[1])
@@ -773,6 +1049,8 @@ class CheckedFile:
         Lines read (header aside): ``clean.num_rows + quarantine.num_rows``.
     forces : dict
         Each force in ``Falls within`` and the line it first appears on.
+    blank_lines : int
+        Blank lines skipped (not rows).
     """
 
     name: str
@@ -780,6 +1058,7 @@ class CheckedFile:
     quarantine: pa.Table
     rows_in: int
     forces: dict[str, int]
+    blank_lines: int = 0
 
 
 def check_street_file(file: StreetFile, *, use_threads: bool = False) -> CheckedFile:
@@ -807,8 +1086,9 @@ def check_street_file(file: StreetFile, *, use_threads: bool = False) -> Checked
         clean = typed_street_arrow(rows, lon, lat, file.name)
     else:
         clean = typed_street_arrow(rows.filter(pa.array(keep)), lon[keep], lat[keep], file.name)
+    blank_lines = int((rows.schema.metadata or {}).get(b"sna.blank_lines", 0))
     return CheckedFile(file.name, clean, quarantine_arrow(rows, codes, bad, file.name),
-                       rows.num_rows + len(bad), first_row_of_each_force(rows))
+                       rows.num_rows + len(bad), first_row_of_each_force(rows), blank_lines)
 
 
 def iter_checked(files: list[StreetFile], forces: set[str] | None, *,
@@ -854,7 +1134,8 @@ def iter_checked(files: list[StreetFile], forces: set[str] | None, *,
         for result in results:
             checked = result if then is None else result[0]
             if check_forces and forces is None and checked.forces:
-                forces = {next(iter(checked.forces))}
+                named = [f for f in checked.forces if f.strip()]
+                forces = {named[0]} if named else set()
             if check_forces and forces is not None:
                 check_force(checked.forces, checked.name, forces)
             yield result
@@ -921,6 +1202,7 @@ def read_police_uk(
     months: tuple[str, str] | None = None,
     progress: bool = False,
     workers: int | None = None,
+    duplicates: str = "error",
 ) -> Accounted:
     """Read police.uk street-level files into one typed, accounted table.
 
@@ -941,6 +1223,10 @@ def read_police_uk(
         Show a progress bar when reading several files.
     workers : int, optional
         Files read in parallel (threads); by default one per core.
+    duplicates : {"error", "dedupe"}, default "error"
+        Two files of one force-month are an error; "dedupe" reads identical
+        copies once and lists each choice in ``notes["duplicates_dropped"]``
+        (see :func:`find_street_files`).
 
     Returns
     -------
@@ -948,7 +1234,7 @@ def read_police_uk(
         ``clean``: the typed table (see :func:`typed_street_table`);
         ``quarantine``: rejected rows with ``source_file``, ``source_row`` and
         ``reason``; ``notes``: ``missing_months``, ``files``, ``months``,
-        ``repeat_crime_ids_across_months``.
+        ``repeat_crime_ids_across_months`` (and ``duplicates_dropped`` when any were).
 
     Raises
     ------
@@ -965,19 +1251,59 @@ def read_police_uk(
     >>> acc.rows_in == len(acc.clean) + len(acc.quarantine)
     True
     """
-    files = find_street_files(source)
+    check_month_range(months)
+    dropped: list[dict] = []
+    files = find_street_files(source, duplicates=duplicates, dropped=dropped)
     allowed = set(forces) if forces is not None else None
-    clean, quarantine, rows_in = [], [], 0
+    clean, quarantine, rows_in, blank_lines = [], [], 0, 0
     for checked in iter_checked(files, allowed, workers=workers, progress=progress):
         clean.append(checked.clean)
         quarantine.append(checked.quarantine)
         rows_in += checked.rows_in
+        blank_lines += checked.blank_lines
     frame = clean_frame(clean)
     notes = month_notes(frame, files, months)
     with_id = frame["crime_id"].dropna()
     notes["repeat_crime_ids_across_months"] = int(with_id.duplicated().sum())
+    if dropped:
+        notes["duplicates_dropped"] = dropped
+    if blank_lines:
+        notes["blank_lines_skipped"] = blank_lines
     rejected = pa.concat_tables(quarantine).to_pandas()[QUARANTINE_COLUMNS]
     return Accounted(frame, rejected, rows_in, notes)
+
+
+def check_month_range(months: tuple[str, str] | None, *, column: str = "months") -> None:
+    """Raise unless ``months`` is None or two real months, in order, not in the future.
+
+    Examples
+    --------
+    >>> check_month_range(("2024-01", "2025-12"))
+    >>> try:
+    ...     check_month_range(("2025-01", "2025-13"))
+    ... except SnaInputError as err:
+    ...     print(err.problem)
+    '2025-13' is not a month (YYYY-MM, month 01 to 12)
+    """
+    if months is None:
+        return
+    months = tuple(months)
+    if len(months) != 2:
+        raise SnaInputError(f"months must be two months (first and last), not {list(months)!r}",
+                            column=column, value=months, fix="give e.g. 2024-01 2025-12")
+    for month in months:
+        if not isinstance(month, str) or not re.match(MONTH_PATTERN, month):
+            raise SnaInputError(f"{month!r} is not a month (YYYY-MM, month 01 to 12)",
+                                column=column, value=month,
+                                fix="write months as YYYY-MM, e.g. 2025-01")
+    if months[0] > months[1]:
+        raise SnaInputError(f"the first month {months[0]} is after the last {months[1]}",
+                            column=column, value=months, fix="give the earlier month first")
+    now = pd.Timestamp.now(tz="UTC").strftime("%Y-%m")
+    if months[1] > now:
+        raise SnaInputError(f"the last month {months[1]} is in the future (now {now})",
+                            column=column, value=months[1],
+                            fix="give months that have been published")
 
 
 def month_notes(clean: pd.DataFrame, files: list[StreetFile],

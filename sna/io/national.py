@@ -45,20 +45,14 @@ import pyarrow as pa
 from sna import __version__
 from sna.errors import SnaInputError
 from sna.io.batches import batch_size, input_bytes, plan_batches, run_batches
-from sna.io.cache import move_into_place
+from sna.io.cache import clean_staging_leftovers, make_staging, move_into_place
 from sna.io.ingest import MONTH_PATTERN, check_force, find_street_files
+from sna.paths import file_sha256
 
 __all__ = [
-    "counts_by",
-    "dataset_notes",
-    "duckdb_connection",
-    "ingest_to_parquet_dataset",
-    "parquet_glob",
-    "pfa_of_force",
-    "pfa_population",
-    "read_manifest",
+    "counts_by", "dataset_notes", "dataset_problem", "duckdb_connection",
+    "ingest_to_parquet_dataset", "parquet_glob", "pfa_of_force", "pfa_population", "read_manifest",
 ]
-
 MANIFEST = "manifest.json"
 COMPRESSIONS = ("snappy", "zstd", "lz4", "gzip", "brotli", "none")
 DATASET_FORMAT = "sna police.uk parquet dataset 1"
@@ -261,8 +255,8 @@ def ingest_to_parquet_dataset(
     files = find_street_files(source)
     allowed = set(forces) if forces is not None else None
     target = Path(out_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    clean_staging_leftovers(target.parent, target.name)
+    staging = make_staging(target)
     try:
         entries = _ingest_files(files, staging, allowed, workers, progress, compression)
         options = {"forces": sorted(allowed) if allowed else None, "months": list(months or [])}
@@ -271,6 +265,8 @@ def ingest_to_parquet_dataset(
             _repeat_ids_across_months(staging) if repeat_ids else None)
         manifest["written_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         manifest["ingest_seconds"] = round(time.perf_counter() - started, 3)
+        manifest["parts"] = {p.relative_to(staging).as_posix(): _part_record(p)
+                             for p in sorted(staging.rglob("*.parquet"))}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
         move_into_place(staging, target)
     except BaseException:
@@ -313,13 +309,60 @@ def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers:
     return entries
 
 
-def read_manifest(dataset: str | Path) -> dict:
-    """The manifest of a dataset folder written by :func:`ingest_to_parquet_dataset`."""
+def _part_record(path: Path) -> dict:
+    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+
+
+def dataset_problem(dataset: str | Path, *, hashes: bool = False) -> str | None:
+    """Why a dataset folder does not match its manifest (one line), or None.
+
+    Every Parquet part the manifest records must exist with its recorded size
+    (and, with ``hashes``, its SHA-256), and no unrecorded part may be present.
+    """
+    folder = Path(dataset)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except FileNotFoundError:
+        return f"{MANIFEST} is missing"
+    except (OSError, ValueError) as err:
+        return f"{MANIFEST} is unreadable ({type(err).__name__})"
+    parts = manifest.get("parts") if isinstance(manifest, dict) else None
+    if not isinstance(parts, dict):
+        return None  # written before parts were recorded: nothing to compare
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*.parquet")}
+    for name in sorted(present - set(parts)):
+        return f"{name} is not in the manifest"
+    for name, record in parts.items():
+        path = folder / name
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            return f"{name} is missing"
+        if size != record.get("bytes"):
+            return f"{name} has {size:,} bytes, not the {record.get('bytes')} recorded"
+        if hashes and file_sha256(path) != record.get("sha256"):
+            return f"{name} does not match its recorded SHA-256 (damaged)"
+    return None
+
+
+def read_manifest(dataset: str | Path, *, hashes: bool = False) -> dict:
+    """The manifest of a dataset folder written by :func:`ingest_to_parquet_dataset`.
+
+    Raises
+    ------
+    SnaInputError
+        No manifest, or Parquet parts that do not match it (sizes; SHA-256 too
+        with ``hashes``).
+    """
     path = Path(dataset) / MANIFEST
     if not path.exists():
         raise SnaInputError("the folder is not a police.uk Parquet dataset (no manifest.json)",
                             file=str(dataset),
                             fix="write it with ingest_to_parquet_dataset, or check the path")
+    problem = dataset_problem(dataset, hashes=hashes)
+    if problem is not None:
+        raise SnaInputError(f"the dataset is damaged: {problem}", file=str(dataset),
+                            fix="ingest the police.uk files again (ingest_to_parquet_dataset)")
     return json.loads(path.read_text())
 
 
@@ -457,6 +500,8 @@ def counts_by(
 
 
 def _run(sql: str, params: list, dataset: str | Path) -> pa.Table:
+    if Path(dataset).is_dir() and (Path(dataset) / MANIFEST).exists():
+        read_manifest(dataset)  # parts as recorded, or a clear error
     try:
         with tempfile.TemporaryDirectory(prefix="sna-duckdb-") as spill, \
                 duckdb_connection(spill) as con:
@@ -465,6 +510,10 @@ def _run(sql: str, params: list, dataset: str | Path) -> pa.Table:
         raise SnaInputError("no Parquet files found", file=parquet_glob(dataset),
                             fix="point to a dataset folder written by "
                                 "ingest_to_parquet_dataset") from None
+    except duckdb.Error as err:
+        raise SnaInputError(f"the Parquet files cannot be read ({type(err).__name__})",
+                            file=parquet_glob(dataset),
+                            fix="ingest the police.uk files again") from None
 
 
 # ---------------------------------------------------------------- rates by force area

@@ -26,7 +26,15 @@ import numpy as np
 import pandas as pd
 
 from sna.errors import SnaInputError
-from sna.io.extract import AGE_BANDS, DEFAULT_STRANDS, extract_columns, offence_codes, strand_column
+from sna.io.extract import (
+    AGE_BANDS,
+    DEFAULT_STRANDS,
+    ETHNIC_GROUPS,
+    SUSPECT_AGE_BANDS,
+    extract_columns,
+    offence_codes,
+    strand_column,
+)
 from sna.paths import raw_dir
 from sna.periods import month_range
 
@@ -37,6 +45,7 @@ __all__ = [
     "hate_monthly_means",
     "study_lsoa_weights",
     "sv_monthly_means",
+    "study_ethnic_shares",
     "write_area_extract",
     "write_demo_extract",
 ]
@@ -127,6 +136,27 @@ SVD_VICTIMS = {"homicide": "homicide", "violence_with_injury": "violence",
                "rape_sexual": "sexual", "weapon_possession": "no_victim",
                "robbery": "robbery", "arson_endangering_life": "arson"}
 SVD_HOURS = {"rape_sexual": "evening", "arson_endangering_life": "night"}
+
+# ---------------------------------------------------------------- ethnicity, repeats, suspects
+# Invented, following the broad pattern of published national statistics (most suspects of
+# violence are male; DA has the most repeat victims and suspects; robbery and arson suspects are
+# often not identified). Drawn with a second generator seeded (seed, PEOPLE_STREAM) after every
+# other column, so adding them left the earlier columns of the demo file unchanged.
+PEOPLE_STREAM = 14
+ETHNICITY_NOT_RECORDED = 0.08
+RACE_HATE_VICTIM_ETHNICITY = {"Asian": 0.35, "Black": 0.15, "Mixed": 0.10, "Other": 0.15,
+                              "White": 0.25}
+PEOPLE = {  # kind -> (P repeat victim, P suspect identified, P male suspect, P repeat suspect,
+    #                   suspect age band probabilities 10-17 .. 65+)
+    "da": (0.35, 0.90, 0.80, 0.40, (0.03, 0.17, 0.33, 0.33, 0.11, 0.03)),
+    "hate": (0.15, 0.50, 0.75, 0.20, (0.15, 0.20, 0.22, 0.25, 0.13, 0.05)),
+    "violence": (0.10, 0.55, 0.84, 0.25, (0.16, 0.24, 0.27, 0.23, 0.08, 0.02)),
+    "sexual": (0.08, 0.60, 0.97, 0.20, (0.18, 0.20, 0.20, 0.22, 0.13, 0.07)),
+    "robbery": (0.05, 0.35, 0.90, 0.30, (0.30, 0.30, 0.22, 0.14, 0.03, 0.01)),
+    "homicide": (0.0, 0.95, 0.88, 0.30, (0.08, 0.22, 0.27, 0.27, 0.12, 0.04)),
+    "no_victim": (0.0, 0.98, 0.92, 0.30, (0.22, 0.26, 0.24, 0.20, 0.07, 0.01)),
+    "arson": (0.05, 0.25, 0.80, 0.20, (0.30, 0.20, 0.20, 0.20, 0.08, 0.02)),
+}
 
 
 def _shipped() -> Path:
@@ -366,6 +396,68 @@ def _lsoa_column(rng: np.random.Generator, offences: pd.DataFrame,
     return out
 
 
+def study_ethnic_shares(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> dict[str, float]:
+    """Share of residents in each Census 2021 high-level ethnic group in the study councils.
+
+    From the shipped ONS population by ethnic group (``partner/ons-ethnic-population-la``).
+
+    Examples
+    --------
+    >>> shares = study_ethnic_shares()
+    >>> round(sum(shares.values()), 6), max(shares, key=shares.get)
+    (1.0, 'White')
+    """
+    from sna.io.partner.ons import read_ethnic_population
+
+    people = read_ethnic_population(_shipped() / "partner" / "ons-ethnic-population-la.csv.gz")
+    rows = people.clean[people.clean["area_code"].isin(ltla_codes)]
+    totals = rows.groupby("broad_group", observed=True)["residents"].sum()
+    totals = totals.reindex(list(ETHNIC_GROUPS), fill_value=0).astype(float)
+    if totals.sum() == 0:
+        return dict.fromkeys(ETHNIC_GROUPS, 1 / len(ETHNIC_GROUPS))
+    return (totals / totals.sum()).to_dict()
+
+
+def _people_kind(offences: pd.DataFrame) -> np.ndarray:
+    group = offences["ho_offence_code"].map(offence_codes().set_index("ho_offence_code")
+                                            ["svd_group"])
+    kind = group.map(SVD_VICTIMS).fillna("violence").to_numpy(dtype=object)
+    stream = offences["stream"].to_numpy()
+    kind[stream == "da"] = "da"
+    kind[stream == "hate"] = "hate"
+    return kind
+
+
+def _people_columns(rng: np.random.Generator, offences: pd.DataFrame,
+                    ethnic_shares: dict[str, float]) -> pd.DataFrame:
+    """Victim ethnicity and repeat flag, suspect age band, sex and repeat flag (text)."""
+    n = len(offences)
+    kind = _people_kind(offences)
+    has_victim = (offences["victim_sex"].to_numpy(dtype=str) != "") | \
+        (offences["victim_age_band"].to_numpy(dtype=str) != "")
+    ethnicity = _choice(rng, ethnic_shares, n).astype(object)
+    race = offences.get("hate_race", pd.Series(False, index=offences.index)).to_numpy(bool)
+    ethnicity[race] = _choice(rng, RACE_HATE_VICTIM_ETHNICITY, int(race.sum()))
+    ethnicity[(rng.random(n) < ETHNICITY_NOT_RECORDED) | ~has_victim] = ""
+    draws = rng.random((n, 4))
+    repeat_victim = np.full(n, "", dtype=object)
+    suspect_age = np.full(n, "", dtype=object)
+    suspect_sex = np.full(n, "", dtype=object)
+    repeat_suspect = np.full(n, "", dtype=object)
+    for name, (p_repeat, p_suspect, p_male, p_repeat_suspect, ages) in PEOPLE.items():
+        rows = kind == name
+        repeat_victim[rows & has_victim] = np.where(draws[rows & has_victim, 0] < p_repeat,
+                                                    "Y", "N")
+        named = rows & (draws[:, 1] < p_suspect)
+        suspect_sex[named] = np.where(draws[named, 2] < p_male, "M", "F")
+        repeat_suspect[named] = np.where(draws[named, 3] < p_repeat_suspect, "Y", "N")
+        suspect_age[named] = _choice(rng, dict(zip(SUSPECT_AGE_BANDS, ages, strict=True)),
+                                     int(named.sum()))
+    return pd.DataFrame({"victim_ethnicity": ethnicity, "repeat_victim": repeat_victim,
+                         "suspect_age_band": suspect_age, "suspect_sex": suspect_sex,
+                         "repeat_suspect": repeat_suspect}, index=offences.index)
+
+
 def _check_lsoas(lsoas: pd.DataFrame | Sequence[str] | None) -> pd.DataFrame:
     if lsoas is None:
         return study_lsoa_weights()
@@ -439,6 +531,9 @@ def generate_force_extract(
     descriptions = offence_codes().set_index("ho_offence_code")["offence_description"]
     offences["offence_description"] = offences["ho_offence_code"].map(descriptions)
     offences["crime_ref"] = [f"SYN{i:07d}" for i in range(1, len(offences) + 1)]
+    people = _people_columns(np.random.default_rng([seed, PEOPLE_STREAM]), offences,
+                             study_ethnic_shares())
+    offences[list(people.columns)] = people
     offences["offence_date"] = pd.DatetimeIndex(offences["offence_date"]).strftime("%Y-%m-%d")
     offences[flag_columns] = np.where(offences[flag_columns], "Y", "N")
     return offences[extract_columns(DEFAULT_STRANDS)].astype(str)

@@ -57,11 +57,17 @@ from sna.stats import strands as hs
 from sna.stats.disclosure import SUPPRESSED_SYMBOL, DisclosurePolicy, suppress_crosstab
 from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
 from sna.stats.trend import (
-    compare_periods,
+    CHANGE_RULE,
+    change_between,
+    change_note,
     describe_change,
     describe_seasonality,
     describe_trend,
+    seasonal_model_reason,
     seasonal_trend,
+    seasonality_note,
+    series_variation,
+    trend_note,
 )
 
 PER_1000 = 1000
@@ -397,10 +403,23 @@ def data_quality(accounted: Accounted, strands: Sequence[str] = DEFAULT_STRANDS,
 
 
 def _seasonal(offences: pd.DataFrame, last_month: str, strands: Sequence[str], conf: float):
+    """Monthly hate offences and their seasonal model, or the reason no model was fitted."""
     monthly = _monthly_hate(offences, last_month, strands)
+    reason = seasonal_model_reason(monthly.astype(float))
+    if reason is not None:
+        return monthly, None, reason
     year_start = (pd.Period(last_month, freq="M") + 1).month
     return monthly, seasonal_trend(monthly.astype(float), conf=conf,
-                                   year_start_month=year_start)
+                                   year_start_month=year_start), None
+
+
+def _change_sentence(section: Section, comparison, subject: str, period_a: str,
+                     period_b: str) -> None:
+    """The reader's sentence of a change (the change rule's verdict) and its technical notes."""
+    section.text(change_sentence(subject, comparison.count_a, comparison.count_b, period_a,
+                                 period_b, comparison.verdict))
+    section.technical(describe_change(comparison, subject, period_a, period_b))
+    section.technical(change_note(comparison, subject))
 
 
 def _annual_table(trend) -> pd.DataFrame:
@@ -413,7 +432,7 @@ def _annual_table(trend) -> pd.DataFrame:
         "Upper CI": annual["rr_upper"],
         "p": [None if pd.isna(p) else format_p(p, with_equals=False)
               for p in annual["p_value"]],
-        "Verdict": annual["verdict"]})
+        "Test": annual["test"], "Verdict": annual["verdict"]})
     return table
 
 
@@ -438,18 +457,19 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
     Returns
     -------
     Section
-        ``results``: ``periods``, ``comparison`` (:class:`~sna.stats.trend.PeriodComparison`),
-        ``monthly`` (Series), ``seasonal_trend``, ``annual`` (table).
+        ``results``: ``periods``, ``comparison`` (:class:`~sna.stats.trend.PeriodComparison`,
+        judged by the change rule), ``monthly`` (Series), ``seasonal_trend`` and
+        ``annual`` (table), both None when no seasonal model could be fitted.
     """
     section = _start(synthetic, "sec-totals", "Totals and trend")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
-    monthly, trend = _seasonal(offences, last_month, strands, conf)
-    count_a = int(monthly[period_months(periods.previous_year)].sum())
-    count_b = int(monthly[period_months(periods.year)].sum())
-    comparison = compare_periods(count_a, count_b, conf=conf)
+    monthly, trend, reason = _seasonal(offences, last_month, strands, conf)
+    comparison = change_between(monthly.astype(float), period_months(periods.previous_year),
+                                period_months(periods.year), conf=conf)
     section.results.update(periods=periods, comparison=comparison, monthly=monthly,
                            seasonal_trend=trend)
+    count_a, count_b = comparison.count_a, comparison.count_b
     year_a, year_b = period_text(*periods.previous_year), period_text(*periods.year)
     section.text(change_sentence("Hate crimes (each offence counted once)", count_a, count_b,
                                  year_a, year_b, comparison.verdict))
@@ -459,13 +479,20 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
                                    lead=True, ratio=comparison.rate_ratio))
     section.technical(describe_change(comparison, HATE_OFFENCES, periods.previous_year_label,
                                       periods.year_label))
+    section.technical(change_note(comparison, HATE_OFFENCES))
     chart_data = pd.DataFrame({"period": monthly.index.astype(str), "count": monthly.to_numpy()})
     section.figure(charts.monthly_counts_chart(
         chart_data, title=f"Hate crimes per month, {area_name}, "
                           f"{period_text(str(monthly.index[0]), str(monthly.index[-1]))}",
         source=_source(synthetic), y_title="Hate offences"))
+    if trend is None:
+        section.text(reason + " The change between years above is judged without it.")
+        section.technical(series_variation(monthly.astype(float)).note)
+        section.results["annual"] = None
+        return section
     section.text(trend_sentence(trend, "hate crimes"))
     section.technical(describe_trend(trend, "hate offences"))
+    section.technical(trend_note(trend))
     annual = _annual_table(trend)
     section.results["annual"] = annual
     section.table(_annual_reader_table(annual),
@@ -473,14 +500,48 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
                   "against the one before (complete years only)",
                   note="No percentage is shown where the earlier year had fewer than "
                        f"{MIN_COUNT_FOR_PERCENT} offences.")
-    section.table(annual, "Hate offences by year, each year against the one before (exact "
-                          "Poisson test; p-values not adjusted for the number of years)",
+    section.table(annual, "Hate offences by year, each year against the one before (the change "
+                          "rule: allowing for the series' month-to-month variation when it is "
+                          "larger than chance; p-values not adjusted for the number of years)",
                   decimals={"Change (%)": 1, "Rate ratio": 2, "Lower CI": 2, "Upper CI": 2},
                   technical=True)
     for note in trend.notes:
         if "year-on-year comparisons" not in note:  # month-on-month table not published here
             section.technical(note)
     return section
+
+
+# ---------------------------------------------------------------- seasonal pattern
+
+
+def _quarter_block(section: Section, monthly: pd.Series, periods: ReviewPeriods,
+                   conf: float) -> None:
+    """The last quarter against the one before, and whether that change recurs each year."""
+    quarter = period_months(periods.quarter)
+    if (quarter - 15).min() < monthly.index.min():  # no same two quarters a year earlier
+        change = change_between(monthly.astype(float), quarter - 3, quarter, conf=conf)
+        section.results.update(quarter_change=change, recurring=None)
+        _change_sentence(section, change, "Hate offences", periods.previous_quarter_label,
+                         periods.quarter_label)
+        section.text("Whether this change recurs every year cannot be tested: that needs the "
+                     "same two quarters a year earlier, and the data start in "
+                     f"{monthly.index.min():%B %Y}.")
+        return
+    recurring = hs.recurring_change(monthly, periods.quarter, conf=conf)
+    section.results.update(quarter_change=recurring.this_year, recurring=recurring)
+    _change_sentence(section, recurring.this_year, "Hate crimes",
+                     f"{periods.previous_quarter_label} "
+                     f"({period_text(*periods.previous_quarter)})",
+                     f"{periods.quarter_label} ({period_text(*periods.quarter)})")
+    if recurring.verdict.startswith("in line"):
+        section.text("That change is in line with the change between the same quarters a year "
+                     "earlier: the usual seasonal swing, not a new development.")
+    else:
+        section.text(f"That change is clearly {recurring.verdict.split(' than')[0]} than the "
+                     "change between the same quarters a year earlier, so it is more than the "
+                     "usual seasonal swing.")
+    section.technical(hs.describe_recurring_change(recurring, "Hate offences"))
+    section.technical(hs.recurring_change_note(recurring))
 
 
 @degrades
@@ -491,45 +552,36 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
 
     The last financial quarter's change from the quarter before is compared with the
     change between the same two quarters a year earlier
-    (:func:`sna.stats.strands.recurring_change`, Fisher's exact test).
+    (:func:`sna.stats.strands.recurring_change`, by the change rule). When a month has
+    been seen fewer than twice no seasonal model is fitted and the section says why.
 
     Returns
     -------
     Section
-        ``results``: ``seasonal_trend``, ``quarter_change``
+        ``results``: ``seasonal_trend`` (None when no model was fitted),
+        ``seasonal_reason`` (why not, or None), ``quarter_change``
         (:class:`~sna.stats.trend.PeriodComparison`), ``recurring``
         (:class:`~sna.stats.strands.RecurringChange`).
     """
     section = _start(synthetic, "sec-seasonal", "Seasonal pattern")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
-    monthly, trend = _seasonal(offences, last_month, strands, conf)
-    section.figure(charts.seasonal_chart(
-        trend.seasonal_indices[["season", "index", "lower", "upper"]],
-        title=f"Hate crimes by month of the year, {area_name}, "
-              f"{period_text(str(monthly.index[0]), str(monthly.index[-1]))} (1 = average "
-              "month)", source=_source(synthetic), conf=conf))
-    section.text(seasonality_sentence(trend, "hate crimes", 1 - conf))
-    recurring = hs.recurring_change(monthly, periods.quarter, conf=conf)
-    section.results.update(seasonal_trend=trend, quarter_change=recurring.this_year,
-                           recurring=recurring)
-    quarter = recurring.this_year
-    section.text(change_sentence("Hate crimes", quarter.count_a, quarter.count_b,
-                                 f"{periods.previous_quarter_label} "
-                                 f"({period_text(*periods.previous_quarter)})",
-                                 f"{periods.quarter_label} ({period_text(*periods.quarter)})",
-                                 quarter.verdict))
-    if recurring.verdict.startswith("in line"):
-        section.text("That change is in line with the change between the same quarters a year "
-                     "earlier: the usual seasonal swing, not a new development.")
+    monthly, trend, reason = _seasonal(offences, last_month, strands, conf)
+    if trend is None:
+        section.text(reason)
     else:
-        section.text(f"That change is clearly {recurring.verdict.split(' than')[0]} than the "
-                     "change between the same quarters a year earlier, so it is more than the "
-                     "usual seasonal swing.")
-    section.technical(describe_seasonality(trend, "hate offences"))
-    section.technical(describe_change(recurring.this_year, "Hate offences",
-                                      periods.previous_quarter_label, periods.quarter_label))
-    section.technical(hs.describe_recurring_change(recurring, "Hate offences"))
+        section.figure(charts.seasonal_chart(
+            trend.seasonal_indices[["season", "index", "lower", "upper"]],
+            title=f"Hate crimes by month of the year, {area_name}, "
+                  f"{period_text(str(monthly.index[0]), str(monthly.index[-1]))} (1 = average "
+                  "month)", source=_source(synthetic), conf=conf))
+        section.text(seasonality_sentence(trend, "hate crimes", 1 - conf))
+        section.technical(describe_seasonality(trend, "hate offences"))
+        section.technical(seasonality_note(trend))
+    section.results.update(seasonal_trend=trend, seasonal_reason=reason)
+    _quarter_block(section, monthly, periods, conf)
+    if trend is None:
+        return section
     flagged = trend.flagged
     if flagged.empty:
         section.technical(f"No month's count lies outside the model's {conf:.0%} prediction "
@@ -646,6 +698,7 @@ def _shift_block(section: Section, shift: hs.StrandShift, heading: str, key: str
                  if mix_changed else "The mix of strands did not change clearly.")
     section.technical(describe_change(shift.total, HATE_OFFENCES, shift.label_a, shift.label_b))
     section.technical(hs.describe_composition(shift.composition))
+    section.technical(change_note(shift.total, HATE_OFFENCES))
     table = shift.table
     ordered = pd.concat([table[table["verdict"] != "no significant change"],
                          table[table["verdict"] == "no significant change"]])
@@ -662,6 +715,7 @@ def _shift_block(section: Section, shift: hs.StrandShift, heading: str, key: str
                 section_title=section.title, topic="hate", demo=synthetic,
                 ratio=float(row["rate_ratio"])))
         section.technical(hs.describe_strand_shift(row))
+        section.technical(hs.strand_shift_note(row))
     if (table["verdict"] == "no significant change").all():
         section.text("No strand changed clearly once the number of strands compared is allowed "
                      "for.")
@@ -680,7 +734,8 @@ def _shift_block(section: Section, shift: hs.StrandShift, heading: str, key: str
                   note=f"No percentage is shown where the earlier count was below "
                        f"{MIN_COUNT_FOR_PERCENT}.")
     section.table(_shift_table(shift), f"Strand flags, {shift.label_b} against {shift.label_a} "
-                                       "(exact Poisson test per strand, Holm-adjusted)",
+                                       "(each strand tested allowing for its own "
+                                       "month-to-month variation, Holm-adjusted)",
                   decimals={f"Share {shift.label_a} (%)": 1, f"Share {shift.label_b} (%)": 1,
                             "Rate ratio": 2, "Lower CI": 2, "Upper CI": 2}, technical=True)
 
@@ -702,7 +757,9 @@ def _shares_chart(section: Section, shift: hs.StrandShift, area_name: str,
 
 def describe_rolling_trend(trend: hs.RollingTrend, p_adjusted: float | None = None,
                            n_tests: int = 1) -> str:
-    """One sentence on a strand's gradual trend over 12 months (:func:`~sna.stats.strands.rolling_12_month`).
+    """One plain sentence on a strand's gradual trend over 12 months (:func:`~sna.stats.strands.rolling_12_month`).
+
+    The test is in :func:`rolling_trend_note`.
 
     Parameters
     ----------
@@ -717,26 +774,40 @@ def describe_rolling_trend(trend: hs.RollingTrend, p_adjusted: float | None = No
     >>> df = pd.DataFrame({"month": np.repeat(months, [20, 19, 18, 17, 16, 15, 14, 13, 12,
     ...                                                  11, 10, 9]), "hate_disability": True})
     >>> t = hs.rolling_12_month(df, "disability", strands=["disability"])
-    >>> describe_rolling_trend(t).split(", a statistically")[0]
-    'Over the 12 months Jan-Dec 2025, disability hate offences fell gradually, by 56.7% a year'
+    >>> describe_rolling_trend(t)
+    'Over the 12 months Jan-Dec 2025, disability hate offences fell gradually, by 56.7% a year (95% CI 21.3% to 76.2%), a statistically significant decreasing trend.'
     """  # noqa: E501
     p_value = trend.p_value if p_adjusted is None else p_adjusted
     what = ("hate offences" if trend.strand == hs.ALL
             else f"{hs.strand_label(trend.strand).lower()} hate offences")
     span = period_label(period_months((trend.first_month, trend.last_month)))
     pct = (trend.rr_per_year - 1) * 100
-    evidence = (f"rate ratio per year {trend.rr_per_year:.2f}, {trend.conf:.0%} CI "
-                f"{trend.rr_per_year_lower:.2f} to {trend.rr_per_year_upper:.2f}; Wald test in "
-                f"a {'quasi-' if trend.dispersion > 1 else ''}Poisson GLM with a linear month "
-                f"term, {format_p(trend.p_value)}")
-    if p_adjusted is not None:
-        evidence += f"; Holm-adjusted over {n_tests} strands, {format_p(p_adjusted)}"
+    lower, upper = (trend.rr_per_year_lower - 1) * 100, (trend.rr_per_year_upper - 1) * 100
+    adjusted = (f" after allowing for testing {n_tests} strands" if p_adjusted is not None
+                else "")
     if p_value < 1 - trend.conf:
         verb, word = ("rose", "increasing") if pct > 0 else ("fell", "decreasing")
+        low, high = sorted((abs(lower), abs(upper)))
         return (f"Over the 12 months {span}, {what} {verb} gradually, by {abs(pct):.1f}% a "
-                f"year, a statistically significant {word} trend ({evidence}).")
+                f"year ({trend.conf:.0%} CI {low:.1f}% to {high:.1f}%), a statistically "
+                f"significant {word} trend{adjusted}.")
     return (f"Over the 12 months {span}, {what} show no statistically significant gradual "
-            f"trend (estimated change {pct:+.1f}% a year, {evidence}).")
+            f"trend (estimated change {pct:+.1f}% a year, {trend.conf:.0%} CI {lower:+.1f}% to "
+            f"{upper:+.1f}%).")
+
+
+def rolling_trend_note(trend: hs.RollingTrend, p_adjusted: float | None = None,
+                       n_tests: int = 1) -> str:
+    """The technical note for :func:`describe_rolling_trend`: model, dispersion, t test."""
+    what = hs.strand_label(trend.strand)
+    quasi = "quasi-Poisson" if trend.dispersion > 1 else "Poisson"
+    note = (f"{what}: rate ratio per year {trend.rr_per_year:.2f}, {trend.conf:.0%} CI "
+            f"{trend.rr_per_year_lower:.2f} to {trend.rr_per_year_upper:.2f}; t test in a "
+            f"{quasi} GLM with a linear month term (dispersion {trend.dispersion:.2f}, "
+            f"{trend.df:g} df), {format_p(trend.p_value)}")
+    if p_adjusted is not None:
+        note += f"; Holm-adjusted over {n_tests} strands, {format_p(p_adjusted)}"
+    return note + "."
 
 
 def rolling_trends(offences: pd.DataFrame, last_month: str,
@@ -801,6 +872,7 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
         if row["trend"] is not None and (row["strand"] in trend_strands
                                          or row["verdict"] != "no significant trend"):
             section.technical(describe_rolling_trend(row["trend"], row["p_adjusted"], tested))
+            section.technical(rolling_trend_note(row["trend"], row["p_adjusted"], tested))
     shown = table.drop(columns=["strand", "trend"]).rename(columns={
         "strand_label": "Strand", "count_12_months": "Flags in 12 months",
         "rr_per_year": "Rate ratio per year", "lower": "Lower CI", "upper": "Upper CI",
@@ -808,8 +880,9 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
     for column in ("p", "p (Holm)"):
         shown[column] = [None if pd.isna(p) else format_p(p, with_equals=False)
                          for p in shown[column]]
-    section.table(shown, "Gradual trend over the last 12 months by strand (Poisson GLM with a "
-                         "linear month term; Holm-adjusted over the strands tested)", decimals=2,
+    section.table(shown, "Gradual trend over the last 12 months by strand (quasi-Poisson GLM "
+                         "with a linear month term, t test; Holm-adjusted over the strands "
+                         "tested)", decimals=2,
                   technical=True)
     frames = []
     for row in table.itertuples():
@@ -1201,6 +1274,16 @@ def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
                              total_label="All multi-strand offences").published
 
 
+def _monthly_multi_strand(offences: pd.DataFrame, last_month: str,
+                          strands: Sequence[str]) -> pd.Series:
+    """Hate offences with two or more strands per month (zeros filled), to the last month."""
+    months = months_of(offences)
+    multi = offences[[strand_column(s) for s in strands]].sum(axis=1).to_numpy() > 1
+    index = pd.period_range(months.min(), pd.Period(last_month, freq="M"), freq="M")
+    counts = pd.Series(multi.astype(float), index=months.to_numpy()).groupby(level=0).sum()
+    return counts.reindex(index, fill_value=0.0)
+
+
 @degrades
 def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: DisclosurePolicy,
                       conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
@@ -1211,17 +1294,18 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
     -------
     Section
         ``results``: ``share`` (Wilson interval row), ``combinations``, ``comparison``
-        (multi-strand offences against the year before, exact Poisson test).
+        (multi-strand offences against the year before, by the change rule).
     """
     section = _start(synthetic, "sec-multi", "Multi-strand offences")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
     table = strand_share_table(offences, periods.year, strands, conf)
-    previous = strand_share_table(offences, periods.previous_year, strands, conf)
     total, multi = int(table["count"].iloc[-1]), table.attrs["multi_strand"]
     flags = int(table["count"].iloc[:-1].sum())
     share = proportion_ci(multi, total, conf=conf).iloc[0] if total else None
-    comparison = compare_periods(previous.attrs["multi_strand"], multi, conf=conf)
+    comparison = change_between(_monthly_multi_strand(offences, last_month, strands),
+                                period_months(periods.previous_year),
+                                period_months(periods.year), conf=conf)
     section.results.update(share=share, comparison=comparison)
     year_a, year_b = period_text(*periods.previous_year), period_text(*periods.year)
     if share is not None:
@@ -1237,6 +1321,7 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
                                  comparison.count_b, year_a, year_b, comparison.verdict))
     section.technical(describe_change(comparison, "Multi-strand hate offences",
                                       periods.previous_year_label, periods.year_label))
+    section.technical(change_note(comparison, "Multi-strand hate offences"))
     combinations = strand_combinations(offences, periods.year, policy, strands)
     section.results["combinations"] = combinations
     shown = combinations.rename_axis("Strands recorded").rename("Offences").reset_index()
@@ -1246,6 +1331,28 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
                   note=policy.footnote() + f" Combinations with fewer than {policy.min_count} "
                   "offences are grouped as 'Other combinations'.", decimals=0)
     return section
+
+
+# ---------------------------------------------------------------- methods and sources
+
+
+def disclosure_statement(policy: DisclosurePolicy) -> str:
+    """What the review suppresses, as it actually does (the methods table's entry).
+
+    Breakdowns below the whole area (districts, LSOAs, strand combinations) are
+    protected by ``policy``; the whole area's totals by strand and by period are published
+    as counted, however small, as the force's own annual figures are.
+
+    Examples
+    --------
+    >>> text = disclosure_statement(DisclosurePolicy(min_count=10))
+    >>> text.startswith("Whole-area counts (by strand and by period) are published in full")
+    True
+    """
+    return ("Whole-area counts (by strand and by period) are published in full, as the force "
+            "publishes its own annual figures; breakdowns below the whole area (districts, "
+            "LSOAs, strand combinations) follow this rule: "
+            + policy.footnote())
 
 
 def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
@@ -1261,27 +1368,31 @@ def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
     policy = policy or DisclosurePolicy(min_count=10)
     section = Section(anchor="sec-methods", title="Methods and sources", appendix=True)
     tests = pd.DataFrame([
-        ("Hate offences, one period against another", "exact conditional Poisson test (binomial "
-         "split of the two counts given their total); rate ratio with an exact interval"),
-        ("Each strand, one period against another", f"exact conditional Poisson test per "
-         f"strand; verdicts use Holm-adjusted p-values over the {len(strands)} strands"),
+        ("When a change is called significant (the rule for every period-on-period "
+         "sentence)", CHANGE_RULE),
+        ("Hate offences, one period against another", "the rule above on the monthly series of "
+         "hate offences; rate ratio with its interval"),
+        ("Each strand, one period against another", f"the rule above on each strand's own "
+         f"monthly series; verdicts use Holm-adjusted p-values over the {len(strands)} strands"),
         ("Strand mix (composition)", f"Pearson chi-square of the strand x period table of "
          f"strand flags, p-value by permutation ({n_permutations:,} shuffles of the period over "
          "offences, each keeping all its strands); asymptotic chi-square p for reference only"),
         ("Shares of hate offences", "Wilson score intervals"),
         ("Seasonality and trend", "count GLM (Poisson, or negative binomial when "
-         "over-dispersed) with month terms and a linear trend: a likelihood-ratio test of the "
-         "month terms for seasonality and a test of the trend term, each named in its sentence "
-         "with the model notes under the trend"),
+         "over-dispersed) with month terms and a linear trend, fitted only when every month has "
+         "been seen at least twice: a likelihood-ratio F test of the month terms for "
+         "seasonality and a t test of the trend term, in the technical notes"),
         ("'Recurring annual trend'", "ratio of quarter-on-quarter rate ratios, this year and a "
-         "year earlier: Fisher's exact test on the 2 x 2 table of counts"),
+         "year earlier: Fisher's exact test on the 2 x 2 table of counts, or, when the months "
+         "within the quarters vary more than chance, the Pearson chi-square divided by that "
+         "dispersion (F test)"),
         ("Gradual 12-month change", "Poisson GLM with a linear month term (quasi-Poisson when "
-         "over-dispersed), Wald test; Holm adjustment over strands"),
+         "over-dispersed), t test on the 10 residual df; Holm adjustment over strands"),
         ("Rates per 1,000 residents", "exact Poisson limits below 10 offences, Byars from 10; "
          "compared with the area rate by the Fingertips single-overlap rule"),
         ("Indicative rates", "per 1,000 Census 2021 residents of the related group; the "
          "victim need not belong to the group"),
-        ("Disclosure control", policy.footnote()),
+        ("Disclosure control", disclosure_statement(policy)),
     ], columns=["Question", "Method"])
     section.table(tests, "Methods and tests")
     extract = ("SYNTHETIC force extract", "generated by sna demo-data from published "
@@ -1311,10 +1422,10 @@ def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
 __all__ = [
     "CENSUS_NOT_USED", "HateReviewInputs", "ReviewPeriods", "composition_and_shifts",
     "data_banner", "data_quality", "frame",
-    "describe_rolling_trend", "geography", "indicative_rates",
+    "describe_rolling_trend", "disclosure_statement", "geography", "indicative_rates",
     "load_inputs", "lsoa_hate_counts", "methods", "multi_strand_note", "protected_rates",
-    "review_periods", "rolling_trends", "seasonal_pattern", "strand_combinations",
-    "strand_share_table", "totals_and_trend", "validate_params",
+    "review_periods", "rolling_trend_note", "rolling_trends", "seasonal_pattern",
+    "strand_combinations", "strand_share_table", "totals_and_trend", "validate_params",
 ]
 
 

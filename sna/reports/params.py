@@ -1,9 +1,22 @@
 """Read a report's params YAML and check it against the notebook's ``parameters`` cell.
 
 papermill only *logs* a parameter the notebook does not declare, so a typo in a YAML
-key would be silently ignored. :func:`load_params` fails fast instead:
-every key must be declared in the notebook's cell tagged ``parameters``, and every value
-must have the type of that parameter's default.
+key would be silently ignored. :func:`load_params` fails fast instead,
+before any cell runs:
+
+* the YAML is read strictly: a repeated key, an alias (``*name``, the "billion laughs"
+  expansion) or a file over :data:`MAX_PARAMS_BYTES` is an error;
+* every key must be declared in the notebook's cell tagged ``parameters``, and every
+  value must have the *shape* of that parameter's default: its type and, inside
+  mappings and lists, the types and keys of the default's items (so an unknown key
+  inside ``neighbours: {force: {police_uk, pfa24_code}}`` is an error too);
+* every value is range-checked by the declarative :data:`VALUE_RULES` (by parameter
+  name) and :data:`SUFFIX_RULES` (by name ending, e.g. every ``*_month``): months
+  real, ordered, not in the future and within the data; thresholds sane; input paths
+  existing and of the right kind.
+
+A section that adds a parameter declares it in the notebook (its default gives the
+shape) and, if its values have a range, adds one entry to :data:`VALUE_RULES`.
 """
 
 from __future__ import annotations
@@ -11,6 +24,8 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +36,10 @@ from sna.checks import check_conf
 from sna.errors import SnaInputError
 
 __all__ = [
-    "check_params",
-    "load_params",
-    "notebook_metadata",
-    "notebook_parameters",
-    "read_params_yaml",
+    "RuleContext", "check_params", "check_shape", "check_values", "codes_rule", "conf_rule",
+    "count_threshold_rule", "current_month", "first_last_rule", "load_params", "month_rule",
+    "neighbours_rule", "notebook_metadata", "notebook_parameters", "read_params_yaml", "text_rule",
 ]
-
 #: Keys the runner understands even when the notebook does not declare them. They are
 #: passed on to the notebook only if its ``parameters`` cell declares them.
 RUNNER_KEYS: dict[str, type] = {"uses_synthetic_data": bool}
@@ -44,6 +56,44 @@ _NoDatesSafeLoader.yaml_implicit_resolvers = {
     key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+MAX_PARAMS_BYTES = 256 * 1024
+"""Largest params file read (a params file is a few hundred bytes)."""
+
+
+class _ParamsYamlProblem(Exception):
+    def __init__(self, problem: str, line: int | None, fix: str) -> None:
+        super().__init__(problem)
+        self.problem, self.line, self.fix = problem, line, fix
+
+
+class _StrictLoader(_NoDatesSafeLoader):
+    """The safe loader, refusing aliases and repeated keys."""
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _ParamsYamlProblem(
+                f"YAML aliases are not allowed (*{event.anchor})", event.start_mark.line + 1,
+                "write each value out in full instead of '&name' / '*name' references")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # PyYAML reports unhashable keys itself
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise _ParamsYamlProblem(
+                    f"key {key!r} is given twice (lines {seen[key]} and {line})", line,
+                    "keep one of the two lines; a repeated key would silently win")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 def read_params_yaml(params_file: str | Path) -> dict[str, Any]:
@@ -77,8 +127,22 @@ def read_params_yaml(params_file: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise SnaInputError("params file not found", file=str(path),
                             fix="check the path, e.g. params/<report>_<area>_<period>.yaml")
+    if path.stat().st_size > MAX_PARAMS_BYTES:
+        raise SnaInputError(f"the params file is larger than {MAX_PARAMS_BYTES:,} bytes",
+                            file=str(path), fix="a params file holds a few settings; check "
+                                                "it is the right file")
     try:
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoDatesSafeLoader)
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise SnaInputError("the params file is not UTF-8 text", file=str(path),
+                            fix="save it as UTF-8 (any text editor)") from None
+    try:
+        loaded = yaml.load(text, Loader=_StrictLoader)
+    except _ParamsYamlProblem as err:
+        raise SnaInputError(err.problem, file=str(path), row=err.line, fix=err.fix) from None
+    except RecursionError:
+        raise SnaInputError("the file nests too deeply", file=str(path),
+                            fix="write plain 'key: value' lines, lists and mappings") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
@@ -139,7 +203,12 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
             "the notebook has no cell tagged 'parameters'", file=str(path),
             fix="in JupyterLab open the property inspector on the cell holding the defaults "
                 "and add the tag 'parameters'")
-    inspected = papermill.inspect_notebook(str(path))
+    try:
+        inspected = papermill.inspect_notebook(str(path))
+    except ValueError as err:
+        raise SnaInputError(f"the notebook's parameters cannot be read ({err})", file=str(path),
+                            fix="open and save the notebook in JupyterLab with the Python 3 "
+                                "kernel") from None
     return {name: _literal_default(info["default"]) for name, info in inspected.items()}
 
 
@@ -221,6 +290,321 @@ def check_params(params: dict[str, Any], declared: dict[str, Any], *, file: str)
                 file=file, column=key, value=value,
                 fix=f"write {key} as {_TYPE_NAMES[expected]}"
                     + (" (put quotes around it)" if expected is str else ""))
+        if key in declared:
+            check_shape(value, declared[key], key, file=file)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_shape(value: Any, default: Any, where: str, *, file: str | None = None) -> None:
+    """Check ``value`` has the nested shape of the notebook's ``default``.
+
+    * a list default: every item has the type (and shape) of the default's items;
+    * a mapping default whose values are all mappings (records, e.g. ``neighbours``):
+      every value is a mapping using only the keys found in the default's records,
+      each with the type of that key's default;
+    * any other mapping default (labels to values, e.g. ``offence_groups``): keys are
+      text and every value has the shape of the default's values.
+
+    Defaults that are empty, mixed, ``None`` or not literals constrain nothing more.
+
+    Examples
+    --------
+    >>> default = {"A": {"police_uk": "x", "pfa24_code": "E23000009"}}
+    >>> check_shape({"B": {"police_uk": "y"}}, default, "neighbours")
+    >>> try:
+    ...     check_shape({"B": {"polce_uk": "y"}}, default, "neighbours")
+    ... except SnaInputError as err:
+    ...     print(err.problem)
+    unknown key 'polce_uk' in neighbours['B'] (did you mean 'police_uk'?)
+    """
+    if isinstance(default, list | tuple) and isinstance(value, list | tuple):
+        item = _common_default(default)
+        if item is not None:
+            for index, element in enumerate(value):
+                _check_item(element, item, f"{where}[{index}]", file)
+        return
+    if not (isinstance(default, dict) and isinstance(value, dict)) or not default:
+        return
+    for key in value:
+        if not isinstance(key, str):
+            raise SnaInputError(f"key {key!r} in {where} is not text", file=file, column=where,
+                                value=key, fix="put quotes around the key")
+    records = list(default.values())
+    if all(isinstance(r, dict) for r in records):
+        fields: dict[str, Any] = {}
+        for record in records:
+            for name, field_default in record.items():
+                fields.setdefault(name, field_default)
+        for key, record in value.items():
+            place = f"{where}[{key!r}]"
+            if not isinstance(record, dict):
+                raise SnaInputError(
+                    f"{place} should be a mapping with keys {', '.join(fields)}, got "
+                    f"{_describe(record)}", file=file, column=where, value=record,
+                    fix=f"write it as 'key: value' lines with keys from: {', '.join(fields)}")
+            for name, field in record.items():
+                if name not in fields:
+                    close = difflib.get_close_matches(str(name), list(fields), n=1, cutoff=0.6)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    raise SnaInputError(f"unknown key {name!r} in {place}{hint}", file=file,
+                                        column=where, value=name,
+                                        fix=f"use only the keys: {', '.join(fields)}")
+                _check_item(field, fields[name], f"{place}[{name!r}]", file)
+        return
+    item = _common_default(records)
+    if item is not None:
+        for key, element in value.items():
+            _check_item(element, item, f"{where}[{key!r}]", file)
+
+
+def _common_default(items: Any) -> Any:
+    """One representative default for a list of defaults of one type (else None)."""
+    items = [item for item in items if item is not None]
+    if not items:
+        return None
+    kinds = {_expected_type(item) for item in items}
+    if len(kinds) != 1 or None in kinds:
+        return None
+    kind = kinds.pop()
+    if kind is dict:
+        merged: dict = {}
+        for item in items:
+            merged.update(item)
+        return merged
+    if kind is list:
+        inner = [element for item in items for element in item]
+        return inner
+    return items[0]
+
+
+def _check_item(value: Any, default: Any, where: str, file: str | None) -> None:
+    expected = _expected_type(default)
+    if expected is None or default is NOT_LITERAL:
+        return
+    if not _type_matches(value, expected):
+        raise SnaInputError(f"{where} should be {_TYPE_NAMES[expected]}, got "
+                            f"{type(value).__name__} {_describe(value)}", file=file,
+                            column=where.split("[")[0], value=value,
+                            fix=f"write it as {_TYPE_NAMES[expected]} like the notebook's "
+                                f"default {_describe(default)}")
+    check_shape(value, default, where, file=file)
+
+
+# ---------------------------------------------------------------- value rules
+
+#: One value check: ``rule(value, params, context)``; raises SnaInputError.
+Rule = Callable[[Any, dict[str, Any], "RuleContext"], None]
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class RuleContext:
+    """What a rule may need besides the value: the parameter name and the params file."""
+
+    def __init__(self, key: str, file: str | None) -> None:
+        self.key, self.file = key, file
+
+    def error(self, problem: str, fix: str, value: Any = None) -> SnaInputError:
+        """A :class:`SnaInputError` naming the params file and this parameter."""
+        return SnaInputError(problem, file=self.file, column=self.key, value=value, fix=fix)
+
+
+def current_month() -> str:
+    """Return the current month, ``YYYY-MM`` (UTC)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m")
+
+
+def month_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
+    """A real month ``YYYY-MM`` (01-12), not after the current month."""
+    if not isinstance(value, str) or not _MONTH.match(value):
+        raise ctx.error(f"{ctx.key} {value!r} is not a month (YYYY-MM, month 01 to 12)",
+                        "write it as 'YYYY-MM', e.g. '2025-12'", value)
+    if value > current_month():
+        raise ctx.error(f"{ctx.key} {value} is in the future (now {current_month()})",
+                        "use a month whose data has been published", value)
+
+
+def first_last_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
+    """``first_month`` not after ``last_month``, both within the police.uk data."""
+    first, last = params.get("first_month"), params.get("last_month")
+    if not (isinstance(first, str) and isinstance(last, str)):
+        return
+    if first > last:
+        raise ctx.error(f"first_month {first} is after last_month {last}",
+                        "give the earlier month as first_month", last)
+    months = _data_months(params.get("police_uk"))
+    if months and (first > months[-1] or last < months[0]):
+        raise ctx.error(f"the study period {first} to {last} is outside the police.uk data "
+                        f"({months[0]} to {months[-1]})",
+                        f"choose months between {months[0]} and {months[-1]}", last)
+
+
+def _data_months(source: Any) -> list[str]:
+    if not isinstance(source, str) or not source.strip():
+        return []
+    from sna.io.ingest import STREET_FILE
+
+    path = _project_path(source)
+    if not path.is_dir():
+        return []
+    found = sorted({m["month"] for p in path.rglob("*") if (m := STREET_FILE.search(p.name))})
+    return found
+
+
+def _project_path(text: str) -> Path:
+    from sna.paths import repo_root
+
+    path = Path(text)
+    return path if path.is_absolute() else repo_root() / path
+
+
+def count_threshold_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
+    """A disclosure threshold: a whole number from 1 to 100."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        raise ctx.error(f"{ctx.key} must be a whole number from 1 to 100, got {value!r}",
+                        "use 5 for tables, 10 for hate-crime and domestic-abuse breakdowns "
+                        "below local-authority level (above 100 every small-area cell would "
+                        "be suppressed)", value)
+
+
+def conf_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
+    """A confidence level in ``[0.9, 1)`` (:func:`sna.checks.check_conf`)."""
+    check_conf(value, file=ctx.file)
+
+
+def _path_rule(kind: str, suffixes: tuple[str, ...] = ()) -> Rule:
+    def rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ctx.error(f"{ctx.key} is empty", "give a path relative to the project root",
+                            value)
+        path = _project_path(value)
+        if not path.exists():
+            raise ctx.error(f"{ctx.key} {value!r} does not exist",
+                            "give the path relative to the project root", value)
+        if kind == "file" and not path.is_file():
+            raise ctx.error(f"{ctx.key} {value!r} is a folder, not a file",
+                            "give the file itself", value)
+        name = path.name.lower()
+        if suffixes and not any(name.endswith(suffix) for suffix in suffixes):
+            raise ctx.error(f"{ctx.key} {value!r} is not a {' or '.join(suffixes)} file",
+                            f"give a {suffixes[0]} file", value)
+        if suffixes and ".csv" in suffixes:
+            _check_csv_text(path, ctx, value)
+
+    rule.__doc__ = f"An existing {kind}" + (f" ending {', '.join(suffixes)}" if suffixes else "")
+    return rule
+
+
+def _check_csv_text(path: Path, ctx: RuleContext, value: Any) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if path.name.lower().endswith(".gz"):
+        import zlib
+
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 4096)
+        except zlib.error:
+            raise ctx.error(f"{ctx.key} {value!r} is not a valid gzip file",
+                            "give the published series as a CSV (or gzipped CSV) file",
+                            value) from None
+    if b"\0" in head or not head.strip():
+        raise ctx.error(f"{ctx.key} {value!r} is not a CSV text file",
+                        "give the published series as a CSV file", value)
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        if err.start < len(head) - 4:
+            raise ctx.error(f"{ctx.key} {value!r} is not UTF-8 CSV text",
+                            "re-save it as CSV UTF-8", value) from None
+
+
+def codes_rule(pattern: str, example: str) -> Rule:
+    """Every item of a list matches ``pattern``."""
+    compiled = re.compile(pattern)
+
+    def rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
+        if not value:
+            raise ctx.error(f"{ctx.key} is empty", f"list at least one code, e.g. {example}")
+        for code in value:
+            if not isinstance(code, str) or not compiled.match(code):
+                raise ctx.error(f"{ctx.key} has {code!r}, which is not a code like {example}",
+                                f"use codes like {example}", code)
+
+    rule.__doc__ = f"A non-empty list of codes like {example}"
+    return rule
+
+
+def text_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
+    """Non-blank text."""
+    if not isinstance(value, str) or not value.strip():
+        raise ctx.error(f"{ctx.key} is blank", f"give {ctx.key} a value", value)
+
+
+def neighbours_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
+    """Each neighbour's police.uk path exists."""
+    for name, record in (value or {}).items():
+        path = record.get("police_uk") if isinstance(record, dict) else None
+        if isinstance(path, str) and not _project_path(path).exists():
+            raise ctx.error(f"{ctx.key}[{name!r}] police_uk {path!r} does not exist",
+                            "give the path relative to the project root", path)
+
+
+#: Value checks by parameter name; extend with one entry per new parameter with a range.
+VALUE_RULES: dict[str, list[Rule]] = {
+    "first_month": [first_last_rule],
+    "last_month": [first_last_rule],
+    "min_count": [count_threshold_rule],
+    "conf": [conf_rule],
+    "area_name": [text_rule],
+    "force_name": [text_rule],
+    "extract": [_path_rule("file")],
+    "police_uk": [_path_rule("path")],
+    "published_da": [_path_rule("file", (".csv", ".csv.gz"))],
+    "ltla24_codes": [codes_rule(r"^[EW]0[6-9]\d{6}$", "E06000014")],
+    "neighbours": [neighbours_rule],
+}
+
+#: Value checks by the ending of a parameter name (applied before :data:`VALUE_RULES`).
+SUFFIX_RULES: dict[str, list[Rule]] = {
+    "_month": [month_rule],
+}
+
+
+def check_values(params: dict[str, Any], *, file: str | None = None,
+                 defaults: dict[str, Any] | None = None) -> None:
+    """Range-check every value by :data:`SUFFIX_RULES` and :data:`VALUE_RULES`.
+
+    ``defaults`` (the notebook's) are what rules relating parameters see for a
+    parameter the file does not set; only the file's values are checked.
+
+    Raises
+    ------
+    SnaInputError
+        The first value out of range, naming the parameter.
+
+    Examples
+    --------
+    >>> check_values({"min_count": 5, "conf": 0.95, "last_month": "2025-12"})
+    >>> try:
+    ...     check_values({"last_month": "2025-13"})
+    ... except SnaInputError as err:
+    ...     print(err.problem)
+    last_month '2025-13' is not a month (YYYY-MM, month 01 to 12)
+    """
+    context = {k: v for k, v in (defaults or {}).items() if v is not NOT_LITERAL}
+    context.update(params)
+    for key, value in params.items():
+        ctx = RuleContext(key, file)
+        rules = [rule for suffix, found in SUFFIX_RULES.items() if key.endswith(suffix)
+                 for rule in found]
+        for rule in [*rules, *VALUE_RULES.get(key, [])]:
+            rule(value, context, ctx)
 
 
 def load_params(params_file: str | Path, notebook: str | Path) -> dict[str, Any]:
@@ -262,8 +646,7 @@ def load_params(params_file: str | Path, notebook: str | Path) -> dict[str, Any]
     params = read_params_yaml(params_file)
     declared = notebook_parameters(notebook)
     check_params(params, declared, file=str(params_file))
-    if "conf" in params:
-        check_conf(params["conf"], file=str(params_file))
+    check_values(params, file=str(params_file), defaults=declared)
     validator = notebook_metadata(notebook).get("validator")
     if validator:
         result = _load_validator(validator, notebook)(params, Path(params_file))

@@ -31,6 +31,8 @@ RECORDED_PACKAGES = (
 )
 
 _SKIPPED_DIRS = {".git", "__pycache__", ".ipynb_checkpoints"}
+MAX_FILES_PER_FOLDER = 5000
+"""Most files hashed from one folder named in the params."""
 
 
 
@@ -55,18 +57,20 @@ def _files_under(path: Path) -> Iterator[Path]:
 
 
 def collect_data_files(params: dict[str, Any], root: str | Path | None = None) -> list[Path]:
-    """Return the existing files that params values point to, inside the project root.
+    """Return the existing files that params values point to, wherever they live.
 
     Every string value (also inside lists and dicts) is read as a path, relative to
-    ``root`` unless absolute. If it names an existing file inside ``root`` that file is
-    collected; if it names a folder (other than ``root`` itself) every file in it is.
+    ``root`` unless absolute. If it names an existing file that file is collected; if it
+    names a folder (other than ``root`` itself, the filesystem root or the home folder)
+    every file in it is, up to :data:`MAX_FILES_PER_FOLDER`. Inputs outside the project
+    are hashed too: they were read as much as those inside it.
 
     Parameters
     ----------
     params : dict
         Validated report parameters.
     root : str or Path, optional
-        The project root (default :func:`sna.paths.repo_root`). Paths outside it are ignored.
+        The project root (default :func:`sna.paths.repo_root`) for relative paths.
 
     Returns
     -------
@@ -81,15 +85,22 @@ def collect_data_files(params: dict[str, Any], root: str | Path | None = None) -
     ['tiny_data.csv']
     """
     base = Path(root if root is not None else repo_root()).resolve()
+    too_wide = {base, Path(base.anchor), Path.home().resolve()}
     found: set[Path] = set()
     for text in _strings(params):
-        if not text.strip() or "\n" in text or len(text) > 1000:
+        if not text.strip() or "\n" in text or "\0" in text or len(text) > 1000:
             continue
         candidate = Path(text)
-        candidate = (candidate if candidate.is_absolute() else base / candidate).resolve()
-        if candidate == base or not candidate.is_relative_to(base) or not candidate.exists():
+        try:
+            candidate = (candidate if candidate.is_absolute() else base / candidate).resolve()
+            if candidate in too_wide or not candidate.exists():
+                continue
+        except (OSError, RuntimeError):
             continue
-        found.update(_files_under(candidate))
+        for number, file in enumerate(_files_under(candidate)):
+            if number >= MAX_FILES_PER_FOLDER:
+                break
+            found.add(file)
     return sorted(found)
 
 

@@ -18,8 +18,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,24 +33,29 @@ import nbformat
 from sna.errors import SnaInputError
 from sna.paths import repo_root, reports_dir
 from sna.reports.html import find_remote_resources, render_html
-from sna.reports.notebook_checks import check_executed_notebook, source_cell_number
+from sna.reports.notebook_checks import (
+    check_executed_notebook,
+    geometry_problems,
+    source_cell_number,
+)
 from sna.reports.params import NOT_LITERAL, load_params, notebook_metadata, notebook_parameters
 from sna.reports.provenance import build_provenance, collect_data_files
 
 __all__ = [
     "ReportFailed",
+    "ReportInterrupted",
     "RunAllSummary",
     "RunResult",
     "execution_failure",
     "match_notebook",
     "new_run_id",
     "notebook_title",
+    "retire_dead_builds",
     "run_all",
     "run_report",
     "section_headings",
     "update_latest",
 ]
-
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r"File\s+\"?([^\s\",]+?\.py)\"?(?::\d+|, line \d+),\s+in\s+([\w<>.]+)")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -74,6 +82,50 @@ class ReportFailed(Exception):
         super().__init__(" ".join(message.split()))
         self.cell = cell
         self.partial_notebook = partial_notebook
+
+
+class ReportInterrupted(ReportFailed, KeyboardInterrupt):
+    """The run was stopped by SIGTERM or SIGINT; its folder was kept under ``failed/``.
+
+    A :class:`ReportFailed` (one line, for the command line) that is also a
+    ``KeyboardInterrupt``, so code stopping on Ctrl-C still stops. ``exit_code`` is the
+    shell's convention for the signal (128 + its number).
+    """
+
+    def __init__(self, message: str, *, signum: int, partial_notebook: Path | None = None
+                 ) -> None:
+        super().__init__(message, partial_notebook=partial_notebook)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+class _Stopped(BaseException):
+    """Raised inside a run by the signal handler (not an Exception: nothing swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _signals_stop_the_run():
+    """Turn SIGTERM and SIGINT into :class:`_Stopped` while a run is being built.
+
+    Only in the main thread (Python delivers signals there); elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @dataclass(frozen=True)
@@ -319,10 +371,49 @@ def _plan(notebook: Path, params_file: Path, reports_root: Path | None,
 
 def _strict_problems(executed: Path, page: Path) -> list[str]:
     problems = check_executed_notebook(executed)
-    remote = find_remote_resources(page.read_text(encoding="utf-8"))
+    text = page.read_text(encoding="utf-8")
+    remote = find_remote_resources(text)
     if remote:
         problems.append(f"the page would load remote resources: {remote[0]}")
+    problems += [f"the page's {problem}" for problem in geometry_problems(text)]
     return problems
+
+
+_PID_FILE = ".sna-run-pid"
+
+
+def retire_dead_builds(report_dir: Path) -> list[Path]:
+    """Move ``.tmp-<run-id>/`` folders of runs that died (``kill -9``) to ``failed/<run-id>/``.
+
+    A build folder records its process id; one whose process no longer runs can never be
+    promoted, so it is kept for inspection under ``failed/`` like any failed run. Folders
+    of runs still going (a concurrent run) are left alone. Returns the folders moved.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> retire_dead_builds(Path(tempfile.mkdtemp()))
+    []
+    """
+    from sna.io.cache import _pid_alive
+
+    moved = []
+    if not report_dir.is_dir():
+        return moved
+    for build in report_dir.glob(".tmp-*"):
+        try:
+            pid = int((build / _PID_FILE).read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            continue
+        if _pid_alive(pid):
+            continue
+        target = report_dir / "failed" / build.name[len(".tmp-"):]
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(build, target)
+        moved.append(target)
+    return moved
 
 
 def _build(plan: _Plan, build_dir: Path, *, strict: bool, execution_timeout: int,
@@ -401,22 +492,44 @@ def run_report(
     plan = _plan(Path(notebook).resolve(), Path(params_file), Path(reports_root).resolve()
                  if reports_root is not None else None, run_id)
     final_dir, build_dir, failed_dir = _run_paths(plan.report_dir, plan.run_id)
-    build_dir.mkdir(parents=True)
+    retire_dead_builds(plan.report_dir)
     if progress:
         print(f"{plan.notebook.stem}: running {_shown(plan.notebook)} with "
               f"{_shown(plan.params_file)} (run {plan.run_id})", file=sys.stderr, flush=True)
     try:
-        _build(plan, build_dir, strict=strict, execution_timeout=execution_timeout,
-               start_timeout=start_timeout, progress=progress, failed_dir=failed_dir)
-        os.replace(build_dir, final_dir)
-        update_latest(plan.report_dir, plan.run_id)
+        build_dir.mkdir(parents=True)
+        (build_dir / _PID_FILE).write_text(f"{os.getpid()}\n", encoding="utf-8")
+    except OSError as err:
+        from sna.io.cache import output_error
+
+        raise output_error(err, plan.report_dir) from None
+    try:
+        with _signals_stop_the_run():
+            _build(plan, build_dir, strict=strict, execution_timeout=execution_timeout,
+                   start_timeout=start_timeout, progress=progress, failed_dir=failed_dir)
+            (build_dir / _PID_FILE).unlink(missing_ok=True)
+            os.replace(build_dir, final_dir)
+            update_latest(plan.report_dir, plan.run_id)
     except BaseException as err:
         if build_dir.exists():
+            (build_dir / _PID_FILE).unlink(missing_ok=True)
             failed_dir.parent.mkdir(parents=True, exist_ok=True)
             os.replace(build_dir, failed_dir)
         partial = failed_dir / "executed.ipynb"
+        if isinstance(err, _Stopped | KeyboardInterrupt):
+            signum = err.signum if isinstance(err, _Stopped) else signal.SIGINT
+            name = signal.Signals(signum).name
+            raise ReportInterrupted(
+                f"Report interrupted by {name}; nothing was published, the partial run is "
+                f"kept in {_shown(failed_dir)}", signum=signum,
+                partial_notebook=partial if partial.exists() else None) from None
         if isinstance(err, ReportFailed) or not isinstance(err, Exception):
             raise
+        if isinstance(err, OSError):
+            from sna.io.cache import output_error
+
+            raise ReportFailed(f"Report failed: {output_error(err, plan.report_dir)}; "
+                               f"partial run kept in {_shown(failed_dir)}") from None
         if _is_execution_error(err):
             raise execution_failure(err, partial) from None
         kept = _shown(partial) if partial.exists() else "none was written"
@@ -489,4 +602,6 @@ def run_all(
                                                 **run_options))
         except (ReportFailed, SnaInputError) as err:
             summary.failed.append((params_file, err))
+            if isinstance(err, ReportInterrupted):
+                break  # stopped by the operator: run no further reports
     return summary

@@ -30,14 +30,20 @@ from sna.reports.wording import (
     strength,
     trend_sentence,
 )
-from sna.stats.disclosure import DisclosurePolicy
+from sna.stats.disclosure import DisclosurePolicy, protect_published
 from sna.stats.rates import compare_to_benchmark, rate_ci
 from sna.stats.trend import (
-    compare_periods,
+    CHANGE_RULE,
+    change_between,
+    change_note,
     describe_change,
     describe_seasonality,
     describe_trend,
+    seasonal_model_reason,
     seasonal_trend,
+    seasonality_note,
+    series_variation,
+    trend_note,
 )
 
 __all__ = [
@@ -51,13 +57,16 @@ __all__ = [
     "drivers",
     "extent_and_trend",
     "frame",
+    "funnel_sentence",
     "like_for_like",
     "load_inputs",
     "local_definition_mask",
     "lsoa_counts",
+    "lsoa_hidden",
     "neighbour_comparison",
     "priorities",
     "priority_mask",
+    "rates_a_year",
     "rurality_ratios",
     "seasonal_shortfall",
     "sources_and_methods",
@@ -66,7 +75,6 @@ __all__ = [
     "victims_by_age",
     "where",
 ]
-
 PER_1000 = 1000
 POLICE_UK_SOURCE = "police.uk street-level crime (Home Office), OGL v3.0"
 NO_EXTRACT = ("no force extract was given (parameter 'extract'), so figures that need offence "
@@ -232,40 +240,51 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
                             "year before the latest year")
         return _short_series_tail(section, study, categories, area_name, month_text_series,
                                   last_month, conf)
-    comparison = compare_periods(int(month_text_series.isin(a_months).sum()),
-                                 int(month_text_series.isin(b_months).sum()), conf=conf)
-    section.results["year_on_year"] = comparison
-    period_b = f"the {len(b_months)} months with data to {month_text(last_month)}"
-    period_a = "the same months a year earlier"
-    subject = "Serious violence (police.uk proxy)"
-    section.text(change_sentence(subject, comparison.count_a, comparison.count_b, period_a,
-                                 period_b, comparison.verdict))
-    section.finding(change_finding(f"Serious violence in {area_name} (police.uk proxy)",
-                                   comparison.count_a, comparison.count_b, period_a, period_b,
-                                   comparison.verdict, section=section.anchor,
-                                   section_title=section.title, topic="violence", lead=True,
-                                   ratio=comparison.rate_ratio))
-    section.technical(describe_change(comparison, "Serious-violence-related offences "
-                                                  "(police.uk)",
-                                      f"the same {len(a_months)} months a year earlier",
-                                      f"{len(b_months)} months to {last_month}"))
     series = _monthly_frame(study, categories)
+    section.results["year_on_year"] = None
+    if a_months:
+        comparison = change_between(series.astype(float), a_months, b_months, conf=conf)
+        section.results["year_on_year"] = comparison
+        period_b = f"the {len(b_months)} months with data to {month_text(last_month)}"
+        period_a = "the same months a year earlier"
+        subject = "Serious violence (police.uk proxy)"
+        section.text(change_sentence(subject, comparison.count_a, comparison.count_b, period_a,
+                                     period_b, comparison.verdict))
+        section.finding(change_finding(f"Serious violence in {area_name} (police.uk proxy)",
+                                       comparison.count_a, comparison.count_b, period_a,
+                                       period_b, comparison.verdict, section=section.anchor,
+                                       section_title=section.title, topic="violence",
+                                       lead=True, ratio=comparison.rate_ratio))
+        technical_subject = "Serious-violence-related offences (police.uk)"
+        section.technical(describe_change(comparison, technical_subject,
+                                          f"the same {len(a_months)} months a year earlier",
+                                          f"{len(b_months)} months to {last_month}"))
+        section.technical(change_note(comparison, technical_subject))
+    else:
+        section.text("No year-on-year comparison is possible: no month of the latest year has "
+                     "data for the same month a year earlier.")
     chart_frame = series.rename("count").reset_index()
     section.figure(charts.monthly_counts_chart(
         chart_frame, title=f"Serious violence (police.uk proxy) by month, {area_name}, "
                            f"{period_text(study.months[0], study.months[-1])}",
         source=POLICE_UK_SOURCE))
-    short = seasonal_shortfall(series)
-    if short:
-        section.unavailable(f"a seasonal model: {short}. Changes are judged by comparing "
-                            "whole periods instead (exact Poisson test).")
+    reason = seasonal_model_reason(series.astype(float))
+    section.results["seasonal_reason"] = reason
+    if reason is not None:
+        section.results["seasonal_trend"] = None
+        judged = (" The year-on-year change above is judged without it, allowing for the "
+                  "month-to-month variation of the series." if a_months else "")
+        section.text(reason + judged)
+        section.technical(series_variation(series.astype(float)).note)
         return section
-    trend = seasonal_trend(series, conf=conf)
+    trend = seasonal_trend(series.astype(float), conf=conf)
     section.results["seasonal_trend"] = trend
     section.text(trend_sentence(trend, "offences"))
     section.text(seasonality_sentence(trend, "offences", 1 - conf))
     section.technical(describe_trend(trend, "Serious-violence-related offences"))
+    section.technical(trend_note(trend))
     section.technical(describe_seasonality(trend, "serious-violence-related offences"))
+    section.technical(seasonality_note(trend))
     for note in trend.notes:
         section.technical(note)
     return section
@@ -318,9 +337,9 @@ def _short_series_tail(section: Section, study: StudyData, categories: dict[str,
     """Quarter-on-quarter comparison, the monthly chart and the reason for no seasonal model."""
     latest = year_months(last_month, 3)
     before = year_months(str(pd.Period(last_month, freq="M") - 3), 3)
+    series = _monthly_frame(study, categories)
     if all(m in study.months for m in latest + before):
-        quarter = compare_periods(int(month_text_series.isin(before).sum()),
-                                  int(month_text_series.isin(latest).sum()), conf=conf)
+        quarter = change_between(series.astype(float), before, latest, conf=conf)
         section.results["quarter_on_quarter"] = quarter
         section.text(change_sentence("Serious violence (police.uk proxy)", quarter.count_a,
                                      quarter.count_b, period_text(before[0], before[-1]),
@@ -328,7 +347,7 @@ def _short_series_tail(section: Section, study: StudyData, categories: dict[str,
         section.technical(describe_change(quarter, "Serious-violence-related offences "
                                           "(police.uk)", f"{before[0]} to {before[-1]}",
                                           f"{latest[0]} to {latest[-1]}"))
-    series = _monthly_frame(study, categories)
+        section.technical(change_note(quarter, "Serious-violence-related offences (police.uk)"))
     section.figure(charts.monthly_counts_chart(
         series.rename("count").reset_index(),
         title=f"Serious violence (police.uk proxy) by month, {area_name}, "
@@ -336,7 +355,8 @@ def _short_series_tail(section: Section, study: StudyData, categories: dict[str,
     short = seasonal_shortfall(series)
     if short:
         section.unavailable(f"a seasonal model: {short}. Changes are judged by comparing "
-                            "whole periods instead (exact Poisson test).")
+                            "whole periods instead, allowing for the month-to-month "
+                            "variation of the series.")
     return section
 
 
@@ -422,20 +442,54 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     section.technical("Rurality-standardised ratio: indirect standardisation by Rural-Urban "
                       "Classification 2021 class, the reference being the whole study area; "
                       "see sna/stats/methods_rurality.md.")
-    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries, span)
+    hidden = lsoa_hidden(lsoas, policy)
+    section.results["lsoa_hidden"] = hidden
+    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries, span, hidden)
     _repeat_locations(section, study, categories, months, policy)
     return section
 
 
-def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy, conf: float,
-                area_name: str, boundaries, span: str = "") -> None:
-    from sna.stats.funnels import funnel_limits, funnel_significance
+def lsoa_hidden(lsoas: pd.DataFrame, policy: DisclosurePolicy) -> pd.Series:
+    """LSOAs whose count is published nowhere (tables, funnel, map), across all totals shown.
 
+    Districts, rural-urban classes and the whole area are published with their counts,
+    so an LSOA suppressed alone in one of them could be worked out by subtraction from
+    the LSOAs drawn; :func:`sna.stats.disclosure.protect_published` suppresses more
+    until none can.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"district_name": ["a", "a", "a"], "ruc_code": ["x", "x", "x"],
+    ...                    "count": [2, 30, 40]})
+    >>> lsoa_hidden(df, DisclosurePolicy(min_count=5)).tolist()
+    [True, True, False]
+    """
+    frame = lsoas.reset_index(drop=True)
+    sums: dict[str, list[int]] = {"area": list(range(len(frame)))}
+    for column in ("district_name", "ruc_code"):
+        if column in frame:
+            for key, rows in frame.groupby(frame[column].astype(str)).indices.items():
+                sums[f"{column} {key}"] = list(rows)
+    mask, _ = protect_published(frame["count"].to_numpy(), sums, policy)
+    return pd.Series(mask, index=lsoas.index, name="hidden")
+
+
+def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy, conf: float,
+                area_name: str, boundaries, span: str = "",
+                hidden: pd.Series | None = None) -> None:
+    from sna.stats.funnels import funnel_dispersion, funnel_limits, funnel_significance
+
+    if hidden is None:
+        hidden = lsoa_hidden(lsoas, policy)
     rates = rate_ci(lsoas["count"], lsoas["population"], multiplier=PER_1000, conf=conf)
     table = pd.concat([lsoas[["lsoa21_code", "lsoa21_name", "district_name", "count",
                               "population"]], rates[["value", "lower", "upper"]]], axis=1)
     top = table.sort_values("value", ascending=False).head(10)
+    top_hidden = hidden.loc[top.index].to_numpy()
     top = publish_counts(top.reset_index(drop=True), ["count"], policy, ["value", "lower", "upper"])
+    top[["count", "value", "lower", "upper"]] = top[["count", "value", "lower", "upper"]].astype(
+        "Float64").mask(pd.DataFrame({c: top_hidden for c in ("count", "value", "lower",
+                                                               "upper")}).to_numpy())
     section.table(top.rename(columns={"lsoa21_name": "Neighbourhood (LSOA)",
                                       "district_name": "District", "count": "Offences",
                                       "population": "Residents", "value": "Per 1,000 residents",
@@ -444,45 +498,85 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
                   f"The ten neighbourhoods with the highest rates, {span} (town centres have "
                   "few residents but many visitors: see the funnel plot)", decimals=1)
     baseline = lsoas["count"].sum() / lsoas["population"].sum() * PER_1000
+    dispersion = funnel_dispersion(lsoas["count"], lsoas["population"], "rate",
+                                   multiplier=PER_1000, baseline=baseline)
     sig = funnel_significance(lsoas["count"], lsoas["population"], "rate",
-                              multiplier=PER_1000, baseline=baseline)
+                              multiplier=PER_1000, baseline=baseline, dispersion=dispersion)
     points = pd.DataFrame({"label": lsoas["lsoa21_name"], "denominator": lsoas["population"],
                            "value": sig["value"], "significance": sig["significance"]})
     points = publish_counts(points.assign(count=lsoas["count"].to_numpy()), ["count"], policy,
-                            ["value"]).dropna(subset=["value"]).drop(columns="count")
+                            ["value"])
+    points = points[~hidden.to_numpy()].dropna(subset=["value"]).drop(columns="count")
     grid = pd.Series(sorted(set(
         pd.Series(lsoas["population"]).quantile([0, .25, .5, .75, 1]).round().tolist())))
     limits = funnel_limits(pd.Series(range(int(grid.min()), int(grid.max()) + 1, 50)), "rate",
-                           multiplier=PER_1000, baseline=baseline)
+                           multiplier=PER_1000, baseline=baseline, dispersion=dispersion)
     limits = limits.rename(columns={"lower_95": "lower95", "upper_95": "upper95",
                                     "lower_99_8": "lower998", "upper_99_8": "upper998"})
-    section.results["funnel"] = sig
+    section.results.update(funnel=sig, funnel_dispersion=dispersion)
     section.figure(charts.funnel_chart(
         points, limits[["denominator", "lower95", "upper95", "lower998", "upper998"]],
         baseline, title=f"Neighbourhood rates against population, {area_name}, {span}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Residents (Census 2021)",
-        y_title="Offences per 1,000 residents"))
+        y_title="Offences per 1,000 residents"), caption=_funnel_caption(dispersion))
     counts = sig["significance"].value_counts()
     high = int(counts.get("High (0.001)", 0))
     section.text(f"{high} of {len(lsoas)} neighbourhoods have rates well above what chance "
-                 "would explain for their size; most are town-centre neighbourhoods with few "
+                 "would explain for their size, after allowing for how much neighbourhoods "
+                 "usually differ from one another; most are town-centre neighbourhoods with few "
                  "residents and many visitors.")
-    section.technical(f"{high} of {len(lsoas)} LSOAs are above the 99.8% control limit and "
-                      f"{counts.get('High (0.025)', 0)} more above the 95% limit (exact Poisson "
-                      "limits around the area-wide rate).")
+    section.technical(funnel_sentence(sig, dispersion))
+    section.technical(dispersion.method)
     if boundaries is not None:
-        _map_and_hotspots(section, lsoas, rates, boundaries, policy, area_name, span)
+        _map_and_hotspots(section, lsoas, rates, boundaries, policy, area_name, span, hidden)
+
+
+def _funnel_caption(dispersion) -> str:
+    if dispersion.adjustment == "none":
+        return ("The lines show how far a neighbourhood's rate can differ from the area-wide "
+                "rate by chance alone, for its number of residents.")
+    return (f"Neighbourhoods differ from one another about {dispersion.phi:.1f} times as much "
+            "as chance alone would make them, so the lines allow for that usual spread; a "
+            "point outside them differs by more than that.")
+
+
+def funnel_sentence(significance: pd.DataFrame, dispersion) -> str:
+    """How many LSOAs lie above the funnel's limits, against the limits actually drawn.
+
+    Examples
+    --------
+    >>> from sna.stats.funnels import funnel_dispersion, funnel_significance
+    >>> d = funnel_dispersion([5, 9, 30, 4], [1000, 1500, 1200, 900], "rate", multiplier=1000)
+    >>> sig = funnel_significance([5, 9, 30, 4], [1000, 1500, 1200, 900], "rate",
+    ...                           multiplier=1000, dispersion=d)
+    >>> funnel_sentence(sig, d)
+    'The LSOAs vary more than chance alone would make them (about 6.8 times as much), so the limits allow for that: 0 of 4 LSOAs are above the 99.8% limit and 0 more above the 95% limit.'
+    """  # noqa: E501
+    counts = significance["significance"].value_counts()
+    n = len(significance)
+    above = (f"{counts.get('High (0.001)', 0)} of {n} LSOAs are above the 99.8% limit and "
+             f"{counts.get('High (0.025)', 0)} more above the 95% limit")
+    if dispersion.adjustment != "none":
+        return (f"The LSOAs vary more than chance alone would make them (about "
+                f"{dispersion.phi:.1f} times as much), so the limits allow for that: {above}.")
+    return (f"{above[0].upper()}{above[1:]} (the LSOAs vary no more than chance alone would "
+            "make them, so the limits are the exact Poisson ones around the area-wide rate).")
 
 
 def _map_and_hotspots(section: Section, lsoas: pd.DataFrame, rates: pd.DataFrame, boundaries,
-                      policy: DisclosurePolicy, area_name: str, span: str = "") -> None:
+                      policy: DisclosurePolicy, area_name: str, span: str = "",
+                      hidden: pd.Series | None = None) -> None:
     from sna.stats.hotspots import getis_ord_hotspots
 
-    gdf = boundaries.merge(lsoas[["lsoa21_code", "count"]].assign(rate=rates["value"].to_numpy()),
-                           on="lsoa21_code")
-    published = publish_counts(gdf.drop(columns="geometry"), ["count"], policy, ["rate"])
+    if hidden is None:
+        hidden = lsoa_hidden(lsoas, policy)
+    gdf = boundaries.merge(lsoas[["lsoa21_code", "count"]].assign(
+        rate=rates["value"].to_numpy(), hidden=hidden.to_numpy()), on="lsoa21_code")
+    published = publish_counts(gdf.drop(columns=["geometry", "hidden"]), ["count"], policy,
+                               ["rate"])
+    gone = published["count"].isna().to_numpy() | gdf["hidden"].to_numpy()
     gdf = gdf[["lsoa21_code", "lsoa21_name", "geometry"]].assign(
-        rate=published["rate"].to_numpy(), suppressed=published["count"].isna().to_numpy())
+        rate=published["rate"].astype("Float64").mask(gone).to_numpy(), suppressed=gone)
     section.results["map_suppressed"] = int(gdf["suppressed"].sum())
     section.figure(charts.choropleth(
         gdf, "rate", label_col="lsoa21_name", suppressed_col="suppressed",
@@ -567,11 +661,47 @@ def drivers(study: StudyData, categories: dict[str, str], last_month: str,
     return section
 
 
+def rates_a_year(by: pd.DataFrame, conf: float = 0.95) -> tuple[pd.DataFrame, float]:
+    """Rates per 1,000 residents a year of areas with different months of data.
+
+    Parameters
+    ----------
+    by : DataFrame
+        ``area, count, population, months`` (months of data behind each count).
+    conf : float, default 0.95
+
+    Returns
+    -------
+    (DataFrame, float)
+        ``by`` with ``value, lower, upper`` (:func:`sna.stats.rates.rate_ci` on
+        residents x months / 12) and ``comparison`` with the pooled rate (Fingertips
+        single overlap), and the pooled rate a year.
+
+    Examples
+    --------
+    >>> by = pd.DataFrame({"area": ["A", "B"], "count": [120, 120],
+    ...                    "population": [10_000, 10_000], "months": [6, 12]})
+    >>> table, pooled = rates_a_year(by)
+    >>> table["value"].tolist(), round(pooled, 1)
+    ([24.0, 12.0], 16.0)
+    """
+    person_years = by["population"] * by["months"] / 12
+    rates = rate_ci(by["count"], person_years, multiplier=PER_1000, conf=conf)
+    pooled = float(by["count"].sum() / person_years.sum() * PER_1000)
+    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], pooled)
+    table = pd.concat([by.reset_index(drop=True),
+                       rates[["value", "lower", "upper"]].reset_index(drop=True)], axis=1)
+    return table.assign(comparison=compared["comparison"].to_numpy()), pooled
+
+
 def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: dict[str, str],
                          conf: float = 0.95, area_force: str | None = None) -> Section:
     """Force rates per 1,000 against the neighbours' pooled rate, crude and rurality-standardised.
 
-    ``forces`` maps a force name to ``{"police_uk": folder, "pfa24_code": code}``.
+    ``forces`` maps a force name to ``{"police_uk": folder, "pfa24_code": code}``. Forces
+    may have different months of data, so every rate is per 1,000 residents a year
+    (residents x months of data / 12 as the denominator), and the rurality-standardised
+    ratios use the same person-years.
     """
     from sna.io.study import load_study
     from sna.stats.rurality import rurality_standardised_ratio
@@ -588,21 +718,19 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     lsoas = pd.concat(lsoa_frames, ignore_index=True)
     by = lsoas.groupby("area").agg(count=("count", "sum"), population=("population", "sum"),
                                    months=("months", "first")).reset_index()
-    rates = rate_ci(by["count"], by["population"], multiplier=PER_1000, conf=conf)
-    pooled = by["count"].sum() / by["population"].sum() * PER_1000
-    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], pooled)
-    table = pd.concat([by, rates[["value", "lower", "upper"]]], axis=1).assign(
-        comparison=compared["comparison"].to_numpy())
-    data = lsoas.assign(ruc21_code=lsoas["ruc_code"].astype(str))
+    table, pooled = rates_a_year(by, conf)
+    data = lsoas.assign(ruc21_code=lsoas["ruc_code"].astype(str),
+                        population=lsoas["population"] * lsoas["months"] / 12)
     ratios = rurality_standardised_ratio(data, data, "ruc21_code", area="area", conf=conf)
     section.results.update(force_rates=table, force_ratios=ratios, pooled=pooled)
     section.figure(charts.rates_ci_chart(
         table.rename(columns={"area": "label"})[["label", "value", "lower", "upper",
                                                  "comparison"]],
-        benchmark=pooled, title=f"Serious violence (police.uk proxy) per 1,000 residents, "
-                                f"{join_words(by['area'])}, {span}",
-        source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Offences per 1,000 residents",
-        conf=conf, benchmark_label=f"{len(by)} forces combined"))
+        benchmark=pooled, title=f"Serious violence (police.uk proxy) per 1,000 residents a "
+                                f"year, {join_words(by['area'])}, {span}",
+        source=POLICE_UK_SOURCE + "; ONS Census 2021",
+        x_title="Offences per 1,000 residents a year", conf=conf,
+        benchmark_label=f"{len(by)} forces combined"))
     focus = area_force if area_force in set(table["area"]) else table["area"].iloc[0]
     row = table.set_index("area").loc[focus]
     ratio_row = ratios.set_index("area").loc[focus]
@@ -610,7 +738,8 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     adjusted = ("clearly higher" if ratio_row["lower"] > 1 else "clearly lower"
                 if ratio_row["upper"] < 1 else "not clearly different")
     sentence = (f"{focus}'s rate of serious violence (police.uk proxy), "
-                f"{format_rate(row['value'])} per 1,000 residents, is {strength(verdict)} than "
+                f"{format_rate(row['value'])} per 1,000 residents a year, is "
+                f"{strength(verdict)} than "
                 f"the {len(by)} forces' combined rate ({format_rate(pooled)}); allowing for how "
                 f"rural each force area is, it is still {adjusted}.")
     section.text(sentence)
@@ -619,13 +748,15 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
                             CERTAINTY.get(strength(verdict), 0.4), "comparison"))
     section.table(table.rename(columns={"area": "Force", "count": "Offences",
                                         "population": "Residents", "months": "Months of data",
-                                        "value": "Per 1,000 residents", "lower": "Lower limit",
+                                        "value": "Per 1,000 residents a year",
+                                        "lower": "Lower limit",
                                         "upper": "Upper limit",
                                         "comparison": "Compared with the forces combined"}),
                   f"Force rates compared with the forces' combined rate, {span}",
                   note="Force totals count offences with a map location in the force area, so "
                        "they differ from the study-area totals elsewhere in this report (a "
-                       "different area and no unlocated offences).", decimals=2)
+                       "different area and no unlocated offences). Rates are a year: residents x "
+                       "months of data / 12.", decimals=2)
     section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
         columns={"area": "Force", "observed": "Offences", "expected": "Expected",
                  "value": "Offences / expected", "lower": "Lower limit",
@@ -704,17 +835,21 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
                            "cannot be measured", fix="use an extract covering two years")
     period_a, period_b = period_text(previous[0], previous[-1]), period_text(latest[0],
                                                                              latest[-1])
-    month = offences["month"].astype(str)
+    months = offences["month"].astype("period[M]")
+    index = pd.period_range(months.min(), months.max(), freq="M")
+    if str(index.min()) > previous[0] or str(index.max()) < latest[-1]:
+        section.text(f"Not available: the comparison needs the extract's months {previous[0]} "
+                     f"to {latest[-1]}, and it covers {index.min()} to {index.max()} (months "
+                     "without data are not zero).")
+        return section
     rows, technical = [], []
     for label, indicator in PRIORITIES.items():
         topic = PRIORITY_TOPICS[indicator]
         real = REAL_PRIORITY_CATEGORIES.get(indicator)
         if study is not None and real is not None:
             a_months, b_months = like_for_like(study, last_month)
-            crimes = study.crimes[study.crimes["crime_type"] == real]
-            months_real = crimes["month"].astype(str)
-            comparison = compare_periods(int(months_real.isin(a_months).sum()),
-                                         int(months_real.isin(b_months).sum()), conf=conf)
+            comparison = change_between(_monthly_frame(study, {real: ""}).astype(float),
+                                        a_months, b_months, conf=conf)
             pa, pb = "the same months a year earlier", f"the {len(b_months)} months with data"
             rows.append({"Priority": label, "Source": "police.uk (real)",
                          "Earlier": comparison.count_a, "Later": comparison.count_b,
@@ -732,9 +867,12 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
             technical.append(describe_change(comparison, f"{real} (police.uk)",
                                              f"{len(a_months)} months a year earlier",
                                              f"{len(b_months)} months to {last_month}"))
-        mask = priority_mask(offences, indicator)
-        a, b = int((mask & month.isin(previous)).sum()), int((mask & month.isin(latest)).sum())
-        comparison = compare_periods(a, b, conf=conf)
+            technical.append(change_note(comparison, f"{real} (police.uk)"))
+        mask = priority_mask(offences, indicator).to_numpy()
+        monthly = (pd.Series(mask.astype(float), index=months.to_numpy()).groupby(level=0).sum()
+                   .reindex(index, fill_value=0.0))
+        comparison = change_between(monthly, previous, latest, conf=conf)
+        a, b = comparison.count_a, comparison.count_b
         rows.append({"Priority": label, "Source": "force extract (demo)", "Earlier": a,
                      "Later": b, "Months compared": len(latest),
                      "Change": strength(comparison.verdict, a, b)})
@@ -746,6 +884,7 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
         technical.append(describe_change(comparison, f"{label} (synthetic extract)",
                                          f"{previous[0]} to {previous[-1]}",
                                          f"{latest[0]} to {latest[-1]}"))
+        technical.append(change_note(comparison, f"{label} (synthetic extract)"))
     table = pd.DataFrame(rows)
     section.results["priorities"] = table
     section.table(table, f"The partnership's response priorities: offences in {period_b} "
@@ -781,7 +920,14 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
     rates = rate_ci(counts.to_numpy(), residents, multiplier=PER_1000, conf=conf)
     table = pd.DataFrame({"Age band": list(AGE_BANDS), "count": counts.to_numpy(),
                           "Residents": residents}).join(rates[["value", "lower", "upper"]])
+    # The sentence below prints the total and the under-25s: both are sums an attacker
+    # could subtract from, so the table is protected against them too.
+    hidden, withheld = protect_published(counts.to_numpy(), {
+        "known": list(range(len(AGE_BANDS))), "under_25": [0, 1]}, policy)
     table = publish_counts(table, ["count"], policy, ["value", "lower", "upper"])
+    table[["count", "value", "lower", "upper"]] = table[
+        ["count", "value", "lower", "upper"]].astype("Float64").mask(
+        pd.DataFrame({c: hidden for c in ("count", "value", "lower", "upper")}).to_numpy())
     age_total = sum(residents)
     note = None
     if total_residents is not None and round(total_residents) != round(age_total):
@@ -798,6 +944,10 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
     share = proportion_ci(under_25, known, multiplier=100, conf=conf).iloc[0]
     resident_share = (residents[0] + residents[1]) / age_total * 100
     section.results.update(age=table, under_25=share)
+    if withheld["known"] or withheld["under_25"]:
+        section.text(f"Fewer than {policy.min_count} victims (or a number that would reveal "
+                     "a suppressed band) were recorded, so the share under 25 is not shown.")
+        return section
     sentence = (f"{format_percent(share['value'])} of victims of serious violence with a "
                 f"recorded age were under 25 ({under_25:,} of {known:,}), while under-25s are "
                 f"{format_percent(resident_share)} of residents")
@@ -890,6 +1040,8 @@ def da_published(published: pd.DataFrame | None, conf: float = 0.95,
                                 strength(t.verdict), 0.4), "domestic_abuse"))
     section.technical(describe_seasonality(trend, "DA-related crimes"))
     section.technical(describe_trend(trend, "DA-related crimes"))
+    section.technical(seasonality_note(trend))
+    section.technical(trend_note(trend))
     annual = trend.annual
     section.results["annual"] = annual
     for note in trend.notes:
@@ -924,7 +1076,7 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
     ``extract`` or ``published_da`` means the area has none: the sections that need it say
     "Not available" instead of failing.
     """
-    from sna.io.extract import read_force_extract
+    from sna.io.extract import date_window_around, read_force_extract
     from sna.io.geography import population, read_boundaries
     from sna.io.study import load_study
     from sna.paths import repo_root
@@ -933,8 +1085,9 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
                        forces=[force_name] if force_name else None,
                        first_month=first_month, last_month=last_month, subareas=subareas)
     accounted = read_force_extract(repo_root() / extract,
-                                   study_lsoas=set(study.lsoas["lsoa21_code"])) if extract \
-        else None
+                                   study_lsoas=set(study.lsoas["lsoa21_code"]),
+                                   date_window=date_window_around(first_month, last_month)) \
+        if extract else None
     residents = population()
     residents = residents[residents["lsoa21_code"].isin(study.lsoas["lsoa21_code"])]
     return SvdInputs(study=study, extract=accounted,
@@ -986,11 +1139,17 @@ def sources_and_methods(inputs: SvdInputs, published_source: str = "",
         ("Benchmarking", "Fingertips single-overlap rule: similar when the benchmark lies "
                          "inside the interval"),
         ("Rurality", "indirect standardisation by Rural-Urban Classification 2021 class"),
-        ("Change between periods", "exact conditional Poisson test (binomial split), rate ratio "
-                                   "with Clopper-Pearson-based interval"),
+        ("Change between periods", CHANGE_RULE),
         ("Seasonality and trend", "Poisson GLM with season terms and linear trend, negative "
-                                  "binomial when Pearson chi-square/df > 1.5; LR test; STL"),
-        ("Funnel plot", "exact Poisson control limits at 95% and 99.8%"),
+                                  "binomial when Pearson chi-square/df > 1.5; LR F test; STL; "
+                                  "fitted only when every month or quarter has been seen at "
+                                  "least twice, otherwise the report says why not"),
+        ("Funnel plot", "control limits at 95% and 99.8% around the area-wide rate: exact "
+                        "Poisson, widened for over-dispersion by additive random effects "
+                        "(Spiegelhalter 2005: 10%-winsorised z-scores, phi, tau^2) when the "
+                        "LSOAs vary more than chance allows"),
+        ("Rates over a period", "per 1,000 residents a year: counts divided by residents x "
+                                "months of data / 12"),
         ("Hotspots", "Getis-Ord Gi* (esda), queen contiguity, 999 permutations"),
         ("Deprivation gradient", "count GLM on IMD decile with population offset, Wald test"),
         ("Similar areas", "nearest councils of England and Wales on standardised size, "

@@ -13,6 +13,8 @@ report publishes goes through this module:
   with its totals, adding secondary suppressions until :func:`is_recoverable`
   says no suppressed cell can be solved from the published values.
 * :func:`chart_frame` is the only way data gets to a chart.
+* :func:`protect_published` extends secondary suppression to every total
+  published with the cells, in tables, chart data and sentences.
 * :func:`leak_check_values` finds small counts in a published artefact.
 
 Suppressed values are published as missing and shown with the Government
@@ -46,18 +48,10 @@ from sna.checks import check_whole_number, require_columns
 from sna.errors import SnaInputError
 
 __all__ = [
-    "CrosstabResult",
-    "DisclosurePolicy",
-    "chart_frame",
-    "is_recoverable",
-    "leak_check_values",
-    "recoverable_cells",
-    "round_counts",
-    "suppress_counts",
-    "suppress_crosstab",
-    "suppress_rates",
+    "CrosstabResult", "DisclosurePolicy", "chart_frame", "is_recoverable", "leak_check_values",
+    "protect_published", "recoverable_cells", "round_counts", "suppress_counts",
+    "suppress_crosstab", "suppress_rates",
 ]
-
 SUPPRESSED_SYMBOL = "[c]"
 UNRELIABLE_SYMBOL = "[u]"
 CHART_MAX_ROWS = 5000
@@ -964,6 +958,99 @@ def suppress_crosstab(
         secondary=_labelled(suppressed & ~primary, table, total_label),
         note=policy.footnote(),
     )
+
+
+def _sum_constraints(n_cells: int, sums: Sequence[Sequence[int]]) -> np.ndarray:
+    constraints = np.zeros((len(sums), n_cells))
+    for row, members in enumerate(sums):
+        constraints[row, list(members)] = 1.0
+    return constraints
+
+
+def protect_published(
+    cells: Sequence[int] | np.ndarray,
+    sums: Mapping[str, Sequence[int]] | Sequence[Sequence[int]],
+    policy: DisclosurePolicy,
+) -> tuple[np.ndarray, dict | list]:
+    """Secondary suppression across everything published together.
+
+    A report publishes cells (rows of a table, points of a chart) and, elsewhere,
+    totals of groups of them (a table's total, a district's count, a number in a
+    sentence). Any published total is an equation an attacker can subtract from:
+    a suppressed cell must not be solvable from all of them together.
+
+    Parameters
+    ----------
+    cells : sequence of int
+        The counts published cell by cell (before suppression).
+    sums : mapping of name to positions, or sequence of positions
+        Every total published anywhere in the report, as the positions of the
+        cells it adds up.
+    policy : DisclosurePolicy
+        The rule: cells and totals from 1 to ``min_count - 1`` are suppressed
+        (zeros too with ``zeros="suppress"``).
+
+    Returns
+    -------
+    (numpy.ndarray, mapping or list)
+        Boolean mask of the cells to suppress, and for each sum whether it must
+        be withheld too (a small total is a small count wherever it is printed).
+
+    Notes
+    -----
+    Withheld sums are not equations. With the published sums as rows of a
+    0/1 matrix over the cells, a suppressed cell is recoverable iff its unit
+    vector lies in the row space restricted to the suppressed cells (the rank
+    test of :func:`is_recoverable`). Until none is: suppress the smallest
+    published cell sharing a sum with the smallest recoverable cell (positive
+    counts before zeros), taken from the narrowest such sum. Exact linear
+    recovery only, as :func:`is_recoverable`.
+
+    Examples
+    --------
+    Six age bands, the total and the under-25s (first two bands) in a sentence:
+
+    >>> mask, withheld = protect_published([3, 40, 52, 60, 33, 12],
+    ...                                    {"all": range(6), "under 25": [0, 1]},
+    ...                                    DisclosurePolicy(min_count=5))
+    >>> mask.tolist(), withheld
+    ([True, True, False, False, False, False], {'all': False, 'under 25': False})
+
+    Band 0-15 (3) is suppressed, and 16-24 with it: the under-25 total and the
+    overall total no longer give either one.
+    """
+    values = np.asarray(cells, dtype=float)
+    if values.ndim != 1 or np.isnan(values).any() or (values < 0).any():
+        raise SnaInputError("cells must be a flat list of non-negative counts",
+                            fix="pass the counts published cell by cell", column="cells")
+    named = isinstance(sums, Mapping)
+    groups = [sorted({int(i) for i in members})
+              for members in (sums.values() if named else sums)]
+    for members in groups:
+        if any(i < 0 or i >= values.size for i in members):
+            raise SnaInputError("a sum names a cell position outside the cells",
+                                fix="give positions from 0 to len(cells) - 1", column="sums")
+    totals = np.array([values[members].sum() for members in groups])
+    withheld = _primary_mask(totals, policy) if totals.size else np.zeros(0, dtype=bool)
+    suppressed = _primary_mask(values, policy)
+    constraints = _sum_constraints(values.size, [g for g, w in zip(groups, withheld,
+                                                                   strict=True) if not w])
+    for _ in range(values.size + 1):
+        if not constraints.size:
+            break
+        determined = _determined_entries(constraints, suppressed)
+        if not determined.any():
+            break
+        worst = min(np.flatnonzero(determined), key=lambda i: values[i])
+        # The narrowest published sum through the cell gives the cheapest protection.
+        lines = sorted((row for row in constraints if row[worst]), key=lambda r: r.sum())
+        options = next(([j for j in np.flatnonzero(row) if not suppressed[j]] for row in lines
+                        if any(not suppressed[j] for j in np.flatnonzero(row))), [])
+        if not options:  # pragma: no cover - a determined cell always has a free partner
+            break
+        suppressed[min(options, key=lambda j: (values[j] == 0, values[j]))] = True
+    flags = [bool(w) for w in withheld]
+    return suppressed, (dict(zip(sums.keys(), flags, strict=True)) if named else flags)
 
 
 def recoverable_cells(

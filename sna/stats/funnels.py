@@ -1,8 +1,11 @@
 """Funnel plot control limits and significance labels (PHE / Fingertips methods).
 
-Two verbs: :func:`funnel_limits` gives the 95% and 99.8% control limits on a grid of
-denominators (for drawing), and :func:`funnel_significance` labels each point
-"High (0.001)", "High (0.025)", "Low (0.025)", "Low (0.001)" or "Not significant".
+Three verbs: :func:`funnel_dispersion` measures whether the units vary more than
+chance allows (Spiegelhalter 2005: winsorised z-scores, over-dispersion factor phi,
+random-effects variance tau^2); :func:`funnel_limits` gives the 95% and 99.8% control
+limits on a grid of denominators (for drawing), adjusted for that over-dispersion when
+given it; and :func:`funnel_significance` labels each point "High (0.001)",
+"High (0.025)", "Low (0.025)", "Low (0.001)" or "Not significant" against the same limits.
 
 * proportions: Wilson-score limits inverted about the baseline proportion
   (PHEindicatormethods ``sigma_adjustment``);
@@ -14,9 +17,12 @@ denominators (for drawing), and :func:`funnel_significance` labels each point
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import special, stats
+from scipy.stats import mstats
 
 from sna.errors import SnaInputError
 from sna.stats.rates import (
@@ -29,6 +35,8 @@ from sna.stats.rates import (
 )
 
 __all__ = [
+    "FunnelDispersion",
+    "funnel_dispersion",
     "funnel_limits",
     "funnel_significance",
 ]
@@ -37,6 +45,9 @@ STATISTICS = ("proportion", "ratio", "rate")
 # (column suffix, two-sided confidence, one-sided tail probability in the label)
 LEVELS = (("95", 0.95, "0.025"), ("99_8", 0.998, "0.001"))
 NOT_SIGNIFICANT = "Not significant"
+ADJUSTMENTS = ("additive", "multiplicative", "none")
+WINSOR = 0.1
+DISPERSION_ALPHA = 0.05
 
 
 def _check_statistic(statistic: str) -> None:
@@ -74,8 +85,181 @@ def _ratio_limits(expected: np.ndarray, conf: float) -> tuple[np.ndarray, np.nda
     return lower_count / expected, upper_count / expected
 
 
+@dataclass(frozen=True)
+class FunnelDispersion:
+    """Over-dispersion of the units of a funnel plot (:func:`funnel_dispersion`).
+
+    Attributes
+    ----------
+    statistic : str
+        ``"proportion"``, ``"ratio"`` or ``"rate"``.
+    n_units : int
+        Units used (missing inputs left out).
+    phi : float
+        Over-dispersion factor: mean of the squared winsorised z-scores.
+    p_value : float
+        Upper tail of chi-square(n_units - 1) at ``n_units * phi``.
+    tau2 : float
+        Between-unit variance on the z-score's scale (additive random effects), >= 0.
+    winsor : float
+        Share winsorised at each end of the z-scores.
+    adjustment : str
+        ``"additive"`` (random effects, tau^2), ``"multiplicative"`` (phi) or ``"none"``
+        (no evidence of over-dispersion, or not asked for): the limits used.
+    baseline : float
+        Centre of the funnel in output units.
+    multiplier : float
+    """
+
+    statistic: str
+    n_units: int
+    phi: float
+    p_value: float
+    tau2: float
+    winsor: float
+    adjustment: str
+    baseline: float
+    multiplier: float
+
+    @property
+    def overdispersed(self) -> bool:
+        """Whether phi > 1 with p < 0.05."""
+        return bool(self.phi > 1 and self.p_value < DISPERSION_ALPHA)
+
+    @property
+    def method(self) -> str:
+        """The limits, in words, for the line under the chart."""
+        base = "Wilson" if self.statistic == "proportion" else "exact Poisson"
+        check = (f"over-dispersion factor phi = {self.phi:.1f} from {self.n_units} "
+                 f"{int(self.winsor * 100)}%-winsorised z-scores (p "
+                 f"{'< 0.001' if self.p_value < 0.001 else f'= {self.p_value:.3f}'})")
+        if self.adjustment == "additive":
+            return (f"Control limits widened for over-dispersion by additive random effects "
+                    f"(Spiegelhalter 2005; {check}; tau^2 = {self.tau2:.3g}).")
+        if self.adjustment == "multiplicative":
+            return (f"Control limits widened for over-dispersion by the factor sqrt(phi) "
+                    f"(Spiegelhalter 2005; {check}).")
+        return f"{base} control limits; {check}: no adjustment."
+
+
+def _z_scale(x: np.ndarray, n: np.ndarray, statistic: str, centre: float,
+             multiplier: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """Each unit's value y, standard error s on the z-score's scale, and the target.
+
+    Ratios and rates use the square-root scale (Spiegelhalter 2005, CQC):
+    ``y = sqrt(O / E)``, ``s = 1 / (2 sqrt(E))``, target 1; proportions the
+    plain scale: ``y = x / n``, ``s = sqrt(p0 (1 - p0) / n)``, target p0.
+    """
+    if statistic == "proportion":
+        p0 = centre / multiplier
+        return x / n, np.sqrt(p0 * (1 - p0) / n), p0
+    expected = n if statistic == "ratio" else n * centre / multiplier
+    return np.sqrt(x / expected), 1 / (2 * np.sqrt(expected)), 1.0
+
+
+def funnel_dispersion(numerator: ArrayLike, denominator: ArrayLike, statistic: str, *,
+                      multiplier: float = 1, baseline: float | None = None,
+                      adjustment: str = "additive", winsor: float = WINSOR) -> FunnelDispersion:
+    r"""Measure over-dispersion of a funnel plot's units and choose the limits' adjustment.
+
+    Parameters
+    ----------
+    numerator, denominator : number, list, array or Series
+        As :func:`funnel_significance`.
+    statistic : {"proportion", "ratio", "rate"}
+    multiplier : float, default 1
+    baseline : float, optional
+        Centre in output units (default: sum of numerators / sum of denominators; 1 x
+        multiplier for a ratio).
+    adjustment : {"additive", "multiplicative", "none"}, default "additive"
+        How limits are widened when over-dispersion is in evidence: additive random
+        effects (tau^2, recommended by Spiegelhalter 2005 when units differ in size)
+        or the multiplicative factor phi. Without evidence, no adjustment.
+    winsor : float, default 0.1
+        Share of z-scores winsorised at each end (0 to 0.25).
+
+    Returns
+    -------
+    FunnelDispersion
+
+    Raises
+    ------
+    SnaInputError
+        As :func:`funnel_significance`; unknown ``adjustment``; ``winsor`` out of range.
+
+    Notes
+    -----
+    Spiegelhalter (2005): z-scores :math:`z_i = (y_i - 	heta_0)/s_i` are winsorised
+    (the lowest and highest ``winsor`` shares set to the nearest remaining value),
+    :math:`\hat\phi = rac{1}{I}\sum z_{i,w}^2`, and over-dispersion is in evidence
+    when :math:`I\hat\phi` exceeds the chi-square(:math:`I-1`) 95th percentile.
+    Multiplicative limits are :math:`	heta_0 \pm z_p\sqrt{\hat\phi}\,s`; additive
+    limits :math:`	heta_0 \pm z_p\sqrt{s^2 + \hat	au^2}` with
+    :math:`\hat	au^2 = \max\{0, (I\hat\phi - (I-1)) / (\sum w_i - \sum w_i^2/\sum w_i)\}`,
+    :math:`w_i = 1/s_i^2`. Ratios and rates are on the square-root scale
+    (:math:`y = \sqrt{O/E}`, :math:`s = 1/(2\sqrt E)`), limits squared back.
+
+    References
+    ----------
+    Spiegelhalter, D. J. (2005). Handling over-dispersion of performance indicators.
+    Quality and Safety in Health Care 14(5), 347-351.
+
+    Examples
+    --------
+    >>> d = funnel_dispersion([130, 80, 40, 330, 120], [100, 100, 50, 300, 150], "ratio")
+    >>> d.overdispersed, d.adjustment, round(d.phi, 1)
+    (True, 'additive', 4.8)
+    """
+    _check_statistic(statistic)
+    if adjustment not in ADJUSTMENTS:
+        raise SnaInputError(f"adjustment must be one of {list(ADJUSTMENTS)}, got "
+                            f"{adjustment!r}", fix="use 'additive' (random effects) or "
+                            "'multiplicative'", column="adjustment", value=adjustment)
+    if not 0 <= winsor < 0.25:
+        raise SnaInputError(f"winsor must be in [0, 0.25), got {winsor!r}",
+                            fix="use 0.1 (10% at each end, as Spiegelhalter 2005)",
+                            column="winsor", value=winsor)
+    multiplier = check_multiplier(multiplier)
+    (x, n), _ = _numeric_inputs({"numerator": numerator, "denominator": denominator})
+    check_counts(x, "numerator")
+    check_denominators(n)
+    usable = ~(np.isnan(x) | np.isnan(n))
+    x, n = x[usable], n[usable]
+    if baseline is None and statistic != "ratio":
+        baseline = float(x.sum() / n.sum() * multiplier)
+    centre = _check_baseline(baseline, statistic, multiplier)
+    y, se, target = _z_scale(x, n, statistic, centre, multiplier)
+    z = (y - target) / se
+    units = len(z)
+    winsorised = np.asarray(mstats.winsorize(z, limits=(winsor, winsor)))
+    phi = float(np.mean(winsorised**2)) if units else float("nan")
+    p_value = float(stats.chi2.sf(units * phi, units - 1)) if units > 1 else float("nan")
+    weights = 1 / se**2
+    spread = float(weights.sum() - (weights**2).sum() / weights.sum()) if units else 0.0
+    tau2 = max(0.0, (units * phi - (units - 1)) / spread) if spread > 0 else 0.0
+    evidence = phi > 1 and p_value < DISPERSION_ALPHA
+    return FunnelDispersion(statistic, units, phi, p_value, tau2, winsor,
+                            adjustment if evidence else "none", centre, multiplier)
+
+
+def _adjusted_limits(n: np.ndarray, dispersion: FunnelDispersion,
+                     conf: float) -> tuple[np.ndarray, np.ndarray]:
+    """Limits in output units, widened by phi (multiplicative) or tau^2 (additive)."""
+    d = dispersion
+    y_unit = np.ones(len(n))
+    _, se, target = _z_scale(y_unit, n, d.statistic, d.baseline, d.multiplier)
+    spread = (np.sqrt(d.phi) * se if d.adjustment == "multiplicative"
+              else np.sqrt(se**2 + d.tau2))
+    z = stats.norm.ppf(0.5 + conf / 2)
+    low, high = target - z * spread, target + z * spread
+    if d.statistic == "proportion":
+        return (np.clip(low, 0, 1) * d.multiplier, np.clip(high, 0, 1) * d.multiplier)
+    return np.clip(low, 0, None) ** 2 * d.baseline, high**2 * d.baseline
+
+
 def funnel_limits(denominator: ArrayLike, statistic: str, *, multiplier: float,
-                  baseline: float | None = None) -> pd.DataFrame:
+                  baseline: float | None = None,
+                  dispersion: FunnelDispersion | None = None) -> pd.DataFrame:
     r"""Control limits of a funnel plot at each denominator (for drawing).
 
     Parameters
@@ -91,6 +275,9 @@ def funnel_limits(denominator: ArrayLike, statistic: str, *, multiplier: float,
         The funnel's centre, in output units: the overall proportion or rate (sum of
         numerators / sum of denominators x multiplier). Not used for ratios, whose
         centre is 1 x multiplier.
+    dispersion : FunnelDispersion, optional
+        From :func:`funnel_dispersion`: when its ``adjustment`` is not ``"none"`` the
+        limits are widened for over-dispersion (and its baseline is used).
 
     Returns
     -------
@@ -125,10 +312,16 @@ def funnel_limits(denominator: ArrayLike, statistic: str, *, multiplier: float,
     multiplier = check_multiplier(multiplier)
     (n,), index = _numeric_inputs({"denominator": denominator})
     check_denominators(n)
+    adjusted = dispersion is not None and dispersion.adjustment != "none"
+    if adjusted:
+        _check_same_funnel(dispersion, statistic, multiplier)
+        baseline = None if statistic == "ratio" else dispersion.baseline
     centre = _check_baseline(baseline, statistic, multiplier)
     columns: dict[str, np.ndarray | float] = {"denominator": n, "baseline": centre}
     for suffix, conf, _ in LEVELS:
-        if statistic == "proportion":
+        if adjusted:
+            low, high = _adjusted_limits(n, dispersion, conf)
+        elif statistic == "proportion":
             p = centre / multiplier
             low = np.clip(_proportion_limit(conf, n, p, "low"), 0, 1) * multiplier
             high = np.clip(_proportion_limit(conf, n, p, "high"), 0, 1) * multiplier
@@ -139,7 +332,17 @@ def funnel_limits(denominator: ArrayLike, statistic: str, *, multiplier: float,
     frame = pd.DataFrame(columns, index=index)
     frame["statistic"] = statistic
     frame["method"] = "Wilson" if statistic == "proportion" else "Poisson"
+    if adjusted:
+        frame["method"] = f"{dispersion.adjustment} over-dispersion (phi {dispersion.phi:.2f})"
     return frame
+
+
+def _check_same_funnel(dispersion: FunnelDispersion, statistic: str, multiplier: float) -> None:
+    if dispersion.statistic != statistic or dispersion.multiplier != multiplier:
+        raise SnaInputError("the dispersion was measured for another funnel "
+                            f"({dispersion.statistic}, multiplier {dispersion.multiplier:g})",
+                            fix="pass the same statistic and multiplier to funnel_dispersion",
+                            column="dispersion")
 
 
 def _check_baseline(baseline: float | None, statistic: str, multiplier: float) -> float:
@@ -159,7 +362,8 @@ def _check_baseline(baseline: float | None, statistic: str, multiplier: float) -
 
 
 def funnel_significance(numerator: ArrayLike, denominator: ArrayLike, statistic: str, *,
-                        multiplier: float = 1, baseline: float | None = None) -> pd.DataFrame:
+                        multiplier: float = 1, baseline: float | None = None,
+                        dispersion: FunnelDispersion | None = None) -> pd.DataFrame:
     """Label each point against the funnel's 95% and 99.8% control limits.
 
     Parameters
@@ -174,6 +378,10 @@ def funnel_significance(numerator: ArrayLike, denominator: ArrayLike, statistic:
         Centre of the funnel in output units. By default (as PHE) the sum of the
         numerators over the sum of the denominators of the points given (for a
         ratio: 1 x multiplier; a ratio baseline may not be set).
+    dispersion : FunnelDispersion, optional
+        From :func:`funnel_dispersion` on the same points: when its ``adjustment`` is
+        not ``"none"``, points are labelled against the limits widened for
+        over-dispersion (z-scores divided by sqrt(phi), or by sqrt(1 + tau^2 / s^2)).
 
     Returns
     -------
@@ -214,7 +422,10 @@ def funnel_significance(numerator: ArrayLike, denominator: ArrayLike, statistic:
         usable = ~(np.isnan(x) | np.isnan(n))
         baseline = float(x[usable].sum() / n[usable].sum() * multiplier)
     centre = _check_baseline(baseline, statistic, multiplier)
-    if statistic == "proportion":
+    if dispersion is not None and dispersion.adjustment != "none":
+        _check_same_funnel(dispersion, statistic, multiplier)
+        labels = _adjusted_labels(x, n, dispersion)
+    elif statistic == "proportion":
         labels = _proportion_labels(x / n, n, centre / multiplier)
     else:
         expected = n if statistic == "ratio" else n * centre / multiplier
@@ -223,6 +434,19 @@ def funnel_significance(numerator: ArrayLike, denominator: ArrayLike, statistic:
     return pd.DataFrame({"value": x / n * multiplier, "baseline": centre,
                          "significance": pd.Series(labels, index=index, dtype="str")},
                         index=index)
+
+
+def _adjusted_labels(x: np.ndarray, n: np.ndarray, dispersion: FunnelDispersion) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        y, se, target = _z_scale(x, n, dispersion.statistic, dispersion.baseline,
+                                 dispersion.multiplier)
+    spread = (np.sqrt(dispersion.phi) * se if dispersion.adjustment == "multiplicative"
+              else np.sqrt(se**2 + dispersion.tau2))
+    z = (y - target) / spread
+    cut = {tail: stats.norm.ppf(0.5 + conf / 2) for _, conf, tail in LEVELS}
+    conditions = [z > cut["0.001"], z > cut["0.025"], z < -cut["0.001"], z < -cut["0.025"]]
+    order = [("high", "0.001"), ("high", "0.025"), ("low", "0.001"), ("low", "0.025")]
+    return _select_labels(conditions, order)
 
 
 def _proportion_labels(proportion: np.ndarray, n: np.ndarray, baseline: float) -> np.ndarray:

@@ -59,8 +59,8 @@ WIDE_RATIO = (0.5, 2.0)
 DIRECTION_RULE = (
     "Each value is compared with the same period a year earlier by the exact Poisson test "
     "(conditional binomial test of the two counts; rate ratio with its 95% interval). Where the "
-    "indicator has a quarterly series long enough to fit a seasonal model (at least six "
-    "quarters covering all four), the verdict is the one that also allows for the series' "
+    "indicator has a quarterly series long enough to fit a seasonal model (every quarter seen "
+    "at least twice), the verdict is the one that also allows for the series' "
     "usual extra-Poisson variation (over-dispersion), which is never more liberal than the "
     "exact test. 'Too few to say' means there is no figure for the same period last year, the "
     "figure is a percentage whose denominator is not returned, or the change is not "
@@ -417,9 +417,11 @@ def direction(current: float, previous: float, *, unit: str = "count",
         row = _series_verdict(series, period, conf)
         if row is not None and row.get("count_b") == int(current) \
                 and row.get("count_a") == int(previous):
-            verdict = row["verdict_extra_variation"]
-            p_value = row["p_value_extra_variation"]
-            test = "test allowing for the series' usual extra-Poisson variation"
+            # the year-on-year row is judged by the change rule (sna.stats.trend.judge_change)
+            verdict, p_value = row["verdict"], row["p_value"]
+            if row["dispersion"] > 1:
+                test = ("test allowing for the series' usual extra-Poisson variation "
+                        f"({row['test']})")
     change_pct = exact.change_pct
     if verdict == "no significant change" and exact.rr_lower < WIDE_RATIO[0] \
             and exact.rr_upper > WIDE_RATIO[1]:

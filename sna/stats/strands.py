@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
-from scipy.stats import contingency
 from statsmodels.stats.contingency_tables import Table
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
@@ -40,7 +39,15 @@ from sna.io.extract import DEFAULT_STRANDS, STRAND_LABELS, check_strands, strand
 from sna.paths import raw_dir
 from sna.periods import monthly_counts, months_of, period_label, period_months
 from sna.stats.rates import proportion_ci, rate_ci
-from sna.stats.trend import PeriodComparison, compare_periods, format_p
+from sna.stats.trend import (
+    PeriodComparison,
+    Variation,
+    format_p,
+    judge_change,
+    judge_interaction,
+    series_variation,
+    window_variation,
+)
 
 __all__ = [
     "CompositionTest",
@@ -55,11 +62,13 @@ __all__ = [
     "holm_adjust",
     "indicative_rates",
     "recurring_change",
+    "recurring_change_note",
     "rolling_12_month",
     "strand_counts",
     "strand_label",
     "strand_monthly_counts",
     "strand_shift",
+    "strand_shift_note",
     "strands_long",
 ]
 
@@ -302,7 +311,8 @@ class StrandShift:
     composition : CompositionTest
         The overall test that the strand mix changed.
     total : PeriodComparison
-        Hate offences (each once) in the two periods, exact Poisson test per month.
+        Hate offences (each once) in the two periods, per month, judged by the change
+        rule with the variation of the monthly hate-offence series.
     label_a, label_b : str
         Period labels such as ``"Jul-Sep 2025"``.
     """
@@ -398,9 +408,10 @@ def holm_adjust(p_values: Sequence[float]) -> np.ndarray:
 
 
 def _shift_rows(counts_a: np.ndarray, counts_b: np.ndarray, totals: tuple[int, int],
-                months: tuple[int, int], conf: float) -> pd.DataFrame:
-    comparisons = [compare_periods(a, b, months[0], months[1], conf=conf).to_dict()
-                   for a, b in zip(counts_a, counts_b, strict=True)]
+                months: tuple[int, int], conf: float,
+                variations: Sequence[Variation]) -> pd.DataFrame:
+    comparisons = [judge_change(a, b, months[0], months[1], variation=v, conf=conf).to_dict()
+                   for a, b, v in zip(counts_a, counts_b, variations, strict=True)]
     rows = pd.DataFrame(comparisons).drop(columns=["exposure_a", "exposure_b", "verdict"])
     for suffix, counts, total in (("a", counts_a, totals[0]), ("b", counts_b, totals[1])):
         share = proportion_ci(counts, max(total, 1), conf=conf)
@@ -411,6 +422,14 @@ def _shift_rows(counts_a: np.ndarray, counts_b: np.ndarray, totals: tuple[int, i
     return rows
 
 
+def _monthly_matrix(flags: np.ndarray, data_months: pd.Series) -> pd.DataFrame:
+    """Strand flags (columns) and hate offences (last column) per month, zeros filled."""
+    index = pd.period_range(data_months.min(), data_months.max(), freq="M")
+    values = np.column_stack([flags, flags.any(axis=1)]).astype("int64")
+    frame = pd.DataFrame(values, index=data_months.to_numpy()).groupby(level=0).sum()
+    return frame.reindex(index, fill_value=0).astype(float)
+
+
 def strand_shift(
     offences: pd.DataFrame,
     period_a: object,
@@ -419,6 +438,7 @@ def strand_shift(
     conf: float = 0.95,
     n_permutations: int = 9999,
     seed: int = PERMUTATION_SEED,
+    min_dispersion: float = 1.0,
 ) -> StrandShift:
     r"""Compare each strand between two periods, and test whether the mix changed.
 
@@ -438,6 +458,8 @@ def strand_shift(
         Permutations for the composition test.
     seed : int
         Seed of the permutation test (results are reproducible).
+    min_dispersion : float, default 1
+        A stated minimum dispersion for the per-strand and total tests.
 
     Returns
     -------
@@ -446,17 +468,21 @@ def strand_shift(
         period_b, months_a, months_b, offences_a, offences_b`` (hate offences, each
         once), ``count_a, count_b`` (strand flags), ``share_a`` and ``share_b`` (of
         hate offences) with Wilson limits ``share_*_lower/upper``, ``change,
-        change_pct, rate_ratio, rr_lower, rr_upper, p_value`` (exact conditional
-        Poisson test, :func:`sna.stats.trend.compare_periods`), ``p_adjusted`` (Holm over
-        the strands), ``n_tests, adjustment, verdict`` (from ``p_adjusted``),
-        ``test, conf``. Also ``composition`` (:class:`CompositionTest`) and ``total``.
+        change_pct, rate_ratio, rr_lower, rr_upper, p_value`` (the change rule,
+        :func:`sna.stats.trend.judge_change`, with the variation of the strand's own
+        monthly series), ``p_adjusted`` (Holm over the strands), ``n_tests, adjustment,
+        verdict`` (from ``p_adjusted``), ``test, conf, dispersion, df, reason,
+        p_value_exact``. Also ``composition`` (:class:`CompositionTest`) and ``total``.
 
     Notes
     -----
     The per-strand test compares flag counts :math:`a, b` with months
     :math:`m_a, m_b` as exposures: conditional on :math:`a + b`,
-    :math:`b \sim \mathrm{Bin}(a + b, m_b / (m_a + m_b))`. The rate-ratio interval is
-    not adjusted for multiplicity; the verdict uses the Holm-adjusted p-value.
+    :math:`b \sim \mathrm{Bin}(a + b, m_b / (m_a + m_b))` (exact test) when the
+    strand's monthly series shows no over-dispersion, else the quasi-Poisson score
+    test with its dispersion (:func:`sna.stats.trend.series_variation` over all the
+    months of ``offences``). The rate-ratio interval is not adjusted for
+    multiplicity; the verdict uses the Holm-adjusted p-value.
 
     The composition test uses the Pearson chi-square of the strand x period table
     of flags. Because an offence with two strands adds two flags, flags are not
@@ -486,8 +512,11 @@ def strand_shift(
     in_a, in_b = data_months.isin(months_a).to_numpy(), data_months.isin(months_b).to_numpy()
     flags = _flag_matrix(offences, strands)
     totals = int(flags[in_a].any(axis=1).sum()), int(flags[in_b].any(axis=1).sum())
+    monthly = _monthly_matrix(flags, data_months)
+    variations = [series_variation(monthly[k], min_dispersion=min_dispersion)
+                  for k in monthly.columns]
     table = _shift_rows(flags[in_a].sum(axis=0), flags[in_b].sum(axis=0), totals,
-                        (len(months_a), len(months_b)), conf)
+                        (len(months_a), len(months_b)), conf, variations[:-1])
     table["p_adjusted"] = holm_adjust(table["p_value"])
     significant = table["p_adjusted"] < 1 - conf
     table["verdict"] = np.where(~significant, "no significant change",
@@ -500,27 +529,33 @@ def strand_shift(
                "offences_a", "offences_b", "count_a", "count_b", "share_a", "share_a_lower",
                "share_a_upper", "share_b", "share_b_lower", "share_b_upper", "change",
                "change_pct", "rate_ratio", "rr_lower", "rr_upper", "p_value", "p_adjusted",
-               "n_tests", "adjustment", "verdict", "test", "conf"]
+               "n_tests", "adjustment", "verdict", "test", "conf", "dispersion", "df", "reason",
+               "p_value_exact"]
     hate = flags.any(axis=1) & (in_a | in_b)
     composition = _composition_test(flags[hate], in_b[hate], strands, conf, n_permutations,
                                     seed)
-    total = compare_periods(totals[0], totals[1], len(months_a), len(months_b), conf=conf)
+    total = judge_change(totals[0], totals[1], len(months_a), len(months_b),
+                         variation=variations[-1], conf=conf)
     return StrandShift(table[columns], composition, total, label_a, label_b)
 
 
 def describe_strand_shift(row: pd.Series | dict) -> str:
     """One plain-English sentence for a row of :func:`strand_shift`'s table.
 
+    The test and p-values are in :func:`strand_shift_note`.
+
     Examples
     --------
     >>> row = {"strand_label": "Sexual orientation", "count_a": 150, "count_b": 185,
     ...        "change_pct": 23.33, "months_a": 3, "months_b": 3, "period_a": "Jul-Sep 2025",
     ...        "period_b": "Oct-Dec 2025", "verdict": "no significant change",
-    ...        "n_tests": 10, "test": "exact Poisson test", "p_adjusted": 0.3149}
+    ...        "n_tests": 10, "test": "exact Poisson test", "p_adjusted": 0.3149,
+    ...        "reason": "after allowing for the usual month-to-month ups and downs"}
     >>> describe_strand_shift(row)  # doctest: +NORMALIZE_WHITESPACE
     'Sexual orientation hate crimes rose from 150 (Jul-Sep 2025) to 185 (Oct-Dec 2025)
-    (+23%); this is not statistically significant after adjusting for 10 strands
-    (exact Poisson test, Holm-adjusted p = 0.31).'
+    (+23%); this is not statistically significant after allowing for the usual
+    month-to-month ups and downs and for testing 10 strands (exact Poisson test,
+    Holm-adjusted p = 0.31).'
     """
     a, b = int(row["count_a"]), int(row["count_b"])
     where_a, where_b = f"({row['period_a']})", f"({row['period_b']})"
@@ -530,15 +565,37 @@ def describe_strand_shift(row: pd.Series | dict) -> str:
         verb = "rose" if b > a else "fell"
         pct = f" ({row['change_pct']:+.0f}%)" if a > 0 else ""
         movement = f"{verb} from {a} {where_a} to {b} {where_b}{pct}"
-    per_month = ("; the periods differ in length, so the test compares monthly rates"
+    per_month = ("; the periods differ in length, so monthly rates are compared"
                  if row["months_a"] != row["months_b"] else "")
     if row["verdict"] == "no significant change":
         judgement = "this is not statistically significant"
     else:
         judgement = f"this is a statistically significant {row['verdict']}"
+    reason = str(row.get("reason") or "")
+    allowing = (f"{reason} and for testing" if reason.startswith("after allowing")
+                else "after allowing for testing")
     adjusted = f"Holm-adjusted {format_p(float(row['p_adjusted']))}"
-    return (f"{row['strand_label']} hate crimes {movement}{per_month}; {judgement} after "
-            f"adjusting for {int(row['n_tests'])} strands ({row['test']}, {adjusted}).")
+    return (f"{row['strand_label']} hate crimes {movement}{per_month}; {judgement} "
+            f"{allowing} {int(row['n_tests'])} strands ({row['test']}, {adjusted}).")
+
+
+def strand_shift_note(row: pd.Series | dict) -> str:
+    """The technical note for :func:`describe_strand_shift`: test, dispersion, p-values.
+
+    Examples
+    --------
+    >>> strand_shift_note({"strand_label": "Race", "test": "quasi-Poisson score test",
+    ...                    "dispersion": 2.5, "df": 21.0, "p_value": 0.04, "p_adjusted": 0.2})
+    'Race: quasi-Poisson score test allowing for dispersion 2.50 (t on 21 df), p = 0.040, Holm-adjusted p = 0.20.'
+    """  # noqa: E501
+    dispersion = float(row.get("dispersion", 1.0))
+    allowing = ""
+    if dispersion > 1:
+        df = float(row.get("df", math.inf))
+        allowing = (f" allowing for dispersion {dispersion:.2f} "
+                    f"({'normal' if math.isinf(df) else f't on {df:g} df'})")
+    return (f"{row['strand_label']}: {row['test']}{allowing}, {format_p(float(row['p_value']))}"
+            f", Holm-adjusted {format_p(float(row['p_adjusted']))}.")
 
 
 def describe_composition(composition: CompositionTest) -> str:
@@ -584,12 +641,19 @@ class RecurringChange:
     lower, upper : float
         Exact conditional confidence interval of that ratio.
     p_value : float
-        Fisher's exact test on the 2 x 2 table of counts (conditional on all margins).
+        By the change rule (:func:`sna.stats.trend.judge_interaction`): Fisher's exact
+        test on the 2 x 2 table of counts when the monthly series shows no
+        over-dispersion, else the quasi-Poisson score (Pearson chi-square / phi) F test.
     conf : float
     verdict : str
         ``"larger than the same change a year earlier"``, ``"smaller than the same
         change a year earlier"`` or ``"in line with the same change a year earlier"``.
     test : str
+    reason : str
+        What variation the verdict allows for, in plain words.
+    dispersion : float
+    p_value_exact : float
+        Fisher's exact test, for reference.
     """
 
     label_a: str
@@ -605,6 +669,9 @@ class RecurringChange:
     conf: float
     verdict: str
     test: str = "Fisher's exact test on the 2 x 2 table of counts"
+    reason: str = ""
+    dispersion: float = 1.0
+    p_value_exact: float = math.nan
 
 
 def _window_counts(monthly: pd.Series, months: pd.PeriodIndex) -> int:
@@ -623,7 +690,7 @@ def _window_counts(monthly: pd.Series, months: pd.PeriodIndex) -> int:
 
 
 def recurring_change(monthly_counts: pd.Series, quarter_b: object,
-                     conf: float = 0.95) -> RecurringChange:
+                     conf: float = 0.95, min_dispersion: float = 1.0) -> RecurringChange:
     r"""Test whether a quarter-on-quarter change differs from the same change a year earlier.
 
     The partnership's question: "there has been a rise compared to the previous
@@ -639,6 +706,8 @@ def recurring_change(monthly_counts: pd.Series, quarter_b: object,
         The later quarter (any run of months, see :func:`sna.periods.period_months`); the earlier
         one is the same number of months immediately before it.
     conf : float, default 0.95
+    min_dispersion : float, default 1
+        A stated minimum dispersion.
 
     Returns
     -------
@@ -652,7 +721,10 @@ def recurring_change(monthly_counts: pd.Series, quarter_b: object,
     Conditional on the margins the table is hypergeometric, which gives Fisher's
     exact test and an exact interval (``scipy.stats.contingency.odds_ratio``,
     conditional), consistent with the exact conditional test of
-    :func:`sna.stats.trend.compare_periods`.
+    :func:`sna.stats.trend.compare_periods`. When the months within the four quarters
+    vary more than Poisson counts would (:func:`sna.stats.trend.window_variation`) the
+    change rule judges it by the Pearson chi-square divided by the dispersion
+    instead (:func:`sna.stats.trend.judge_interaction`).
 
     Examples
     --------
@@ -672,19 +744,16 @@ def recurring_change(monthly_counts: pd.Series, quarter_b: object,
     months_a = months_b - len(months_b)
     windows = [months_a - 12, months_b - 12, months_a, months_b]
     a0, b0, a1, b1 = (_window_counts(monthly_counts, w) for w in windows)
-    table = np.array([[a0, b0], [a1, b1]])
-    p_value = float(stats.fisher_exact(table).pvalue)
-    interval = contingency.odds_ratio(table, kind="conditional").confidence_interval(conf)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = float(np.float64(b1 * a0) / np.float64(a1 * b0))
-    verdict = "in line with the same change a year earlier"
-    if p_value < 1 - conf:
-        verdict = ("larger" if ratio > 1 else "smaller") + " than the same change a year earlier"
+    variation = window_variation(monthly_counts.astype(float), windows, min_dispersion)
+    judged = judge_interaction(a0, b0, a1, b1, variation=variation, conf=conf)
+    verdict = ("in line with" if judged.verdict == "in line" else judged.verdict + " than")
     labels = [period_label(w) for w in windows]
     return RecurringChange(labels[2], labels[3], labels[0], labels[1],
-                           compare_periods(a1, b1, conf=conf), compare_periods(a0, b0, conf=conf),
-                           ratio, float(interval.low), float(interval.high), p_value, conf,
-                           verdict)
+                           judge_change(a1, b1, variation=variation, conf=conf),
+                           judge_change(a0, b0, variation=variation, conf=conf),
+                           judged.ratio, judged.lower, judged.upper, judged.p_value, conf,
+                           f"{verdict} the same change a year earlier", judged.test,
+                           judged.reason, judged.dispersion, judged.p_value_exact)
 
 
 def describe_recurring_change(result: RecurringChange, what: str = "Hate crime") -> str:
@@ -698,7 +767,7 @@ def describe_recurring_change(result: RecurringChange, what: str = "Hate crime")
     ... # doctest: +NORMALIZE_WHITESPACE
     Hate crime rose from 270 (Jan-Mar 2025) to 336 (Apr-Jun 2025) (+24%); between the same
     quarters a year earlier it rose by 22%, so the change is in line with the same change a
-    year earlier (Fisher's exact test on the 2 x 2 table of counts, p = 0.91).
+    year earlier.
     """
     now, before = result.this_year, result.last_year
 
@@ -708,10 +777,27 @@ def describe_recurring_change(result: RecurringChange, what: str = "Hate crime")
 
     verb = "rose" if now.change > 0 else "fell" if now.change < 0 else "stayed"
     pct = f" ({now.change_pct:+.0f}%)" if now.count_a > 0 and now.change else ""
+    reason = f", {result.reason}" if result.reason.startswith("after") else ""
     return (f"{what} {verb} from {now.count_a} ({result.label_a}) to {now.count_b} "
             f"({result.label_b}){pct}; between the same quarters a year earlier it "
-            f"{_move(before)}, so the change is {result.verdict} ({result.test}, "
-            f"{format_p(result.p_value)}).")
+            f"{_move(before)}, so the change is {result.verdict}{reason}.")
+
+
+def recurring_change_note(result: RecurringChange) -> str:
+    """The technical note for :func:`describe_recurring_change`.
+
+    Examples
+    --------
+    >>> counts = pd.Series([90] * 3 + [110] * 3 + [90] * 3 + [112] * 3, index=pd.PeriodIndex(
+    ...     [f"2024-0{m}" for m in range(1, 7)] + [f"2025-0{m}" for m in range(1, 7)], freq="M"))
+    >>> recurring_change_note(recurring_change(counts, ("2025-04", "2025-06")))
+    "Ratio of the two rate ratios 1.02 (95% CI 0.81 to 1.29); Fisher's exact test on the 2 x 2 table of counts, p = 0.91."
+    """  # noqa: E501
+    allowing = (f" allowing for dispersion {result.dispersion:.2f}"
+                if result.dispersion > 1 else "")
+    return (f"Ratio of the two rate ratios {result.ratio_of_ratios:.2f} ({result.conf:.0%} CI "
+            f"{result.lower:.2f} to {result.upper:.2f}); {result.test}{allowing}, "
+            f"{format_p(result.p_value)}.")
 
 
 # ---------------------------------------------------------------- gradual trend
@@ -735,10 +821,13 @@ class RollingTrend:
     rr_per_year, rr_per_year_lower, rr_per_year_upper : float
         The same over 12 months (the monthly values to the power 12).
     p_value : float
-        Two-sided Wald test of the month term.
+        Two-sided t test of the month term on the residual df (the dispersion is
+        estimated from the same 12 months, so t, not normal).
     dispersion : float
         Pearson chi-square / residual df; when above 1 the standard error is scaled
         up by its square root (quasi-Poisson).
+    df : float
+        Residual degrees of freedom (10 for 12 months).
     conf : float
     verdict : str
         ``"increasing"``, ``"decreasing"`` or ``"no significant trend"``.
@@ -759,11 +848,13 @@ class RollingTrend:
     dispersion: float
     conf: float
     verdict: str
-    method: str = "Poisson GLM (log link) with a linear month term; quasi-Poisson if overdispersed"
+    method: str = ("Poisson GLM (log link) with a linear month term; quasi-Poisson if "
+                   "overdispersed; t test on the residual df")
+    df: float = 10.0
 
 
-def _poisson_trend(counts: np.ndarray, conf: float) -> tuple[float, float, float, float]:
-    """Slope, its (dispersion-scaled) standard error, p-value and dispersion."""
+def _poisson_trend(counts: np.ndarray, conf: float) -> tuple[float, float, float, float, float]:
+    """Slope, its (dispersion-scaled) standard error, t p-value, dispersion and residual df."""
     x = sm.add_constant(np.arange(len(counts), dtype=float))
     with warnings.catch_warnings():  # a flat series "perfectly predicts": harmless here
         warnings.simplefilter("ignore", PerfectSeparationWarning)
@@ -771,8 +862,9 @@ def _poisson_trend(counts: np.ndarray, conf: float) -> tuple[float, float, float
     dispersion = float(fit.pearson_chi2 / fit.df_resid)
     scale = math.sqrt(max(dispersion, 1.0))
     slope, se = float(fit.params[1]), float(fit.bse[1]) * scale
-    p_value = float(2 * stats.norm.sf(abs(slope / se)))
-    return slope, se, p_value, dispersion
+    df = float(fit.df_resid)
+    p_value = float(2 * stats.t.sf(abs(slope / se), df))
+    return slope, se, p_value, dispersion, df
 
 
 def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
@@ -802,9 +894,11 @@ def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
     -----
     :math:`\log E[y_t] = \beta_0 + \beta_1 t` for months :math:`t = 0..11`, fitted by
     maximum likelihood. The rate ratio a month is :math:`e^{\beta_1}`, a year
-    :math:`e^{12\beta_1}`; intervals are :math:`e^{(\beta_1 \pm z\,se)k}`. With
+    :math:`e^{12\beta_1}`; intervals are :math:`e^{(\beta_1 \pm t_{10}\,se)k}`. With
     Pearson dispersion :math:`\phi > 1` the standard error is multiplied by
-    :math:`\sqrt{\phi}` (quasi-Poisson); it is never shrunk.
+    :math:`\sqrt{\phi}` (quasi-Poisson); it is never shrunk. Because :math:`\phi` is
+    estimated from the same 12 months, the test and interval use the t distribution on
+    the 10 residual df, as :func:`sna.stats.trend.seasonal_trend` does.
 
     Examples
     --------
@@ -822,17 +916,18 @@ def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
         raise SnaInputError(f"the 12 months to {last} are not all in the data ({counts.index.min()}"
                             f" to {counts.index.max()})", column="end", value=str(last),
                             fix="choose an end month with 11 months of data before it")
-    slope, se, p_value, dispersion = _poisson_trend(counts.loc[window].to_numpy(float), conf)
-    z = stats.norm.ppf(1 - (1 - conf) / 2)
-    limits = {k: (math.exp(k * slope), math.exp(k * (slope - z * se)),
-                  math.exp(k * (slope + z * se))) for k in (1, 12)}
+    slope, se, p_value, dispersion, df = _poisson_trend(counts.loc[window].to_numpy(float),
+                                                        conf)
+    crit = stats.t.ppf(1 - (1 - conf) / 2, df)
+    limits = {k: (math.exp(k * slope), math.exp(k * (slope - crit * se)),
+                  math.exp(k * (slope + crit * se))) for k in (1, 12)}
     verdict = "no significant trend"
     if p_value < 1 - conf:
         verdict = "increasing" if slope > 0 else "decreasing"
     monthly = pd.DataFrame({"month": counts.index, "count": counts.to_numpy(),
                             "rolling_12_month": counts.rolling(12).sum().to_numpy()})
     return RollingTrend(strand or ALL, monthly, str(window[0]), str(window[-1]), *limits[1],
-                        *limits[12], p_value, dispersion, conf, verdict)
+                        *limits[12], p_value, dispersion, conf, verdict, df=df)
 
 
 # ---------------------------------------------------------------- indicative rates

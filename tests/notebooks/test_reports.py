@@ -33,7 +33,16 @@ SECTIONS = {
         "The area", "Similar areas and national benchmarks",
         "Comparison with neighbouring forces", "Response priorities",
         "Domestic abuse: the published quarterly series", "Data quality",
-        "Sources and methods", "Recommendations", "Glossary", "Provenance"],
+        "Sources and methods", "Recommendations", "Glossary", "Provenance",
+        "Who: victims and suspects by age, sex and ethnicity",
+        "Victims of serious violence by age and sex", "Suspects of serious violence by age and sex",
+        "Victims of serious violence by ethnic group", "Repeat victims and repeat suspects",
+        "Children and young people at risk", "Factors identified at the end of children",
+        "Children looked after aged 10-17 convicted", "Pupils missing 10% or more of sessions",
+        "Pupils cautioned or sentenced for a serious violence offence", "Health",
+        "Hospital admissions caused by injuries in children aged 0-14",
+        "Health indicators not available, and how to add them", "Partner data register",
+        "Data gaps", "Data gaps and what they mean", "Partner files: rows read, used and set aside"],
     "hate_crime_review": [
         "Summary and key findings", "Totals and trend", "Strand composition and shifts",
         "Seasonal pattern", "Geography", "Indicative rates", "Similar areas", "Multi-strand",
@@ -264,6 +273,68 @@ def test_report_renders_offline_in_a_real_browser(rendered, tmp_path):
     subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,3000", url],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_differencing_attack_recovers_no_suppressed_value(rendered):
+    """Issue 20: tables, chart geometry and sentences together give away no suppressed count."""
+    from differencing import sentence_attack, svd_lsoa_attack, table_attacks
+
+    from sna.io.geography import lsoa_profile, study_area_lsoas
+    from sna.reports.notebook_checks import geometry_problems
+
+    name, _, page = rendered
+    params = yaml.safe_load(rendered[1].params_file.read_text())
+    assert geometry_problems(page) == []
+    assert table_attacks(page) == {}
+    if name != "svd_sna":
+        return
+    lsoas = lsoa_profile(study_area_lsoas(ltla24_codes=tuple(params["ltla24_codes"])))
+    found = svd_lsoa_attack(page, lsoas, params["min_count"])
+    assert found.pop("_drawn") > 0.9 * len(lsoas)  # the attack read the real funnel
+    found.pop("_attributed")
+    assert found == {}
+    assert sentence_attack(
+        page, "Victims of serious violence", "Victims",
+        r"were under 25 \(([\d,]+) of ([\d,]+)\)",
+        [[0, 1], list(range(6))]) == {}
+
+
+def test_worst_case_attacker_knowing_every_drawn_lsoa_learns_nothing(rendered):
+    """Even knowing the exact count of every LSOA drawn, the district, rural-urban and
+    area totals on the page determine no LSOA left out of the charts."""
+    from sna.io.study import load_study
+    from sna.periods import year_months
+    from sna.reports.notebook_checks import differencing_attack, page_svgs
+    from sna.reports.svd import lsoa_counts, lsoa_hidden, svd_crimes
+    from sna.stats.disclosure import DisclosurePolicy
+
+    name, _, page = rendered
+    if name != "svd_sna":
+        pytest.skip("LSOA views are in the SVD report")
+    params = yaml.safe_load(rendered[1].params_file.read_text())
+    study = load_study(params["police_uk"], ltla24_codes=params["ltla24_codes"],
+                       forces=[params["force_name"]], first_month=params["first_month"],
+                       last_month=params["last_month"])
+    categories = params.get("police_uk_categories") or {
+        "Violence and sexual offences": "", "Possession of weapons": "", "Robbery": ""}
+    months = [m for m in year_months(params["last_month"]) if m in study.months]
+    lsoas = lsoa_counts(study, svd_crimes(study, categories), months).reset_index(drop=True)
+    hidden = lsoa_hidden(lsoas, DisclosurePolicy(min_count=params["min_count"]))
+    [funnel] = [s for s in page_svgs(page) if "Neighbourhood rates against population" in s]
+    drawn = len(re.findall(r"<path[^>]*transform", re.search(
+        r'class="mark-symbol role-mark[^"]*"[^>]*>(.*?)</g>', funnel, re.S).group(1)))
+    assert drawn == int((~hidden).sum())  # the page draws exactly the protected set
+    counts = lsoas["count"].astype(float).tolist()
+    cells = [None if h else c for c, h in zip(counts, hidden, strict=True)]
+    sums = [(list(range(len(lsoas))), sum(counts))]
+    for column in ("district_name", "ruc_code"):
+        for rows in lsoas.groupby(lsoas[column].astype(str)).indices.values():
+            sums.append((list(rows), sum(counts[i] for i in rows)))
+    assert hidden.any()  # there is something to protect
+    assert differencing_attack(cells, sums) == {}
+    # Without the secondary suppression the same attacker recovers the small counts.
+    primary = [None if 0 < c < params["min_count"] else c for c in counts]
+    assert differencing_attack(primary, sums)
 
 
 def test_default_area_similar_areas_and_national_rate_match_an_independent_count(rendered):

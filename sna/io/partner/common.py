@@ -20,6 +20,20 @@ import pandas as pd
 from sna.errors import SnaInputError
 
 __all__ = [
+    "SYMBOLS",
+    "AREA_CODE_CHANGES",
+    "read_bytes",
+    "decode_csv",
+    "find_header",
+    "csv_frame",
+    "parse_values",
+    "symbol_reason",
+    "map_area_codes",
+    "mapping_sentence",
+    "duplicated_keys",
+]
+
+__all__ = [
     "csv_frame",
     "decode_csv",
     "duplicated_keys",

@@ -28,6 +28,12 @@ from sna.io.partner.common import (
 )
 
 __all__ = [
+    "read_ees_csv",
+    "read_statistical_neighbours",
+    "neighbours_of",
+]
+
+__all__ = [
     "neighbours_of",
     "read_ees_csv",
     "read_statistical_neighbours",

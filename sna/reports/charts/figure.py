@@ -47,9 +47,9 @@ __all__ = [
     "figure",
     "figure_html",
     "interactive_spec",
+    "round_geometry",
     "table_html",
 ]
-
 LOCALE = "en-GB"
 #: The Vega-Lite mimetype JupyterLab 4 renders (its renderer takes v3 to v5 specs).
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
@@ -147,7 +147,35 @@ def chart_svg(chart: altair.TopLevelMixin) -> str:
 def _spec_svg(spec: dict) -> str:
     svg = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version(), format_locale=LOCALE,
                                      time_format_locale=LOCALE, allowed_base_urls=[])
-    return _responsive_root(_namespace_ids(svg))
+    return _responsive_root(_namespace_ids(round_geometry(svg)))
+
+
+_TRANSLATE = re.compile(r'transform="translate\(([-\d.e]+),\s*([-\d.e]+)\)"')
+_PATH_DATA = re.compile(r'\sd="([^"]*)"')
+_NUMBER = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+
+
+def round_geometry(svg: str) -> str:
+    """Round mark positions to whole pixels and path data to a tenth of a pixel.
+
+    A chart can show a position to a pixel; the full-precision coordinates Vega writes
+    would let a reader invert the axes and recover the exact values behind each mark
+    (issue 20), so no more precision than the axis shows is published.
+
+    Examples
+    --------
+    >>> round_geometry('<path transform="translate(12.3456,7.5)" d="M2.6458,0L1.25,3"/>')
+    '<path transform="translate(12,8)" d="M2.6,0L1.2,3"/>'
+    """
+    def whole(match: re.Match) -> str:
+        x, y = (round(float(v)) for v in match.groups())
+        return f'transform="translate({x},{y})"'
+
+    def tenth(match: re.Match) -> str:
+        return ' d="' + _NUMBER.sub(lambda n: f"{float(n.group()):.1f}".rstrip("0").rstrip("."),
+                                    match.group(1)) + '"'
+
+    return _PATH_DATA.sub(tenth, _TRANSLATE.sub(whole, svg))
 
 
 def _spec_title(spec: dict) -> str:

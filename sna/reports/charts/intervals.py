@@ -463,6 +463,8 @@ def funnel_chart(points_df: pd.DataFrame, limits_df: pd.DataFrame, benchmark: fl
     if benchmark is None or not math.isfinite(benchmark):
         raise SnaInputError("funnel_chart needs a finite benchmark", column="benchmark",
                             value=benchmark, fix="pass the centre line value, e.g. England")
+    # Drawn by value, not in the input's (lookup) order: document order is not a key.
+    points = points.sort_values(["value", "denominator"], kind="stable").reset_index(drop=True)
     domain = category_styles(points["significance"])[0]
     alt_text = (f"Funnel plot titled '{title}': {y_title} against {x_title} for "
                 f"{len(points)} areas, benchmark {fmt_number(benchmark)} with 95% and 99.8% "

@@ -57,6 +57,7 @@ def test_worker_errors_surface_in_file_order(tmp_path, on_workers):
     src = tmp_path / "src"
     shutil.copytree(SHIPPED / "cumbria", src)
     # A file-level error late in the run, and another force's file earlier on.
+    (src / "2025-11-cumbria-street.csv.gz").unlink()  # one file a force-month
     shutil.copy(CORPUS / "month_mismatch__2025-01-north-yorkshire-street.csv",
                 src / "2025-11-cumbria-street.csv")
     shutil.copy(SHIPPED / "north-yorkshire" / "2025-03-north-yorkshire-street.csv.gz", src)

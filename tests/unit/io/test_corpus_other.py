@@ -17,7 +17,8 @@ ROOT = Path(__file__).parents[3]
 PARAMS = ROOT / "tests" / "corpus" / "params"
 NOTEBOOK = ROOT / "notebooks" / "svd_sna.ipynb"
 DECLARED = ("area_name, conf, extract, first_month, force_name, last_month, ltla24_codes, "
-            "min_count, neighbour_forces, neighbour_last_month, offence_groups, police_uk, "
+            "min_count, neighbour_forces, neighbour_last_month, offence_groups, partner_areas, "
+            "partner_files, partner_register, police_uk, "
             "police_uk_categories, priorities, published_da, published_da_source, similar_k, "
             "similar_method, subarea_name, subareas, uses_synthetic_data")
 

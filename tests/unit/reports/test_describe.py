@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -13,6 +16,9 @@ from scipy import stats
 from sna.errors import SnaInputError
 from sna.paths import raw_dir
 from sna.stats.trend import (
+    Variation,
+    change_between,
+    change_note,
     compare_periods,
     describe_change,
     describe_seasonality,
@@ -20,7 +26,9 @@ from sna.stats.trend import (
     describe_year_on_year,
     financial_quarter_series,
     format_p,
+    judge_change,
     seasonal_trend,
+    seasonality_note,
 )
 
 DA_CSV = raw_dir() / "shipped" / "published" / "da_related_crimes_quarterly.csv"
@@ -34,42 +42,52 @@ def _hand_rr_ci(a: int, b: int, conf: float = 0.95) -> tuple[float, float]:
     return low / (1 - low), high / (1 - high)
 
 
-def test_not_significant_rise_sentence():
-    p_value = stats.binomtest(6387, 6346 + 6387, 0.5).pvalue
-    lower, upper = _hand_rr_ci(6346, 6387)
-    assert round(p_value, 2) == 0.72
-    expected = ("DA-related crimes rose 0.6% (6,346 in 2021/22 to 6,387 in 2022/23); this is not "
-                f"a statistically significant change (rate ratio {6387 / 6346:.2f}, 95% CI "
-                f"{lower:.2f} to {upper:.2f}; exact Poisson test, p = 0.72).")
-    assert describe_change(compare_periods(6346, 6387), period_a="2021/22",
-                           period_b="2022/23") == expected
+def test_not_significant_fall_sentence_and_note():
+    """README case: the parts of 2022/23 sum to 6,287 (the printed 6,387 is 100 too many)."""
+    p_value = stats.binomtest(6287, 6346 + 6287, 0.5).pvalue
+    lower, upper = _hand_rr_ci(6346, 6287)
+    assert round(p_value, 2) == 0.61
+    result = compare_periods(6346, 6287)
+    assert describe_change(result, period_a="2021/22", period_b="2022/23") == (
+        "DA-related crimes fell 0.9% (6,346 in 2021/22 to 6,287 in 2022/23): this is not a "
+        "statistically significant change.")
+    assert change_note(result) == (f"Exact Poisson test, p = 0.61; rate ratio "
+                                   f"{6287 / 6346:.2f}, 95% CI {lower:.2f} to {upper:.2f}.")
+    # the README's old comparison with the printed total says "rose": the wrong direction
+    assert "rose" in describe_change(compare_periods(6346, 6387))
 
 
 def test_significant_fall_sentence():
     p_value = stats.binomtest(880, 1880, 0.5).pvalue
     lower, upper = _hand_rr_ci(1000, 880)
     assert 0.001 <= p_value < 0.01
-    expected = ("DA-related crimes fell 12.0% (1,000 to 880), a statistically significant "
-                f"decrease (rate ratio 0.88, 95% CI {lower:.2f} to {upper:.2f}; exact Poisson "
-                f"test, p = {p_value:.3f}).")
-    assert describe_change(compare_periods(1000, 880)) == expected
+    result = judge_change(1000, 880, variation=Variation(0.9, 40, 0.7, "hand"))
+    assert describe_change(result) == (
+        "DA-related crimes fell 12.0% (1,000 to 880): a statistically significant decrease; "
+        "the counts vary from month to month no more than chance alone would make them, so "
+        "no extra allowance is needed.")
+    assert change_note(result) == (f"Exact Poisson test, p = {p_value:.3f}; rate ratio 0.88, "
+                                   f"95% CI {lower:.2f} to {upper:.2f}.")
 
 
 def test_significant_rise_with_p_below_0001():
-    sentence = describe_change(compare_periods(1307, 1538), subject="crimes")
+    result = compare_periods(1307, 1538)
+    sentence = describe_change(result, subject="crimes")
     assert stats.binomtest(1538, 1307 + 1538, 0.5).pvalue < 0.001
-    assert sentence.startswith("crimes rose 17.7% (1,307 to 1,538), a statistically "
-                               "significant increase (rate ratio 1.18")
-    assert sentence.endswith("exact Poisson test, p < 0.001).")
+    assert sentence == ("crimes rose 17.7% (1,307 to 1,538): a statistically significant "
+                        "increase.")
+    assert change_note(result).startswith("Exact Poisson test, p < 0.001; rate ratio 1.18")
 
 
 def test_edge_sentences():
     assert "no DA-related crimes in either period" in describe_change(compare_periods(0, 0))
-    from_zero = describe_change(compare_periods(0, 12))
-    assert from_zero.startswith("DA-related crimes rose (0 to 12), a statistically significant")
-    assert "infinity" in from_zero and "rate ratio infinity" not in from_zero
+    from_zero = compare_periods(0, 12)
+    assert describe_change(from_zero).startswith(
+        "DA-related crimes rose (0 to 12): a statistically significant")
+    assert "infinity" in change_note(from_zero)
+    assert "rate ratio infinity" not in change_note(from_zero)
     same = describe_change(compare_periods(10, 10))
-    assert same.startswith("DA-related crimes were unchanged (10 to 10); this is not")
+    assert same.startswith("DA-related crimes were unchanged (10 to 10): this is not")
     rate = describe_change(compare_periods(100, 130, 1000, 1100))
     rate_change = ((130 / 1100) / (100 / 1000) - 1) * 100
     assert rate.startswith(f"The rate of DA-related crimes rose {rate_change:.1f}% (100 to 130")
@@ -80,8 +98,37 @@ def test_borderline_when_interval_and_test_disagree():
     result = compare_periods(2, 13, 2.0, 3.0)
     assert stats.binomtest(13, 15, 0.6).pvalue < 0.05
     assert result.rr_lower < 1
-    assert "borderline" in describe_change(result)
-    assert "borderline" not in describe_change(compare_periods(1000, 880))
+    assert "borderline" in change_note(result)
+    assert "borderline" not in change_note(compare_periods(1000, 880))
+
+
+def test_audit_case_over_dispersed_series_is_not_called_significant():
+    """Audit: 'fell 12.2%, a statistically significant decrease (exact Poisson test,
+    p = 0.010)' on a negative-binomial monthly series with Pearson chi2/df about 11."""
+    rng = np.random.default_rng(12)
+    index = pd.period_range("2021-01", periods=60, freq="M")
+    season = 1 + 0.15 * np.sin(2 * np.pi * index.month.to_numpy() / 12)
+    mean = 300 * season
+    size = mean / (11 - 1)  # NB with variance about 11 x mean
+    counts = pd.Series(rng.negative_binomial(size, size / (size + mean)), index=index,
+                       dtype=float)
+    year_a, year_b = index[36:48], index[48:]
+    old = compare_periods(int(counts[year_a].sum()), int(counts[year_b].sum()))
+    new = change_between(counts, year_a, year_b)
+    poisson = smf.glm("y ~ C(m, Sum) + t", pd.DataFrame(
+        {"y": counts.to_numpy(), "m": index.month, "t": np.arange(60) / 12}),
+        family=sm.families.Poisson()).fit()
+    phi = poisson.pearson_chi2 / poisson.df_resid
+    assert phi > 5
+    n, b = old.count_a + old.count_b, old.count_b
+    hand_p = 2 * stats.t.sf(abs(b - n / 2) / np.sqrt(phi * n / 4), poisson.df_resid)
+    assert new.p_value == pytest.approx(hand_p, rel=1e-8)
+    assert old.verdict != "no significant change"  # the misleading verdict
+    assert "a statistically significant" in describe_change(old, "Hate offences")
+    assert new.verdict == "no significant change" and new.test == "quasi-Poisson score test"
+    sentence = describe_change(new, "Hate offences")
+    assert sentence.endswith("this is not a statistically significant change after allowing "
+                             "for the usual month-to-month ups and downs of this series.")
 
 
 @settings(max_examples=150, deadline=None)
@@ -120,8 +167,8 @@ def test_describe_seasonality_on_published_series(da_result):
         f"(95% CI {(q2['lower'] - 1) * 100:.1f}% to {(q2['upper'] - 1) * 100:.1f}%)")
     lrt = da_result.seasonality_test  # its p-value is checked against scipy in test_trend
     assert 0.01 <= lrt.p_value < 0.05
-    assert sentence.endswith("seasonality is statistically significant "
-                             f"(likelihood-ratio F test, p = {lrt.p_value:.3f}).")
+    assert sentence.endswith("the seasonal pattern is statistically significant.")
+    assert seasonality_note(da_result).endswith(f"p = {lrt.p_value:.3f}.")
 
 
 def test_describe_trend_on_published_series(da_result):
@@ -142,28 +189,23 @@ def test_not_significant_trend_and_seasonality():
     assert "thefts show no statistically significant trend" in trend_sentence
     assert not re.search(r"\b(rose|fell)\b", trend_sentence)
     season_sentence = describe_seasonality(result, subject="thefts")
-    assert "but seasonality is not statistically significant" in season_sentence
+    assert "but the seasonal pattern is not statistically significant" in season_sentence
     assert result.seasonality_test.p_value > 0.05
 
 
-def test_describe_year_on_year_gives_both_verdicts(da_result):
+def test_describe_year_on_year_uses_the_rule(da_result):
     rows = da_result.year_on_year.set_index("period_b", drop=False)
     q3 = describe_year_on_year(rows.loc["Q3 2021/22"])
-    assert q3.startswith("DA-related crimes rose 14.1% (1,424 in Q3 2020/21 to 1,625 in "
-                         "Q3 2021/22), a statistically significant increase")
-    p_extra = rows.loc["Q3 2021/22", "p_value_extra_variation"]
-    assert q3.endswith("but allowing for the usual extra-Poisson variation of this series the "
-                       f"change is not statistically significant (p = {p_extra:.3f}).")
-    q4 = describe_year_on_year(rows.loc["Q4 2021/22"])
-    assert "extra-Poisson" not in q4  # both tests agree: an increase
-    assert q4 == describe_change(compare_periods(1307, 1538), period_a="Q4 2020/21",
-                                 period_b="Q4 2021/22")
+    assert rows.loc["Q3 2021/22", "p_value_exact"] < 0.05  # the exact test would say "rose"
+    assert q3 == ("DA-related crimes rose 14.1% (1,424 in Q3 2020/21 to 1,625 in Q3 2021/22): "
+                  "this is not a statistically significant change after allowing for the usual "
+                  "quarter-to-quarter ups and downs of this series.")
 
 
 def test_describe_year_on_year_for_year_totals(da_result):
     annual = da_result.annual.set_index("year", drop=False)
     sentence = describe_year_on_year(annual.loc["2022/23"])
     assert sentence.startswith("DA-related crimes fell 0.9% (6,346 in 2021/22 to 6,287 in "
-                               "2022/23); this is not a statistically significant change")
+                               "2022/23): this is not a statistically significant change")
     with pytest.raises(SnaInputError, match="no comparison"):
         describe_year_on_year(annual.loc["2020/21"])

@@ -203,11 +203,14 @@ def test_totals_sentence_states_verdict_and_test(totals):
     text = technical_paragraphs(totals)
     change = next(p for p in text if p.startswith("Hate offences (each offence counted once)"))
     assert "statistically significant increase" in change
-    assert "exact Poisson test" in change
+    assert "no more than chance alone" in change  # why the exact test, in plain words
+    assert "test" not in change and "p =" not in change and "p <" not in change
     assert f"{OFFENCES_2024:,} in Jan-Dec 2024 to {OFFENCES_2025:,} in Jan-Dec 2025" in change
+    assert any(n.startswith("Hate offences (each offence counted once): exact Poisson test") for n in technical_paragraphs(totals))
     trend = next(p for p in text if p.startswith("After allowing for the seasonal pattern"))
     assert "statistically significant upward trend" in trend
-    assert re.search(r"\w test in the (Poisson|negative binomial) GLM", trend)
+    assert any(re.search(r"\w test in the (Poisson|negative binomial) GLM", n)
+               for n in technical_paragraphs(totals))
 
 
 def test_annual_table_totals_match_hand_counts(totals):
@@ -270,7 +273,9 @@ def test_shift_sentences_state_verdict_and_test(composition):
     assert disability and "statistically significant decrease" in disability[0]
     assert religion and "not statistically significant" in religion[0]
     for sentence in disability + religion:
-        assert "exact Poisson test" in sentence and "Holm-adjusted" in sentence
+        assert "testing 3 strands" in sentence and "Holm-adjusted" in sentence
+    assert any("Disability: exact Poisson test" in n and "Holm-adjusted" in n
+               for n in technical_paragraphs(composition))
     assert any("permutation test over offences" in p for p in text)
     assert any(p.startswith("Over the 12 months Jan-Dec 2025, disability hate offences")
                for p in text)
@@ -292,9 +297,11 @@ def test_rolling_trend_sentence_verdicts():
         rolling_12_month(falling, "disability", strands=["disability"]))
     level = hr.describe_rolling_trend(
         rolling_12_month(flat, "disability", strands=["disability"]), 0.9, 10)
-    assert "statistically significant decreasing trend" in down and "Wald test" in down
+    assert "statistically significant decreasing trend" in down and "test" not in down
     assert "no statistically significant gradual trend" in level
-    assert "Holm-adjusted over 10 strands, p = 0.90" in level
+    note = hr.rolling_trend_note(rolling_12_month(flat, "disability", strands=["disability"]),
+                                 0.9, 10)
+    assert "t test" in note and "Holm-adjusted over 10 strands, p = 0.90" in note
 
 
 # ---------------------------------------------------------------- geography
@@ -396,7 +403,8 @@ def test_multi_strand_share_and_change(offences):
         12, 12, "no significant change")
     text = paragraphs(section)
     change = next(p for p in text if p.startswith("Multi-strand hate offences"))
-    assert "not a statistically significant change" in change and "exact Poisson test" in change
+    assert "not a statistically significant change" in change
+    assert any(n.startswith("Multi-strand hate offences: exact Poisson test") for n in technical_paragraphs(section))
     combinations = section.results["combinations"]
     assert combinations["Race + Religion"] == 12
     assert combinations["All multi-strand offences"] == 12
@@ -447,3 +455,17 @@ def test_sections_raise_no_warnings(offences):
         warnings.simplefilter("error")
         hr.seasonal_pattern(offences, LAST_MONTH, "Test area", strands=STRANDS)
         hr.rolling_trends(offences, LAST_MONTH, STRANDS)
+
+
+def test_seasonal_section_with_12_months_says_why_no_model(offences, monkeypatch):
+    """With one year of data (anyarea) the seasonal section states its reason, never raises."""
+    one_year = offences[offences["month"].dt.year == 2025]
+    monkeypatch.setattr(hr, "_check_covered", lambda *args: None)  # the area's period rule
+    section = hr.seasonal_pattern(one_year, LAST_MONTH, "Test area", strands=STRANDS)
+    text = " ".join(paragraphs(section))
+    assert section.results["seasonal_trend"] is None
+    assert section.results["seasonal_reason"].startswith("No seasonal pattern was estimated")
+    assert "seen only once in the 12 months of data" in text
+    assert "seasonal peak" not in text
+    assert "cannot be tested: that needs the same two quarters a year earlier" in text
+    assert section.results["quarter_change"].reason  # still judged by the change rule

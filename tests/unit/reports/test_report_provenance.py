@@ -57,10 +57,13 @@ def test_collect_data_files_walks_values_and_folders(tree):
         tree / "lookup.csv"]
 
 
-def test_collect_data_files_ignores_root_and_outside(tree):
-    params = {"here": ".", "empty": "", "up": "../outside.csv",
-              "absolute_outside": str(tree.parent / "outside.csv"), "text": "York\nSelby"}
+def test_collect_data_files_ignores_root_but_hashes_inputs_outside_it(tree):
+    # Issue 20: an input outside the project is read as much as one inside it.
+    params = {"here": ".", "empty": "", "text": "York\nSelby", "fs_root": "/"}
     assert collect_data_files(params, tree) == []
+    outside = (tree.parent / "outside.csv").resolve()
+    assert collect_data_files({"up": "../outside.csv"}, tree) == [outside]
+    assert collect_data_files({"absolute": str(outside)}, tree) == [outside]
 
 
 def test_build_provenance(tree):

@@ -94,3 +94,83 @@ def test_gi_star_z_matches_the_textbook_formula():
         z = (values[neighbours].sum() - mean * w) / (s * np.sqrt((n * w - w**2) / (n - 1)))
         assert out["z"].iloc[i] == pytest.approx(z, rel=1e-9)
     assert out["hotspot"].iloc[0] == "hot spot"
+
+
+# ---------------------------------------------------------------- audit cases on the shipped data
+
+SHIPPED = dict(police_uk="data/raw/shipped/police_uk/north-yorkshire",
+               ltla24_codes=["E06000065", "E06000014"], first_month="2024-01",
+               last_month="2025-12")
+SVD_CATEGORIES = {"Violence and sexual offences": "", "Robbery": "",
+                  "Possession of weapons": ""}
+
+
+@pytest.fixture(scope="module")
+def shipped_study():
+    from sna.io.study import load_study
+    from sna.paths import repo_root
+
+    spec = dict(SHIPPED, police_uk=str(repo_root() / SHIPPED["police_uk"]))
+    return load_study(spec.pop("police_uk"), forces=["North Yorkshire Police"], **spec)
+
+
+def _paragraphs(section):
+    import html
+    import re
+    return [html.unescape(re.sub(r"<[^>]+>", "", p))
+            for p in re.findall(r"<p(?:\s[^>]*)?>(.*?)</p>", section._repr_html_(), re.S)]
+
+
+def test_funnel_sentence_counts_lsoas_against_adjusted_limits(shipped_study):
+    """Audit: '75 of 500 LSOAs are above the 99.8% control limit' against plain Poisson limits
+    when the LSOAs' winsorised over-dispersion factor is about 11."""
+    from sna.reports.svd import lsoa_counts, svd_crimes, where
+    from sna.stats.disclosure import DisclosurePolicy
+    from sna.stats.funnels import funnel_dispersion, funnel_significance
+
+    section = where(shipped_study, SVD_CATEGORIES, "2025-12", "Test area",
+                    DisclosurePolicy(min_count=5))
+    d = section.results["funnel_dispersion"]
+    lsoas = lsoa_counts(shipped_study, svd_crimes(shipped_study, SVD_CATEGORIES),
+                        [m for m in year_months("2025-12") if m in shipped_study.months])
+    assert d.phi > 5 and d.overdispersed and d.adjustment == "additive"
+    plain = funnel_significance(lsoas["count"], lsoas["population"], "rate", multiplier=1000)
+    adjusted = section.results["funnel"]["significance"].value_counts()
+    plain_high = int((plain["significance"] == "High (0.001)").sum())
+    assert adjusted.get("High (0.001)", 0) < plain_high / 3  # the old count was inflated
+    sentence = next(p for p in _paragraphs(section) if "LSOAs are above the 99.8% limit" in p)
+    assert f"about {d.phi:.1f} times as much" in sentence
+    assert f"{adjusted.get('High (0.001)', 0)} of {len(lsoas)} LSOAs" in sentence
+    assert d.phi == pytest.approx(funnel_dispersion(lsoas["count"], lsoas["population"],
+                                                    "rate", multiplier=1000).phi)
+    assert "phi = " in section._repr_html_()  # method and phi under the chart
+
+
+def test_police_uk_seasonal_section_says_why_no_model(shipped_study):
+    """Audit: 20 months (May-Aug seen once) gave 'Jul is the seasonal peak ...'."""
+    from sna.reports.svd import extent_and_trend
+
+    section = extent_and_trend(shipped_study, SVD_CATEGORIES, "2025-12", "Test area")
+    assert section.results["seasonal_trend"] is None
+    text = " ".join(_paragraphs(section))
+    assert "No seasonal pattern was estimated" in text and "seasonal peak" not in text
+    comparison = section.results["year_on_year"]
+    assert comparison.reason  # the year-on-year verdict says what it allowed for
+
+
+def test_neighbour_rates_are_a_year_whatever_the_months_of_data():
+    """Audit: neighbour-force rates were not scaled by months of data."""
+    from sna.reports.svd import rates_a_year
+    from sna.stats.rates import rate_ci
+
+    by = pd.DataFrame({"area": ["A", "B"], "count": [120, 240],
+                       "population": [10_000, 20_000], "months": [6, 12]})
+    table, pooled = rates_a_year(by)
+    # by hand: A 120 in half a year of 10,000 residents = 24 a year per 1,000; B 12
+    assert table["value"].tolist() == pytest.approx([24.0, 12.0])
+    assert pooled == pytest.approx(360 / (5_000 + 20_000) * 1000)
+    hand = rate_ci([120, 240], [5_000, 20_000], multiplier=1000)
+    assert table["lower"].tolist() == pytest.approx(hand["lower"].tolist())
+    assert table["comparison"].tolist() == ["higher", "lower"]
+    # unscaled, the two forces looked the same (12 per 1,000): the old, wrong comparison
+    assert (by["count"] / by["population"] * 1000).tolist() == [12.0, 12.0]

@@ -24,10 +24,12 @@ from sna.stats.strands import (
     holm_adjust,
     indicative_rates,
     recurring_change,
+    recurring_change_note,
     rolling_12_month,
     strand_counts,
     strand_monthly_counts,
     strand_shift,
+    strand_shift_note,
     strands_long,
 )
 
@@ -294,11 +296,17 @@ def _row(**changes):
 def test_describe_strand_shift_sentences():
     assert describe_strand_shift(_row()) == (
         "Sexual orientation hate crimes rose from 150 (Jul-Sep 2025) to 185 (Oct-Dec 2025) "
-        "(+23%); this is not statistically significant after adjusting for 10 strands "
-        "(exact Poisson test, Holm-adjusted p = 0.31).")
+        "(+23%); this is not statistically significant after allowing for testing 10 "
+        "strands (exact Poisson test, Holm-adjusted p = 0.31).")
+    noisy = describe_strand_shift(_row(reason="after allowing for the usual month-to-month "
+                                              "ups and downs of this series"))
+    assert ("after allowing for the usual month-to-month ups and downs of this series and for "
+            "testing 10 strands (") in noisy
     significant = describe_strand_shift(_row(verdict="increase", p_adjusted=0.0004))
     assert "this is a statistically significant increase" in significant
-    assert "Holm-adjusted p < 0.001" in significant
+    note = strand_shift_note(_row(verdict="increase", p_value=0.0001, p_adjusted=0.0004))
+    assert note == ("Sexual orientation: exact Poisson test, p < 0.001, Holm-adjusted "
+                    "p < 0.001.")
     fell = describe_strand_shift(_row(count_a=20, count_b=12, change_pct=-40.0,
                                       verdict="decrease", p_adjusted=0.0072))
     assert "fell from 20 (Jul-Sep 2025) to 12 (Oct-Dec 2025) (-40%)" in fell
@@ -352,7 +360,27 @@ def test_recurring_change_verdicts_and_sentence():
     assert bigger.verdict == "larger than the same change a year earlier"
     text = describe_recurring_change(bigger, "Disability hate crime")
     assert text.startswith("Disability hate crime rose from 300 (Jan-Mar 2025) to 600")
-    assert "it did not change" in text and "p < 0.001" in text
+    assert "it did not change" in text and "p <" not in text
+    assert "p < 0.001" in recurring_change_note(bigger)
+
+
+def test_recurring_change_allows_for_month_to_month_variation():
+    """Audit case: Fisher's exact test on quarters of an over-dispersed monthly series."""
+    months = pd.PeriodIndex([f"{y}-0{m}" for y in (2024, 2025) for m in range(1, 7)], freq="M")
+    counts = pd.Series([60, 110, 100, 150, 80, 130, 95, 60, 115, 120, 200, 135], index=months)
+    result = recurring_change(counts, ("2025-04", "2025-06"))
+    a0, b0, a1, b1 = 270, 360, 270, 455
+    assert stats.fisher_exact([[a0, b0], [a1, b1]]).pvalue < 0.05  # the old verdict
+    assert result.p_value_exact == pytest.approx(stats.fisher_exact([[a0, b0], [a1, b1]]).pvalue)
+    # by hand: phi from one mean per quarter, Pearson X2 / phi on F(1, 8)
+    means = np.repeat([a0 / 3, b0 / 3, a1 / 3, b1 / 3], 3)
+    phi = float(((counts.to_numpy() - means) ** 2 / means).sum() / 8)
+    chi2 = stats.chi2_contingency([[a0, b0], [a1, b1]], correction=False).statistic
+    assert result.dispersion == pytest.approx(phi)
+    assert result.p_value == pytest.approx(stats.f.sf(chi2 / phi, 1, 8))
+    assert result.verdict == "in line with the same change a year earlier"
+    assert result.test == "quasi-Poisson score test"
+    assert "ups and downs" in describe_recurring_change(result)
 
 
 def test_recurring_change_needs_every_month():
@@ -378,10 +406,12 @@ def test_rolling_trend_is_the_poisson_mle_with_statsmodels_standard_errors():
     dispersion = ((counts - mu) ** 2 / mu).sum() / 10
     assert trend.dispersion == pytest.approx(dispersion, rel=1e-6)
     se = reference.bse[1] * math.sqrt(max(1.0, dispersion))
-    z = stats.norm.ppf(0.975)
-    assert trend.rr_per_month_lower == pytest.approx(math.exp(slope - z * se), rel=1e-5)
-    assert trend.rr_per_year_upper == pytest.approx(math.exp(12 * (slope + z * se)), rel=1e-5)
-    assert trend.p_value == pytest.approx(2 * stats.norm.sf(abs(slope) / se), rel=1e-5)
+    t_crit = stats.t.ppf(0.975, 10)  # dispersion estimated on 10 df: t, not normal
+    assert trend.rr_per_month_lower == pytest.approx(math.exp(slope - t_crit * se), rel=1e-5)
+    assert trend.rr_per_year_upper == pytest.approx(math.exp(12 * (slope + t_crit * se)),
+                                                    rel=1e-5)
+    assert trend.p_value == pytest.approx(2 * stats.t.sf(abs(slope) / se, 10), rel=1e-5)
+    assert trend.p_value > 2 * stats.norm.sf(abs(slope) / se)  # the old z test was too small
     assert trend.verdict == "decreasing"
     assert trend.monthly["rolling_12_month"].iloc[-1] == counts.sum()
     assert trend.monthly["rolling_12_month"].iloc[:11].isna().all()

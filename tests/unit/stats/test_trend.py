@@ -22,7 +22,9 @@ from sna.stats.trend import (
     financial_quarter_series,
     reconcile_table,
     reconcile_totals,
+    seasonal_model_reason,
     seasonal_trend,
+    series_variation,
 )
 
 DA_CSV = raw_dir() / "shipped" / "published" / "da_related_crimes_quarterly.csv"
@@ -402,46 +404,45 @@ def test_da_flags_and_forecast_from_hand_nb(da_result, da_hand_nb, da_hand_glm, 
     assert (forecast["pi_upper"] > forecast["mean_upper"]).all()
 
 
-def test_da_year_on_year_against_binomtest(da_result, da_table):
+def test_da_year_on_year_exact_p_against_binomtest(da_result, da_table):
     table = da_result.year_on_year
     assert len(table) == 8
     first = table.iloc[0]
     assert (first["period_a"], first["period_b"]) == ("Q1 2020/21", "Q1 2021/22")
     assert (first["count_a"], first["count_b"]) == (1420, 1523)
-    assert_allclose(first["p_value"], stats.binomtest(1523, 1420 + 1523, 0.5).pvalue)
     by_hand = [stats.binomtest(b, a + b, 0.5).pvalue for a, b in
                zip(da_table["da_related_crimes"][:8], da_table["da_related_crimes"][4:],
                    strict=True)]
-    assert_allclose(table["p_value"], by_hand, rtol=1e-10)
+    assert_allclose(table["p_value_exact"], by_hand, rtol=1e-10)
 
 
-def test_da_comparisons_allowing_extra_variation_by_hand(da_result, da_hand_nb, da_frame):
-    alpha = da_hand_nb.params["alpha"]
-    phi = max(_pearson_scale(da_frame["y"], da_hand_nb.predict(da_frame), alpha, 7), 1.0)
+def test_da_comparisons_use_the_series_dispersion_by_hand(da_result, da_frame):
+    """The published verdict: quasi-Poisson score test with phi of the series' Poisson model."""
+    poisson = smf.glm("y ~ C(quarter, Sum) + t", da_frame, family=sm.families.Poisson()).fit()
+    phi, df = poisson.pearson_chi2 / poisson.df_resid, poisson.df_resid
 
-    def hand_p(parts_a, parts_b):
-        # var(log T) = phi (T + alpha sum y^2) / T^2 for each total; Wald z on log(T_b / T_a).
-        t_a, t_b = sum(parts_a), sum(parts_b)
-        variance = (phi * (t_a + alpha * sum(y**2 for y in parts_a)) / t_a**2
-                    + phi * (t_b + alpha * sum(y**2 for y in parts_b)) / t_b**2)
-        return 2 * stats.norm.sf(abs(math.log(t_b / t_a)) / math.sqrt(variance))
+    def hand_p(total_a, total_b):
+        n = total_a + total_b
+        score = (total_b - n / 2) / math.sqrt(phi * n / 4)
+        return 2 * stats.t.sf(abs(score), df)
 
     q3 = da_result.year_on_year.set_index("period_b").loc["Q3 2021/22"]
-    assert_allclose(q3["p_value_extra_variation"], hand_p([1424], [1625]), rtol=1e-3)
-    assert q3["verdict"] == "increase"  # exact Poisson test
-    assert q3["verdict_extra_variation"] == "no significant change"
+    assert q3["test"] == "quasi-Poisson score test"
+    assert_allclose(q3["p_value"], hand_p(1424, 1625), rtol=1e-8)
+    assert q3["p_value_exact"] < 0.05 and q3["verdict"] == "no significant change"
     annual = da_result.annual.set_index("year")
-    assert_allclose(annual.loc["2021/22", "p_value_extra_variation"],
-                    hand_p([1420, 1615, 1424, 1307], [1523, 1660, 1625, 1538]), rtol=1e-3)
-    assert any("within the series' usual extra-Poisson variation" in n for n in da_result.notes)
+    assert_allclose(annual.loc["2021/22", "p_value"], hand_p(5766, 6346), rtol=1e-8)
+    assert any("within the series' usual extra variation" in n for n in da_result.notes)
 
 
 def test_da_year_totals_use_the_quarters(da_result):
     annual = da_result.annual.set_index("year")
     assert annual["total"].tolist() == [5766, 6346, 6287]
     assert annual["complete"].all()
-    assert_allclose(annual.loc["2021/22", "p_value"], stats.binomtest(6346, 5766 + 6346).pvalue)
-    assert_allclose(annual.loc["2022/23", "p_value"], stats.binomtest(6287, 6346 + 6287).pvalue)
+    assert_allclose(annual.loc["2021/22", "p_value_exact"],
+                    stats.binomtest(6346, 5766 + 6346).pvalue)
+    assert_allclose(annual.loc["2022/23", "p_value_exact"],
+                    stats.binomtest(6287, 6346 + 6287).pvalue)
     assert annual.loc["2021/22", "verdict"] == "increase"
     assert annual.loc["2022/23", "verdict"] == "no significant change"
 
@@ -547,7 +548,7 @@ def test_population_offset_matches_hand_glm():
     expected = math.exp(log_rate) * population.iloc[-1]
     assert_allclose(result.forecast["expected"].iloc[0], expected, rtol=1e-8)
     yoy = result.year_on_year.iloc[0]
-    assert_allclose(yoy["p_value"], stats.binomtest(
+    assert_allclose(yoy["p_value_exact"], stats.binomtest(
         int(series.iloc[12]), int(series.iloc[0] + series.iloc[12]),
         population.iloc[12] / (population.iloc[0] + population.iloc[12])).pvalue)
 
@@ -566,15 +567,15 @@ def test_stl_recovers_a_known_seasonal_pattern():
 
 
 def test_stl_needs_two_full_cycles():
-    index = pd.period_range("2021Q1", periods=7, freq="Q-MAR")
-    series = pd.Series([100, 130, 110, 90, 105, 140, 108], index=index, dtype=float)
+    index = pd.period_range("2021Q1", periods=12, freq="Q-MAR")
+    series = pd.Series([100, 130, 110, 90, 105, 140, 108, 95, 112, 133, 104, 92], index=index,
+                       dtype=float).drop(index[4:6])  # every quarter seen twice, with a gap
     result = seasonal_trend(series)
-    assert result.stl is None
-    assert "two full cycles" in result.stl_message and "8" in result.stl_message
+    assert result.stl is None and "gaps" in result.stl_message
 
 
 def test_gap_months_are_excluded_not_zero():
-    series = _monthly_counts(seed=8, months=24, start="2024-01")
+    series = _monthly_counts(seed=8, months=36, start="2023-01")
     gap = pd.period_range("2024-05", "2024-08", freq="M")
     with_nan = series.copy()
     with_nan[gap] = np.nan
@@ -582,7 +583,7 @@ def test_gap_months_are_excluded_not_zero():
     for counts in (with_nan, absent):
         result = seasonal_trend(counts)
         assert result.missing_periods == ["May 2024", "Jun 2024", "Jul 2024", "Aug 2024"]
-        assert len(result.fitted) == 20
+        assert len(result.fitted) == 32
         assert not result.fitted.index.isin(gap).any()
         assert "not treated as zero" in result.notes[0]
         assert result.stl is None and "gaps" in result.stl_message
@@ -590,12 +591,29 @@ def test_gap_months_are_excluded_not_zero():
         assert_allclose(result.trend.rate_ratio_per_year, math.exp(hand.params["t"]),
                         rtol=1e-8)
         # Pairs with a gap month are not compared; 2024 is incomplete so no annual test.
-        assert len(result.year_on_year) == 8
+        assert len(result.year_on_year) == 24 - 8
         assert "May 2025" not in result.year_on_year["period_b"].tolist()
         annual = result.annual.set_index("year")
         assert annual.loc["2024", "periods_with_data"] == 8
         assert not annual.loc["2024", "complete"]
         assert annual["verdict"].isna().all()
+
+
+def test_one_observation_of_a_season_gives_a_reason_not_a_model():
+    """Audit case: 20 months with May-Aug seen once gave 'Jul is the seasonal peak'."""
+    series = _monthly_counts(seed=8, months=24, start="2024-01")
+    series[pd.period_range("2024-05", "2024-08", freq="M")] = np.nan
+    reason = seasonal_model_reason(series)
+    assert reason == ("No seasonal pattern was estimated: that needs at least two of every "
+                      "month, and May, Jun, Jul, Aug were seen only once in the 20 months of "
+                      "data.")
+    with pytest.raises(SnaInputError, match="seen only once"):
+        seasonal_trend(series)
+    assert seasonal_model_reason(series, min_per_season=3) is not None
+    with pytest.raises(SnaInputError, match="min_per_season"):
+        seasonal_model_reason(series, min_per_season=1)
+    # The variation is still measured (trend-only model) and the rule still applies.
+    assert "too few periods for month terms" in series_variation(series).model
 
 
 def test_financial_years_for_monthly_series():
@@ -639,7 +657,9 @@ def _quarterly(values) -> pd.Series:
       {}, "more than once"),
      (_quarterly([10, 20, -1, 5, 10, 20, 9, 5]), {}, "whole number"),
      (_quarterly([10, 20, 2.5, 5, 10, 20, 9, 5]), {}, "whole number"),
-     (_quarterly([10, 20, 5]), {}, "at least 6 periods"),
+     (_quarterly([10, 20, 5]), {}, "Q1, Q2, Q3 were seen only once and Q4 was seen never"),
+     (_quarterly([10, 20, 7, 5, 10, 20, 9, 5]), {"min_per_season": 1}, "min_per_season"),
+     (_quarterly([10, 20, 7, 5, 10, 20, 9, 5]), {"min_per_season": 3}, "at least 3 of every"),
      (_quarterly([10, 20, 0, 5, 10, 20, 0, 5]), {}, "no crimes at all in Q3"),
      (_quarterly([10, 20, 7, 5, 10, 20, 9, 5]), {"conf": 95}, "conf"),
      (_quarterly([10, 20, 7, 5, 10, 20, 9, 5]), {"forecast_periods": -1}, "forecast_periods"),
@@ -655,3 +675,55 @@ def test_seasonal_trend_errors(counts, kwargs, message):
     with pytest.raises(SnaInputError, match=message) as info:
         seasonal_trend(counts, **kwargs)
     assert info.value.fix
+
+
+def test_stated_minimum_dispersion_on_a_short_series():
+    from sna.stats.trend import change_between, judge_change
+
+    short = pd.Series([30.0, 42.0], index=pd.period_range("2025-01", periods=2, freq="M"))
+    variation = series_variation(short, min_dispersion=4.0)
+    assert math.isnan(variation.phi) and variation.overdispersed and variation.dispersion == 4.0
+    result = change_between(short, short.index[:1], short.index[1:], min_dispersion=4.0)
+    # by hand: score (42 - 36) / sqrt(4 * 72 / 4) on the normal (the dispersion is stated)
+    assert result.p_value == pytest.approx(2 * stats.norm.sf(6 / math.sqrt(72)))
+    assert judge_change(30, 42).reason.endswith("(their variation was not checked)")
+    with pytest.raises(SnaInputError, match="min_dispersion"):
+        series_variation(short, min_dispersion=0.5)
+
+
+def test_quasi_score_test_reduces_to_the_poisson_score_test_and_wilson():
+    from statsmodels.stats.proportion import proportion_confint
+    from statsmodels.stats.rates import test_poisson_2indep
+
+    from sna.stats.trend import Variation, judge_change
+
+    result = judge_change(120, 150, 2.0, 3.0, variation=Variation.stated(1.0 + 1e-12))
+    reference = test_poisson_2indep(150, 3.0, 120, 2.0, method="score")
+    assert result.p_value == pytest.approx(reference.pvalue, rel=1e-6)
+    # dispersion 3 with 40 df: Wilson on n / phi with the t quantile = statsmodels' Wilson
+    # with n'' = n z^2 / (phi t^2) (Wilson depends on z^2 / n only)
+    noisy = judge_change(120, 150, 2.0, 3.0, variation=Variation(3.0, 40, 1e-5, "hand"))
+    z, t = stats.norm.ppf(0.975), stats.t.ppf(0.975, 40)
+    n2 = 270 * z**2 / (3.0 * t**2)
+    low, high = proportion_confint(150 / 270 * n2, n2, method="wilson")
+    assert noisy.rr_lower == pytest.approx(low / (1 - low) * 2 / 3, rel=1e-9)
+    assert noisy.rr_upper == pytest.approx(high / (1 - high) * 2 / 3, rel=1e-9)
+    score = (150 - 270 * 0.6) / math.sqrt(3.0 * 270 * 0.6 * 0.4)
+    assert noisy.p_value == pytest.approx(2 * stats.t.sf(abs(score), 40))
+    assert noisy.ci_agrees_with_test
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.integers(0, 2000), b=st.integers(0, 2000), phi=st.floats(1.01, 15),
+       df=st.integers(5, 100), e_b=st.sampled_from([1.0, 2.0, 0.5]))
+def test_quasi_test_and_interval_always_agree(a, b, phi, df, e_b):
+    from sna.stats.trend import Variation, judge_change
+
+    result = judge_change(a, b, 1.0, e_b, variation=Variation(phi, df, 1e-9, "hand"))
+    assert 0 <= result.p_value <= 1
+    if a + b > 0 and 0 < result.rr_lower and math.isfinite(result.rr_upper):
+        assert result.ci_agrees_with_test
+    # never more liberal than the Poisson score test
+    if a + b > 0:
+        plain = judge_change(a, b, 1.0, e_b, variation=Variation.stated(1.0 + 1e-12))
+        assert result.p_value >= plain.p_value - 1e-12
