@@ -130,14 +130,15 @@ def national_benchmarks(codes, categories, last_month: str, area_name: str = "",
         benchmark_label="England and Wales"))
     section.table(rates.rename(columns={
         "label": "Area", "kind": "Kind", "count": "Offences", "population": "Residents",
-        "value": "Per 1,000", "lower": "Lower CI", "upper": "Upper CI",
+        "value": "Per 1,000", "lower": "Lower limit", "upper": "Upper limit",
         "comparison": "Compared with England and Wales"}),
         f"{what} per 1,000 residents, 12 months to {last_month} (police.uk national "
-        f"aggregate), {conf:.0%} CI", decimals={"Offences": 0, "Residents": 0, "Per 1,000": 2,
-                                                "Lower CI": 2, "Upper CI": 2})
+        f"aggregate), with {conf:.0%} range of likely values",
+        decimals={"Offences": 0, "Residents": 0, "Per 1,000": 2, "Lower limit": 2,
+                  "Upper limit": 2})
     own = rates.iloc[0]
     section.text(f"{name} recorded {own['value']:.1f} {what.lower()} per 1,000 residents "
-                 f"({conf:.0%} CI {own['lower']:.1f} to {own['upper']:.1f}) against "
+                 f"(likely range {own['lower']:.1f} to {own['upper']:.1f}) against "
                  f"{bench.national_rate:.1f} in England and Wales: {own['comparison']} "
                  "(the England and Wales rate lies "
                  + ("inside" if own["comparison"] == "similar" else "outside")
@@ -145,14 +146,14 @@ def national_benchmarks(codes, categories, last_month: str, area_name: str = "",
     ratio = bench.ratio.iloc[0]
     section.text(f"Allowing for rurality, {name} recorded {ratio['value']:.2f} times the "
                  f"offences expected if each of its rural-urban classes had the England and "
-                 f"Wales rate of that class ({conf:.0%} CI {ratio['lower']:.2f} to "
+                 f"Wales rate of that class (likely range {ratio['lower']:.2f} to "
                  f"{ratio['upper']:.2f}; {ratio['observed']:,.0f} observed, "
                  f"{ratio['expected']:,.0f} expected).")
     section.table(bench.ratio[["observed", "expected", "value", "lower", "upper"]].rename(
         columns={"observed": "Observed", "expected": "Expected", "value": "Ratio",
-                 "lower": "Lower CI", "upper": "Upper CI"}),
-        "Rurality-standardised ratio against England and Wales (indirect standardisation "
-        "by Rural-Urban Classification 2021 class)", decimals=2)
+                 "lower": "Lower limit", "upper": "Upper limit"}),
+        "Offences against those expected at the England and Wales rate of each rural-urban "
+        "class (Rural-Urban Classification 2021)", decimals=2)
     section.note(f"England and Wales here means the LSOAs whose force has police.uk data for "
                  f"all 12 months: {bench.national_coverage:.0%} of residents. Force-months the "
                  "source lacks (Metropolitan, West Midlands, West Yorkshire and Greater "
@@ -222,15 +223,15 @@ def adjacent_forces_section(codes, categories, last_month: str, forces=(),
         x_title="Offences per 1,000 residents", conf=conf, benchmark_label=label))
     section.table(out.rename(columns={"area": "Force area", "count": "Offences",
                                       "population": "Residents", "value": "Per 1,000",
-                                      "lower": "Lower CI", "upper": "Upper CI",
+                                      "lower": "Lower limit", "upper": "Upper limit",
                                       "comparison": f"vs {label}"}),
-                  f"Force areas compared with the {label} rate (Fingertips single-overlap "
-                  "rule)", decimals=2)
+                  f"Force areas compared with the {label} rate (higher or lower only where the "
+                  "likely range excludes it)", decimals=2)
     section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
         columns={"area": "Force area", "observed": "Observed", "expected": "Expected",
-                 "value": "Ratio", "lower": "Lower CI", "upper": "Upper CI"}),
-        f"Rurality-standardised ratio: observed / expected from the {label} rate in each "
-        "rural-urban class", decimals=2)
+                 "value": "Ratio", "lower": "Lower limit", "upper": "Upper limit"}),
+        f"Allowing for rurality: offences against those expected from the {label} rate in "
+        "each rural-urban class", decimals=2)
     if missing:
         section.unavailable("force areas with police.uk months missing in the source (no "
                             "data, not zero): " + ", ".join(missing))

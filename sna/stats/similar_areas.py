@@ -260,8 +260,8 @@ def similar_areas(lsoa_codes, exclude=(), k: int = 10, method: str = "euclidean"
     table = nearest.reset_index().rename(columns={"ltla24_code": "unit"})
     note = (f"Similar areas: the {len(table)} councils nearest to the study area among "
             f"{len(candidates)} {scope}, on {len(features)} characteristics "
-            f"({', '.join(FEATURE_LABELS[f].lower() for f in features)}), each standardised "
-            f"to mean 0 and standard deviation 1 over the candidates; "
+            f"({', '.join(FEATURE_LABELS[f].lower() for f in features)}), each put on "
+            f"a common scale (mean 0, standard deviation 1) over the candidates; "
             f"{'Euclidean' if method == 'euclidean' else 'Mahalanobis'} distance. "
             "In the spirit of CIPFA's nearest-neighbour model; not CIPFA's own list.")
     return SimilarAreas(table[["rank", "unit", "name", "distance", "population", "density",

@@ -79,7 +79,9 @@ def svd_lsoa_attack(page: str, lsoas, min_count: int) -> dict:
                 candidates.append((i, count))
         if len(candidates) == 1 and candidates[0][0] not in attributed:
             attributed[candidates[0][0]] = candidates[0][1]
-    [districts] = [t for t in page_tables(page) if " by district" in t[0]]
+    [districts] = [t for t in page_tables(page)
+                   if t[0].startswith("Serious violence (police.uk proxy) by ")
+                   and "Offences" in t[1]]
     column = districts[1].index("Offences")
     totals = {row[0]: published_number(row[column]) for row in districts[2]}
     cells = [attributed.get(i) for i in range(len(lsoas))]

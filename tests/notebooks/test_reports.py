@@ -275,11 +275,19 @@ def test_report_renders_offline_in_a_real_browser(rendered, tmp_path):
     assert shot.exists() and shot.stat().st_size > 20_000
 
 
+def _study_of(params: dict):
+    """The study data exactly as the SVD notebook loads it (same sub-areas)."""
+    from sna.io.study import load_study
+
+    return load_study(params["police_uk"], ltla24_codes=params["ltla24_codes"],
+                      forces=[params["force_name"]], first_month=params["first_month"],
+                      last_month=params["last_month"], subareas=params.get("subareas", "auto"))
+
+
 def test_differencing_attack_recovers_no_suppressed_value(rendered):
     """Issue 20: tables, chart geometry and sentences together give away no suppressed count."""
     from differencing import sentence_attack, svd_lsoa_attack, table_attacks
 
-    from sna.io.geography import lsoa_profile, study_area_lsoas
     from sna.reports.notebook_checks import geometry_problems
 
     name, _, page = rendered
@@ -288,13 +296,13 @@ def test_differencing_attack_recovers_no_suppressed_value(rendered):
     assert table_attacks(page) == {}
     if name != "svd_sna":
         return
-    lsoas = lsoa_profile(study_area_lsoas(ltla24_codes=tuple(params["ltla24_codes"])))
+    lsoas = _study_of(params).lsoas  # public: residents and sub-area of each LSOA
     found = svd_lsoa_attack(page, lsoas, params["min_count"])
     assert found.pop("_drawn") > 0.9 * len(lsoas)  # the attack read the real funnel
     found.pop("_attributed")
     assert found == {}
     assert sentence_attack(
-        page, "Victims of serious violence", "Victims",
+        page, "Victims of serious violence (local definition) by age", "Victims",
         r"were under 25 \(([\d,]+) of ([\d,]+)\)",
         [[0, 1], list(range(6))]) == {}
 
@@ -302,7 +310,6 @@ def test_differencing_attack_recovers_no_suppressed_value(rendered):
 def test_worst_case_attacker_knowing_every_drawn_lsoa_learns_nothing(rendered):
     """Even knowing the exact count of every LSOA drawn, the district, rural-urban and
     area totals on the page determine no LSOA left out of the charts."""
-    from sna.io.study import load_study
     from sna.periods import year_months
     from sna.reports.notebook_checks import differencing_attack, page_svgs
     from sna.reports.svd import lsoa_counts, lsoa_hidden, svd_crimes
@@ -312,9 +319,7 @@ def test_worst_case_attacker_knowing_every_drawn_lsoa_learns_nothing(rendered):
     if name != "svd_sna":
         pytest.skip("LSOA views are in the SVD report")
     params = yaml.safe_load(rendered[1].params_file.read_text())
-    study = load_study(params["police_uk"], ltla24_codes=params["ltla24_codes"],
-                       forces=[params["force_name"]], first_month=params["first_month"],
-                       last_month=params["last_month"])
+    study = _study_of(params)
     categories = params.get("police_uk_categories") or {
         "Violence and sexual offences": "", "Possession of weapons": "", "Robbery": ""}
     months = [m for m in year_months(params["last_month"]) if m in study.months]
