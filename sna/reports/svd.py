@@ -846,8 +846,8 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
     for label, indicator in PRIORITIES.items():
         topic = PRIORITY_TOPICS[indicator]
         real = REAL_PRIORITY_CATEGORIES.get(indicator)
-        if study is not None and real is not None:
-            a_months, b_months = like_for_like(study, last_month)
+        a_months, b_months = like_for_like(study, last_month) if study is not None else ([], [])
+        if real is not None and a_months and b_months:
             comparison = change_between(_monthly_frame(study, {real: ""}).astype(float),
                                         a_months, b_months, conf=conf)
             pa, pb = "the same months a year earlier", f"the {len(b_months)} months with data"

@@ -19,7 +19,7 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.io.partner.common import SYMBOLS
 from sna.io.partner.load import SOURCES, PartnerData
-from sna.reports.sections import Section, publish_counts
+from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
 from sna.stats.disclosure import DisclosurePolicy, suppress_crosstab
 from sna.stats.partner_benchmarks import (
     annual_trend,
@@ -537,12 +537,16 @@ def _crosstab(rows: pd.DataFrame, index: str, columns: str, policy: DisclosurePo
     return published.rename_axis(index=index.replace("_", " ").capitalize()).reset_index()
 
 
-def who(offences: pd.DataFrame, partner: PartnerData, partner_areas: dict, last_month: str,
+@degrades
+def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict, last_month: str,
         policy: DisclosurePolicy, conf: float = 0.95) -> Section:
     """Victims by age, sex and ethnicity; suspects by age and sex; repeat victims and suspects."""
     from sna.stats.rates import proportion_ci, rate_ci
     from sna.stats.trend import compare_periods, describe_change
 
+    if offences is None:
+        raise NotAvailable("no force extract was given, so victims and suspects cannot be "
+                           "described", fix="set 'extract' to the force's record-level extract")
     section = Section()
     section.note(SYNTHETIC_NOTE)
     needed = {"victim_sex", "victim_ethnicity", "suspect_age_band", "suspect_sex",
@@ -553,17 +557,29 @@ def who(offences: pd.DataFrame, partner: PartnerData, partner_areas: dict, last_
                      "gaps.")
         return section
     rows = _serious(_latest(offences, last_month))
+    if rows.empty:
+        raise NotAvailable(f"the force extract has no serious violence offences in the 12 "
+                           f"months to {last_month}", fix="check the extract's period and area")
     section.results["rows"] = len(rows)
     sexes = {"F": "Female", "M": "Male", "X": "Another"}
-    victims = _crosstab(rows, "victim_age_band", "victim_sex", policy, sexes)
-    section.results["victims_age_sex"] = victims
-    section.table(victims, "Victims of serious violence by age and sex, latest 12 months "
-                           "(SYNTHETIC extract; offences with both recorded; suppressed cells "
-                           "shown as a dash)", decimals=0)
-    suspects = _crosstab(rows, "suspect_age_band", "suspect_sex", policy, sexes)
-    section.results["suspects_age_sex"] = suspects
-    section.table(suspects, "Suspects of serious violence by age and sex, latest 12 months "
-                            "(SYNTHETIC extract; offences with a suspect identified)", decimals=0)
+    if rows[["victim_age_band", "victim_sex"]].notna().all(axis=1).any():
+        victims = _crosstab(rows, "victim_age_band", "victim_sex", policy, sexes)
+        section.results["victims_age_sex"] = victims
+        section.table(victims, "Victims of serious violence by age and sex, latest 12 months "
+                               "(SYNTHETIC extract; offences with both recorded; suppressed "
+                               "cells shown as a dash)", decimals=0)
+    else:
+        section.unavailable("victims by age and sex: the extract records neither for these "
+                            "offences")
+    if rows[["suspect_age_band", "suspect_sex"]].notna().all(axis=1).any():
+        suspects = _crosstab(rows, "suspect_age_band", "suspect_sex", policy, sexes)
+        section.results["suspects_age_sex"] = suspects
+        section.table(suspects, "Suspects of serious violence by age and sex, latest 12 months "
+                                "(SYNTHETIC extract; offences with a suspect identified)",
+                      decimals=0)
+    else:
+        section.unavailable("suspects by age and sex: the extract records no suspect's age "
+                            "and sex for these offences")
     named = int(rows["suspect_sex"].notna().sum() | 0)
     young = int((rows["suspect_age_band"] == "10-17").sum())
     share = proportion_ci(young, max(int(rows["suspect_age_band"].notna().sum()), 1),
