@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from sna.errors import SnaInputError
 from sna.io.ingest import CheckedFile, StreetFile, check_street_file
+from sna.paths import file_sha256
 
 __all__ = [
     "Batch",
@@ -42,6 +43,7 @@ __all__ = [
     "ingest_batch",
     "input_bytes",
     "month_counts",
+    "part_record",
     "plan_batches",
     "run_batches",
 ]
@@ -189,6 +191,7 @@ class BatchResult:
     entries: list[dict] = field(default_factory=list)
     forces: list[dict[str, int]] = field(default_factory=list)
     error: SnaInputError | None = None
+    parts: dict[str, dict] = field(default_factory=dict)
 
 
 def ingest_batch(batch: Batch) -> BatchResult:
@@ -196,6 +199,8 @@ def ingest_batch(batch: Batch) -> BatchResult:
 
     A file-level problem (:class:`~sna.errors.SnaInputError`) stops the batch
     and is returned, not raised, with the entries of the files before it.
+    The parts written are recorded (``"clean/part-NNNNN.parquet"``: SHA-256 and
+    bytes) in the batch's thread, so hashing overlaps the other batches' work.
     """
     name = f"part-{batch.number:05d}.parquet"
     clean = PartFile(Path(batch.folder) / "clean" / name, batch.compression)
@@ -212,7 +217,24 @@ def ingest_batch(batch: Batch) -> BatchResult:
     finally:
         clean.close()
         quarantine.close()
+    for part in (clean, quarantine):
+        if part.path.exists():
+            result.parts[f"{part.path.parent.name}/{part.path.name}"] = part_record(part.path)
     return result
+
+
+def part_record(path: Path) -> dict:
+    """SHA-256 and size of a written Parquet part, as the manifest records them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "part.parquet"
+    >>> _ = path.write_bytes(b"abc")
+    >>> part_record(path)["bytes"], part_record(path)["sha256"][:8]
+    (3, 'ba7816bf')
+    """
+    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
 def input_bytes(files: Sequence[StreetFile]) -> list[int]:

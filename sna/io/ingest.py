@@ -480,8 +480,8 @@ def check_header(columns: list[str], name: str) -> None:
             + ", ".join(POLICE_UK_COLUMNS))
 
 
-def _parse_csv(data: bytes, columns: list[str], use_threads: bool
-               ) -> tuple[pa.Table, list[tuple[int, str]]]:
+def _parse_csv(data: bytes, columns: list[str], use_threads: bool, *,
+               ignore_empty_lines: bool = True) -> tuple[pa.Table, list[tuple[int, str]]]:
     bad: list[tuple[int, str]] = []
 
     def keep_aside(row: pacsv.InvalidRow) -> str:
@@ -495,7 +495,8 @@ def _parse_csv(data: bytes, columns: list[str], use_threads: bool
         # One block for the whole file (no chunks to join), at least 1 MiB.
         read_options=pacsv.ReadOptions(use_threads=use_threads,
                                        block_size=min(max(len(data) + 1, 1 << 20), 1 << 30)),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside,
+                                         ignore_empty_lines=ignore_empty_lines),
         # UTF-8 is checked by the caller (ASCII, or decoded in full).
         convert_options=pacsv.ConvertOptions(
             column_types=types, strings_can_be_null=False, include_columns=POLICE_UK_COLUMNS,
@@ -547,6 +548,12 @@ def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
     header = next(iter(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")), "")
     columns = next(csv.reader([header]))
     check_header(columns, name)
+    if not use_threads:
+        # Blank lines kept as rows of empty fields: with none (no blank Month), Arrow's
+        # record numbers are the file's lines, without scanning the bytes for blank lines.
+        parsed = _parse_without_blank_lines(data, columns)
+        if parsed is not None:
+            return parsed
     # Parallel parsing does not number lines: a file with bad lines is parsed again alone.
     for threads in (True, False) if use_threads else (False,):
         try:
@@ -554,11 +561,7 @@ def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
         except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
             if threads:
                 continue
-            line = re.search(r"[Rr]ow #(\d+)", str(err))
-            raise SnaInputError(
-                f"the file cannot be parsed as CSV ({str(err).splitlines()[0]})",
-                file=name, row=int(line[1]) if line else None,
-                fix="check the file is an unchanged police.uk street CSV") from None
+            raise _csv_error(err, name) from None
         if not bad:
             break
     bad.sort()
@@ -574,6 +577,39 @@ def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
     if blank_lines:
         table = table.replace_schema_metadata({b"sna.blank_lines": str(blank_lines).encode()})
     return table, bad
+
+
+def _csv_error(err: Exception, name: str) -> SnaInputError:
+    line = re.search(r"[Rr]ow #(\d+)", str(err))
+    return SnaInputError(
+        f"the file cannot be parsed as CSV ({str(err).splitlines()[0]})",
+        file=name, row=int(line[1]) if line else None,
+        fix="check the file is an unchanged police.uk street CSV")
+
+
+def _parse_without_blank_lines(data: bytes, columns: list[str]
+                               ) -> tuple[pa.Table, list[tuple[int, str]]] | None:
+    """One single-threaded parse numbering rows as lines, or None for a file with blank lines.
+
+    With ``ignore_empty_lines=False`` Arrow keeps a blank line as a row of empty
+    fields and numbers records as lines. A blank line therefore shows as a blank
+    ``Month``; when no ``Month`` is blank the table and line numbers are those of
+    :func:`read_street_arrow`'s general path (which skips blank lines and maps
+    records to lines with :func:`physical_lines`) without scanning the bytes.
+    """
+    try:
+        table, bad = _parse_csv(data, columns, False, ignore_empty_lines=False)
+    except (pa.ArrowInvalid, pa.ArrowKeyError):
+        return None  # the general path raises the error
+    month = table["Month"]
+    if any(pc.any(pc.equal(chunk.dictionary, "")).as_py() for chunk in month.chunks):
+        return None
+    bad.sort()
+    lines = np.arange(2, 2 + table.num_rows + len(bad), dtype=np.int64)
+    if bad:
+        lines = lines[~np.isin(lines, [n for n, _ in bad])]
+    table = table.unify_dictionaries().combine_chunks()
+    return table.append_column("source_row", pa.array(lines[: table.num_rows])), bad
 
 
 def physical_lines(data: bytes) -> tuple[np.ndarray | None, int]:

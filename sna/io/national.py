@@ -258,15 +258,15 @@ def ingest_to_parquet_dataset(
     clean_staging_leftovers(target.parent, target.name)
     staging = make_staging(target)
     try:
-        entries = _ingest_files(files, staging, allowed, workers, progress, compression)
+        parts: dict[str, dict] = {}
+        entries = _ingest_files(files, staging, allowed, workers, progress, compression, parts)
         options = {"forces": sorted(allowed) if allowed else None, "months": list(months or [])}
         manifest = _manifest(entries, options, months)
         manifest["notes"]["repeat_crime_ids_across_months"] = (
             _repeat_ids_across_months(staging) if repeat_ids else None)
         manifest["written_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         manifest["ingest_seconds"] = round(time.perf_counter() - started, 3)
-        manifest["parts"] = {p.relative_to(staging).as_posix(): _part_record(p)
-                             for p in sorted(staging.rglob("*.parquet"))}
+        manifest["parts"] = dict(sorted(parts.items()))
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
         move_into_place(staging, target)
     except BaseException:
@@ -276,8 +276,10 @@ def ingest_to_parquet_dataset(
 
 
 def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers: int | None,
-                  progress: bool, compression: str) -> list[dict]:
+                  progress: bool, compression: str, parts: dict[str, dict]) -> list[dict]:
     """Check ``files`` in batches into ``staging``; their manifest entries, in file order.
+
+    ``parts`` receives the record (SHA-256, bytes) of each Parquet part written.
 
     Errors surface in file order, as checking the files one by one would raise them.
     """
@@ -295,6 +297,7 @@ def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers:
     try:
         done = bar and (lambda batch: bar.update(len(batch.files)))
         for result in run_batches(batches, workers, on_done=done):
+            parts.update(result.parts)
             for entry, first_rows in zip(result.entries, result.forces, strict=True):
                 if allowed is not None:
                     check_force(first_rows, entry["source"], allowed)
@@ -307,10 +310,6 @@ def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers:
         # Give Arrow's cached memory back before DuckDB's passes over the parts.
         pa.default_memory_pool().release_unused()
     return entries
-
-
-def _part_record(path: Path) -> dict:
-    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
 def dataset_problem(dataset: str | Path, *, hashes: bool = False) -> str | None:
