@@ -20,7 +20,7 @@ Layout of a dataset folder::
     <out_dir>/clean/part-NNNNN.parquet      clean rows (one part a batch of files)
     <out_dir>/quarantine/part-NNNNN.parquet quarantined rows, with source_file/_row
 
-The clean rows hold the typed columns of :func:`sna.io.ingest.typed_street_table`
+The clean rows hold the typed columns of :func:`sna.io.ingest.typed_street_arrow`
 (``month`` as a timestamp, the first of the month; text as plain strings,
 missing text as null) with ``source_file`` and ``source_row`` pointing back to
 the CSV line; files are written in name order (month first), so row groups
