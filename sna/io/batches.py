@@ -158,6 +158,7 @@ def file_entry(checked: CheckedFile, clean_part: str | None,
                quarantine_part: str | None) -> dict:
     """The manifest entry of one checked street file."""
     reasons = pc.value_counts(checked.quarantine["reason"]).to_pylist()
+    csv = {f"csv_{k}": v for k, v in (checked.csv or {}).items()}  # with hashes only
     return {
         "source": checked.name,
         "rows_in": checked.rows_in,
@@ -167,6 +168,7 @@ def file_entry(checked: CheckedFile, clean_part: str | None,
         "clean_by_force_month": month_counts(checked.clean),
         "clean": clean_part and f"clean/{clean_part}",
         "quarantine": quarantine_part and f"quarantine/{quarantine_part}",
+        **csv,
     }
 
 
@@ -178,6 +180,7 @@ class Batch:
     files: tuple[StreetFile, ...]
     folder: str
     compression: str = "snappy"
+    hashes: bool = False
 
 
 @dataclass
@@ -208,7 +211,7 @@ def ingest_batch(batch: Batch) -> BatchResult:
     result = BatchResult()
     try:
         for file in batch.files:
-            checked = check_street_file(file)
+            checked = check_street_file(file, hashes=batch.hashes)
             result.entries.append(file_entry(checked, clean.add(checked.clean),
                                              quarantine.add(checked.quarantine)))
             result.forces.append(checked.forces)
@@ -277,7 +280,8 @@ def batch_size(total_bytes: int, workers: int) -> int:
 
 
 def plan_batches(files: Sequence[StreetFile], sizes: Sequence[int], folder: str | Path,
-                 compression: str = "snappy", batch_bytes: int | None = None) -> list[Batch]:
+                 compression: str = "snappy", batch_bytes: int | None = None,
+                 hashes: bool = False) -> list[Batch]:
     """Split files, in order, into runs of about ``batch_bytes`` of CSV text.
 
     A run ends before the file that would take it over ``batch_bytes``
@@ -299,7 +303,8 @@ def plan_batches(files: Sequence[StreetFile], sizes: Sequence[int], folder: str 
         size += nbytes
     if current:
         batches.append(current)
-    return [Batch(i, tuple(b), str(folder), compression) for i, b in enumerate(batches)]
+    return [Batch(i, tuple(b), str(folder), compression, hashes)
+            for i, b in enumerate(batches)]
 
 
 def run_batches(batches: list[Batch], workers: int, *,

@@ -987,6 +987,9 @@ class CheckedFile:
         Each force in ``Falls within`` and the line it first appears on.
     blank_lines : int
         Blank lines skipped (not rows).
+    csv : dict or None
+        With ``hashes``: ``{"bytes", "sha256"}`` of the CSV text as read
+        (decompressed), to check a download against; otherwise None.
     """
 
     name: str
@@ -995,10 +998,14 @@ class CheckedFile:
     rows_in: int
     forces: dict[str, int]
     blank_lines: int = 0
+    csv: dict | None = None
 
 
-def check_street_file(file: StreetFile, *, use_threads: bool = False) -> CheckedFile:
+def check_street_file(file: StreetFile, *, use_threads: bool = False,
+                      hashes: bool = False) -> CheckedFile:
     """Read and check one street file in Arrow (the force check is left to the caller).
+
+    With ``hashes`` the CSV text's size and SHA-256 are recorded (``CheckedFile.csv``).
 
     Raises
     ------
@@ -1014,7 +1021,14 @@ def check_street_file(file: StreetFile, *, use_threads: bool = False) -> Checked
     >>> checked.rows_in == checked.clean.num_rows + checked.quarantine.num_rows
     True
     """
-    rows, bad = read_street_arrow(file.read_bytes(), file.name, use_threads=use_threads)
+    data = file.read_bytes()
+    csv_record = None
+    if hashes:
+        import hashlib
+
+        csv_record = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    rows, bad = read_street_arrow(data, file.name, use_threads=use_threads)
+    del data
     check_month(rows, file.name)
     codes, lon, lat = street_reason_codes(rows)
     keep = codes == 0
@@ -1024,7 +1038,8 @@ def check_street_file(file: StreetFile, *, use_threads: bool = False) -> Checked
         clean = typed_street_arrow(rows.filter(pa.array(keep)), lon[keep], lat[keep], file.name)
     blank_lines = int((rows.schema.metadata or {}).get(b"sna.blank_lines", 0))
     return CheckedFile(file.name, clean, quarantine_arrow(rows, codes, bad, file.name),
-                       rows.num_rows + len(bad), first_row_of_each_force(rows), blank_lines)
+                       rows.num_rows + len(bad), first_row_of_each_force(rows), blank_lines,
+                       csv_record)
 
 
 def iter_checked(files: list[StreetFile], forces: set[str] | None, *,
