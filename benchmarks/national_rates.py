@@ -221,6 +221,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.prepare is not None:
         prepare(args.prepare.resolve(), args.work.resolve())
+    if args.repeats < 1:
+        return
     load_before = os.getloadavg()
     runs: dict[str, list[dict]] = {name: [] for name in args.only}
     for repeat in range(args.repeats):
