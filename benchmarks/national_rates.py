@@ -185,8 +185,10 @@ def child(name: str, work: Path) -> None:
 
     started = time.perf_counter()
     found = run_task(name, work)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"work_seconds": time.perf_counter() - started, "found": found,
-                      "ru_maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                      "ru_maxrss_mib": usage.ru_maxrss / 1024}))
 
 
 # ---------------------------------------------------------------- measuring (parent side)
@@ -202,6 +204,7 @@ def measure(name: str, work: Path) -> dict:
         raise RuntimeError(f"{name} failed:\n{proc.stderr}")
     inner = json.loads(proc.stdout.strip().splitlines()[-1])
     return {"process_seconds": round(seconds, 3), "work_seconds": round(inner["work_seconds"], 3),
+            "cpu_seconds": round(inner["cpu_seconds"], 3),
             "peak_rss_mib": round(inner["ru_maxrss_mib"], 1), "found": inner["found"]}
 
 
@@ -230,11 +233,13 @@ def main(argv: list[str] | None = None) -> None:
             result = measure(name, args.work.resolve())
             runs[name].append(result)
             print(f"repeat {repeat + 1} {name:<10} {result['process_seconds']:6.2f} s "
-                  f"{result['peak_rss_mib']:7.0f} MiB load {os.getloadavg()[0]:.2f}",
+                  f"{result['cpu_seconds']:6.1f} CPU s {result['peak_rss_mib']:7.0f} MiB "
+                  f"load {os.getloadavg()[0]:.2f}",
                   flush=True)
     summary = {name: {"process_seconds_median": statistics.median(
                           r["process_seconds"] for r in results),
                       "work_seconds_median": statistics.median(r["work_seconds"] for r in results),
+                      "cpu_seconds_median": statistics.median(r["cpu_seconds"] for r in results),
                       "peak_rss_mib_median": statistics.median(r["peak_rss_mib"] for r in results),
                       "found": results[0]["found"], "runs": results}
                for name, results in runs.items()}
@@ -249,8 +254,8 @@ def main(argv: list[str] | None = None) -> None:
     args.out.write_text(json.dumps(result, indent=1))
     for name, s in summary.items():
         print(f"{name:<10} {s['process_seconds_median']:6.2f} s "
-              f"(work {s['work_seconds_median']:.2f} s), peak {s['peak_rss_mib_median']:,.0f} MiB: "
-              f"{s['found']}")
+              f"(work {s['work_seconds_median']:.2f} s, CPU {s['cpu_seconds_median']:.1f} s), "
+              f"peak {s['peak_rss_mib_median']:,.0f} MiB: {s['found']}")
     print(f"load {result['machine']['load_before']} before, {result['machine']['load_after']} "
           f"after; written to {args.out}")
 
