@@ -1157,8 +1157,8 @@ def partner_accounting(partner: PartnerData) -> Section:
     if mapped:
         section.note(f"{mapped:,} rows published under a county code that was replaced in "
                      "April 2023 by one council with the same boundary are counted under that "
-                     "council's code; a county that was split keeps its own code (lookup: "
-                     "data/raw/shipped/geography/upper_tier_changes_2023_en.csv).")
+                     "council's code; a county that was split between new councils keeps its own "
+                     "code and is copied to none of them.")
     return section
 
 

@@ -87,8 +87,8 @@ def upper_tier_councils(ltla24_codes: Sequence[str], names: Sequence[str] = ()
         elif not code.startswith(UNITARY_PREFIXES):
             notes.append(f"{name} ({code}) is a district council: the county council that "
                          "holds its children's services and education data cannot be derived "
-                         "(no district-to-county lookup is shipped); name it in the "
-                         "partner_areas parameter.")
+                         "(no district-to-county lookup is shipped); the analyst can name it "
+                         "in the report's parameters.")
         elif code not in known.index:
             notes.append(f"{name} ({code}) is not in the DfE statistics shipped "
                          f"({DFE_FILE.rsplit('/', 1)[-1]}).")

@@ -95,6 +95,6 @@ def test_districts_and_welsh_councils_are_named_never_guessed():
     areas, notes = upper_tier_councils(["E07000136", "W06000015"], ["Boston", "Cardiff"])
     assert areas == {}
     assert "Boston (E07000136) is a district council" in notes[0]
-    assert "partner_areas" in notes[0]
+    assert "the analyst can name it in the report's parameters" in notes[0]
     assert "Cardiff (W06000015) is a Welsh council" in notes[1]
     assert "England only" in notes[1]
