@@ -348,11 +348,11 @@ def looked_after_convictions(partner: PartnerData, areas: Areas, conf: float = 0
         own = rows[rows["area_code"] == code].sort_values("time_period")
         symbol = own["children_count_symbol"].fillna("")
         hidden = own[own["children_count"].isna() & (symbol == "c")]
+        absent = own[own["children_count"].isna() & (symbol != "c")]
         if len(hidden):
             section.text(f"{name}: the number was too small to publish in {len(hidden)} of "
-                         f"{len(own)} years ({', '.join(hidden['time_period'])}); it is "
-                         "suppressed by the DfE to protect the children, not zero.")
-        absent = own[own["children_count"].isna() & (symbol != "c")]
+                         f"{len(own) - len(absent)} years ({', '.join(hidden['time_period'])}); "
+                         "it is suppressed by the DfE to protect the children, not zero.")
         if len(absent):
             section.note(f"{name}: no figure for {', '.join(absent['time_period'])} ("
                          + "; ".join(sorted({SYMBOLS.get(str(v), "not published") for v in
@@ -427,9 +427,8 @@ def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> 
         return section
     sizes = sizes.set_index("area_code")
     rows = []
-    missing = {code: f"{name}: " + (split_note(code) or "not available: not in the DfE-MoJ "
-                                    "workbooks")
-               for code, name in areas.names.items() if code not in sizes.index}
+    missing = {name: (split_note(code) or "not in the DfE-MoJ workbooks").removeprefix(
+        "not available: ") for code, name in areas.names.items() if code not in sizes.index}
     for (sheet, breakdown), label in DFE_MOJ_MEASURES.items():
         if not partner.has(sheet):
             continue
@@ -453,11 +452,11 @@ def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> 
                              england.get("Serious Violence Offence", pd.NA)})
     table = pd.DataFrame(rows)
     if table.empty:
-        section.text("Not available for this area. " + " ".join(
-            f"{text}." for text in missing.values()))
+        section.text(" ".join(f"Not available for {name}: {why}." for name, why in
+                              missing.items()))
         return section
-    for text in missing.values():
-        section.note(f"{text}.")
+    for name, why in missing.items():
+        section.note(f"Not available for {name}: {why}.")
     from sna.stats.rates import compare_to_benchmark
 
     table["vs England"] = compare_to_benchmark(
@@ -1119,7 +1118,8 @@ def data_gaps(register: list, partner: PartnerData, partner_areas: dict,
                                 f"{len(hidden)} council-years",
                          "What it means": "Numbers are too small to publish; local youth "
                                           "justice data would be needed to describe them."})
-    if partner.has("dfe_moj_cohorts"):
+    cohorts = partner.get("dfe_moj_cohorts")
+    if cohorts is not None and cohorts["area_code"].isin(list(areas.names)).any():
         gaps.append({"Gap": "Education and offending data are for pupils in the 2012/13 to "
                             "2019/20 key stage 4 cohorts, by pre-2023 council",
                      "What it means": "They describe the pattern, not today's young people; "
