@@ -29,6 +29,8 @@ __all__ = [
     "months_of",
     "period_label",
     "period_months",
+    "rows_in_period",
+    "to_months",
     "year_label",
     "year_months",
 ]
@@ -90,25 +92,82 @@ def year_months(last_month: str | pd.Period, months: int = 12) -> list[str]:
     return [str(end - k) for k in range(months - 1, -1, -1)]
 
 
-def months_of(frame: pd.DataFrame) -> pd.Series:
-    """Return the month of each row, from ``month`` or else ``offence_date``.
+def to_months(values: pd.Series, column: str, *, allow_missing: bool = False) -> pd.Series:
+    """Parse a column of months (Period, Timestamp or "YYYY-MM" text) to monthly Periods.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Months as ``Period``, datetime or ISO 8601 text ("2024-01", "2024-01-01").
+    column : str
+        Column name, for messages.
+    allow_missing : bool, default False
+        Keep missing values as ``NaT`` instead of raising.
+
+    Returns
+    -------
+    pandas.Series of Period[M]
 
     Raises
     ------
     SnaInputError
-        The table has neither column.
+        A value is not a month, or (unless ``allow_missing``) is missing.
+
+    Examples
+    --------
+    >>> to_months(pd.Series(["2024-01", "2024-02-01"]), "period").astype(str).tolist()
+    ['2024-01', '2024-02']
+    """
+    if isinstance(values.dtype, pd.PeriodDtype):
+        months = values.dt.asfreq("M")
+    else:
+        try:
+            stamps = pd.to_datetime(values if pd.api.types.is_datetime64_any_dtype(values)
+                                    else values.astype("string"), format="ISO8601")
+        except (ValueError, TypeError) as error:
+            raise SnaInputError(f"column {column!r} holds a value that is not a month",
+                                column=column, fix="give months as YYYY-MM text, dates or "
+                                "monthly pandas Periods") from error
+        months = stamps.dt.tz_localize(None).dt.to_period("M") if stamps.dt.tz else \
+            stamps.dt.to_period("M")
+    if not allow_missing and months.isna().any():
+        raise SnaInputError(f"column {column!r} has a missing month", column=column,
+                            fix="drop rows without a month before charting")
+    return months
+
+
+def months_of(frame: pd.DataFrame) -> pd.Series:
+    """Return the month of each row, from ``month`` or else ``offence_date``.
+
+    Parsed by :func:`to_months`; a row without a date keeps ``NaT``.
+
+    Raises
+    ------
+    SnaInputError
+        The table has neither column, or a value is not a month.
 
     Examples
     --------
     >>> months_of(pd.DataFrame({"offence_date": ["2025-01-31", "2025-02-01"]})).astype(str).tolist()
     ['2025-01', '2025-02']
     """
-    if "month" in frame.columns:
-        return frame["month"].astype("period[M]")
-    if "offence_date" in frame.columns:
-        return pd.to_datetime(frame["offence_date"]).dt.to_period("M")
+    for column in ("month", "offence_date"):
+        if column in frame.columns:
+            return to_months(frame[column], column, allow_missing=True)
     raise SnaInputError("the table has neither 'month' nor 'offence_date'", column="month",
                         fix="pass the clean table from read_force_extract or read_police_uk")
+
+
+def rows_in_period(frame: pd.DataFrame, period: object) -> pd.DataFrame:
+    """Return the rows of ``frame`` whose month (:func:`months_of`) is in ``period``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01", "2025-04"], freq="M")})
+    >>> len(rows_in_period(df, ("2025-01", "2025-03")))
+    1
+    """
+    return frame[months_of(frame).isin(period_months(period)).to_numpy()]
 
 
 def period_months(period: object, name: str = "period") -> pd.PeriodIndex:
