@@ -67,7 +67,6 @@ __all__ = [
     "priorities",
     "priority_mask",
     "rates_a_year",
-    "seasonal_shortfall",
     "sources_and_methods",
     "subarea_label",
     "svd_crimes",
@@ -90,29 +89,6 @@ def data_banner(uses_synthetic_data: bool, extract: str):
                                 "figures come from a synthetic force extract generated for "
                                 "demonstration.")
     return None
-
-
-def seasonal_shortfall(series: pd.Series, per_year: int = 12) -> str:
-    """Why a seasonal model cannot be fitted to a monthly series, or ``""`` if it can.
-
-    A seasonal model needs at least two observations of every season (month).
-
-    Examples
-    --------
-    >>> months = pd.period_range("2025-01", "2025-12", freq="M")
-    >>> seasonal_shortfall(pd.Series(1.0, index=months))[:40]
-    'it needs at least two observations of ev'
-    >>> seasonal_shortfall(pd.Series(1.0, index=pd.period_range("2024-01", "2025-12", freq="M")))
-    ''
-    """
-    present = series.dropna()
-    seen = pd.Series([p.month for p in present.index]).value_counts()
-    too_few = [m for m in range(1, per_year + 1) if seen.get(m, 0) < 2]
-    if not too_few:
-        return ""
-    return (f"it needs at least two observations of every month and the series has "
-            f"{len(present)} months with data ({len(too_few)} calendar months seen fewer "
-            "than twice)")
 
 
 def subarea_label(lsoas: pd.DataFrame, label: str = "") -> str:
@@ -320,12 +296,23 @@ def _short_series_tail(section: Section, study: StudyData, categories: dict[str,
         series.rename("count").reset_index(),
         title=f"Serious violence (police.uk proxy) by month, {area_name}, "
               f"{period_text(study.months[0], study.months[-1])}", source=POLICE_UK_SOURCE))
-    short = seasonal_shortfall(series)
-    if short:
-        section.unavailable(f"a seasonal model: {short}. Changes are judged by comparing "
+    reason = seasonal_model_reason(series.astype(float))
+    if reason is not None:
+        section.unavailable(f"a seasonal model. {reason} Changes are judged by comparing "
                             "whole periods instead, allowing for the month-to-month "
                             "variation of the series.")
     return section
+
+
+def _ratio_table(section: Section, ratios: pd.DataFrame, unit: str, reference: str) -> None:
+    """The table of rurality-standardised ratios (:func:`sna.stats.rurality.rurality_ratios`)."""
+    section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
+        columns={"area": unit, "observed": "Offences", "expected": "Expected",
+                 "value": "Offences / expected", "lower": "Lower limit",
+                 "upper": "Upper limit"}),
+        f"Offences against the number expected from {reference} in each rural-urban class "
+        "(1 = as expected)", decimals={"Expected": 0, "Offences / expected": 2,
+                                       "Lower limit": 2, "Upper limit": 2})
 
 
 @degrades
@@ -401,13 +388,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
                  + (f"{join_words(more)} still had clearly more offences than expected"
                     if more else "no district had clearly more offences than expected")
                  + (f", and {join_words(fewer)} clearly fewer." if fewer else "."))
-    section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
-        columns={"area": "District", "observed": "Offences", "expected": "Expected",
-                 "value": "Offences / expected", "lower": "Lower limit",
-                 "upper": "Upper limit"}),
-        "Offences against the number expected from the area's rate in each rural-urban class "
-        "(1 = as expected)", decimals={"Expected": 0, "Offences / expected": 2,
-                                       "Lower limit": 2, "Upper limit": 2})
+    _ratio_table(section, ratios, "District", "the area's rate")
     section.technical("Rurality-standardised ratio: indirect standardisation by Rural-Urban "
                       "Classification 2021 class, the reference being the whole study area; "
                       "see sna/stats/methods_rurality.md.")
@@ -726,13 +707,7 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
                        "they differ from the study-area totals elsewhere in this report (a "
                        "different area and no unlocated offences). Rates are a year: residents x "
                        "months of data / 12.", decimals=2)
-    section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
-        columns={"area": "Force", "observed": "Offences", "expected": "Expected",
-                 "value": "Offences / expected", "lower": "Lower limit",
-                 "upper": "Upper limit"}),
-        "Offences against the number expected from the combined rate in each rural-urban "
-        "class (1 = as expected)", decimals={"Expected": 0, "Offences / expected": 2,
-                                             "Lower limit": 2, "Upper limit": 2})
+    _ratio_table(section, ratios, "Force", "the combined rate")
     section.technical("Force rates are compared with the pooled rate by the Fingertips "
                       "single-overlap rule; the second table is the rurality-standardised "
                       "ratio (indirect standardisation by Rural-Urban Classification 2021 "

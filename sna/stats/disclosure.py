@@ -1110,11 +1110,8 @@ def is_recoverable(
 
     Parameters
     ----------
-    published_with_margins : pandas.DataFrame or pandas.Series
-        A table with its margins: the last row and last column (or the last
-        entry of a Series) are the totals.
-    mask : DataFrame, Series or array of bool, optional
-        True where an entry is suppressed. Default: the missing entries.
+    published_with_margins, mask
+        As :func:`recoverable_cells`.
 
     Returns
     -------
