@@ -58,8 +58,7 @@ _NO_DICTIONARY = {"crime_id", "longitude", "latitude", "source_row"}
 _FAST_CODECS = {"snappy", "lz4"}
 # Min/max statistics only where they let DuckDB skip row groups: parts hold files in name
 # order (month first), so month, force and source file ranges are narrow; every row group
-# holds all crime types and LSOAs from E01 to W01, so their statistics would never skip one
-# (and computing them took ~10% of the writing time).
+# holds all crime types and LSOAs from E01 to W01, so their statistics would never skip one.
 _STATISTICS = ["month", "force", "source_file"]
 
 
