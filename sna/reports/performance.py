@@ -37,7 +37,7 @@ from sna.stats.kpi import (
     period_values,
     report_period,
 )
-from sna.stats.trend import format_p
+from sna.stats.trend import QUASI_TEST, format_p
 
 __all__ = [
     "PerformanceInputs",
@@ -163,14 +163,18 @@ def police_tiles(study, categories: dict[str, str], report: ReportPeriod,
     from sna.periods import monthly_counts, months_of
     from sna.reports.svd import svd_crimes
 
-    rows, info = [], []
+    rows, info, series = [], [], {}
     months = pd.PeriodIndex(study.months, freq="M")
     for category, priority in categories.items():
         monthly = monthly_counts(months_of(svd_crimes(study, {category: ""})), index=months,
                                  missing=study.missing_months)
+        key = (POLICE_PARTNER, "Recorded crime", category)
+        if len(monthly):
+            series[key] = pd.Series(pd.to_numeric(monthly, errors="coerce").to_numpy(
+                dtype=float), index=pd.PeriodIndex(
+                [pd.Period(str(p), freq="M") for p in monthly.index], freq="M"))
         totals = months_to_periods(monthly, report.kind) if len(monthly) else pd.Series(
             dtype=float)
-        key = (POLICE_PARTNER, "Recorded crime", category)
         for period, value in totals.items():
             if pd.isna(value):
                 continue
@@ -182,7 +186,8 @@ def police_tiles(study, categories: dict[str, str], report: ReportPeriod,
                      "unit": "count", "polarity": "down"})
     values = pd.DataFrame(rows, columns=["key", "period", "value", "how", "parts_value",
                                          "parts_how", "target"])
-    tiles = kpi_tiles(values, pd.DataFrame(info), report, conf=conf, history=HISTORY)
+    tiles = kpi_tiles(values, pd.DataFrame(info), report, conf=conf, history=HISTORY,
+                      series=series)
     tiles = tiles.assign(source=POLICE_SOURCE)
     have = [m for m in report.months if m in set(study.months)]
     if len(have) == len(report.months):
@@ -208,7 +213,11 @@ def return_tiles(clean: pd.DataFrame, report: ReportPeriod, conf: float = 0.95) 
     """
     info = _info(clean)
     values = period_values(clean, report.kind)
-    tiles = kpi_tiles(values, info, report, conf=conf, history=HISTORY)
+    quarters = values if report.kind == "quarter" else period_values(clean, "quarter")
+    # a year total is judged with the variation of its indicator's quarters
+    series = {key: group.set_index("period")["value"]
+              for key, group in quarters.groupby("key", sort=False)}
+    tiles = kpi_tiles(values, info, report, conf=conf, history=HISTORY, series=series)
     if report.kind == "quarter":
         whole_year = ~info["key"].isin(set(values["key"]))
         if whole_year.any():
@@ -560,7 +569,9 @@ def change_tests(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
     """The test behind each tile's direction (rate ratio, interval, test, p-value).
 
     Tiles with a suppressed figure are left out (a ratio would reveal the small count), as
-    are tiles with nothing to compare.
+    are tiles with nothing to compare. The test is the one change rule's
+    (:func:`sna.stats.trend.judge_change`): the dispersion allowed for, its degrees of
+    freedom, why this test, and the exact Poisson test's p-value for reference.
     """
     rows = []
     for _, tile in tiles.iterrows():
@@ -568,11 +579,19 @@ def change_tests(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
         if math.isnan(change.p_value) or _hidden(tile["value"], tile["unit"], policy) or \
                 _hidden(tile["previous"], tile["unit"], policy):
             continue
+        quasi = change.test == QUASI_TEST
         rows.append({"Indicator": tile["label"],
                      "Compared": f"{tile['latest_period']} with {tile['previous_period']}",
-                     "Rate ratio": change.rate_ratio, "Lower (exact CI)": change.lower,
-                     "Upper (exact CI)": change.upper, "Test": change.test,
+                     "Rate ratio": change.rate_ratio, "Lower (CI)": change.lower,
+                     "Upper (CI)": change.upper, "Test": change.test,
+                     "Dispersion (phi)": change.dispersion if quasi else 1.0,
+                     "Residual df": change.df if quasi else np.nan,
                      "p-value": format_p(change.p_value).removeprefix("p = "),
-                     "Verdict": change.verdict})
-    return pd.DataFrame(rows, columns=["Indicator", "Compared", "Rate ratio", "Lower (exact CI)",
-                                       "Upper (exact CI)", "Test", "p-value", "Verdict"])
+                     "p-value, exact test": format_p(change.p_value_exact).removeprefix("p = "),
+                     "Why this test": change.why, "Verdict": change.verdict})
+    return pd.DataFrame(rows, columns=CHANGE_TEST_COLUMNS)
+
+
+CHANGE_TEST_COLUMNS = ["Indicator", "Compared", "Rate ratio", "Lower (CI)", "Upper (CI)", "Test",
+                       "Dispersion (phi)", "Residual df", "p-value", "p-value, exact test",
+                       "Why this test", "Verdict"]

@@ -133,6 +133,16 @@ def test_police_tiles_reuse_the_svd_counts():
     assert tile["value"] == counts[["2025-10", "2025-11", "2025-12"]].sum()
     assert tile["previous"] == counts[["2024-10", "2024-11", "2024-12"]].sum()
     assert "every month of 2025/26 Q3" in note
+    # the direction allows for the variation of the monthly series (the change rule)
+    from sna.stats.trend import judge_change, series_variation
+
+    monthly = counts.copy()
+    monthly.index = pd.PeriodIndex(monthly.index, freq="M")
+    expected = judge_change(int(tile["previous"]), int(tile["value"]),
+                            variation=series_variation(monthly.astype(float)))
+    assert (tile["direction"].test, tile["direction"].p_value) == (
+        expected.test, pytest.approx(expected.p_value))
+    assert "month" in tile["direction"].why
     gap_tiles, gap_note = performance.police_tiles(study, {"Robbery": "weapons"},
                                                    report_period(period="2024/25 Q2"))
     assert gap_note.startswith("Not available for 2024/25 Q2, because")
