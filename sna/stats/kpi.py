@@ -32,8 +32,8 @@ from sna.io.partner_returns import (
     measures,
     months_of,
     parse_period,
-    quarter_label,
 )
+from sna.periods import period_label
 from sna.stats.trend import CHANGE_RULE, Variation, format_p, judge_change, series_variation
 
 __all__ = [
@@ -93,7 +93,7 @@ class ReportPeriod:
     ----------
     kind : {"quarter", "year"}
     label : str
-        ``2023/24 Q3`` or ``2024/25``.
+        ``Q3 2023/24`` (:func:`sna.periods.period_label`) or ``2024/25``.
     period : pandas.Period
         ``Q-MAR`` or ``Y-MAR``.
     """
@@ -134,9 +134,9 @@ def label_of(period: pd.Period) -> str:
     Examples
     --------
     >>> label_of(pd.Period("2024Q3", freq="Q-MAR")), label_of(pd.Period("2025", freq="Y-MAR"))
-    ('2023/24 Q3', '2024/25')
+    ('Q3 2023/24', '2024/25')
     """
-    return quarter_label(period) if period.freqstr.startswith("Q") else fy_label(period)
+    return period_label(period) if period.freqstr.startswith("Q") else fy_label(period)
 
 
 def report_period(period: str | None = None, year: str | None = None) -> ReportPeriod:
@@ -145,7 +145,7 @@ def report_period(period: str | None = None, year: str | None = None) -> ReportP
     Parameters
     ----------
     period : str, optional
-        A financial quarter, ``2023/24 Q3`` (quarterly mode).
+        A financial quarter, ``Q3 2023/24`` (quarterly mode; ``2023/24 Q3`` is read too).
     year : str, optional
         A financial year, ``2024/25`` (annual mode).
 
@@ -160,9 +160,9 @@ def report_period(period: str | None = None, year: str | None = None) -> ReportP
 
     Examples
     --------
-    >>> r = report_period(period="2023/24 Q3")
+    >>> r = report_period(period="Q3 2023/24")
     >>> r.kind, r.previous_label, r.months
-    ('quarter', '2022/23 Q3', ['2023-10', '2023-11', '2023-12'])
+    ('quarter', 'Q3 2022/23', ['2023-10', '2023-11', '2023-12'])
     >>> report_period(year="2024/25").previous_label
     '2023/24'
     """
@@ -172,7 +172,7 @@ def report_period(period: str | None = None, year: str | None = None) -> ReportP
         raise SnaInputError(
             "give exactly one of 'period' (a quarter, quarterly mode) or 'year' (a financial "
             f"year, annual mode); got period={period!r}, year={year!r}", column="period",
-            fix="set period: \"2023/24 Q3\" and year: \"\", or year: \"2024/25\" and period: "
+            fix="set period: \"Q3 2023/24\" and year: \"\", or year: \"2024/25\" and period: "
                 "\"\"")
     column, text, kind = ("period", period, "quarter") if period else ("year", year, "year")
     try:
@@ -180,7 +180,7 @@ def report_period(period: str | None = None, year: str | None = None) -> ReportP
     except SnaInputError:
         parsed = None
     if parsed is None or parsed.kind != kind:
-        example = "2023/24 Q3" if kind == "quarter" else "2024/25"
+        example = "Q3 2023/24" if kind == "quarter" else "2024/25"
         raise SnaInputError(f"{column} {text!r} is not a financial {kind}", column=column,
                             value=text, fix=f"write it as {example}")
     return ReportPeriod(kind, parsed.label, parsed.period)
@@ -384,8 +384,8 @@ def indicator_variation(series: pd.Series | None) -> Variation | None:
     Examples
     --------
     >>> q = pd.period_range("2021Q1", periods=12, freq="Q-MAR")
-    >>> v = indicator_variation(pd.Series([100, 140, 90, 160, 95, 150, 85, 170, 100, 135, 80,
-    ...                                    165], index=q, dtype=float))
+    >>> v = indicator_variation(pd.Series([100, 160, 90, 150, 170, 80, 140, 95, 165, 85, 120,
+    ...                                    150], index=q, dtype=float))
     >>> v.unit, v.overdispersed
     ('quarter', True)
     >>> print(indicator_variation(pd.Series([1.5], index=q[:1])))
@@ -582,7 +582,7 @@ def kpi_tiles(values: pd.DataFrame, info: pd.DataFrame, report: ReportPeriod,
     >>> info = pd.DataFrame({"key": [("P", "S", "m")], "label": ["Hub"], "partner": ["P"],
     ...     "service": ["S"], "measure": ["m"], "priority": ["DA"], "unit": ["count"],
     ...     "polarity": ["neutral"]})
-    >>> tile = kpi_tiles(vals, info, report_period(period="2023/24 Q3")).iloc[0]
+    >>> tile = kpi_tiles(vals, info, report_period(period="Q3 2023/24")).iloc[0]
     >>> float(tile["value"]), float(tile["previous"]), tile["direction"].verdict, tile["rag"]
     (2491.0, 2356.0, 'no significant change', 'No rating')
     """

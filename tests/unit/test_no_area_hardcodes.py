@@ -21,9 +21,6 @@ ALLOWED = {
                                 "of April 2023 the shipped partner files need; should move to "
                                 "a shipped lookup of all 2023 changes",
     "sna/io/partner/dfe.py": "partner data (issue 14): an example LA number in an error message",
-    "sna/io/partner_returns.py": "quarterly performance report (landed after issue 15's "
-                                 "de-hard-coding): not yet area-neutral",
-    "sna/reports/performance.py": "quarterly performance report: not yet area-neutral",
     "sna/reports/svd_partners.py": "partner sections (issue 14, landed at the deadline after "
                                    "issue 15): default partner areas not yet derived from the "
                                    "area codes",
@@ -34,8 +31,7 @@ ALLOWED = {
 # The SVD notebook's parameters cell still defaults partner_areas and partner_register to the
 # default area (issue 14 landed after issue 15): to move into params/ with derived defaults.
 NOTEBOOK_PARAMETER_CELLS_ALLOWED = {"svd_sna.ipynb"}
-# The two reports issue 15 made area-neutral; the performance report is not yet.
-NOTEBOOKS = ("svd_sna.ipynb", "hate_crime_review.ipynb")
+NOTEBOOKS = ("svd_sna.ipynb", "hate_crime_review.ipynb", "performance_report.ipynb")
 
 
 def _code_without_docs(source: str) -> str:

@@ -36,7 +36,7 @@ def _rows(name: str) -> list[dict]:
 def q3_tiles():
     accounted = read_partner_returns([PUBLISHED / "partner_returns_nyy.csv",
                                       PUBLISHED / "svd_intervention_targets_nyy_2023-24.csv"])
-    tiles = return_tiles(accounted.clean, report_period(period="2023/24 Q3"))
+    tiles = return_tiles(accounted.clean, report_period(period="Q3 2023/24"))
     return tiles.set_index("measure")
 
 
@@ -68,7 +68,7 @@ def test_q3_2023_24_tiles_match_the_published_tables(q3_tiles):
     da = _rows("da_related_crimes_quarterly.csv")
     last, year_before = da[-1], da[-5]
     assert q3_tiles.at["da_related_crimes", "latest_period"] == (
-        f"{last['financial_year']} {last['quarter']}")
+        f"{last['quarter']} {last['financial_year']}")
     assert q3_tiles.at["da_related_crimes", "value"] == int(last["da_related_crimes"])
     assert q3_tiles.at["da_related_crimes", "previous"] == int(year_before["da_related_crimes"])
     assert q3_tiles.at["idas_hub_individuals", "value"] == 1627
@@ -206,10 +206,12 @@ def test_rag_without_target_follows_tested_direction():
 
 
 def test_report_period_modes():
-    assert report_period(period="Q3 2023/24").label == "2023/24 Q3"
+    # one label convention (sna.periods.period_label); the other order is read too
+    assert report_period(period="2023/24 Q3").label == "Q3 2023/24"
+    assert report_period(period="Q3 2023/24").previous_label == "Q3 2022/23"
     annual = report_period(year="2024/25")
     assert (annual.kind, annual.months[0], annual.months[-1]) == ("year", "2024-04", "2025-03")
-    for bad in ({"period": "2023/24 Q3", "year": "2024/25"}, {}, {"period": "2024/25"},
+    for bad in ({"period": "Q3 2023/24", "year": "2024/25"}, {}, {"period": "2024/25"},
                 {"year": "2024/25 Q1"}):
         with pytest.raises(SnaInputError):
             report_period(**bad)
