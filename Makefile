@@ -66,7 +66,7 @@ report: $(REPORT_STAMP)
 	$(BIN)/sna report --all
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 # JupyterLab for analysts (the `lab` extra), opened on notebooks/.
 lab: $(LAB_STAMP)

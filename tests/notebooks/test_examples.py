@@ -11,15 +11,14 @@ import re
 import pytest
 import yaml
 
+from report_renders import example_params
 from sna.io.area import resolve_area
 from sna.paths import repo_root
-from sna.reports import run_report
 
 ROOT = repo_root()
 # The SVD assessment and hate-crime review examples (the performance report's are checked by
 # test_performance_examples.py).
-EXAMPLES = sorted(p for p in (ROOT / "params" / "examples").glob("*.yaml")
-                  if p.stem.startswith(("svd_sna", "hate_crime_review")))
+EXAMPLES = [p for p in example_params() if p.stem.startswith(("svd_sna", "hate_crime_review"))]
 # Text that would betray the default area's hard-coded wording (names of its councils,
 # hubs and partnership). Data rows naming a neighbouring force or a similar council of that
 # name are allowed, so tables and charts are removed before this check.
@@ -27,7 +26,7 @@ DEFAULT_AREA = re.compile(r"North Yorkshire|\bYork\b|Community Safety Hub|NYCSP|
                           r"Scarborough|Craven|Hambleton|Richmondshire|Ryedale|Selby|"
                           r"three forces|seven", re.I)
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("examples")]
+pytestmark = pytest.mark.notebook
 
 
 def _prose(page: str) -> str:
@@ -39,14 +38,12 @@ def _prose(page: str) -> str:
 
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=lambda p: p.stem)
-def rendered(request, tmp_path_factory):
+def rendered(request, render):
+    """(report name, params, page) of one example, rendered once per test run (shared)."""
     params_file = request.param
-    name = "svd_sna" if params_file.stem.startswith("svd_sna") else "hate_crime_review"
-    result = run_report(ROOT / "notebooks" / f"{name}.ipynb", params_file,
-                        reports_root=tmp_path_factory.mktemp(params_file.stem),
-                        run_id="example", progress=False)
+    result = render(params_file)
     params = yaml.safe_load(params_file.read_text())
-    return name, params, result.html.read_text(encoding="utf-8")
+    return result.report, params, result.html.read_text(encoding="utf-8")
 
 
 def test_there_are_three_other_areas_with_both_reports():

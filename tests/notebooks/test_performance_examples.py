@@ -1,9 +1,10 @@
 """The performance report for areas other than the default one, from shipped data only.
 
-Each ``params/examples/performance_report_*.yaml`` is rendered once (papermill, as
-`sna report` does). The HTML must name the area's own name, show its police.uk indicators,
-say "Not available: no partner returns were supplied ..." for the partner sections (no partner
-returns are shipped for these areas), and hold no text about the default area.
+Each ``params/examples/performance_report_*.yaml`` is rendered once per test run (the shared
+``render`` fixture, as `sna report` does). The HTML must name the area's own name, show its
+police.uk indicators, say "Not available: no partner returns were supplied ..." for the partner
+sections (no partner returns are shipped for these areas), and hold no text about the default
+area.
 """
 
 import html
@@ -13,14 +14,12 @@ import pytest
 import yaml
 from test_examples import DEFAULT_AREA, _prose
 
+from report_renders import example_params
 from sna.io.area import resolve_area
-from sna.paths import repo_root
-from sna.reports import run_report
 
-ROOT = repo_root()
-EXAMPLES = sorted((ROOT / "params" / "examples").glob("performance_report_*.yaml"))
+EXAMPLES = [p for p in example_params() if p.stem.startswith("performance_report")]
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("examples")]
+pytestmark = pytest.mark.notebook
 
 
 def test_there_is_a_performance_example_for_another_area():
@@ -30,12 +29,11 @@ def test_there_is_a_performance_example_for_another_area():
 
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=lambda p: p.stem)
-def rendered(request, tmp_path_factory):
-    params_file = request.param
-    result = run_report(ROOT / "notebooks" / "performance_report.ipynb", params_file,
-                        reports_root=tmp_path_factory.mktemp(params_file.stem),
-                        run_id="example", progress=False)
-    params = yaml.safe_load(params_file.read_text())
+def rendered(request, render):
+    """(params, page) of one example, rendered once per test run (shared)."""
+    result = render(request.param)
+    assert result.report == "performance_report"
+    params = yaml.safe_load(request.param.read_text())
     return params, result.html.read_text(encoding="utf-8")
 
 
