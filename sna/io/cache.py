@@ -58,8 +58,8 @@ def check_folder_name(name: object, what: str = "cache name") -> str:
 
     Examples
     --------
-    >>> check_folder_name("north-yorkshire")
-    'north-yorkshire'
+    >>> check_folder_name("humberside")
+    'humberside'
     >>> try:
     ...     check_folder_name("../x")
     ... except SnaInputError as err:
@@ -70,7 +70,7 @@ def check_folder_name(name: object, what: str = "cache name") -> str:
         raise SnaInputError(f"{what} {name!r} is not a plain folder name", column=what,
                             value=name, fix="use letters, digits, '.', '_' or '-' (no '/', "
                                             "'\\' or '..'), starting with a letter or digit, "
-                                            "e.g. --name north-yorkshire")
+                                            "e.g. --name humberside")
     return name
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "generate_force_extract",
     "hate_monthly_means",
     "study_lsoa_weights",
+    "sv_factors",
     "sv_monthly_means",
     "study_ethnic_shares",
     "write_area_extract",
@@ -78,7 +79,7 @@ EFFECT_SEXUAL_ORIENTATION = 1.50  # step in the last 12 months
 EFFECT_DISABILITY_END = 0.55  # linear decline over the last 12 months, to this factor
 
 # ---------------------------------------------------------------- serious violence (not DA)
-SV_MONTHLY_MEANS = {  # offences a month, North Yorkshire and York, not DA, not hate
+SV_CALIBRATION_MEANS = {  # offences a month in the calibration area, not DA, not hate
     "1": 0.35, "4/1": 0.08,
     "2": 0.6, "5D": 14.0, "5E": 3.0, "8N": 265.0, "8S": 12.0,
     "19C": 28.0, "19D": 9.0, "19E": 5.0, "19F": 2.5, "19G": 2.0, "19H": 1.5,
@@ -87,7 +88,14 @@ SV_MONTHLY_MEANS = {  # offences a month, North Yorkshire and York, not DA, not 
     "34A": 3.0, "34B": 14.0,
     "56A": 3.0,
 }
-ROBBERY_2025_FACTOR = 2.0  # police.uk NY robbery: ~16 a month in 2024, ~34 in 2025
+SV_CRIME_TYPES = {  # the police.uk crime type each serious-violence code is counted in
+    **dict.fromkeys(["1", "4/1", "2", "5D", "5E", "8N", "8S", "19C", "19D", "19E", "19F", "19G",
+                     "19H", "20A", "20B", "17A", "17B"], "Violence and sexual offences"),
+    **dict.fromkeys(["10A", "10B", "10C", "10D"], "Possession of weapons"),
+    **dict.fromkeys(["34A", "34B"], "Robbery"),
+    "56A": "Criminal damage and arson",
+}
+ROBBERY_2025_FACTOR = 2.0  # the calibration area's police.uk robbery doubled from 2024 to 2025
 SV_SEASON = (0.92, 0.88, 0.97, 0.98, 1.04, 1.06, 1.10, 1.06, 1.00, 1.00, 0.97, 1.02)
 
 # ---------------------------------------------------------------- offence code mixes
@@ -261,14 +269,81 @@ def hate_monthly_means(months: pd.PeriodIndex, per_year: float = HATE_OFFENCES_P
     return means
 
 
-def sv_monthly_means(months: pd.PeriodIndex) -> pd.DataFrame:
-    """Expected serious-violence offences (not DA, not hate) a month (months x codes)."""
+def sv_monthly_means(months: pd.PeriodIndex, factors: dict[str, float] | None = None
+                     ) -> pd.DataFrame:
+    """Expected serious-violence offences (not DA, not hate) a month (months x codes).
+
+    Parameters
+    ----------
+    months : PeriodIndex
+    factors : dict, optional
+        police.uk crime type -> multiplier of the calibration area's means
+        (:func:`sv_factors`); default none (the calibration area).
+
+    Examples
+    --------
+    >>> months = pd.period_range("2025-01", "2025-01", freq="M")
+    >>> float(sv_monthly_means(months, {"Robbery": 0.5})["34B"].iloc[0])
+    12.88
+    """
     season = np.array([SV_SEASON[m.month - 1] for m in months])
-    means = pd.DataFrame(np.outer(season, list(SV_MONTHLY_MEANS.values())),
-                         index=months, columns=list(SV_MONTHLY_MEANS))
+    means = pd.DataFrame(np.outer(season, list(SV_CALIBRATION_MEANS.values())),
+                         index=months, columns=list(SV_CALIBRATION_MEANS))
+    for code in means.columns:
+        means[code] *= (factors or {}).get(SV_CRIME_TYPES[code], 1.0)
     in_2025 = np.array([m.year >= 2025 for m in months])
     means.loc[in_2025, ["34A", "34B"]] *= ROBBERY_2025_FACTOR
     return means
+
+
+def sv_factors(ltla_codes: Sequence[str], residents_ratio: float | None = None
+               ) -> dict[str, float]:
+    """An area's serious-violence volumes relative to the calibration area, by crime type.
+
+    For each police.uk crime type the serious-violence codes are counted in (violence and
+    sexual offences, possession of weapons, robbery, criminal damage and arson): the area's
+    offences a month in the real national police.uk 2025 aggregate (its own force's rows, in
+    the months that force has data) divided by the calibration area's. An area whose force has
+    no data in the aggregate (a force missing from the source) falls back to
+    ``residents_ratio`` (default: the ratio of Census 2021 usual residents).
+
+    Examples
+    --------
+    >>> sv_factors(STUDY_LTLA_CODES)["Robbery"]
+    1.0
+    >>> sv_factors(["E06000010"])["Robbery"] > 1  # more robbery than the calibration area
+    True
+    """
+    from sna.io.national_counts import national_counts
+
+    types = sorted(set(SV_CRIME_TYPES.values()))
+    if sorted(ltla_codes) == sorted(STUDY_LTLA_CODES):
+        return dict.fromkeys(types, 1.0)
+    lookup = pd.read_csv(_shipped() / "geography" / "lsoa21_ward24_ltla24_ew.csv.gz",
+                         usecols=["lsoa21_code", "ltla24_code"])
+    counts = national_counts()
+
+    def monthly(codes: Sequence[str]) -> pd.Series:
+        from sna.io.area import resolve_area
+        from sna.io.national_counts import force_months
+
+        forces = resolve_area(list(codes)).forces
+        months = {m for force in forces for m in force_months().get(force, [])}
+        lsoas = lookup.loc[lookup["ltla24_code"].isin(codes), "lsoa21_code"]
+        rows = counts[counts["lsoa21_code"].isin(lsoas) & counts["force"].isin(forces)]
+        by_type = rows.groupby("crime_type")["offences"].sum().reindex(types, fill_value=0)
+        return by_type / len(months) if months else pd.Series(np.nan, index=types)
+
+    area, calibration = monthly(ltla_codes), monthly(STUDY_LTLA_CODES)
+    if residents_ratio is None:
+        census = pd.read_csv(_shipped() / "geography" / "census2021_lsoa21_ew.csv.gz",
+                             usecols=["lsoa21_code", "usual_residents"])
+        own = lookup.loc[lookup["ltla24_code"].isin(ltla_codes), "lsoa21_code"]
+        residents_ratio = float(census.loc[census["lsoa21_code"].isin(own),
+                                           "usual_residents"].sum()) / float(
+            CALIBRATION["usual_residents"])
+    return {t: float(area[t] / calibration[t]) if pd.notna(area[t]) and calibration[t] > 0
+            else residents_ratio for t in types}
 
 
 def _poisson_rows(rng: np.random.Generator, means: pd.DataFrame) -> pd.DataFrame:
@@ -376,8 +451,9 @@ def _hate_offences(rng: np.random.Generator, months: pd.PeriodIndex, per_year: f
 
 
 def _sv_offences(rng: np.random.Generator, months: pd.PeriodIndex,
-                 scale: float = 1.0) -> pd.DataFrame:
-    rows = _poisson_rows(rng, sv_monthly_means(months) * scale)
+                 scale: float = 1.0, factors: dict[str, float] | None = None) -> pd.DataFrame:
+    means = sv_monthly_means(months, factors) if factors else sv_monthly_means(months) * scale
+    rows = _poisson_rows(rng, means)
     codes = rows["key"].to_numpy()
     group = pd.Series(codes).map(offence_codes().set_index("ho_offence_code")["svd_group"])
     hours = group.map(SVD_HOURS).fillna("night").to_numpy()
@@ -399,7 +475,9 @@ def _lsoa_column(rng: np.random.Generator, offences: pd.DataFrame,
 def study_ethnic_shares(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> dict[str, float]:
     """Share of residents in each Census 2021 high-level ethnic group in the study councils.
 
-    From the shipped ONS population by ethnic group (``partner/ons-ethnic-population-la``).
+    From the shipped ONS population by ethnic group of upper-tier councils
+    (``partner/ons-ethnic-population-la``); councils not in it (districts, Welsh councils) are
+    summed from the LSOA 2021 table (``national/census2021/ethnicity21_lsoa21_ew``).
 
     Examples
     --------
@@ -413,6 +491,18 @@ def study_ethnic_shares(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> dict[st
     rows = people.clean[people.clean["area_code"].isin(ltla_codes)]
     totals = rows.groupby("broad_group", observed=True)["residents"].sum()
     totals = totals.reindex(list(ETHNIC_GROUPS), fill_value=0).astype(float)
+    others = sorted(set(ltla_codes) - set(rows["area_code"]))
+    if others:
+        lookup = pd.read_csv(_shipped() / "geography" / "lsoa21_ward24_ltla24_ew.csv.gz",
+                             usecols=["lsoa21_code", "ltla24_code"])
+        lsoas = lookup.loc[lookup["ltla24_code"].isin(others), "lsoa21_code"]
+        census = pd.read_csv(_shipped() / "national" / "census2021" /
+                             "ethnicity21_lsoa21_ew.csv.gz", usecols=["lsoa21_code",
+                                                                      "ethnic_group", "n"])
+        census = census[census["lsoa21_code"].isin(lsoas)]
+        group = census["ethnic_group"].str.split(r"[ ,]", n=1).str[0]
+        totals += census.groupby(group)["n"].sum().reindex(list(ETHNIC_GROUPS),
+                                                           fill_value=0).astype(float)
     if totals.sum() == 0:
         return dict.fromkeys(ETHNIC_GROUPS, 1 / len(ETHNIC_GROUPS))
     return (totals / totals.sum()).to_dict()
@@ -483,6 +573,8 @@ def generate_force_extract(
     hate_per_year: float = HATE_OFFENCES_PER_YEAR,
     effects: bool = True,
     scale: float = 1.0,
+    sv_factors: dict[str, float] | None = None,
+    ethnic_shares: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Generate a SYNTHETIC force extract as text columns in the documented schema.
 
@@ -503,6 +595,13 @@ def generate_force_extract(
         disability declining linearly to x0.55). ``False`` gives a stable series.
     scale : float, default 1.0
         Multiplies every expected volume (an area's residents / the calibration area's).
+    sv_factors : dict, optional
+        police.uk crime type -> multiplier of the calibration area's serious-violence means
+        (:func:`sv_factors`); when given they replace ``scale`` for serious violence, so the
+        area's own police.uk volumes set its serious-violence volumes.
+    ethnic_shares : dict, optional
+        Residents' shares of the five ethnic groups victims are drawn from
+        (:func:`study_ethnic_shares`); default the calibration area's.
 
     Returns
     -------
@@ -521,7 +620,7 @@ def generate_force_extract(
     rng = np.random.default_rng(seed)
     offences = pd.concat([_da_offences(rng, months, scale),
                           _hate_offences(rng, months, hate_per_year * scale, effects),
-                          _sv_offences(rng, months, scale)], ignore_index=True)
+                          _sv_offences(rng, months, scale, sv_factors)], ignore_index=True)
     flag_columns = [strand_column(s) for s in DEFAULT_STRANDS]
     offences[flag_columns] = offences[flag_columns].fillna(False).astype(bool)
     offences["lsoa21_code"] = _lsoa_column(rng, offences, lsoas)
@@ -532,7 +631,7 @@ def generate_force_extract(
     offences["offence_description"] = offences["ho_offence_code"].map(descriptions)
     offences["crime_ref"] = [f"SYN{i:07d}" for i in range(1, len(offences) + 1)]
     people = _people_columns(np.random.default_rng([seed, PEOPLE_STREAM]), offences,
-                             study_ethnic_shares())
+                             ethnic_shares or study_ethnic_shares())
     offences[list(people.columns)] = people
     offences["offence_date"] = pd.DatetimeIndex(offences["offence_date"]).strftime("%Y-%m-%d")
     offences[flag_columns] = np.where(offences[flag_columns], "Y", "N")
@@ -595,8 +694,10 @@ def write_area_extract(codes: Sequence[str] | str, out_dir: str | Path | None = 
     """Write a SYNTHETIC demo force extract for any area of England and Wales.
 
     Offences are placed on the area's LSOAs 2021 (weights from Census 2021 residents and
-    the national police.uk 2025 aggregate) and volumes are the calibration area's scaled
-    by the ratio of Census 2021 residents. The file name says SYNTHETIC and the area.
+    the national police.uk 2025 aggregate). Serious-violence volumes follow the area's own
+    police.uk 2025 volumes by crime type (:func:`sv_factors`); domestic-abuse and hate-crime
+    volumes are the calibration area's scaled by the ratio of Census 2021 residents. The file
+    name says SYNTHETIC and the area.
 
     Parameters
     ----------
@@ -625,7 +726,9 @@ def write_area_extract(codes: Sequence[str] | str, out_dir: str | Path | None = 
     area = resolve_area(codes)
     weights = study_lsoa_weights(area.ltla24_codes, police_uk=None)
     scale = float(weights["usual_residents"].sum()) / float(CALIBRATION["usual_residents"])
-    frame = generate_force_extract(seed=seed, start=start, end=end, lsoas=weights, scale=scale)
+    frame = generate_force_extract(seed=seed, start=start, end=end, lsoas=weights, scale=scale,
+                                   sv_factors=sv_factors(area.ltla24_codes, scale),
+                                   ethnic_shares=study_ethnic_shares(area.ltla24_codes))
     folder = Path(out_dir) if out_dir is not None else _shipped() / "synthetic"
     name = f"SYNTHETIC_force_extract_{area_slug(area.name)}_{start}_{end}.csv.gz"
     return _write_gzip_csv(folder / name, frame)

@@ -566,7 +566,7 @@ VALUE_RULES: dict[str, list[Rule]] = {
     "extract": [_path_rule("file")],
     "police_uk": [_path_rule("path")],
     "published_da": [_path_rule("file", (".csv", ".csv.gz"))],
-    "ltla24_codes": [codes_rule(r"^[EW]0[6-9]\d{6}$", "E06000014")],
+    "ltla24_codes": [codes_rule(r"^[EW]0[6-9]\d{6}$", "E06000010")],
     "neighbours": [neighbours_rule],
 }
 

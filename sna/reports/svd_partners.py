@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sna.errors import SnaInputError
-from sna.io.partner.common import SYMBOLS
+from sna.io.partner.common import SYMBOLS, split_note
 from sna.io.partner.load import SOURCES, PartnerData
 from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
 from sna.stats.disclosure import DisclosurePolicy, suppress_crosstab
@@ -32,6 +32,7 @@ __all__ = [
     "AUTHORITY_TYPES",
     "FACTORS",
     "Areas",
+    "derive_partner_params",
     "neighbour_codes",
     "assessment_factors",
     "looked_after_convictions",
@@ -82,6 +83,9 @@ SYNTHETIC_NOTE = ("SYNTHETIC DEMO DATA: victim and suspect figures below come fr
 SERIOUS = ("homicide", "violence_with_injury", "rape_sexual", "robbery", "arson_endangering_life")
 
 
+AREA_KEYS = {"name", "la_number"}
+
+
 @dataclass
 class Areas:
     """The partnership's councils for partner data: code -> name and DfE LA number."""
@@ -98,16 +102,27 @@ class Areas:
         >>> Areas.from_params({"E06000014": {"name": "York", "la_number": "816"}}).names
         {'E06000014': 'York'}
         """
-        if not isinstance(partner_areas, dict) or not partner_areas:
-            raise SnaInputError("partner_areas is empty", column="partner_areas",
-                                fix="give each council as CODE: {name: ..., la_number: ...}")
+        if not isinstance(partner_areas, dict):
+            raise SnaInputError("partner_areas is not a mapping", column="partner_areas",
+                                value=partner_areas,
+                                fix="give each council as CODE: {name: ..., la_number: ...}, or "
+                                    "{} to derive them from the area codes")
         names, numbers = {}, {}
         for code, spec in partner_areas.items():
-            if not isinstance(spec, dict) or "name" not in spec:
+            if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
                 raise SnaInputError(f"partner_areas entry {code!r} has no name",
                                     column="partner_areas", value=code,
                                     fix=f"write {code}: {{name: <council>, la_number: <DfE LA "
                                         "number>}")
+            unknown = sorted(set(spec) - AREA_KEYS)
+            if unknown:
+                import difflib
+
+                close = difflib.get_close_matches(str(unknown[0]), sorted(AREA_KEYS), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise SnaInputError(f"unknown key {unknown[0]!r} in partner_areas[{code!r}]"
+                                    + hint, column="partner_areas", value=unknown[0],
+                                    fix="use only the keys: name, la_number")
             names[str(code)] = str(spec["name"])
             if spec.get("la_number"):
                 numbers[str(code)] = str(spec["la_number"])
@@ -131,9 +146,57 @@ def neighbour_codes(partner: PartnerData, areas: Areas) -> dict[str, list[str]]:
     out = {}
     for code in areas.names:
         number = areas.la_numbers.get(code)
+        listed = number in set(groupings["la_number"]) if number else False
         out[code] = ([number_to_code[n] for n in neighbours_of(groupings, number)
-                      if n in number_to_code] if number else [])
+                      if n in number_to_code] if listed else [])
     return out
+
+
+def _neighbour_notes(partner: PartnerData, areas: Areas) -> list[str]:
+    """Why a council has no statistical neighbours (not in the April 2021 groupings)."""
+    from sna.io.partner.common import area_code_changes
+
+    groupings = partner.get("statistical_neighbours")
+    if groupings is None:
+        return []
+    changes = area_code_changes()
+    notes = []
+    for code, name in areas.names.items():
+        number = areas.la_numbers.get(code)
+        if number in set(groupings["la_number"]):
+            continue
+        split = changes[(changes["change"] == "split") & (changes["new_code"] == code)]
+        if len(split):
+            why = (f"the DfE groupings (April 2021) predate the council and list only the "
+                   f"former {split['old_name'].iloc[0]}, whose figures cannot be divided "
+                   "between the councils that replaced it")
+        elif number:
+            why = f"LA number {number} is not in the DfE groupings (April 2021)"
+        else:
+            why = "no DfE LA number is given for it in partner_areas"
+        notes.append(f"{name}: no comparison with statistical neighbours, because {why}.")
+    return notes
+
+
+def _mapping_note(notes: dict, areas: Areas) -> str | None:
+    """The code-mapping sentence for the report's own councils only."""
+    from sna.io.partner.common import mapping_sentence
+
+    mapped = {pair: n for pair, n in (notes.get("area_codes_mapped") or {}).items()
+              if pair.partition(" -> ")[2] in areas.names}
+    return mapping_sentence(mapped)
+
+
+def _split_notes(areas: Areas, what: str) -> list[str]:
+    """For councils created by splitting a county: why their earlier years are missing."""
+    return [f"{what} for {name} before April 2023: {note}." for code, name in
+            areas.names.items() if (note := split_note(code))]
+
+
+def _no_areas(section: Section, what: str) -> Section:
+    section.text(f"Not available: no upper-tier council (county or unitary) of the area has "
+                 f"{what} in the shipped statistics; see the Partner data register for why.")
+    return section
 
 
 def _benchmark_table(rows: pd.DataFrame, value: str, denominator: str, areas: Areas,
@@ -247,8 +310,10 @@ def assessment_factors(partner: PartnerData, areas: Areas, conf: float = 0.95) -
                      "would make them; 'rising' or 'falling' only when p < 0.05. Counts are used "
                      "without a population offset because the child population is published "
                      "only from 2021 (it changed by under 2% a year).")
-    note = partner.tables["assessment_factors"].notes.get("area_code_note")
+    note = _mapping_note(partner.tables["assessment_factors"].notes, areas)
     if note:
+        section.note(note)
+    for note in _neighbour_notes(partner, areas):
         section.note(note)
     return section
 
@@ -281,11 +346,19 @@ def looked_after_convictions(partner: PartnerData, areas: Areas, conf: float = 0
                   decimals={"Convicted or cautioned": 0, "Looked after, 10-17": 0})
     for code, name in areas.names.items():
         own = rows[rows["area_code"] == code].sort_values("time_period")
-        hidden = own[own["children_count"].isna()]
+        symbol = own["children_count_symbol"].fillna("")
+        hidden = own[own["children_count"].isna() & (symbol == "c")]
+        absent = own[own["children_count"].isna() & (symbol != "c")]
         if len(hidden):
             section.text(f"{name}: the number was too small to publish in {len(hidden)} of "
-                         f"{len(own)} years ({', '.join(hidden['time_period'])}); it is "
-                         "suppressed by the DfE to protect the children, not zero.")
+                         f"{len(own) - len(absent)} years ({', '.join(hidden['time_period'])}); "
+                         "it is suppressed by the DfE to protect the children, not zero.")
+        if len(absent):
+            section.note(f"{name}: no figure for {', '.join(absent['time_period'])} ("
+                         + "; ".join(sorted({SYMBOLS.get(str(v), "not published") for v in
+                                             absent["children_count_symbol"].fillna("")}))
+                         + (", as the council did not yet exist" if split_note(code) else "")
+                         + ").")
     return section
 
 
@@ -354,6 +427,8 @@ def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> 
         return section
     sizes = sizes.set_index("area_code")
     rows = []
+    missing = {name: (split_note(code) or "not in the DfE-MoJ workbooks").removeprefix(
+        "not available: ") for code, name in areas.names.items() if code not in sizes.index}
     for (sheet, breakdown), label in DFE_MOJ_MEASURES.items():
         if not partner.has(sheet):
             continue
@@ -377,8 +452,11 @@ def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> 
                              england.get("Serious Violence Offence", pd.NA)})
     table = pd.DataFrame(rows)
     if table.empty:
-        section.text("Not available, because the councils are not in the DfE-MoJ workbooks.")
+        section.text(" ".join(f"Not available for {name}: {why}." for name, why in
+                              missing.items()))
         return section
+    for name, why in missing.items():
+        section.note(f"Not available for {name}: {why}.")
     from sna.stats.rates import compare_to_benchmark
 
     table["vs England"] = compare_to_benchmark(
@@ -402,8 +480,9 @@ def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> 
                  "(pupils in the key stage 4 cohorts 2012/13 to 2019/20, by the council they "
                  "lived in). Percentages are published as whole numbers; the intervals use the "
                  "count rebuilt from the rounded percentage and the cohort size (Wilson), so "
-                 "they are approximate. Areas are pre-2023 councils: North Yorkshire is the "
-                 "former county, which has the same boundary as North Yorkshire Council.")
+                 "they are approximate. Areas are pre-2023 councils: a county replaced in April "
+                 "2023 by one council with the same boundary is counted as that council; a "
+                 "county that was split between new councils is not copied to any of them.")
     return section
 
 
@@ -411,6 +490,10 @@ def children_at_risk(partner: PartnerData, partner_areas: dict, conf: float = 0.
     """The children-and-young-people-at-risk section: all four parts, in order."""
     areas = Areas.from_params(partner_areas)
     section = Section()
+    if not areas.names:
+        return _no_areas(section, "children's services, education or youth justice statistics")
+    for note in _split_notes(areas, "Children's services and education figures"):
+        section.note(note)
     for part, heading in ((assessment_factors, "Exploitation, gangs, going missing and abuse"),
                           (looked_after_convictions, "Looked-after children in trouble with "
                                                      "the law"),
@@ -474,6 +557,8 @@ def health(partner: PartnerData, partner_areas: dict, conf: float = 0.95) -> Sec
     """Health: child injury admissions (Fingertips 90284) with benchmarks and trend; gaps named."""
     areas = Areas.from_params(partner_areas)
     section = Section()
+    if not areas.names:
+        return _no_areas(section, "hospital statistics")
     neighbours = neighbour_codes(partner, areas)
     for source, subject in (("child_injury_admissions",
                              "Hospital admissions caused by injuries in children aged 0-14"),
@@ -496,6 +581,8 @@ def health(partner: PartnerData, partner_areas: dict, conf: float = 0.95) -> Sec
                 section.text(trend.sentence(f"{subject} in {name}"))
         section.note("For injury admissions a lower rate is better; 'worse' means higher than "
                      "the benchmark by more than chance would explain.")
+        for note in _neighbour_notes(partner, areas):
+            section.note(note)
         section.technical("Better or worse: for injury admissions a lower rate is better "
                           "(Fingertips "
                      "polarity); compared with the published 95% interval (single-overlap "
@@ -582,29 +669,41 @@ def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict
                             "and sex for these offences")
     named = int(rows["suspect_sex"].notna().sum() | 0)
     young = int((rows["suspect_age_band"] == "10-17").sum())
-    share = proportion_ci(young, max(int(rows["suspect_age_band"].notna().sum()), 1),
-                          multiplier=100, conf=conf).iloc[0]
-    section.text(f"A suspect was identified for {named:,} of {len(rows):,} serious violence "
-                 f"offences; {share['value']:.0f}% of suspects with a recorded age were aged "
-                 f"10-17 (likely range {share['lower']:.0f}% to {share['upper']:.0f}%), the "
-                 "youth justice age range.")
-    _ethnicity(section, rows, partner, Areas.from_params(partner_areas), policy, conf, rate_ci)
+    aged = int(rows["suspect_age_band"].notna().sum())
+    if aged:
+        share = proportion_ci(young, aged, multiplier=100, conf=conf).iloc[0]
+        section.text(f"A suspect was identified for {named:,} of {len(rows):,} serious "
+                     f"violence offences; {share['value']:.0f}% of suspects with a recorded age "
+                     f"were aged 10-17 (likely range {share['lower']:.0f}% to "
+                     f"{share['upper']:.0f}%), the youth justice age range.")
+    if rows["victim_ethnicity"].notna().any():
+        _ethnicity(section, rows, partner, Areas.from_params(partner_areas), policy, conf,
+                   rate_ci)
+    else:
+        section.unavailable("victims by ethnic group: the extract records no victim's ethnic "
+                            "group for these offences")
     repeats = []
     for column, label in (("repeat_victim", "Repeat victims"),
                           ("repeat_suspect", "Repeat suspects")):
         known = rows[column].dropna()
+        if known.empty:
+            continue
         yes = int(known.sum())
         ci = proportion_ci(yes, max(len(known), 1), multiplier=100, conf=conf).iloc[0]
         repeats.append({"Measure": label, "count": yes, "Offences with the flag recorded":
                         len(known), "%": ci["value"], "Lower limit": ci["lower"],
                         "Upper limit": ci["upper"]})
-    repeat_table = publish_counts(pd.DataFrame(repeats), ["count"], policy,
-                                  ["%", "Lower limit", "Upper limit"])
-    section.results["repeats"] = repeat_table
-    section.table(repeat_table.rename(columns={"count": "Offences"}),
-                  "Repeat victims and repeat suspects (previous offence within 12 months), "
-                  "latest 12 months, % (SYNTHETIC extract)",
-                  decimals=1)
+    if repeats:
+        repeat_table = publish_counts(pd.DataFrame(repeats), ["count"], policy,
+                                      ["%", "Lower limit", "Upper limit"])
+        section.results["repeats"] = repeat_table
+        section.table(repeat_table.rename(columns={"count": "Offences"}),
+                      "Repeat victims and repeat suspects (previous offence within 12 months), "
+                      "latest 12 months, % (SYNTHETIC extract)",
+                      decimals=1)
+    else:
+        section.unavailable("repeat victims and repeat suspects: the extract records neither "
+                            "flag for these offences")
     earlier = _serious(_latest(offences, str(pd.Period(last_month, freq="M") - 12)))
     young_before = int(earlier["victim_age_band"].isin(["0-15", "16-24"]).sum())
     young_now = int(rows["victim_age_band"].isin(["0-15", "16-24"]).sum())
@@ -633,7 +732,7 @@ def _ethnicity(section: Section, rows: pd.DataFrame, partner: PartnerData, areas
         list(rows["victim_ethnicity"].cat.categories), fill_value=0)
     table = pd.DataFrame({"Ethnic group": counts.index, "count": counts.to_numpy()})
     population = partner.get("ethnic_population")
-    if population is not None:
+    if population is not None and areas.names:
         own = population[population["area_code"].isin(list(areas.names))]
         residents = own.groupby("broad_group", observed=True)["residents"].sum()
         table["Residents (Census 2021)"] = table["Ethnic group"].map(residents).astype(float)
@@ -685,7 +784,8 @@ GAP_MEANING = {
     "local_authority": "exploitation and children's social care risk factors are not described",
 }
 REGISTER_KEYS = {"authority_type", "authority", "data", "sources", "period", "geography",
-                 "status"}
+                 "status", "note"}
+REGISTER_TEXT_KEYS = ("authority", "data", "period", "geography", "note")
 
 
 def check_register(register: list) -> list[dict]:
@@ -720,6 +820,18 @@ def check_register(register: list) -> list[dict]:
                                 f"{entry.get('authority_type')!r}", column="partner_register",
                                 value=entry.get("authority_type"),
                                 fix=f"use one of: {', '.join(AUTHORITY_TYPES)}")
+        for key in REGISTER_TEXT_KEYS:
+            if key in entry and not isinstance(entry[key], str | int | float):
+                raise SnaInputError(f"partner_register entry {number}: {key} is not text",
+                                    column="partner_register", value=entry[key],
+                                    fix=f"write {key} as one line of text (in quotes if it "
+                                        "holds ':' or '#')")
+        sources = entry.get("sources", [])
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+            raise SnaInputError(f"partner_register entry {number}: sources is not a list of "
+                                "source names", column="partner_register", value=sources,
+                                fix="write sources: [name, name] with names from: police_uk, "
+                                    f"force_extract, {', '.join(SOURCES)}")
         if entry.get("status") not in STATUSES:
             raise SnaInputError(f"partner_register entry {number} has status "
                                 f"{entry.get('status')!r}", column="partner_register",
@@ -765,8 +877,13 @@ def register_table(register: list, partner: PartnerData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def partner_register(register: list, partner: PartnerData) -> Section:
-    """The partner data register: which specified authority supplied what."""
+def partner_register(register: list, partner: PartnerData, notes: list[str] | None = None
+                     ) -> Section:
+    """The partner data register: which specified authority supplied what.
+
+    ``notes`` (from :func:`derive_partner_params`) say which councils' partner data could not
+    be derived from the area codes, and why.
+    """
     section = Section()
     table = register_table(register, partner)
     section.results["register"] = table
@@ -781,7 +898,189 @@ def partner_register(register: list, partner: PartnerData) -> Section:
     section.note("'Supplied': the organisation sent data for this assessment. 'Published data "
                  "used': only national published statistics were available. 'Not supplied': "
                  "no data; see Data gaps for what that means.")
+    for note in notes or []:
+        section.note(note)
     return section
+
+
+# ---------------------------------------------------------------- defaults from the area
+
+SOURCE_DATA = {
+    "child_injury_admissions": "Hospital admissions for injuries to children 0-14 "
+                               "(Fingertips 90284)",
+    "violence_admissions": "Hospital admissions for violence including sexual violence "
+                           "(Fingertips 11201)",
+    "dfe_moj_school": "Suspensions, exclusions, alternative provision and absence of pupils "
+                      "cautioned or sentenced for serious violence (DfE-MoJ)",
+    "dfe_moj_social_care": "Children's social care history of pupils cautioned or sentenced "
+                           "(DfE-MoJ)",
+    "dfe_moj_cohorts": "Sizes of the DfE-MoJ offending cohorts",
+    "absence_social_care": "Persistent absence of children in need, on a plan or looked after",
+    "assessment_factors": "Factors at the end of children's social care assessments",
+    "children_looked_after": "Looked-after children and the child population",
+    "cla_convictions": "Convictions and cautions of looked-after children",
+    "statistical_neighbours": "DfE statistical neighbours",
+}
+"""What each partner source contributes, as the register's Data column says it."""
+REGISTER_SOURCES = {
+    "health": ["child_injury_admissions", "violence_admissions"],
+    "youth_justice": ["dfe_moj_school", "dfe_moj_social_care", "dfe_moj_cohorts"],
+    "education": ["absence_social_care", "dfe_moj_school"],
+    "local_authority": ["assessment_factors", "children_looked_after", "cla_convictions",
+                        "statistical_neighbours"],
+}
+"""The partner sources that stand for each specified authority in a derived register."""
+DFE_MOJ_PERIOD = "key stage 4 cohorts 2012/13 to 2019/20"
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _source_rows(partner: PartnerData, source: str, areas: Areas) -> pd.DataFrame | None:
+    """The rows of a source (all sheets) for the areas' councils; None if it is a gap."""
+    if source == "statistical_neighbours":
+        frame = partner.get(source)
+        return None if frame is None else frame[frame["la_number"].isin(
+            list(areas.la_numbers.values()))]
+    names = [n for n in partner.tables if n == source or n.startswith(f"{source}:")]
+    frames = [partner.get(n) for n in names]
+    frames = [f[f["area_code"].isin(list(areas.names))] for f in frames
+              if f is not None and "area_code" in f]
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def _period(rows: pd.DataFrame, source: str) -> str:
+    if source.startswith("dfe_moj"):
+        return DFE_MOJ_PERIOD
+    column = "period" if "period" in rows else "time_period"
+    if column not in rows:
+        return ""
+    values = sorted(rows[column].dropna().astype(str).unique())
+    return values[0] if len(values) == 1 else f"{values[0]} to {values[-1]}" if values else ""
+
+
+def _source_entry(kind: str, authority: str, partner: PartnerData, areas: Areas,
+                  notes: list[str]) -> dict:
+    """A register entry for a specified authority represented by published sources."""
+    found, periods = [], []
+    why: dict[str, list[str]] = {}
+    for source in REGISTER_SOURCES[kind]:
+        rows = _source_rows(partner, source, areas)
+        if not areas.names:
+            continue
+        if rows is None:
+            why.setdefault(partner.gaps.get(source, "not read"), []).append(SOURCE_DATA[source])
+        elif rows.empty:
+            reason = "; ".join((split_note(code) or f"{name} is not in the published file")
+                               .removeprefix("not available: ")
+                               for code, name in areas.names.items())
+            why.setdefault(reason, []).append(SOURCE_DATA[source])
+        else:
+            found.append(source)
+            periods.append(_period(rows, source))
+    entry = {"authority_type": kind, "authority": authority,
+             "data": "; ".join(SOURCE_DATA[s] for s in found) or "-",
+             "sources": found,
+             "period": "; ".join(dict.fromkeys(p for p in periods if p)),
+             "geography": "upper-tier local authority" if found else "",
+             "status": "published data used" if found else "not supplied"}
+    note = "; ".join([*(f"{_joined(labels)}: {reason}" for reason, labels in why.items()),
+                      *(notes if not areas.names else [])])
+    if note:
+        entry["note"] = ("not available: " + note) if not found else ("missing: " + note)
+    return entry
+
+
+def derive_partner_params(partner_areas: dict, partner_register: list, area, partner:
+                          PartnerData, *, area_name: str = "", force_name: str = "",
+                          extract: str = "", uses_synthetic_data: bool = True,
+                          first_month: str = "", last_month: str = ""
+                          ) -> tuple[dict, list, list[str]]:
+    """``partner_areas`` and ``partner_register`` as given, or derived from the area codes.
+
+    Parameters
+    ----------
+    partner_areas : dict
+        The parameter; ``{}`` derives the upper-tier councils (county or unitary, 2023+
+        codes) covering the area's councils, with names and DfE LA numbers from the shipped
+        DfE data (:func:`sna.io.partner.areas.upper_tier_councils`).
+    partner_register : list
+        The parameter; ``[]`` derives one entry for each of the seven specified authority
+        types, named from the area (its force, its councils, "the Integrated Care Board(s)
+        covering <area>") with a status that follows from which partner sources have rows
+        for the area's councils.
+    area : sna.io.area.Area
+        The study area (``report_area(...)["area"]``).
+    partner : PartnerData
+    area_name, force_name, extract, uses_synthetic_data, first_month, last_month
+        The report's parameters of those names.
+
+    Returns
+    -------
+    (dict, list, list of str)
+        Partner areas, register, and notes on what could not be derived (shown with the
+        register).
+
+    Examples
+    --------
+    >>> from sna.io.area import resolve_area
+    >>> from sna.io.partner.load import load_partner_data
+    >>> areas, register, notes = derive_partner_params(
+    ...     {}, [], resolve_area(["E06000010"]), load_partner_data())
+    >>> areas, notes
+    ({'E06000010': {'name': 'Kingston upon Hull, City of', 'la_number': '810'}}, [])
+    >>> [(e["authority_type"], e["status"]) for e in register][:2]
+    [('police', 'published data used'), ('health', 'published data used')]
+    """
+    from sna.io.partner.areas import upper_tier_councils
+
+    notes: list[str] = []
+    if not partner_areas:
+        partner_areas, notes = upper_tier_councils(area.ltla24_codes, area.council_names)
+    if partner_register:
+        return partner_areas, partner_register, notes
+    areas = Areas.from_params(partner_areas)
+    place = area_name or area.name
+    councils = list(areas.names.values()) or area.council_names
+    council_text = _joined(councils)
+    real_extract = bool(extract) and not uses_synthetic_data
+    police = {"authority_type": "police",
+              "authority": force_name or f"{_joined(area.pfa24_names)} police force",
+              "data": "police.uk street-level crime (published)" + (
+                  " and the force's record-level extract" if real_extract else
+                  "; the force's record-level extract is not yet supplied"
+                  + (" (a SYNTHETIC demo extract stands in)" if extract else "")),
+              "sources": ["police_uk", "force_extract"] if real_extract else ["police_uk"],
+              "period": f"{first_month} to {last_month}" if first_month else "",
+              "geography": "LSOA 2021",
+              "status": "supplied" if real_extract else "published data used"}
+    register = [
+        police,
+        _source_entry("health", f"the Integrated Care Board(s) covering {place}", partner,
+                      areas, notes),
+        {"authority_type": "probation",
+         "authority": f"the Probation Service region covering {place}", "data": "-",
+         "status": "not supplied"},
+        _source_entry("youth_justice", f"the youth justice service(s) of {_joined(councils)}",
+                      partner, areas, notes),
+        _source_entry("education", f"{council_text} (education)", partner, areas, notes),
+        {"authority_type": "fire_and_rescue",
+         "authority": f"the fire and rescue service covering {place}", "data": "-",
+         "status": "not supplied"},
+        _source_entry("local_authority", f"{council_text} (children's services)", partner,
+                      areas, notes),
+    ]
+    if any(e["authority_type"] == "youth_justice" and e["sources"] for e in register):
+        youth = next(e for e in register if e["authority_type"] == "youth_justice")
+        youth["data"] = ("No local data; national DfE-MoJ linked data on pupils cautioned or "
+                         "sentenced used instead")
+        youth["geography"] = "pre-2023 local authority"
+    return partner_areas, register, notes
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 def data_gaps(register: list, partner: PartnerData, partner_areas: dict,
@@ -794,7 +1093,7 @@ def data_gaps(register: list, partner: PartnerData, partner_areas: dict,
     for _, row in table[table["Status"] == "not supplied"].iterrows():
         gaps.append({"Gap": f"{row['Specified authority']}: no data supplied"
                             + (f" ({row['Note']})" if row["Note"] else ""),
-                     "What it means": GAP_MEANING[row["type"]].capitalize() + "."})
+                     "What it means": _sentence(GAP_MEANING[row["type"]])})
     for name, why in partner.gaps.items():
         if name == "violence_admissions":
             continue  # named with A&E attendances below
@@ -812,13 +1111,15 @@ def data_gaps(register: list, partner: PartnerData, partner_areas: dict,
     if convictions is not None:
         hidden = convictions[(convictions["breakdown"] == CONVICTED)
                              & convictions["area_code"].isin(list(areas.names))
-                             & convictions["children_count"].isna()]
+                             & convictions["children_count"].isna()
+                             & (convictions["children_count_symbol"] == "c")]
         if len(hidden):
             gaps.append({"Gap": f"Looked-after children's convictions suppressed in "
                                 f"{len(hidden)} council-years",
                          "What it means": "Numbers are too small to publish; local youth "
                                           "justice data would be needed to describe them."})
-    if partner.has("dfe_moj_cohorts"):
+    cohorts = partner.get("dfe_moj_cohorts")
+    if cohorts is not None and cohorts["area_code"].isin(list(areas.names)).any():
         gaps.append({"Gap": "Education and offending data are for pupils in the 2012/13 to "
                             "2019/20 key stage 4 cohorts, by pre-2023 council",
                      "What it means": "They describe the pattern, not today's young people; "
@@ -851,9 +1152,13 @@ def partner_accounting(partner: PartnerData) -> Section:
     section = Section()
     section.table(partner.accounting(), "Partner files: rows read, used and set aside",
                   decimals=0)
-    notes = {t.notes.get("area_code_note") for t in partner.tables.values()} - {None}
-    for note in sorted(notes):
-        section.note(note)
+    mapped = sum(n for t in partner.tables.values()
+                 for n in (t.notes.get("area_codes_mapped") or {}).values())
+    if mapped:
+        section.note(f"{mapped:,} rows published under a county code that was replaced in "
+                     "April 2023 by one council with the same boundary are counted under that "
+                     "council's code; a county that was split between new councils keeps its own "
+                     "code and is copied to none of them.")
     return section
 
 
@@ -883,10 +1188,12 @@ def validate_params(params: dict, params_file) -> None:
     file = str(params_file)
     try:
         for code, spec in (params.get("partner_areas") or {}).items():
-            if not re.fullmatch(r"E0[68]\d{6}|E1[01]\d{6}", str(code)):
+            if not re.fullmatch(r"E0[689]\d{6}|E1[01]\d{6}", str(code)):
                 raise SnaInputError(f"partner_areas key {code!r} is not an upper-tier local "
                                     "authority code", column="partner_areas", value=code,
-                                    fix="use council codes such as E06000065 (North Yorkshire)")
+                                    fix="use upper-tier council codes (county E10..., unitary "
+                                        "E06..., metropolitan E08..., London E09...), or {} "
+                                        "to derive them from the area codes")
             number = spec.get("la_number") if isinstance(spec, dict) else None
             if number is not None and not re.fullmatch(r"\d{3}", str(number)):
                 raise SnaInputError(f"partner_areas {code}: la_number {number!r} is not a "

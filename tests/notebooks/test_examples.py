@@ -84,13 +84,8 @@ def _data_names(params) -> list[str]:
     return similar["name"].tolist() + forces.reindex(adjacent_forces(area.pfa24_codes)).tolist()
 
 
-def test_report_has_no_text_about_the_default_area(rendered, request):
+def test_report_has_no_text_about_the_default_area(rendered):
     name, params, page = rendered
-    if name == "svd_sna":
-        # Known gap: the partner sections (issue 14, landed after issue 15) still default
-        # partner_areas to the default area's councils. strict: passes once that is fixed.
-        request.applymarker(pytest.mark.xfail(
-            reason="partner sections default to the default area's councils", strict=True))
     prose = _prose(page)
     for name in sorted(_data_names(params), key=len, reverse=True):
         prose = prose.replace(name, " ")

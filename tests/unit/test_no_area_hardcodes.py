@@ -16,21 +16,8 @@ WORDS = re.compile(
 
 
 # Known exceptions, each with its reason (to be removed, not added to).
-ALLOWED = {
-    "sna/io/partner/common.py": "partner data (issue 14): the one county-to-unitary code change "
-                                "of April 2023 the shipped partner files need; should move to "
-                                "a shipped lookup of all 2023 changes",
-    "sna/io/partner/dfe.py": "partner data (issue 14): an example LA number in an error message",
-    "sna/reports/svd_partners.py": "partner sections (issue 14, landed at the deadline after "
-                                   "issue 15): default partner areas not yet derived from the "
-                                   "area codes",
-    "sna/reports/params.py": "a validation example naming the default councils (landed at the "
-                             "deadline): to be made generic",
-    "sna/io/cache.py": "a cache-name example (landed at the deadline): to be made generic",
-}
-# The SVD notebook's parameters cell still defaults partner_areas and partner_register to the
-# default area (issue 14 landed after issue 15): to move into params/ with derived defaults.
-NOTEBOOK_PARAMETER_CELLS_ALLOWED = {"svd_sna.ipynb"}
+ALLOWED: dict[str, str] = {}
+NOTEBOOK_PARAMETER_CELLS_ALLOWED: set[str] = set()
 NOTEBOOKS = ("svd_sna.ipynb", "hate_crime_review.ipynb", "performance_report.ipynb")
 
 

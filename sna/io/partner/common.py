@@ -13,6 +13,7 @@ import io
 import re
 import zlib
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -20,20 +21,7 @@ import pandas as pd
 from sna.errors import SnaInputError
 
 __all__ = [
-    "SYMBOLS",
-    "AREA_CODE_CHANGES",
-    "read_bytes",
-    "decode_csv",
-    "find_header",
-    "csv_frame",
-    "parse_values",
-    "symbol_reason",
-    "map_area_codes",
-    "mapping_sentence",
-    "duplicated_keys",
-]
-
-__all__ = [
+    "area_code_changes",
     "csv_frame",
     "decode_csv",
     "duplicated_keys",
@@ -42,6 +30,9 @@ __all__ = [
     "mapping_sentence",
     "parse_values",
     "read_bytes",
+    "same_boundary_codes",
+    "split_codes",
+    "split_note",
     "symbol_reason",
 ]
 
@@ -57,10 +48,10 @@ SYMBOLS: dict[str, str] = {
 }
 """Explore Education Statistics (and GSS) symbols for a value that is not published, and why."""
 
-AREA_CODE_CHANGES: dict[str, str] = {"E10000023": "E06000065"}
-"""Pre-April-2023 county codes mapped to the unitary council with the same boundary:
-North Yorkshire County Council (E10000023) became North Yorkshire Council (E06000065) on
-1 April 2023 with the same area, so its earlier rows continue the same series."""
+CODE_CHANGES_FILE = "upper_tier_changes_2023_en.csv"
+"""The shipped lookup of the April 2023 upper-tier local-government changes (in
+``data/raw/shipped/geography``; provenance in ``data/README.md``)."""
+CHANGE_COLUMNS = ("old_code", "old_name", "new_code", "new_name", "change", "date")
 
 AREA_CODE_PATTERN = r"^[EWSNK]\d{8}$"
 HEADER_SEARCH_LINES = 20
@@ -280,22 +271,130 @@ def symbol_reason(symbol: pd.Series) -> pd.Series:
     return symbol.map(SYMBOLS).astype("string")
 
 
-def map_area_codes(codes: pd.Series) -> tuple[pd.Series, dict[str, int]]:
-    """Replace pre-2023 county codes by the current council's code; count each replacement.
+@cache
+def area_code_changes(path: str | None = None) -> pd.DataFrame:
+    """The April 2023 upper-tier code changes: one row per (old code, new code).
+
+    ``change`` is "same boundary" (a county replaced by a unitary council covering exactly the
+    same area: its earlier figures continue the same series) or "split" (a county divided
+    between several new councils: its figures belong to none of them alone).
+
+    Parameters
+    ----------
+    path : str, optional
+        Another lookup with the same columns (default: the shipped one).
+
+    Raises
+    ------
+    SnaInputError
+        The file is missing, lacks a column, or has a change other than the two kinds.
 
     Examples
     --------
-    >>> codes, mapped = map_area_codes(pd.Series(["E10000023", "E06000014"]))
+    >>> changes = area_code_changes()
+    >>> sorted(changes["change"].unique())
+    ['same boundary', 'split']
+    """
+    from sna.paths import raw_dir
+
+    file = Path(path) if path else raw_dir() / "shipped" / "geography" / CODE_CHANGES_FILE
+    text = decode_csv(read_bytes(file, "the April 2023 area code change lookup"), str(file))
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    missing = [c for c in CHANGE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise SnaInputError(f"required column '{missing[0]}' is missing", file=str(file),
+                            row=1, column=missing[0],
+                            fix=f"the header must be: {','.join(CHANGE_COLUMNS)}")
+    bad = frame.index[~frame["change"].isin(["same boundary", "split"])]
+    if len(bad):
+        raise SnaInputError(f"change {frame.loc[bad[0], 'change']!r} is not 'same boundary' "
+                            "or 'split'", file=str(file), row=int(bad[0]) + 2, column="change",
+                            fix="write 'same boundary' or 'split'")
+    counted = frame.groupby("old_code")["new_code"].transform("count")
+    wrong = frame.index[(frame["change"] == "same boundary") & (counted > 1)]
+    if len(wrong):
+        raise SnaInputError(f"{frame.loc[wrong[0], 'old_code']} is 'same boundary' but has "
+                            "several new codes", file=str(file), row=int(wrong[0]) + 2,
+                            column="change", fix="mark a county divided between councils "
+                                                 "'split'")
+    return frame[list(CHANGE_COLUMNS)]
+
+
+def same_boundary_codes() -> dict[str, str]:
+    """Old county code -> the unitary council's code, for changes with the same boundary.
+
+    Examples
+    --------
+    >>> same_boundary_codes()["E10000027"]
+    'E06000066'
+    """
+    changes = area_code_changes()
+    same = changes[changes["change"] == "same boundary"]
+    return dict(zip(same["old_code"], same["new_code"], strict=True))
+
+
+def split_codes() -> dict[str, list[str]]:
+    """Old county code -> the councils it was split between (their figures cannot be copied).
+
+    Examples
+    --------
+    >>> split_codes()["E10000006"]
+    ['E06000063', 'E06000064']
+    """
+    changes = area_code_changes()
+    split = changes[changes["change"] == "split"]
+    return {old: sorted(group["new_code"]) for old, group in split.groupby("old_code")}
+
+
+def split_note(code: str) -> str | None:
+    """Why a successor of a split county has no figures of its own before the split.
+
+    Returns ``None`` when ``code`` did not succeed a split county.
+
+    Examples
+    --------
+    >>> print(split_note("E06000064"))  # doctest: +NORMALIZE_WHITESPACE
+    not available: published for the former Cumbria County Council (E10000006) only, which
+    was split on 1 April 2023 between Westmorland and Furness Council and Cumberland Council
+    (E06000063); its figures cannot be divided between them, so they are not copied to either
+    >>> split_note("E06000010") is None
+    True
+    """
+    changes = area_code_changes()
+    rows = changes[(changes["change"] == "split") & (changes["new_code"] == code)]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    others = changes[(changes["old_code"] == row["old_code"]) & (changes["new_code"] != code)]
+    shared = " and ".join(f"{r['new_name']} ({r['new_code']})" for _, r in others.iterrows())
+    when = pd.Timestamp(row["date"])
+    return (f"not available: published for the former {row['old_name']} ({row['old_code']}) "
+            f"only, which was split on {when.day} {when:%B %Y} between {row['new_name']} and "
+            f"{shared}; "
+            "its figures cannot be divided between them, so they are not copied to either")
+
+
+def map_area_codes(codes: pd.Series) -> tuple[pd.Series, dict[str, int]]:
+    """Replace pre-2023 county codes by the current council's code; count each replacement.
+
+    Only counties replaced by one council with the same boundary are mapped
+    (:func:`same_boundary_codes`); a county that was split keeps its own code, because its
+    figures belong to no single successor.
+
+    Examples
+    --------
+    >>> codes, mapped = map_area_codes(pd.Series(["E10000027", "E10000006", "E06000010"]))
     >>> codes.tolist(), mapped
-    (['E06000065', 'E06000014'], {'E10000023 -> E06000065': 1})
+    (['E06000066', 'E10000006', 'E06000010'], {'E10000027 -> E06000066': 1})
     """
     stripped = codes.astype(str).str.strip().str.upper()
+    changes = same_boundary_codes()
     mapped = {}
-    for old, new in AREA_CODE_CHANGES.items():
+    for old, new in changes.items():
         n = int((stripped == old).sum())
         if n:
             mapped[f"{old} -> {new}"] = n
-    return stripped.replace(AREA_CODE_CHANGES), mapped
+    return stripped.replace(changes), mapped
 
 
 def mapping_sentence(mapped: dict[str, int]) -> str | None:
@@ -303,19 +402,24 @@ def mapping_sentence(mapped: dict[str, int]) -> str | None:
 
     Examples
     --------
-    >>> mapping_sentence({"E10000023 -> E06000065": 6})[:60]
-    '6 rows for the former North Yorkshire County Council (E10000'
+    >>> print(mapping_sentence({"E10000027 -> E06000066": 6}))  # doctest: +NORMALIZE_WHITESPACE
+    6 rows for the former Somerset County Council (E10000027, before April 2023) are counted
+    as Somerset Council (E06000066), which has the same boundary.
     >>> mapping_sentence({}) is None
     True
     """
-    n = mapped.get("E10000023 -> E06000065", 0)
-    if not n:
-        return None
-    verb = "rows for the former North Yorkshire County Council (E10000023, before April 2023) " \
-        "are" if n != 1 else "row for the former North Yorkshire County Council (E10000023, " \
-        "before April 2023) is"
-    return (f"{n} {verb} counted as North Yorkshire Council "
-            "(E06000065), which has the same boundary.")
+    changes = area_code_changes().set_index(["old_code", "new_code"])
+    sentences = []
+    for pair, n in mapped.items():
+        if not n:
+            continue
+        old, _, new = pair.partition(" -> ")
+        old_name, new_name = changes.loc[(old, new), ["old_name", "new_name"]]
+        verb = "rows" if n != 1 else "row"
+        sentences.append(f"{n} {verb} for the former {old_name} ({old}, before April 2023) "
+                         f"{'are' if n != 1 else 'is'} counted as {new_name} ({new}), which "
+                         "has the same boundary.")
+    return " ".join(sentences) or None
 
 
 def duplicated_keys(frame: pd.DataFrame, keys: Sequence[str], valid: pd.Series) -> pd.Series:

@@ -76,8 +76,9 @@ def read_ees_csv(path: str | Path, measures: Sequence[str]) -> Accounted:
     -------
     Accounted
         ``clean``: ``time_period`` (text as published), ``period`` ("2024/25" for academic
-        years), ``geographic_level``, ``area_code`` (the row's country, region or LA code; the
-        pre-2023 North Yorkshire county code E10000023 becomes E06000065), ``area_name``,
+        years), ``geographic_level``, ``area_code`` (the row's country, region or LA code; a
+        pre-2023 county code replaced by one council with the same boundary becomes that
+        council's, e.g. E10000023 -> E06000065; a split county keeps its code), ``area_name``,
         ``area_code_as_published``, ``la_number`` (``old_la_code``), the filter columns,
         each measure as Float64 (missing
         where a symbol was published) and ``<measure>_symbol`` (the symbol, "" for a blank
@@ -242,6 +243,6 @@ def neighbours_of(groupings: pd.DataFrame, la_number: str, n: int = 10) -> list[
     found = groupings.loc[groupings["la_number"] == str(la_number), "neighbours"]
     if found.empty:
         raise SnaInputError(f"LA number {la_number} is not in the statistical neighbour groupings",
-                            fix="use the 3-digit DfE LA number (e.g. 815 North Yorkshire, 816 "
-                                "York)", column="la_number", value=la_number)
+                            fix="use the 3-digit DfE LA number (the old_la_code column of "
+                                "the DfE files, e.g. 810)", column="la_number", value=la_number)
     return list(found.iloc[0])[:n]

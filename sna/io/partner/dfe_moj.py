@@ -23,10 +23,10 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, first_reason, split_by_reason
 from sna.io.partner.common import (
-    AREA_CODE_CHANGES,
     duplicated_keys,
     find_header,
     mapping_sentence,
+    same_boundary_codes,
 )
 
 __all__ = [
@@ -118,9 +118,11 @@ def _text(values: pd.Series) -> pd.Series:
 def area_codes_by_name(names: pd.Series, lookup: dict[str, str] | None) -> tuple[pd.Series, dict]:
     """Area codes for area names through ``lookup`` (name -> code), current codes first.
 
-    The DfE-MoJ workbooks name areas (pre-2023 authorities). A name the lookup gives as the
-    pre-2023 county code E10000023 becomes E06000065 (same boundary); names not in the lookup
-    get no code. Returns the codes and the count of each code mapping.
+    The DfE-MoJ workbooks name areas (pre-2023 authorities). A name the lookup gives as a
+    pre-2023 county code replaced by one council with the same boundary (e.g. E10000023 ->
+    E06000065) gets the council's code (:func:`~sna.io.partner.common.same_boundary_codes`);
+    a county that was split keeps its own code; names not in the lookup get no code. Returns
+    the codes and the count of each code mapping.
 
     Examples
     --------
@@ -133,9 +135,10 @@ def area_codes_by_name(names: pd.Series, lookup: dict[str, str] | None) -> tuple
         return pd.Series(pd.NA, index=names.index, dtype="string"), {}
     normalised = {str(k).strip().lower(): v for k, v in lookup.items()}
     codes = names.str.strip().str.lower().map(normalised).astype("string")
+    changes = same_boundary_codes()
     mapped = {f"{old} -> {new}": int((codes == old).sum())
-              for old, new in AREA_CODE_CHANGES.items() if (codes == old).any()}
-    return codes.replace(AREA_CODE_CHANGES), mapped
+              for old, new in changes.items() if (codes == old).any()}
+    return codes.replace(changes), mapped
 
 
 def read_dfe_moj_sheet(path: str | Path, sheet: str,

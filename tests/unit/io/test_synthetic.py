@@ -237,3 +237,58 @@ def test_strand_columns_are_the_default_strands(demo):
     assert [c for c in demo.columns if c.startswith("hate_")] == [
         f"hate_{s}" for s in DEFAULT_STRANDS]
     assert np.all(demo.loc[demo["da_flag"], "n_hate_strands"] == 0)
+
+
+# ---------------------------------------------------------------- other areas
+
+
+def _national_monthly(ltla_codes, force, crime_type):
+    """Offences a month of one crime type in an area, from the raw parquet (its own force)."""
+    lookup = pd.read_csv(SHIPPED / "geography" / "lsoa21_ward24_ltla24_ew.csv.gz")
+    lsoas = set(lookup.loc[lookup["ltla24_code"].isin(ltla_codes), "lsoa21_code"])
+    counts = pd.read_parquet(SHIPPED / "national" / "police_uk_2025" /
+                             "counts_lsoa_month_type.parquet")
+    rows = counts[(counts["force"] == force) & counts["lsoa21_code"].isin(lsoas)]
+    return rows.loc[rows["crime_type"] == crime_type, "offences"].sum() / rows["month"].nunique()
+
+
+@pytest.mark.parametrize(("code", "force", "file"), [
+    ("E06000010", "humberside", "SYNTHETIC_force_extract_kingston-upon-hull-city-of_2024-01_"
+                                "2025-12.csv.gz"),
+    ("E06000063", "cumbria", "SYNTHETIC_force_extract_cumberland_2024-01_2025-12.csv.gz")])
+def test_another_areas_serious_violence_follows_its_own_police_uk_volumes(code, force, file):
+    from sna.io.synthetic import sv_factors
+
+    factors = sv_factors([code])
+    ny = ["E06000065", "E06000014"]
+    for crime_type in ("Robbery", "Possession of weapons", "Violence and sexual offences"):
+        expected = (_national_monthly([code], force, crime_type)
+                    / _national_monthly(ny, "north-yorkshire", crime_type))
+        assert factors[crime_type] == pytest.approx(expected, rel=1e-9)
+    extract = read_force_extract(SHIPPED / "synthetic" / file).clean
+    in_2025 = extract[extract["month"].astype(str) >= "2025-01"]
+    sv = in_2025[~in_2025["da_flag"] & (in_2025["n_hate_strands"] == 0)]
+    ours = (sv["police_uk_category"] == "Robbery").sum() / 12
+    # the calibration area's robbery means (2025 level, after the doubling) times the factor
+    from sna.io.synthetic import sv_monthly_means
+
+    means = sv_monthly_means(pd.period_range("2025-01", "2025-12", freq="M"), factors)
+    expected = means[["34A", "34B"]].to_numpy().sum() / 12
+    assert ours == pytest.approx(expected, rel=0.35)
+    assert expected == pytest.approx(_national_monthly([code], force, "Robbery"), rel=0.35)
+    assert extract["victim_ethnicity"].notna().mean() > 0.5  # people columns present
+
+
+def test_shipped_example_extracts_are_what_the_generator_makes(tmp_path):
+    from sna.io.synthetic import write_area_extract
+
+    made = write_area_extract("E06000064", tmp_path, "2025-01", "2025-12")
+    shipped = SHIPPED / "synthetic" / made.name
+    assert gzip.decompress(made.read_bytes()) == gzip.decompress(shipped.read_bytes())
+
+
+def test_an_area_whose_force_has_no_police_uk_data_falls_back_to_residents():
+    from sna.io.synthetic import sv_factors
+
+    factors = sv_factors(["E08000025"], residents_ratio=1.4)  # West Midlands: not in the source
+    assert set(factors.values()) == {1.4}

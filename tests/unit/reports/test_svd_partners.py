@@ -359,3 +359,125 @@ def test_svd_params_validator_checks_the_partner_keys(tmp_path):
     bad.write_text(yaml.safe_dump(params))
     with pytest.raises(SnaInputError, match="unknown partner source 'absence'"):
         load_params(bad, notebook)
+
+
+# ---------------------------------------------------------------- derived from the area codes
+
+def _derive(codes, partner, **kwargs):
+    from sna.io.area import resolve_area
+
+    return sp.derive_partner_params({}, [], resolve_area(codes), partner, extract="x.csv",
+                                    first_month="2025-01", last_month="2025-12", **kwargs)
+
+
+def test_partner_areas_and_register_are_derived_for_another_area(partner):
+    areas, register, notes = _derive(["E06000010"], partner)
+    assert areas == {"E06000010": {"name": "Kingston upon Hull, City of", "la_number": "810"}}
+    assert notes == []
+    entries = {e["authority_type"]: e for e in register}
+    assert list(entries) == list(sp.AUTHORITY_TYPES)
+    assert entries["police"]["authority"] == "Humberside police force"
+    assert "SYNTHETIC" in entries["police"]["data"]
+    assert entries["health"]["authority"] == ("the Integrated Care Board(s) covering Kingston "
+                                              "upon Hull, City of")
+    status = sp.register_table(register, partner).drop_duplicates("type").set_index("type")[
+        "Status"]
+    assert status.to_dict() == {
+        "police": "published data used", "health": "published data used",
+        "probation": "not supplied", "youth_justice": "published data used",
+        "education": "published data used", "fire_and_rescue": "not supplied",
+        "local_authority": "published data used"}
+    assert entries["local_authority"]["period"].startswith("2018 to 2025")
+    text = str(register)
+    assert "York" not in text and "Yorkshire" not in text
+
+
+def test_a_real_extract_makes_the_police_supplied(partner):
+    _, register, _ = _derive(["E06000010"], partner, uses_synthetic_data=False,
+                             force_name="Humberside Police")
+    police = register[0]
+    assert police["authority"] == "Humberside Police" and police["status"] == "supplied"
+    assert police["sources"] == ["police_uk", "force_extract"]
+
+
+def test_given_partner_params_are_used_as_given(partner):
+    from sna.io.area import resolve_area
+
+    given = [{"authority_type": "police", "authority": "A force", "status": "supplied"}]
+    areas, register, notes = sp.derive_partner_params(
+        {"E06000010": {"name": "Hull", "la_number": "810"}}, given,
+        resolve_area(["E06000010"]), partner)
+    assert areas == {"E06000010": {"name": "Hull", "la_number": "810"}}
+    assert register is given and notes == []
+
+
+@pytest.mark.parametrize("code", ["E06000063", "E06000064"])
+def test_successors_of_a_split_county_say_not_available_never_copy(partner, code):
+    areas, register, _ = _derive([code], partner)
+    entries = {e["authority_type"]: e for e in register}
+    youth = entries["youth_justice"]
+    assert youth["status"] == "not supplied" and youth["sources"] == []
+    assert "published for the former Cumbria County Council (E10000006) only" in youth["note"]
+    assert "statistical_neighbours" not in entries["local_authority"]["sources"]
+    cohort = sp.offending_cohort(partner, sp.Areas.from_params(areas))
+    page = cohort._repr_html_()
+    name = areas[code]["name"]
+    assert f"Not available for {name}: published for the former Cumbria County Council" in page
+    gaps = " ".join(sp.data_gaps(register, partner, areas).results["gaps"]["Gap"])
+    assert "key stage 4 cohorts" not in gaps  # no DfE-MoJ rows for the successor councils
+    assert "cohort" not in cohort.results
+    section = sp.children_at_risk(partner, areas)
+    factors = section.results["factors"]
+    assert factors["Neighbours with data"].eq("0 of 0").all()
+    assert factors["count"].notna().any()  # the successor's own figures (2024 on) are shown
+    html = section._repr_html_()
+    assert ("no comparison with statistical neighbours, because the DfE groupings (April "
+            "2021) predate the council and list only the former Cumbria County Council") in html
+    assert "2021, 2022, 2023); it is suppressed" not in html  # 'z', not 'c' (suppressed)
+    assert "no figure for 2021, 2022, 2023 (not applicable, as the council did not yet exist)" \
+        in html
+    assert "before April 2023: not available: published for the former Cumbria" in html
+
+
+def test_an_area_without_derivable_councils_says_why(partner):
+    areas, register, notes = _derive(["E07000136"], partner)
+    assert areas == {} and "district council" in notes[0]
+    status = {e["authority_type"]: e["status"] for e in register}
+    assert status["local_authority"] == status["education"] == "not supplied"
+    assert "district council" in next(e for e in register
+                                      if e["authority_type"] == "education")["note"]
+    assert "Not available: no upper-tier council" in sp.children_at_risk(
+        partner, areas)._repr_html_()
+    assert "Not available: no upper-tier council" in sp.health(partner, areas)._repr_html_()
+    page = sp.partner_register(register, partner, notes)._repr_html_()
+    assert "Boston (E07000136) is a district council" in page
+
+
+def test_empty_partner_defaults_validate_and_wrong_shapes_are_clear(tmp_path):
+    from sna.errors import SnaInputError
+    from sna.reports.params import load_params
+
+    notebook = repo_root() / "notebooks" / "svd_sna.ipynb"
+    path = tmp_path / "p.yaml"
+    path.write_text("ltla24_codes: [E06000010]\npartner_areas: {}\npartner_register: []\n")
+    assert load_params(path, notebook)["partner_areas"] == {}
+    cases = {
+        "partner_register: police\n": "should be a list",
+        "partner_register: [police]\n": "entry 1 is not a mapping",
+        "partner_register: [{authority_type: police, status: supplied, sources: police_uk}]\n":
+            "sources is not a list",
+        "partner_register: [{authority_type: police, status: supplied, data: [a]}]\n":
+            "data is not text",
+        "partner_areas: [E06000010]\n": "should be a mapping",
+        "partner_areas: {E06000010: Hull}\n": "has no name",
+        "partner_areas: {E06000010: {nme: Hull}}\n": "has no name",
+        "partner_areas: {E06000010: {name: Hull, la_numbr: '810'}}\n":
+            "unknown key 'la_numbr' in partner_areas['E06000010'] (did you mean 'la_number'?)",
+        "partner_areas: {E07000136: {name: Boston}}\n": "not an upper-tier",
+    }
+    for text, message in cases.items():
+        path.write_text(text)
+        with pytest.raises(SnaInputError) as caught:
+            load_params(path, notebook)
+        assert message in str(caught.value), (text, str(caught.value))
+        assert str(path) in str(caught.value) and caught.value.fix
