@@ -9,6 +9,7 @@ the argument (``column``), the value and how to fix it.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 
 import numpy as np
@@ -33,14 +34,16 @@ CONF_RANGE = (0.9, 1.0)
 
 
 def is_number(value: object) -> bool:
-    """Whether ``value`` is a real number (an int, float or numpy number, not a bool).
+    """Whether ``value`` is a real number (an int, float or numpy real, not a bool).
+
+    The one test of "is this a number" in sna (checks, table cells, wording).
 
     Examples
     --------
-    >>> is_number(0.95), is_number(True), is_number("0.95")
-    (True, False, False)
+    >>> is_number(0.95), is_number(np.int64(3)), is_number(True), is_number("0.95")
+    (True, True, False, False)
     """
-    return isinstance(value, int | float | np.number) and not isinstance(value, bool)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def check_conf(conf: object, *, file: str | None = None) -> float:

@@ -2,7 +2,8 @@
 
 Every layer uses these helpers (readers list the months a file covers, statistics
 count by month and label quarters, sections pick the review year), so the module
-sits at the top level beside :mod:`sna.errors` and imports nothing else from ``sna``.
+sits at the top level beside :mod:`sna.errors` and imports nothing else from ``sna``
+but :mod:`sna.checks`. Seasons of a series (month or quarter of the year) are here too.
 
 UK financial years run April to March; their quarters are pandas ``"Q-MAR"``
 periods (``period.quarter`` is the financial quarter, ``period.qyear`` the year
@@ -11,17 +12,20 @@ the financial year ends in).
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from sna.checks import require_columns
 from sna.errors import SnaInputError
 
 __all__ = [
     "financial_quarter",
     "financial_quarter_index",
+    "financial_quarter_series",
     "financial_year_label",
     "month_range",
     "month_runs",
@@ -29,6 +33,11 @@ __all__ = [
     "months_of",
     "period_label",
     "period_months",
+    "periods_per_year",
+    "rows_in_period",
+    "season_name",
+    "season_number",
+    "to_months",
     "year_label",
     "year_months",
 ]
@@ -90,25 +99,82 @@ def year_months(last_month: str | pd.Period, months: int = 12) -> list[str]:
     return [str(end - k) for k in range(months - 1, -1, -1)]
 
 
-def months_of(frame: pd.DataFrame) -> pd.Series:
-    """Return the month of each row, from ``month`` or else ``offence_date``.
+def to_months(values: pd.Series, column: str, *, allow_missing: bool = False) -> pd.Series:
+    """Parse a column of months (Period, Timestamp or "YYYY-MM" text) to monthly Periods.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Months as ``Period``, datetime or ISO 8601 text ("2024-01", "2024-01-01").
+    column : str
+        Column name, for messages.
+    allow_missing : bool, default False
+        Keep missing values as ``NaT`` instead of raising.
+
+    Returns
+    -------
+    pandas.Series of Period[M]
 
     Raises
     ------
     SnaInputError
-        The table has neither column.
+        A value is not a month, or (unless ``allow_missing``) is missing.
+
+    Examples
+    --------
+    >>> to_months(pd.Series(["2024-01", "2024-02-01"]), "period").astype(str).tolist()
+    ['2024-01', '2024-02']
+    """
+    if isinstance(values.dtype, pd.PeriodDtype):
+        months = values.dt.asfreq("M")
+    else:
+        try:
+            stamps = pd.to_datetime(values if pd.api.types.is_datetime64_any_dtype(values)
+                                    else values.astype("string"), format="ISO8601")
+        except (ValueError, TypeError) as error:
+            raise SnaInputError(f"column {column!r} holds a value that is not a month",
+                                column=column, fix="give months as YYYY-MM text, dates or "
+                                "monthly pandas Periods") from error
+        months = stamps.dt.tz_localize(None).dt.to_period("M") if stamps.dt.tz else \
+            stamps.dt.to_period("M")
+    if not allow_missing and months.isna().any():
+        raise SnaInputError(f"column {column!r} has a missing month", column=column,
+                            fix="drop rows without a month before charting")
+    return months
+
+
+def months_of(frame: pd.DataFrame) -> pd.Series:
+    """Return the month of each row, from ``month`` or else ``offence_date``.
+
+    Parsed by :func:`to_months`; a row without a date keeps ``NaT``.
+
+    Raises
+    ------
+    SnaInputError
+        The table has neither column, or a value is not a month.
 
     Examples
     --------
     >>> months_of(pd.DataFrame({"offence_date": ["2025-01-31", "2025-02-01"]})).astype(str).tolist()
     ['2025-01', '2025-02']
     """
-    if "month" in frame.columns:
-        return frame["month"].astype("period[M]")
-    if "offence_date" in frame.columns:
-        return pd.to_datetime(frame["offence_date"]).dt.to_period("M")
+    for column in ("month", "offence_date"):
+        if column in frame.columns:
+            return to_months(frame[column], column, allow_missing=True)
     raise SnaInputError("the table has neither 'month' nor 'offence_date'", column="month",
                         fix="pass the clean table from read_force_extract or read_police_uk")
+
+
+def rows_in_period(frame: pd.DataFrame, period: object) -> pd.DataFrame:
+    """Return the rows of ``frame`` whose month (:func:`months_of`) is in ``period``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01", "2025-04"], freq="M")})
+    >>> len(rows_in_period(df, ("2025-01", "2025-03")))
+    1
+    """
+    return frame[months_of(frame).isin(period_months(period)).to_numpy()]
 
 
 def period_months(period: object, name: str = "period") -> pd.PeriodIndex:
@@ -413,3 +479,95 @@ def period_label(period: pd.Period | pd.PeriodIndex) -> str:
     if isinstance(period.freq, pd.offsets.QuarterEnd):
         return f"Q{period.quarter} {year_label(period)}"
     return period.strftime("%b %Y")
+
+
+# ---------------------------------------------------------------- seasons and quarterly series
+
+
+def financial_quarter_series(
+    frame: pd.DataFrame,
+    count_column: str,
+    year_column: str = "financial_year",
+    quarter_column: str = "quarter",
+) -> pd.Series:
+    """Make a quarterly count Series with a ``Q-MAR`` PeriodIndex from a table.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per financial quarter.
+    count_column, year_column, quarter_column : str
+        Columns holding the count, the financial year (``"2020/21"``) and the
+        quarter (``"Q1"``).
+
+    Returns
+    -------
+    Series
+        Counts indexed by financial quarter, sorted, named ``count_column``.
+
+    Raises
+    ------
+    SnaInputError
+        A column is absent or a quarter appears twice.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"financial_year": ["2020/21", "2020/21"], "quarter": ["Q2", "Q1"],
+    ...                   "n": [5, 4]})
+    >>> financial_quarter_series(t, "n").to_dict()
+    {Period('2021Q1', 'Q-MAR'): 4, Period('2021Q2', 'Q-MAR'): 5}
+    """
+    require_columns(frame, (count_column, year_column, quarter_column))
+    index = financial_quarter_index(frame[year_column], frame[quarter_column])
+    if index.has_duplicates:
+        repeated = sorted({period_label(p) for p in index[index.duplicated()]})
+        raise SnaInputError(f"quarters appear more than once: {repeated}",
+                            fix="aggregate to one row per financial quarter first",
+                            column=quarter_column, value=repeated)
+    series = pd.Series(frame[count_column].to_numpy(), index=index, name=count_column)
+    return series.sort_index()
+
+
+def periods_per_year(index: pd.PeriodIndex) -> int:
+    """Return 12 for a monthly PeriodIndex, 4 for a quarterly one.
+
+    Raises
+    ------
+    SnaInputError
+        Any other frequency.
+
+    Examples
+    --------
+    >>> periods_per_year(pd.period_range("2021Q1", periods=4, freq="Q-MAR"))
+    4
+    """
+    freq = index.freq
+    if isinstance(freq, pd.offsets.MonthEnd) and freq.n == 1:
+        return 12
+    if isinstance(freq, pd.offsets.QuarterEnd) and freq.n == 1:
+        return 4
+    raise SnaInputError(f"the series' periods are {index.freqstr!r}, not months or quarters",
+                        fix="aggregate to a monthly ('M') or quarterly ('Q', 'Q-MAR') PeriodIndex",
+                        column="index", value=index.freqstr)
+
+
+def season_number(period: pd.Period) -> int:
+    """Return the season of a period: its quarter (1-4) or its month (1-12).
+
+    Examples
+    --------
+    >>> season_number(pd.Period("2025-07", "M")), season_number(pd.Period("2025Q2", "Q-MAR"))
+    (7, 2)
+    """
+    return period.quarter if isinstance(period.freq, pd.offsets.QuarterEnd) else period.month
+
+
+def season_name(number: int, periods_per_year: int) -> str:
+    """Name a season: ``"Q2"`` for quarters, ``"Jul"`` for months.
+
+    Examples
+    --------
+    >>> season_name(2, 4), season_name(7, 12)
+    ('Q2', 'Jul')
+    """
+    return f"Q{number}" if periods_per_year == 4 else calendar.month_abbr[number]

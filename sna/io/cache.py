@@ -37,8 +37,9 @@ from sna.paths import file_sha256, processed_dir
 
 __all__ = [
     "cache_is_current", "cache_problem", "check_folder_name", "check_replaceable",
-    "clean_staging_leftovers", "ingest_to_cache", "input_fingerprint", "make_staging",
-    "move_into_place", "output_error", "read_cache", "write_cache", "written_by_sna",
+    "clean_staging_leftovers", "ingest_to_cache", "input_fingerprint",
+    "load_manifest", "make_staging", "move_into_place", "output_error", "read_cache",
+    "record_problem", "write_cache", "written_by_sna",
 ]
 MANIFEST = "manifest.json"
 MARKER = ".sna-output"
@@ -220,6 +221,45 @@ def _file_record(path: Path) -> dict:
     return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
+def load_manifest(folder: Path) -> tuple[object, str | None]:
+    """Read ``folder``'s manifest: ``(manifest, None)``, or ``(None, why it cannot be read)``.
+
+    Examples
+    --------
+    >>> load_manifest(Path(tempfile.mkdtemp()))
+    (None, 'manifest.json is missing')
+    """
+    try:
+        return json.loads((folder / MANIFEST).read_text()), None
+    except FileNotFoundError:
+        return None, f"{MANIFEST} is missing"
+    except (OSError, ValueError) as err:
+        return None, f"{MANIFEST} is unreadable ({type(err).__name__})"
+
+
+def record_problem(path: Path, name: str, record: dict, *, hashes: bool = True) -> str | None:
+    """Why the file at ``path`` does not match its manifest ``record`` (one line), or None.
+
+    The size must match and, with ``hashes``, the SHA-256 too (as written by :func:`write_cache`).
+
+    Examples
+    --------
+    >>> record_problem(Path(tempfile.mkdtemp()) / "x.parquet", "x.parquet", {"bytes": 1})
+    'x.parquet is missing'
+    """
+    try:
+        size = path.stat().st_size
+        if size != record.get("bytes"):
+            return f"{name} has {size:,} bytes, not the {record.get('bytes')} recorded"
+        if hashes and file_sha256(path) != record.get("sha256"):
+            return f"{name} does not match its recorded SHA-256 (damaged)"
+    except FileNotFoundError:
+        return f"{name} is missing"
+    except OSError as err:
+        return f"{name} is unreadable ({err.strerror or err})"
+    return None
+
+
 def write_cache(accounted: Accounted, target: Path, fingerprint: dict, seconds: float) -> Path:
     """Write clean/quarantine Parquet and the manifest atomically into ``target``."""
     try:
@@ -279,28 +319,16 @@ def cache_problem(target: Path) -> str | None:
     >>> cache_problem(Path(tempfile.mkdtemp()))
     'manifest.json is missing'
     """
-    try:
-        manifest = json.loads((target / MANIFEST).read_text())
-    except FileNotFoundError:
-        return f"{MANIFEST} is missing"
-    except (OSError, ValueError) as err:
-        return f"{MANIFEST} is unreadable ({type(err).__name__})"
+    manifest, problem = load_manifest(target)
+    if problem is not None:
+        return problem
     outputs = manifest.get("outputs") if isinstance(manifest, dict) else None
     if not isinstance(outputs, dict):
         return f"{MANIFEST} records no Parquet hashes (written by an older sna)"
     for name in OUTPUTS:
-        path = target / name
-        expected = outputs.get(name) or {}
-        try:
-            size = path.stat().st_size
-            if size != expected.get("bytes"):
-                return f"{name} has {size:,} bytes, not the {expected.get('bytes')} recorded"
-            if file_sha256(path) != expected.get("sha256"):
-                return f"{name} does not match its recorded SHA-256 (damaged)"
-        except FileNotFoundError:
-            return f"{name} is missing"
-        except OSError as err:
-            return f"{name} is unreadable ({err.strerror or err})"
+        problem = record_problem(target / name, name, outputs.get(name) or {})
+        if problem is not None:
+            return problem
     return None
 
 

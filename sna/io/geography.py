@@ -220,32 +220,32 @@ def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
 def rurality(vintage: int = 2021, folder: str | None = None) -> pd.DataFrame:
     """Rural-Urban Classification of LSOAs (2021 scheme on LSOA 2021, 2011 on LSOA 2011).
 
-    Returns columns ``lsoa_code, ruc_code, ruc_name, urban_rural`` with
-    ``ruc_code`` an ordered categorical (urban to most rural).
+    Returns columns ``lsoa21_code, ruc21_code, ruc_name, urban_rural`` (2021), or
+    ``lsoa11_code, ruc11_code, ruc_name, urban_rural`` (2011), with the code an ordered
+    categorical (urban to most rural).
 
     Examples
     --------
     >>> r = rurality(2021)
-    >>> r.ruc_code.cat.categories.tolist()[:2]
+    >>> r.ruc21_code.cat.categories.tolist()[:2]
     ['UN1', 'UF1']
     """
     if vintage == 2021:
         df = _read("ruc2021_lsoa21_ew.csv.gz", folder, dtype=str)
-        df = df.rename(columns={"lsoa21_code": "lsoa_code", "ruc21_code": "ruc_code",
-                                "classification": "ruc_name", "ruc": "urban_rural"})
-        order = RUC21_ORDER
+        df = df.rename(columns={"classification": "ruc_name", "ruc": "urban_rural"})
+        order, lsoa, code = RUC21_ORDER, "lsoa21_code", "ruc21_code"
     elif vintage == 2011:
         df = _read("ruc2011_lsoa11_ew.csv.gz", folder, dtype=str)
-        df = df.rename(columns={"LSOA11CD": "lsoa_code", "RUC11CD": "ruc_code",
+        df = df.rename(columns={"LSOA11CD": "lsoa11_code", "RUC11CD": "ruc11_code",
                                 "RUC11": "ruc_name"}).drop(columns="LSOA11NM")
-        df["urban_rural"] = df["ruc_code"].str[0].map(
+        df["urban_rural"] = df["ruc11_code"].str[0].map(
             lambda c: "Urban" if c in "ABC" else "Rural")
-        order = RUC11_ORDER
+        order, lsoa, code = RUC11_ORDER, "lsoa11_code", "ruc11_code"
     else:
         raise SnaInputError(f"no Rural-Urban Classification for {vintage}", column="vintage",
                             value=vintage, fix="use 2021 (LSOA 2021) or 2011 (LSOA 2011)")
-    df["ruc_code"] = pd.Categorical(df["ruc_code"], categories=order, ordered=True)
-    return df[["lsoa_code", "ruc_code", "ruc_name", "urban_rural"]]
+    df[code] = pd.Categorical(df[code], categories=order, ordered=True)
+    return df[[lsoa, code, "ruc_name", "urban_rural"]]
 
 
 @cache
@@ -299,7 +299,7 @@ def lsoa_profile(lsoas: pd.DataFrame) -> pd.DataFrame:
     >>> int(prof.usual_residents.sum()), int(prof.imd_decile.isna().sum())
     (267006, 0)
     """
-    ruc = rurality(2021).rename(columns={"lsoa_code": "lsoa21_code"})
+    ruc = rurality(2021)
     pop = population()[["lsoa21_code", "usual_residents", "age_under_25", "age6_0_15",
                         "age6_16_24"]]
     out = lsoas.merge(ruc, on="lsoa21_code", how="left").merge(pop, on="lsoa21_code", how="left")
@@ -318,11 +318,11 @@ def attach_geography(crimes: pd.DataFrame, area_lsoas: pd.DataFrame,
     -------
     Accounted
         ``clean`` has the crime columns plus ``district_name, ltla24_name,
-        ruc_code, urban_rural, imd_decile``.
+        ruc21_code, urban_rural, imd_decile``.
     """
     profile = lsoa_profile(area_lsoas)
     keep = ["lsoa21_code", "district_code", "district_name", "ltla24_code", "ltla24_name",
-            "ruc_code", "urban_rural", "imd_decile"]
+            "ruc21_code", "urban_rural", "imd_decile"]
     merged = crimes.merge(profile[keep], left_on=lsoa_column, right_on="lsoa21_code",
                           how="left", validate="many_to_one").drop(columns="lsoa21_code")
     known = set(lsoa21_lookup()["lsoa21_code"])

@@ -45,7 +45,14 @@ import pyarrow as pa
 from sna import __version__
 from sna.errors import SnaInputError
 from sna.io.batches import batch_size, input_bytes, plan_batches, run_batches
-from sna.io.cache import clean_staging_leftovers, make_staging, move_into_place
+from sna.io.cache import (
+    MANIFEST,
+    clean_staging_leftovers,
+    load_manifest,
+    make_staging,
+    move_into_place,
+    record_problem,
+)
 from sna.io.ingest import MONTH_PATTERN, check_force, find_street_files
 from sna.paths import file_sha256
 
@@ -53,7 +60,6 @@ __all__ = [
     "counts_by", "dataset_notes", "dataset_problem", "duckdb_connection",
     "ingest_to_parquet_dataset", "parquet_glob", "pfa_of_force", "pfa_population", "read_manifest",
 ]
-MANIFEST = "manifest.json"
 COMPRESSIONS = ("snappy", "zstd", "lz4", "gzip", "brotli", "none")
 DATASET_FORMAT = "sna police.uk parquet dataset 1"
 # Columns an aggregate can be grouped or filtered by.
@@ -320,12 +326,9 @@ def dataset_problem(dataset: str | Path, *, hashes: bool = False) -> str | None:
     (and, with ``hashes``, its SHA-256), and no unrecorded part may be present.
     """
     folder = Path(dataset)
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-    except FileNotFoundError:
-        return f"{MANIFEST} is missing"
-    except (OSError, ValueError) as err:
-        return f"{MANIFEST} is unreadable ({type(err).__name__})"
+    manifest, problem = load_manifest(folder)
+    if problem is not None:
+        return problem
     parts = manifest.get("parts") if isinstance(manifest, dict) else None
     if not isinstance(parts, dict):
         return None  # written before parts were recorded: nothing to compare
@@ -333,15 +336,9 @@ def dataset_problem(dataset: str | Path, *, hashes: bool = False) -> str | None:
     for name in sorted(present - set(parts)):
         return f"{name} is not in the manifest"
     for name, record in parts.items():
-        path = folder / name
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            return f"{name} is missing"
-        if size != record.get("bytes"):
-            return f"{name} has {size:,} bytes, not the {record.get('bytes')} recorded"
-        if hashes and file_sha256(path) != record.get("sha256"):
-            return f"{name} does not match its recorded SHA-256 (damaged)"
+        problem = record_problem(folder / name, name, record, hashes=hashes)
+        if problem is not None:
+            return problem
     return None
 
 

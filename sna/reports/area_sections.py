@@ -175,7 +175,7 @@ def adjacent_forces_section(codes, categories, last_month: str, forces=(),
     """
     from sna.io.area import adjacent_forces, resolve_area
     from sna.stats.benchmarks import national_lsoa_table
-    from sna.stats.rates import compare_to_benchmark, rate_ci
+    from sna.stats.rates import group_rates
     from sna.stats.rurality import rurality_standardised_ratio
 
     area = resolve_area(codes)
@@ -206,12 +206,8 @@ def adjacent_forces_section(codes, categories, last_month: str, forces=(),
     section = Section()
     if data.empty:
         raise NotAvailable("no adjacent force has police.uk data for all 12 months")
-    by = data.groupby("area")[["count", "population"]].sum().reset_index()
-    rates = rate_ci(by["count"], by["population"], multiplier=1000, conf=conf)
-    pooled = by["count"].sum() / by["population"].sum() * 1000
-    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], pooled)
-    out = pd.concat([by, rates[["value", "lower", "upper"]]], axis=1).assign(
-        comparison=compared["comparison"].to_numpy())
+    out = group_rates(data, "area", multiplier=1000, conf=conf)
+    pooled = out.attrs["benchmark"]
     ratios = rurality_standardised_ratio(data, data, "ruc21_code", area="area", conf=conf)
     section.results.update(force_rates=out, force_ratios=ratios, pooled=pooled)
     label = f"{len(out)} forces pooled"

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, Markdown
 
+from sna.checks import is_number
 from sna.errors import SnaInputError
 
 __all__ = ["format_cell", "heading", "markdown", "synthetic_banner", "table"]
@@ -64,10 +65,6 @@ def format_cell(value: Any, *, na: str = "–", decimals: int = 1) -> str:
     if isinstance(value, numbers.Real):
         return f"{float(value):,.{decimals}f}"
     return str(value)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _label(value: Any) -> str:
@@ -113,7 +110,7 @@ def _body_rows(frame: pd.DataFrame, show_index: bool, na: str,
             if column in whole and not named:
                 places = 0
             text = html.escape(format_cell(value, na=na, decimals=places))
-            css = ' class="sna-num"' if numeric[column] or _is_number(value) else ""
+            css = ' class="sna-num"' if numeric[column] or is_number(value) else ""
             cells.append(f"<td{css}>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return rows

@@ -20,21 +20,20 @@ from __future__ import annotations
 
 import html
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from sna.checks import check_conf
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted
+from sna.io.census import read_census_tables
 from sna.io.extract import DEFAULT_STRANDS, strand_column
-from sna.io.geography import RUC21_LABELS, RUC21_ORDER
-from sna.periods import months_of, period_label, period_months
+from sna.io.geography import RUC21_LABELS, RUC21_ORDER, lsoa21_lookup
+from sna.periods import months_of, period_label, period_months, rows_in_period
 from sna.reports import charts
 from sna.reports.findings import CERTAINTY, Finding, ReportFrame, change_finding, ratio_size
 from sna.reports.sections import NotAvailable, Section, degrades
@@ -54,8 +53,14 @@ from sna.reports.wording import (
     trend_sentence,
 )
 from sna.stats import strands as hs
-from sna.stats.disclosure import SUPPRESSED_SYMBOL, DisclosurePolicy, suppress_crosstab
-from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
+from sna.stats.disclosure import (
+    SUPPRESSED_SYMBOL,
+    TOTAL_GROUP,
+    DisclosurePolicy,
+    protected_rates,
+    suppress_crosstab,
+)
+from sna.stats.rates import proportion_ci
 from sna.stats.trend import (
     CHANGE_RULE,
     change_between,
@@ -79,7 +84,6 @@ CENSUS_SOURCE = "ONS Census 2021, OGL v3.0"
 OGL_ATTRIBUTION = ("Contains public sector information licensed under the Open Government "
                    "Licence v3.0. Source: Office for National Statistics.")
 HATE_OFFENCES = "Hate offences (each offence counted once)"
-_TOTAL = "__total__"
 
 
 # ---------------------------------------------------------------- periods and inputs
@@ -170,7 +174,7 @@ class HateReviewInputs:
     offences : pandas.DataFrame
         ``accounted.clean``: every offence of the extract in the study area.
     lsoas : pandas.DataFrame
-        The study area's LSOAs with ``district_name``, ``ruc_code`` and
+        The study area's LSOAs with ``district_name``, ``ruc21_code`` and
         ``usual_residents`` (:func:`sna.io.geography.lsoa_profile`).
     policy : DisclosurePolicy
     strands : tuple of str
@@ -315,10 +319,6 @@ def _subheading(section: Section, text: str) -> None:
 
 def _hate(offences: pd.DataFrame, strands: Sequence[str]) -> pd.Series:
     return offences[[strand_column(s) for s in strands]].any(axis=1)
-
-
-def _in_period(offences: pd.DataFrame, period: tuple[str, str]) -> pd.DataFrame:
-    return offences[months_of(offences).isin(period_months(period)).to_numpy()]
 
 
 def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods,
@@ -595,58 +595,9 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
     return section
 
 
-def strand_share_table(offences: pd.DataFrame, period: tuple[str, str],
-                       strands: Sequence[str] = DEFAULT_STRANDS,
-                       conf: float = 0.95) -> pd.DataFrame:
-    """Strand flags in a period with their share of hate offences (Wilson intervals).
-
-    Parameters
-    ----------
-    offences : pandas.DataFrame
-        Clean extract rows with ``month`` and boolean ``hate_<strand>`` columns.
-    period : tuple of str
-        First and last month.
-    strands : sequence of str
-    conf : float, default 0.95
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per strand (``counts_what = "strand flags"``) with ``count``,
-        ``share``, ``share_lower``, ``share_upper`` (proportions of hate offences), then
-        one row ``strand = "all"`` (``counts_what = "offences"``: each hate offence
-        once; share missing). ``attrs["multi_strand"]`` is the number of hate offences
-        with two or more strands.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01"] * 3, freq="M"),
-    ...                    "hate_race": [True, True, False],
-    ...                    "hate_religion": [True, False, False]})
-    >>> t = strand_share_table(df, ("2025-01", "2025-01"), ["race", "religion"])
-    >>> t[["strand", "counts_what", "count"]].values.tolist()
-    [['race', 'strand flags', 2], ['religion', 'strand flags', 1], ['all', 'offences', 2]]
-    >>> t["share"].tolist()[:2], t.attrs["multi_strand"]
-    ([1.0, 0.5], 1)
-    """
-    rows = _in_period(offences, period)
-    counts = hs.strand_counts(rows, strands)
-    total = int(counts.loc[counts["strand"] == hs.ALL, "count"].iloc[0])
-    flags = counts["counts_what"] == hs.FLAGS
-    share = pd.DataFrame(np.nan, index=counts.index, columns=["value", "lower", "upper"])
-    if total > 0:
-        share.loc[flags] = proportion_ci(counts.loc[flags, "count"], total,
-                                         conf=conf)[["value", "lower", "upper"]].to_numpy()
-    out = counts[["strand", "strand_label", "counts_what", "count"]].copy()
-    out[["share", "share_lower", "share_upper"]] = share.to_numpy()
-    flag_sum = rows[[strand_column(s) for s in strands]].sum(axis=1)
-    out.attrs["multi_strand"] = int((flag_sum > 1).sum())
-    return out
-
-
 def _shares_block(section: Section, offences: pd.DataFrame, periods: ReviewPeriods,
                   strands: Sequence[str], conf: float) -> None:
-    table = strand_share_table(offences, periods.year, strands, conf)
+    table = hs.strand_share_table(offences, periods.year, strands, conf)
     section.results["shares"] = table
     total = int(table["count"].iloc[-1])
     flags = int(table["count"].iloc[:-1].sum())
@@ -810,51 +761,10 @@ def rolling_trend_note(trend: hs.RollingTrend, p_adjusted: float | None = None,
     return note + "."
 
 
-def rolling_trends(offences: pd.DataFrame, last_month: str,
-                   strands: Sequence[str] = DEFAULT_STRANDS, conf: float = 0.95
-                   ) -> pd.DataFrame:
-    """Gradual 12-month trend of every strand, Holm-adjusted over the strands tested.
-
-    Strands with no flag in the 12 months are not tested (``verdict`` "no offences").
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``strand, strand_label, count_12_months, rr_per_year, lower, upper, p_value,
-        p_adjusted, verdict, trend`` (the :class:`~sna.stats.strands.RollingTrend`).
-    """
-    rows = []
-    for strand in strands:
-        monthly = _monthly_hate(offences, last_month, strands, strand)
-        if monthly.iloc[-12:].sum() == 0:
-            rows.append({"strand": strand, "count_12_months": 0, "trend": None})
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-zero months: log(0) terms
-            trend = hs.rolling_12_month(offences, strand, end=last_month, conf=conf,
-                                        strands=strands)
-        rows.append({"strand": strand, "count_12_months": int(monthly.iloc[-12:].sum()),
-                     "rr_per_year": trend.rr_per_year, "lower": trend.rr_per_year_lower,
-                     "upper": trend.rr_per_year_upper, "p_value": trend.p_value,
-                     "trend": trend})
-    table = pd.DataFrame(rows)
-    tested = table["trend"].notna()
-    table["p_adjusted"] = np.nan
-    if tested.any():
-        table.loc[tested, "p_adjusted"] = multipletests(table.loc[tested, "p_value"],
-                                                        method="holm")[1]
-    up = table["rr_per_year"] > 1
-    table["verdict"] = np.select(
-        [~tested, table["p_adjusted"] >= 1 - conf, up], ["no offences", "no significant trend",
-                                                         "increasing"], "decreasing")
-    table.insert(1, "strand_label", table["strand"].map(hs.strand_label))
-    return table
-
-
 def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
                    strands: Sequence[str], trend_strands: Sequence[str], conf: float,
                    area_name: str, synthetic: bool) -> None:
-    table = rolling_trends(offences, last_month, strands, conf)
+    table = hs.rolling_trends(offences, last_month, strands, conf)
     section.results["rolling"] = table
     tested = int(table["trend"].notna().sum())
     clear = table[table["verdict"].isin(["increasing", "decreasing"])]
@@ -923,9 +833,9 @@ def composition_and_shifts(offences: pd.DataFrame, last_month: str, area_name: s
     Returns
     -------
     Section
-        ``results``: ``shares`` (:func:`strand_share_table`), ``year_shift`` and
+        ``results``: ``shares`` (:func:`sna.stats.strands.strand_share_table`), ``year_shift`` and
         ``quarter_shift`` (:class:`~sna.stats.strands.StrandShift`), ``rolling``
-        (:func:`rolling_trends`).
+        (:func:`sna.stats.strands.rolling_trends`).
     """
     section = _start(synthetic, "sec-strands", "Strand composition and shifts")
     periods = review_periods(last_month)
@@ -968,65 +878,12 @@ def lsoa_hate_counts(offences: pd.DataFrame, lsoas: pd.DataFrame, period: tuple[
     >>> lsoa_hate_counts(df, lsoas, ("2025-01", "2025-12"), ["race"])["count"].tolist()
     [1, 0]
     """
-    rows = _in_period(offences, period)
+    rows = rows_in_period(offences, period)
     rows = rows[_hate(rows, strands).to_numpy()]
     counts = rows["lsoa21_code"].astype(str).value_counts()
     out = lsoas.copy()
     out["count"] = out["lsoa21_code"].astype(str).map(counts).fillna(0).astype("int64")
     out["population"] = out["usual_residents"]
-    return out
-
-
-def protected_rates(counts: pd.Series, populations: pd.Series, policy: DisclosurePolicy,
-                    conf: float = 0.95) -> pd.DataFrame:
-    """Rates per 1,000 with CIs for groups published with their total, disclosure-controlled.
-
-    The groups and their total form a one-way table, so
-    :func:`sna.stats.disclosure.suppress_crosstab` suppresses small counts and, where one
-    alone would be recoverable from the total, another. Rates, limits and the
-    comparison of suppressed groups are blanked too.
-
-    Parameters
-    ----------
-    counts, populations : pandas.Series
-        Indexed by group label.
-    policy : DisclosurePolicy
-    conf : float, default 0.95
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``group, count, population, value, lower, upper, comparison, suppressed``; the
-        last row is the total (``group = "__total__"``), the benchmark of the comparison
-        (Fingertips single overlap).
-
-    Examples
-    --------
-    >>> out = protected_rates(pd.Series([3, 40, 60], index=["a", "b", "c"]),
-    ...                       pd.Series([1000, 9000, 9000], index=["a", "b", "c"]),
-    ...                       DisclosurePolicy(min_count=10))
-    >>> out["count"].tolist()
-    [<NA>, <NA>, 60, 103]
-    >>> out["value"].isna().tolist()
-    [True, True, False, False]
-    """
-    protected = suppress_crosstab(counts.astype("int64"), policy, total_label=_TOTAL)
-    counts_full = pd.concat([counts, pd.Series({_TOTAL: counts.sum()})]).astype(float)
-    population_full = pd.concat([populations, pd.Series({_TOTAL: populations.sum()})])
-    rates = rate_ci(counts_full.to_numpy(), population_full.to_numpy(dtype=float),
-                    multiplier=PER_1000, conf=conf)
-    benchmark = float(rates["value"].iloc[-1])
-    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], benchmark)
-    hidden = protected.suppressed.to_numpy(dtype=bool)
-    out = pd.DataFrame({"group": counts_full.index.astype(str),
-                        "count": protected.published.array,
-                        "population": population_full.to_numpy(dtype=float)})
-    for column in ("value", "lower", "upper"):
-        out[column] = rates[column].to_numpy(dtype=float)
-        out.loc[hidden, column] = np.nan
-    out["comparison"] = np.where(hidden, "suppressed", compared["comparison"].to_numpy())
-    out.loc[out.index[-1], "comparison"] = "benchmark"
-    out["suppressed"] = hidden
     return out
 
 
@@ -1074,7 +931,7 @@ def _rates_view(section: Section, rates: pd.DataFrame, what: str, area_name: str
             strength(verdict), section.anchor, section.title,
             ratio_size(high["value"] / benchmark), CERTAINTY.get(strength(verdict), 0.4),
             "hate", demo=synthetic))
-    labelled = rates.assign(group=rates["group"].replace({_TOTAL: f"All of {area_name}"}))
+    labelled = rates.assign(group=rates["group"].replace({TOTAL_GROUP: f"All of {area_name}"}))
     shown = labelled[~labelled["suppressed"]]
     chart_data = shown.iloc[:-1].rename(columns={"group": "label"})[
         ["label", "value", "lower", "upper", "comparison"]]
@@ -1112,7 +969,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     offences : pandas.DataFrame
         Clean extract rows of the study area.
     lsoas : pandas.DataFrame
-        The area's LSOAs: ``lsoa21_code, district_name, ruc_code, usual_residents``.
+        The area's LSOAs: ``lsoa21_code, district_name, ruc21_code, usual_residents``.
     policy : DisclosurePolicy
         Applied to every table and to the chart data (suppressed groups are not drawn).
     last_month, area_name, conf, strands, synthetic
@@ -1121,7 +978,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     Returns
     -------
     Section
-        ``results``: ``districts`` and ``rurality`` (:func:`protected_rates`).
+        ``results``: ``districts`` and ``rurality`` (:func:`sna.stats.disclosure.protected_rates`).
 
     Notes
     -----
@@ -1141,7 +998,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     _subheading(section, f"By {unit}")
     _rates_view(section, district_rates, unit, area_name, periods, conf, policy,
                 synthetic)
-    by_lsoa["ruc"] = by_lsoa["ruc_code"].astype(str)
+    by_lsoa["ruc"] = by_lsoa["ruc21_code"].astype(str)
     classes = by_lsoa.groupby("ruc")[["count", "population"]].sum()
     classes = classes.reindex([c for c in RUC21_ORDER if c in classes.index])
     classes.index = [f"{RUC21_LABELS[c]} ({c})" for c in classes.index]
@@ -1182,7 +1039,8 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
     """INDICATIVE strand rates per 1,000 residents of the related Census 2021 group.
 
     Uses :func:`sna.stats.strands.indicative_rates` with
-    :func:`sna.stats.strands.census_denominators` over the area's LSOAs; strands without a
+    :func:`sna.stats.strands.census_denominators` (of the tables
+    :func:`sna.io.census.read_census_tables` reads) over the area's LSOAs; strands without a
     Census group are listed with the reason (:data:`CENSUS_NOT_USED`), not rated.
 
     Returns
@@ -1194,9 +1052,10 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
     periods = review_periods(last_month)
     _check_covered(offences, periods, previous=False)
     year = period_text(*periods.year)
-    counts = hs.strand_counts(_in_period(offences, periods.year), strands)
-    census = hs.census_denominators(lsoas["lsoa21_code"], census_dir)
-    rates = hs.indicative_rates(counts, census, per=PER_1000, conf=conf)
+    counts = hs.strand_counts(rows_in_period(offences, periods.year), strands)
+    census = hs.census_denominators(read_census_tables(census_dir), lsoas["lsoa21_code"],
+                                    councils=lsoa21_lookup()[["lsoa21_code", "ltla24_code"]])
+    rates = hs.indicative_rates(counts, census, multiplier=PER_1000, conf=conf)
     section.results["rates"] = rates
     rated = rates[rates["population"].notna()]
     overall = rated[rated["strand"] == hs.ALL]
@@ -1262,7 +1121,7 @@ def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
     The one other combination (1 offence) is suppressed, and so is the larger one, which
     could otherwise be worked out from the published total.
     """
-    rows = _in_period(offences, period)
+    rows = rows_in_period(offences, period)
     flags = rows[[strand_column(s) for s in strands]].to_numpy(dtype=bool)
     multi = flags[flags.sum(axis=1) > 1]
     labels = pd.Series([" + ".join(hs.strand_label(s) for s, f in zip(strands, row, strict=True)
@@ -1299,7 +1158,7 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
     section = _start(synthetic, "sec-multi", "Multi-strand offences")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
-    table = strand_share_table(offences, periods.year, strands, conf)
+    table = hs.strand_share_table(offences, periods.year, strands, conf)
     total, multi = int(table["count"].iloc[-1]), table.attrs["multi_strand"]
     flags = int(table["count"].iloc[:-1].sum())
     share = proportion_ci(multi, total, conf=conf).iloc[0] if total else None
@@ -1423,9 +1282,9 @@ __all__ = [
     "CENSUS_NOT_USED", "HateReviewInputs", "ReviewPeriods", "composition_and_shifts",
     "data_banner", "data_quality", "frame",
     "describe_rolling_trend", "disclosure_statement", "geography", "indicative_rates",
-    "load_inputs", "lsoa_hate_counts", "methods", "multi_strand_note", "protected_rates",
-    "review_periods", "rolling_trend_note", "rolling_trends", "seasonal_pattern",
-    "strand_combinations", "strand_share_table", "totals_and_trend", "validate_params",
+    "load_inputs", "lsoa_hate_counts", "methods", "multi_strand_note",
+    "review_periods", "rolling_trend_note", "seasonal_pattern",
+    "strand_combinations", "totals_and_trend", "validate_params",
 ]
 
 

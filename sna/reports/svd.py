@@ -31,7 +31,8 @@ from sna.reports.wording import (
     trend_sentence,
 )
 from sna.stats.disclosure import DisclosurePolicy, protect_published
-from sna.stats.rates import compare_to_benchmark, rate_ci
+from sna.stats.rates import group_rates, rate_ci, rates_against_total
+from sna.stats.rurality import rurality_ratios
 from sna.stats.trend import (
     CHANGE_RULE,
     change_between,
@@ -53,7 +54,6 @@ __all__ = [
     "data_quality",
     "day_and_time",
     "definition",
-    "district_rates",
     "drivers",
     "extent_and_trend",
     "frame",
@@ -67,8 +67,6 @@ __all__ = [
     "priorities",
     "priority_mask",
     "rates_a_year",
-    "rurality_ratios",
-    "seasonal_shortfall",
     "sources_and_methods",
     "subarea_label",
     "svd_crimes",
@@ -91,29 +89,6 @@ def data_banner(uses_synthetic_data: bool, extract: str):
                                 "figures come from a synthetic force extract generated for "
                                 "demonstration.")
     return None
-
-
-def seasonal_shortfall(series: pd.Series, per_year: int = 12) -> str:
-    """Why a seasonal model cannot be fitted to a monthly series, or ``""`` if it can.
-
-    A seasonal model needs at least two observations of every season (month).
-
-    Examples
-    --------
-    >>> months = pd.period_range("2025-01", "2025-12", freq="M")
-    >>> seasonal_shortfall(pd.Series(1.0, index=months))[:40]
-    'it needs at least two observations of ev'
-    >>> seasonal_shortfall(pd.Series(1.0, index=pd.period_range("2024-01", "2025-12", freq="M")))
-    ''
-    """
-    present = series.dropna()
-    seen = pd.Series([p.month for p in present.index]).value_counts()
-    too_few = [m for m in range(1, per_year + 1) if seen.get(m, 0) < 2]
-    if not too_few:
-        return ""
-    return (f"it needs at least two observations of every month and the series has "
-            f"{len(present)} months with data ({len(too_few)} calendar months seen fewer "
-            "than twice)")
 
 
 def subarea_label(lsoas: pd.DataFrame, label: str = "") -> str:
@@ -300,37 +275,6 @@ def lsoa_counts(study: StudyData, crimes: pd.DataFrame, months: list[str]) -> pd
     return out.rename(columns={"usual_residents": "population"})
 
 
-def district_rates(lsoas: pd.DataFrame, conf: float = 0.95) -> pd.DataFrame:
-    """Rate per 1,000 with CI by district, compared with the whole area (Fingertips single overlap).
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"district_name": ["a", "b"], "count": [10, 200],
-    ...                    "population": [10_000, 20_000]})
-    >>> district_rates(df)[["district_name", "comparison"]].values.tolist()
-    [['b', 'higher'], ['a', 'lower']]
-    """
-    by = lsoas.groupby("district_name")[["count", "population"]].sum().reset_index()
-    rates = rate_ci(by["count"], by["population"], multiplier=PER_1000, conf=conf)
-    overall = by["count"].sum() / by["population"].sum() * PER_1000
-    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], overall)
-    out = pd.concat([by, rates[["value", "lower", "upper"]]], axis=1)
-    out["comparison"] = compared["comparison"].to_numpy()
-    out.attrs["benchmark"] = overall
-    return out.sort_values("value", ascending=False).reset_index(drop=True)
-
-
-def rurality_ratios(lsoas: pd.DataFrame, reference: pd.DataFrame | None = None,
-                    conf: float = 0.95) -> pd.DataFrame:
-    """Rurality-standardised ratio by district (reference: the whole study area by default)."""
-    from sna.stats.rurality import rurality_standardised_ratio
-
-    data = lsoas.rename(columns={"ruc_code": "ruc21_code", "district_name": "area"})
-    data["ruc21_code"] = data["ruc21_code"].astype(str)
-    ref = data if reference is None else reference
-    return rurality_standardised_ratio(data, ref, "ruc21_code", area="area", conf=conf)
-
-
 def _short_series_tail(section: Section, study: StudyData, categories: dict[str, str],
                        area_name: str, month_text_series: pd.Series, last_month: str,
                        conf: float) -> Section:
@@ -352,12 +296,23 @@ def _short_series_tail(section: Section, study: StudyData, categories: dict[str,
         series.rename("count").reset_index(),
         title=f"Serious violence (police.uk proxy) by month, {area_name}, "
               f"{period_text(study.months[0], study.months[-1])}", source=POLICE_UK_SOURCE))
-    short = seasonal_shortfall(series)
-    if short:
-        section.unavailable(f"a seasonal model: {short}. Changes are judged by comparing "
+    reason = seasonal_model_reason(series.astype(float))
+    if reason is not None:
+        section.unavailable(f"a seasonal model. {reason} Changes are judged by comparing "
                             "whole periods instead, allowing for the month-to-month "
                             "variation of the series.")
     return section
+
+
+def _ratio_table(section: Section, ratios: pd.DataFrame, unit: str, reference: str) -> None:
+    """The table of rurality-standardised ratios (:func:`sna.stats.rurality.rurality_ratios`)."""
+    section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
+        columns={"area": unit, "observed": "Offences", "expected": "Expected",
+                 "value": "Offences / expected", "lower": "Lower limit",
+                 "upper": "Upper limit"}),
+        f"Offences against the number expected from {reference} in each rural-urban class "
+        "(1 = as expected)", decimals={"Expected": 0, "Offences / expected": 2,
+                                       "Lower limit": 2, "Upper limit": 2})
 
 
 @degrades
@@ -377,9 +332,10 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     span = period_text(months[0], months[-1])
     lsoas = lsoa_counts(study, svd_crimes(study, categories), months)
     section.results["lsoas"] = lsoas
-    districts = district_rates(lsoas, conf)
-    section.results["districts"] = districts
+    districts = group_rates(lsoas, "district_name", multiplier=PER_1000, conf=conf)
     benchmark = districts.attrs["benchmark"]
+    districts = districts.sort_values("value", ascending=False).reset_index(drop=True)
+    section.results["districts"] = districts
     shown = districts.rename(columns={"district_name": "label"})
     section.figure(charts.rates_ci_chart(
         shown[["label", "value", "lower", "upper", "comparison"]], benchmark=benchmark,
@@ -415,7 +371,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
         f"{int(districts['count'].sum()):,}, a little below the extent table's total.",
         decimals=2)
     by_class = rates_by_rurality(
-        lsoas.assign(ruc21_code=lsoas["ruc_code"].astype(str)), "ruc21_code",
+        lsoas.assign(ruc21_code=lsoas["ruc21_code"].astype(str)), "ruc21_code",
         multiplier=PER_1000, conf=conf)
     section.results["rurality_rates"] = by_class
     section.table(by_class[["ruc_label", "count", "population", "value", "lower", "upper"]].rename(
@@ -424,7 +380,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
                  "lower": "Lower limit", "upper": "Upper limit"}),
         f"Serious violence (police.uk proxy) per 1,000 residents by rural-urban class, {span}",
         decimals=2)
-    ratios = rurality_ratios(lsoas, conf=conf)
+    ratios = rurality_ratios(lsoas, by="district_name", conf=conf)
     section.results["rurality_ratios"] = ratios
     more = ratios.loc[ratios["lower"] > 1, "area"].tolist()
     fewer = ratios.loc[ratios["upper"] < 1, "area"].tolist()
@@ -432,13 +388,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
                  + (f"{join_words(more)} still had clearly more offences than expected"
                     if more else "no district had clearly more offences than expected")
                  + (f", and {join_words(fewer)} clearly fewer." if fewer else "."))
-    section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
-        columns={"area": "District", "observed": "Offences", "expected": "Expected",
-                 "value": "Offences / expected", "lower": "Lower limit",
-                 "upper": "Upper limit"}),
-        "Offences against the number expected from the area's rate in each rural-urban class "
-        "(1 = as expected)", decimals={"Expected": 0, "Offences / expected": 2,
-                                       "Lower limit": 2, "Upper limit": 2})
+    _ratio_table(section, ratios, "District", "the area's rate")
     section.technical("Rurality-standardised ratio: indirect standardisation by Rural-Urban "
                       "Classification 2021 class, the reference being the whole study area; "
                       "see sna/stats/methods_rurality.md.")
@@ -459,14 +409,14 @@ def lsoa_hidden(lsoas: pd.DataFrame, policy: DisclosurePolicy) -> pd.Series:
 
     Examples
     --------
-    >>> df = pd.DataFrame({"district_name": ["a", "a", "a"], "ruc_code": ["x", "x", "x"],
+    >>> df = pd.DataFrame({"district_name": ["a", "a", "a"], "ruc21_code": ["x", "x", "x"],
     ...                    "count": [2, 30, 40]})
     >>> lsoa_hidden(df, DisclosurePolicy(min_count=5)).tolist()
     [True, True, False]
     """
     frame = lsoas.reset_index(drop=True)
     sums: dict[str, list[int]] = {"area": list(range(len(frame)))}
-    for column in ("district_name", "ruc_code"):
+    for column in ("district_name", "ruc21_code"):
         if column in frame:
             for key, rows in frame.groupby(frame[column].astype(str)).indices.items():
                 sums[f"{column} {key}"] = list(rows)
@@ -511,11 +461,9 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
         pd.Series(lsoas["population"]).quantile([0, .25, .5, .75, 1]).round().tolist())))
     limits = funnel_limits(pd.Series(range(int(grid.min()), int(grid.max()) + 1, 50)), "rate",
                            multiplier=PER_1000, baseline=baseline, dispersion=dispersion)
-    limits = limits.rename(columns={"lower_95": "lower95", "upper_95": "upper95",
-                                    "lower_99_8": "lower998", "upper_99_8": "upper998"})
     section.results.update(funnel=sig, funnel_dispersion=dispersion)
     section.figure(charts.funnel_chart(
-        points, limits[["denominator", "lower95", "upper95", "lower998", "upper998"]],
+        points, limits[["denominator", "lower_95", "upper_95", "lower_99_8", "upper_99_8"]],
         baseline, title=f"Neighbourhood rates against population, {area_name}, {span}",
         source=POLICE_UK_SOURCE + "; ONS Census 2021", x_title="Residents (Census 2021)",
         y_title="Offences per 1,000 residents"), caption=_funnel_caption(dispersion))
@@ -673,7 +621,7 @@ def rates_a_year(by: pd.DataFrame, conf: float = 0.95) -> tuple[pd.DataFrame, fl
     Returns
     -------
     (DataFrame, float)
-        ``by`` with ``value, lower, upper`` (:func:`sna.stats.rates.rate_ci` on
+        ``by`` with ``value, lower, upper`` (:func:`sna.stats.rates.rates_against_total` on
         residents x months / 12) and ``comparison`` with the pooled rate (Fingertips
         single overlap), and the pooled rate a year.
 
@@ -686,12 +634,14 @@ def rates_a_year(by: pd.DataFrame, conf: float = 0.95) -> tuple[pd.DataFrame, fl
     ([24.0, 12.0], 16.0)
     """
     person_years = by["population"] * by["months"] / 12
-    rates = rate_ci(by["count"], person_years, multiplier=PER_1000, conf=conf)
-    pooled = float(by["count"].sum() / person_years.sum() * PER_1000)
-    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], pooled)
-    table = pd.concat([by.reset_index(drop=True),
-                       rates[["value", "lower", "upper"]].reset_index(drop=True)], axis=1)
-    return table.assign(comparison=compared["comparison"].to_numpy()), pooled
+    rates = rates_against_total(pd.Series(by["count"].to_numpy()),
+                                pd.Series(person_years.to_numpy(dtype=float)),
+                                multiplier=PER_1000, conf=conf)
+    parts = rates.iloc[:-1]
+    table = by.reset_index(drop=True).assign(**{
+        column: parts[column].to_numpy() for column in ("value", "lower", "upper",
+                                                        "comparison")})
+    return table, float(rates["value"].iloc[-1])
 
 
 def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: dict[str, str],
@@ -719,7 +669,7 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     by = lsoas.groupby("area").agg(count=("count", "sum"), population=("population", "sum"),
                                    months=("months", "first")).reset_index()
     table, pooled = rates_a_year(by, conf)
-    data = lsoas.assign(ruc21_code=lsoas["ruc_code"].astype(str),
+    data = lsoas.assign(ruc21_code=lsoas["ruc21_code"].astype(str),
                         population=lsoas["population"] * lsoas["months"] / 12)
     ratios = rurality_standardised_ratio(data, data, "ruc21_code", area="area", conf=conf)
     section.results.update(force_rates=table, force_ratios=ratios, pooled=pooled)
@@ -757,13 +707,7 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
                        "they differ from the study-area totals elsewhere in this report (a "
                        "different area and no unlocated offences). Rates are a year: residents x "
                        "months of data / 12.", decimals=2)
-    section.table(ratios[["area", "observed", "expected", "value", "lower", "upper"]].rename(
-        columns={"area": "Force", "observed": "Offences", "expected": "Expected",
-                 "value": "Offences / expected", "lower": "Lower limit",
-                 "upper": "Upper limit"}),
-        "Offences against the number expected from the combined rate in each rural-urban "
-        "class (1 = as expected)", decimals={"Expected": 0, "Offences / expected": 2,
-                                             "Lower limit": 2, "Upper limit": 2})
+    _ratio_table(section, ratios, "Force", "the combined rate")
     section.technical("Force rates are compared with the pooled rate by the Fingertips "
                       "single-overlap rule; the second table is the rurality-standardised "
                       "ratio (indirect standardisation by Rural-Urban Classification 2021 "

@@ -25,12 +25,12 @@ Examples
 from __future__ import annotations
 
 import math
-import numbers
 import re
 from collections.abc import Iterable
 
 import pandas as pd
 
+from sna.checks import is_number
 from sna.stats.trend import format_p
 
 __all__ = [
@@ -305,8 +305,7 @@ def is_whole(value) -> bool:
     >>> is_whole(3.0), is_whole(2.5), is_whole(True)
     (True, False, False)
     """
-    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and math.isfinite(float(value)) and float(value).is_integer())
+    return is_number(value) and math.isfinite(float(value)) and float(value).is_integer()
 
 
 def trend_sentence(trend, subject: str) -> str:

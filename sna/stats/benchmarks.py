@@ -87,15 +87,15 @@ def _national_lsoa_table(crime_types: tuple[str, ...], last_month: str) -> pd.Da
     by_lsoa = chosen.dropna(subset=["lsoa21_code"]).groupby("lsoa21_code")["offences"].sum()
     lookup = lsoa21_lookup()[["lsoa21_code", "ltla24_code", "ltla24_name", "pfa24_name"]]
     table = lsoa_profile(lookup)[["lsoa21_code", "ltla24_code", "ltla24_name", "pfa24_name",
-                                  "usual_residents", "ruc_code"]]
+                                  "usual_residents", "ruc21_code"]]
     table = table.rename(columns={"usual_residents": "population"})
-    table["ruc21_code"] = table["ruc_code"].astype(str)
+    table["ruc21_code"] = table["ruc21_code"].astype(str)
     table["force"] = table["pfa24_name"].map(force_slug)
     table["covered"] = table["force"].map(
         lambda f: set(months) <= set(coverage.get(f, []))).astype(bool)
     table["count"] = table["lsoa21_code"].map(by_lsoa).fillna(0).astype("Int64")
     table.loc[~table["covered"], "count"] = pd.NA
-    return table.drop(columns="ruc_code")
+    return table
 
 
 @dataclass(frozen=True)

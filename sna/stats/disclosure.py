@@ -46,11 +46,12 @@ from scipy.sparse.csgraph import csgraph_from_dense, dijkstra
 
 from sna.checks import check_whole_number, require_columns
 from sna.errors import SnaInputError
+from sna.stats.rates import TOTAL_GROUP, rates_against_total
 
 __all__ = [
-    "CrosstabResult", "DisclosurePolicy", "chart_frame", "is_recoverable", "leak_check_values",
-    "protect_published", "recoverable_cells", "round_counts", "suppress_counts",
-    "suppress_crosstab", "suppress_rates",
+    "TOTAL_GROUP", "CrosstabResult", "DisclosurePolicy", "chart_frame", "is_recoverable",
+    "leak_check_values", "protect_published", "protected_rates", "recoverable_cells",
+    "round_counts", "suppress_counts", "suppress_crosstab", "suppress_rates",
 ]
 SUPPRESSED_SYMBOL = "[c]"
 UNRELIABLE_SYMBOL = "[u]"
@@ -1109,11 +1110,8 @@ def is_recoverable(
 
     Parameters
     ----------
-    published_with_margins : pandas.DataFrame or pandas.Series
-        A table with its margins: the last row and last column (or the last
-        entry of a Series) are the totals.
-    mask : DataFrame, Series or array of bool, optional
-        True where an entry is suppressed. Default: the missing entries.
+    published_with_margins, mask
+        As :func:`recoverable_cells`.
 
     Returns
     -------
@@ -1184,3 +1182,51 @@ def _unknown_entries(published: pd.DataFrame | pd.Series, mask) -> np.ndarray:
             )
         unknown = unknown | mask_values
     return unknown
+
+
+def protected_rates(counts: pd.Series, populations: pd.Series, policy: DisclosurePolicy,
+                    conf: float = 0.95, *, multiplier: float = 1000) -> pd.DataFrame:
+    """Rates per 1,000 with CIs for groups published with their total, disclosure-controlled.
+
+    The groups and their total form a one-way table, so :func:`suppress_crosstab`
+    suppresses small counts and, where one alone would be recoverable from the total,
+    another. Rates, limits and the comparison of suppressed groups are blanked too.
+
+    Parameters
+    ----------
+    counts, populations : pandas.Series
+        Indexed by group label.
+    policy : DisclosurePolicy
+    conf : float, default 0.95
+    multiplier : float, default 1000
+        Rates per 1,000.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group, count, population, value, lower, upper, comparison, suppressed``; the
+        last row is the total (``group`` :data:`TOTAL_GROUP`), the benchmark of the
+        comparison (:func:`sna.stats.rates.rates_against_total`, Fingertips single overlap).
+
+    Examples
+    --------
+    >>> out = protected_rates(pd.Series([3, 40, 60], index=["a", "b", "c"]),
+    ...                       pd.Series([1000, 9000, 9000], index=["a", "b", "c"]),
+    ...                       DisclosurePolicy(min_count=10))
+    >>> out["count"].tolist()
+    [<NA>, <NA>, 60, 103]
+    >>> out["value"].isna().tolist()
+    [True, True, False, False]
+    """
+    protected = suppress_crosstab(counts.astype("int64"), policy, total_label=TOTAL_GROUP)
+    rates = rates_against_total(counts, populations, multiplier=multiplier, conf=conf,
+                                total_label=TOTAL_GROUP)
+    hidden = protected.suppressed.to_numpy(dtype=bool)
+    out = pd.DataFrame({"group": rates["group"], "count": protected.published.array,
+                        "population": rates["denominator"]})
+    for column in ("value", "lower", "upper"):
+        out[column] = rates[column].where(~hidden)
+    out["comparison"] = np.where(hidden, "suppressed", rates["comparison"].to_numpy())
+    out.loc[out.index[-1], "comparison"] = "benchmark"
+    out["suppressed"] = hidden
+    return out

@@ -157,19 +157,19 @@ def _z_scale(x: np.ndarray, n: np.ndarray, statistic: str, centre: float,
     return np.sqrt(x / expected), 1 / (2 * np.sqrt(expected)), 1.0
 
 
-def funnel_dispersion(numerator: ArrayLike, denominator: ArrayLike, statistic: str, *,
+def funnel_dispersion(count: ArrayLike, denominator: ArrayLike, statistic: str, *,
                       multiplier: float = 1, baseline: float | None = None,
                       adjustment: str = "additive", winsor: float = WINSOR) -> FunnelDispersion:
     r"""Measure over-dispersion of a funnel plot's units and choose the limits' adjustment.
 
     Parameters
     ----------
-    numerator, denominator : number, list, array or Series
+    count, denominator : number, list, array or Series
         As :func:`funnel_significance`.
     statistic : {"proportion", "ratio", "rate"}
     multiplier : float, default 1
     baseline : float, optional
-        Centre in output units (default: sum of numerators / sum of denominators; 1 x
+        Centre in output units (default: sum of counts / sum of denominators; 1 x
         multiplier for a ratio).
     adjustment : {"additive", "multiplicative", "none"}, default "additive"
         How limits are widened when over-dispersion is in evidence: additive random
@@ -220,8 +220,8 @@ def funnel_dispersion(numerator: ArrayLike, denominator: ArrayLike, statistic: s
                             fix="use 0.1 (10% at each end, as Spiegelhalter 2005)",
                             column="winsor", value=winsor)
     multiplier = check_multiplier(multiplier)
-    (x, n), _ = _numeric_inputs({"numerator": numerator, "denominator": denominator})
-    check_counts(x, "numerator")
+    (x, n), _ = _numeric_inputs({"count": count, "denominator": denominator})
+    check_counts(x, "count")
     check_denominators(n)
     usable = ~(np.isnan(x) | np.isnan(n))
     x, n = x[usable], n[usable]
@@ -356,19 +356,19 @@ def _check_baseline(baseline: float | None, statistic: str, multiplier: float) -
     if baseline is None or not 0 < baseline < upper:
         raise SnaInputError(f"baseline must be a number in (0, {upper:g}) for a "
                             f"{statistic} funnel, got {baseline!r}",
-                            fix="pass the overall value (sum of numerators / sum of "
+                            fix="pass the overall value (sum of counts / sum of "
                                 "denominators x multiplier)", column="baseline", value=baseline)
     return float(baseline)
 
 
-def funnel_significance(numerator: ArrayLike, denominator: ArrayLike, statistic: str, *,
+def funnel_significance(count: ArrayLike, denominator: ArrayLike, statistic: str, *,
                         multiplier: float = 1, baseline: float | None = None,
                         dispersion: FunnelDispersion | None = None) -> pd.DataFrame:
     """Label each point against the funnel's 95% and 99.8% control limits.
 
     Parameters
     ----------
-    numerator, denominator : number, list, array or Series
+    count, denominator : number, list, array or Series
         Proportion: cases and sample sizes. Ratio: observed and expected events.
         Rate: events and populations.
     statistic : {"proportion", "ratio", "rate"}
@@ -376,7 +376,7 @@ def funnel_significance(numerator: ArrayLike, denominator: ArrayLike, statistic:
         Units of ``value`` and ``baseline`` (100 for percentages, 100000 for rates).
     baseline : float, optional
         Centre of the funnel in output units. By default (as PHE) the sum of the
-        numerators over the sum of the denominators of the points given (for a
+        counts over the sum of the denominators of the points given (for a
         ratio: 1 x multiplier; a ratio baseline may not be set).
     dispersion : FunnelDispersion, optional
         From :func:`funnel_dispersion` on the same points: when its ``adjustment`` is
@@ -393,7 +393,7 @@ def funnel_significance(numerator: ArrayLike, denominator: ArrayLike, statistic:
     Raises
     ------
     SnaInputError
-        Unknown statistic, negative numerators, denominators <= 0, numerators above
+        Unknown statistic, negative counts, denominators <= 0, numerators above
         denominators (proportion), mismatched lengths.
 
     Notes
@@ -411,13 +411,13 @@ def funnel_significance(numerator: ArrayLike, denominator: ArrayLike, statistic:
     """
     _check_statistic(statistic)
     multiplier = check_multiplier(multiplier)
-    (x, n), index = _numeric_inputs({"numerator": numerator, "denominator": denominator})
-    check_counts(x, "numerator")
+    (x, n), index = _numeric_inputs({"count": count, "denominator": denominator})
+    check_counts(x, "count")
     check_denominators(n)
     if statistic == "proportion" and np.any(x > n):
         raise SnaInputError("numerators must be less than or equal to denominators for a "
                             "proportion", fix="check the inputs, or use statistic='rate'",
-                            column="numerator")
+                            column="count")
     if baseline is None and statistic != "ratio":
         usable = ~(np.isnan(x) | np.isnan(n))
         baseline = float(x[usable].sum() / n[usable].sum() * multiplier)

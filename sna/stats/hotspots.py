@@ -14,7 +14,7 @@ __all__ = [
 ]
 
 
-def getis_ord_hotspots(gdf, value_col: str, *, permutations: int = 999, alpha: float = 0.05,
+def getis_ord_hotspots(gdf, value_col: str, *, n_permutations: int = 999, alpha: float = 0.05,
                        seed: int = 20261123) -> pd.DataFrame:
     """Classify each area as a hot spot, cold spot or neither with Getis-Ord Gi*.
 
@@ -31,7 +31,7 @@ def getis_ord_hotspots(gdf, value_col: str, *, permutations: int = 999, alpha: f
         Polygons in a projected CRS (EPSG:27700) with ``value_col``.
     value_col : str
         The value to test (e.g. a rate per 1,000). Missing values are an error.
-    permutations : int, default 999
+    n_permutations : int, default 999
     alpha : float, default 0.05
     seed : int
         Seed of the permutations, so reports are reproducible.
@@ -69,7 +69,7 @@ def getis_ord_hotspots(gdf, value_col: str, *, permutations: int = 999, alpha: f
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # esda's own future-change notices
         local = esda.G_Local(values.to_numpy(dtype=float), weights, star=True,
-                             permutations=permutations, seed=seed, transform="B")
+                             permutations=n_permutations, seed=seed, transform="B")
     z = np.asarray(local.Zs, dtype=float)
     p = np.asarray(local.p_sim, dtype=float)
     label = np.where((p < alpha) & (z > 0), "hot spot",

@@ -32,11 +32,14 @@ from sna.checks import (
 from sna.errors import SnaInputError
 
 __all__ = [
+    "TOTAL_GROUP",
     "compare_to_benchmark",
     "dsr",
+    "group_rates",
     "isr",
     "proportion_ci",
     "rate_ci",
+    "rates_against_total",
 ]
 
 ArrayLike = float | Sequence[float] | np.ndarray | pd.Series
@@ -45,6 +48,7 @@ SMALL_COUNT = 10  # below this: exact Poisson limits, and DSRs are suppressed
 EXACT, BYARS, WILSON, DOBSON = "Exact", "Byars", "Wilson", "Dobson"
 REASON_SMALL_TOTAL = "total count < 10"
 REASON_NO_EXPECTED = "expected count is zero"
+TOTAL_GROUP = "__total__"  # label of the total row of rates_against_total
 POLARITIES = ("no judgement", "low is good", "high is good")
 BENCHMARK_METHODS = ("single", "double")
 
@@ -223,14 +227,14 @@ def rate_ci(count: ArrayLike, denominator: ArrayLike, multiplier: float = 100_00
     return _ci_frame(columns, index, conf, f"rate per {_format_number(multiplier)}", method)
 
 
-def proportion_ci(numerator: ArrayLike, denominator: ArrayLike, multiplier: float = 1,
+def proportion_ci(count: ArrayLike, denominator: ArrayLike, multiplier: float = 1,
                   conf: float = 0.95) -> pd.DataFrame:
     r"""Proportion with Wilson score confidence limits.
 
     Parameters
     ----------
-    numerator : number, list, array or Series
-        Cases meeting the condition, 0 <= numerator <= denominator.
+    count : number, list, array or Series
+        Cases meeting the condition, 0 <= count <= denominator.
     denominator : number, list, array or Series
         Cases in the sample (> 0).
     multiplier : float, default 1
@@ -241,12 +245,12 @@ def proportion_ci(numerator: ArrayLike, denominator: ArrayLike, multiplier: floa
     Returns
     -------
     pandas.DataFrame
-        ``numerator, denominator, value, lower, upper, confidence, statistic, method``.
+        ``count, denominator, value, lower, upper, confidence, statistic, method``.
 
     Raises
     ------
     SnaInputError
-        Negative numerators, denominators <= 0, numerator > denominator, bad conf,
+        Negative counts, denominators <= 0, count > denominator, bad conf,
         mismatched lengths.
 
     Notes
@@ -264,16 +268,16 @@ def proportion_ci(numerator: ArrayLike, denominator: ArrayLike, multiplier: floa
     """
     conf = check_conf(conf)
     multiplier = check_multiplier(multiplier)
-    (x, n), index = _numeric_inputs({"numerator": numerator, "denominator": denominator})
-    check_counts(x, "numerator")
+    (x, n), index = _numeric_inputs({"count": count, "denominator": denominator})
+    check_counts(x, "count")
     check_denominators(n)
     if np.any(x > n):
         position = int(np.flatnonzero(x > n)[0])
-        raise SnaInputError(f"numerator ({x[position]:g}) is greater than denominator "
+        raise SnaInputError(f"count ({x[position]:g}) is greater than denominator "
                             f"({n[position]:g}) at position {position}",
-                            fix="a proportion needs numerator <= denominator; for events per "
+                            fix="a proportion needs count <= denominator; for events per "
                                 "population (which can exceed it) use rate_ci",
-                            column="numerator", value=float(x[position]))
+                            column="count", value=float(x[position]))
     z = _z(conf)
     with np.errstate(invalid="ignore"):
         spread = z * np.sqrt(z**2 + 4 * x * (1 - x / n))
@@ -282,7 +286,7 @@ def proportion_ci(numerator: ArrayLike, denominator: ArrayLike, multiplier: floa
     method = np.where(np.isnan(x) | np.isnan(n), None, WILSON).astype(object)
     statistic = ("percentage" if multiplier == 100
                  else f"proportion of {_format_number(multiplier)}")
-    columns = {"numerator": x, "denominator": n, "value": x / n * multiplier,
+    columns = {"count": x, "denominator": n, "value": x / n * multiplier,
                "lower": lower * multiplier, "upper": upper * multiplier}
     return _ci_frame(columns, index, conf, statistic, method)
 
@@ -566,3 +570,93 @@ def compare_to_benchmark(value: ArrayLike, lower: ArrayLike, upper: ArrayLike,
                                comparison == good], [comparison, "better"], "worse")
     return pd.DataFrame({"comparison": comparison, "judgement": judgement}, index=index,
                         dtype="str")
+
+
+# ---------------------------------------------------------------- groups against their total
+
+
+def rates_against_total(counts: pd.Series, denominators: pd.Series, *, multiplier: float,
+                        conf: float = 0.95, total_label: str = TOTAL_GROUP) -> pd.DataFrame:
+    """Rates of groups and of their total, each group compared with the total.
+
+    The one place sna compares parts with their whole: sub-area rates, rates by
+    rural-urban class, force areas against the forces pooled.
+
+    Parameters
+    ----------
+    counts, denominators : pandas.Series
+        Indexed by group label (denominators: residents, or person-years).
+    multiplier : float
+        E.g. 1000 for a rate per 1,000.
+    conf : float, default 0.95
+    total_label : str, default :data:`TOTAL_GROUP`
+        Label of the total row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group, count, denominator, value, lower, upper, comparison`` (:func:`rate_ci`
+        limits; :func:`compare_to_benchmark`, single overlap, against the total's rate);
+        the last row is the total, with ``comparison = "benchmark"``.
+
+    Examples
+    --------
+    >>> out = rates_against_total(pd.Series([10, 200], index=["a", "b"]),
+    ...                           pd.Series([10_000, 20_000], index=["a", "b"]), multiplier=1000)
+    >>> out[["group", "value", "comparison"]].values.tolist()
+    [['a', 1.0, 'lower'], ['b', 10.0, 'higher'], ['__total__', 7.0, 'benchmark']]
+    """
+    count = pd.concat([counts, pd.Series({total_label: counts.sum()})]).astype(float)
+    denominator = pd.concat([denominators, pd.Series({total_label: denominators.sum()})])
+    rates = rate_ci(count.to_numpy(), denominator.to_numpy(dtype=float), multiplier=multiplier,
+                    conf=conf)
+    benchmark = float(rates["value"].iloc[-1])
+    compared = compare_to_benchmark(rates["value"], rates["lower"], rates["upper"], benchmark)
+    out = pd.DataFrame({"group": count.index.astype(str), "count": count.to_numpy(),
+                        "denominator": denominator.to_numpy(dtype=float)})
+    for column in ("value", "lower", "upper"):
+        out[column] = rates[column].to_numpy(dtype=float)
+    out["comparison"] = compared["comparison"].to_numpy()
+    out.loc[out.index[-1], "comparison"] = "benchmark"
+    return out
+
+
+def group_rates(data: pd.DataFrame, by: str, *, count: str = "count",
+                denominator: str = "population", multiplier: float = 1000,
+                conf: float = 0.95) -> pd.DataFrame:
+    """Rate with CI of each group's summed count, compared with the whole table's rate.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Rows to sum (e.g. one per LSOA).
+    by : str
+        The group column (e.g. ``"district_name"``).
+    count, denominator : str
+        Columns summed within each group.
+    multiplier : float, default 1000
+    conf : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<by>, <count>, <denominator>, value, lower, upper, comparison`` (single overlap
+        against the whole, :func:`rates_against_total`), one row a group in the order of
+        the group labels; ``attrs["benchmark"]`` is the whole table's rate.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"district_name": ["a", "b"], "count": [10, 200],
+    ...                    "population": [10_000, 20_000]})
+    >>> group_rates(df, "district_name")[["district_name", "comparison"]].values.tolist()
+    [['a', 'lower'], ['b', 'higher']]
+    """
+    require_columns(data, [by, count, denominator])
+    summed = data.groupby(by)[[count, denominator]].sum()
+    table = rates_against_total(summed[count], summed[denominator], multiplier=multiplier,
+                                conf=conf)
+    out = summed.reset_index()
+    for column in ("value", "lower", "upper", "comparison"):
+        out[column] = table[column].iloc[:-1].to_numpy()
+    out.attrs["benchmark"] = float(table["value"].iloc[-1])
+    return out

@@ -41,6 +41,7 @@ from sna.stats.rates import (
 __all__ = [
     "rates_by_rurality",
     "ruc_scheme",
+    "rurality_ratios",
     "rurality_standardised_rate",
     "rurality_standardised_ratio",
 ]
@@ -387,3 +388,40 @@ def _unstandardisable(grid: pd.DataFrame, gaps: pd.DataFrame, keys: list[str],
     reasons = sums[keys].merge(gaps, on=keys, how="left")["gap"]
     sums["reason"] = [REASON_MISSING_CLASS.format(gap) for gap in reasons]
     return sums
+
+
+def rurality_ratios(lsoas: pd.DataFrame, by: str = "district_name", *,
+                    reference: pd.DataFrame | None = None, conf: float = 0.95,
+                    ruc_column: str = "ruc21_code") -> pd.DataFrame:
+    """Rurality-standardised ratio of each group of LSOAs (reference: all of them by default).
+
+    Parameters
+    ----------
+    lsoas : pandas.DataFrame
+        One row per LSOA with ``by``, ``ruc_column``, ``count`` and ``population``
+        (e.g. a study area's :func:`sna.io.geography.lsoa_profile` with counts).
+    by : str, default ``"district_name"``
+        The groups compared.
+    reference : pandas.DataFrame, optional
+        Rows with ``ruc_column``, ``count`` and ``population``; default ``lsoas``.
+    conf : float, default 0.95
+    ruc_column : str, default ``"ruc21_code"``
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`rurality_standardised_ratio` with ``area`` the group.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"district_name": ["a", "a", "b", "b"],
+    ...                    "ruc21_code": ["UN1", "RLN1", "UN1", "RLN1"],
+    ...                    "count": [20, 5, 10, 5], "population": [1000, 1000, 1000, 1000]})
+    >>> rurality_ratios(df)["area"].tolist()
+    ['a', 'b']
+    """
+    require_columns(lsoas, [by, ruc_column, "count", "population"])
+    data = lsoas.rename(columns={by: "area"})
+    data[ruc_column] = data[ruc_column].astype(str)
+    ref = data if reference is None else reference
+    return rurality_standardised_ratio(data, ref, ruc_column, area="area", conf=conf)

@@ -72,7 +72,7 @@ def profile_units(lsoas: pd.DataFrame, unit: str = "unit") -> pd.DataFrame:
     ----------
     lsoas : pandas.DataFrame
         One row per LSOA: ``unit`` (the area it belongs to), ``usual_residents``,
-        ``area_km2``, ``ruc_code`` (RUC 2021) and ``imd_score`` (missing in Wales).
+        ``area_km2``, ``ruc21_code`` (RUC 2021) and ``imd_score`` (missing in Wales).
     unit : str, default "unit"
 
     Returns
@@ -84,13 +84,13 @@ def profile_units(lsoas: pd.DataFrame, unit: str = "unit") -> pd.DataFrame:
     Examples
     --------
     >>> df = pd.DataFrame({"unit": ["a", "a"], "usual_residents": [1000, 3000],
-    ...                    "area_km2": [10.0, 0.5], "ruc_code": ["RSF1", "UN1"],
+    ...                    "area_km2": [10.0, 0.5], "ruc21_code": ["RSF1", "UN1"],
     ...                    "imd_score": [10.0, 30.0]})
     >>> row = profile_units(df).loc["a"]
     >>> float(row["rural_share"]), float(row["imd_score"]), round(float(row["density"]), 1)
     (0.25, 25.0, 381.0)
     """
-    data = lsoas.assign(ruc=lsoas["ruc_code"].astype(str))
+    data = lsoas.assign(ruc=lsoas["ruc21_code"].astype(str))
     pop = data["usual_residents"].astype(float)
     parts = pd.DataFrame({
         unit: data[unit],

@@ -24,20 +24,18 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table
+from statsmodels.stats.multitest import multipletests
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from sna.errors import SnaInputError
 from sna.io.extract import DEFAULT_STRANDS, STRAND_LABELS, check_strands, strand_column
-from sna.paths import raw_dir
-from sna.periods import monthly_counts, months_of, period_label, period_months
+from sna.periods import monthly_counts, months_of, period_label, period_months, rows_in_period
 from sna.stats.rates import proportion_ci, rate_ci
 from sna.stats.trend import (
     PeriodComparison,
@@ -55,7 +53,6 @@ __all__ = [
     "RollingTrend",
     "StrandShift",
     "census_denominators",
-    "census_dir_default",
     "describe_composition",
     "describe_recurring_change",
     "describe_strand_shift",
@@ -64,9 +61,11 @@ __all__ = [
     "recurring_change",
     "recurring_change_note",
     "rolling_12_month",
+    "rolling_trends",
     "strand_counts",
     "strand_label",
     "strand_monthly_counts",
+    "strand_share_table",
     "strand_shift",
     "strand_shift_note",
     "strands_long",
@@ -248,6 +247,55 @@ def strand_monthly_counts(offences: pd.DataFrame, strand: str | None = None,
     return monthly_counts(months[hit], index=index).rename(strand or ALL)
 
 
+def strand_share_table(offences: pd.DataFrame, period: tuple[str, str],
+                       strands: Sequence[str] = DEFAULT_STRANDS,
+                       conf: float = 0.95) -> pd.DataFrame:
+    """Strand flags in a period with their share of hate offences (Wilson intervals).
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Clean extract rows with ``month`` and boolean ``hate_<strand>`` columns.
+    period : tuple of str
+        First and last month.
+    strands : sequence of str
+    conf : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per strand (``counts_what = "strand flags"``) with ``count``,
+        ``share``, ``share_lower``, ``share_upper`` (proportions of hate offences), then
+        one row ``strand = "all"`` (``counts_what = "offences"``: each hate offence
+        once; share missing). ``attrs["multi_strand"]`` is the number of hate offences
+        with two or more strands.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01"] * 3, freq="M"),
+    ...                    "hate_race": [True, True, False],
+    ...                    "hate_religion": [True, False, False]})
+    >>> t = strand_share_table(df, ("2025-01", "2025-01"), ["race", "religion"])
+    >>> t[["strand", "counts_what", "count"]].values.tolist()
+    [['race', 'strand flags', 2], ['religion', 'strand flags', 1], ['all', 'offences', 2]]
+    >>> t["share"].tolist()[:2], t.attrs["multi_strand"]
+    ([1.0, 0.5], 1)
+    """
+    rows = rows_in_period(offences, period)
+    counts = strand_counts(rows, strands)
+    total = int(counts.loc[counts["strand"] == ALL, "count"].iloc[0])
+    flags = counts["counts_what"] == FLAGS
+    share = pd.DataFrame(np.nan, index=counts.index, columns=["value", "lower", "upper"])
+    if total > 0:
+        share.loc[flags] = proportion_ci(counts.loc[flags, "count"], total,
+                                         conf=conf)[["value", "lower", "upper"]].to_numpy()
+    out = counts[["strand", "strand_label", "counts_what", "count"]].copy()
+    out[["share", "share_lower", "share_upper"]] = share.to_numpy()
+    flag_sum = rows[[strand_column(s) for s in strands]].sum(axis=1)
+    out.attrs["multi_strand"] = int((flag_sum > 1).sum())
+    return out
+
+
 # ---------------------------------------------------------------- strand shift
 
 
@@ -387,12 +435,10 @@ def _composition_test(flags: np.ndarray, in_b: np.ndarray, strands: tuple[str, .
 
 
 def holm_adjust(p_values: Sequence[float]) -> np.ndarray:
-    r"""Holm step-down adjusted p-values.
+    """Holm step-down adjusted p-values (statsmodels ``multipletests(method="holm")``).
 
-    Sort the :math:`m` p-values, multiply the :math:`i`-th smallest (from 0) by
-    :math:`m - i`, take the running maximum and cap at 1. Identical to statsmodels
-    ``multipletests(method="holm")`` (which is tested against), without its
-    ``gc.collect()`` call that costs ~0.2 s a call in a large session.
+    The one place sna adjusts for multiple tests: :func:`strand_shift` over the strands
+    and :func:`rolling_trends` over the strands tested.
 
     Examples
     --------
@@ -400,11 +446,9 @@ def holm_adjust(p_values: Sequence[float]) -> np.ndarray:
     [0.03, 0.06, 0.06]
     """
     p = np.asarray(p_values, dtype=float)
-    order = np.argsort(p, kind="stable")
-    steps = np.arange(len(p), 0, -1)
-    adjusted = np.empty_like(p)
-    adjusted[order] = np.minimum(1.0, np.maximum.accumulate(p[order] * steps))
-    return adjusted
+    if p.size == 0:
+        return p
+    return multipletests(p, method="holm")[1]
 
 
 def _shift_rows(counts_a: np.ndarray, counts_b: np.ndarray, totals: tuple[int, int],
@@ -868,7 +912,7 @@ def _poisson_trend(counts: np.ndarray, conf: float) -> tuple[float, float, float
 
 
 def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
-                     end: str | pd.Period | None = None, conf: float = 0.95,
+                     last_month: str | pd.Period | None = None, conf: float = 0.95,
                      strands: Sequence[str] = DEFAULT_STRANDS) -> RollingTrend:
     r"""Monthly counts of a strand and a trend test over the last 12 months.
 
@@ -881,7 +925,7 @@ def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
         Clean extract rows.
     strand : str, optional
         A strand, or ``None`` for all hate offences (each once).
-    end : str or pandas.Period, optional
+    last_month : str or pandas.Period, optional
         Last month of the 12 (default: the last month of the data).
     conf : float, default 0.95
     strands : sequence of str
@@ -910,7 +954,7 @@ def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
     ('decreasing', 0.933)
     """
     counts = strand_monthly_counts(offences, strand, strands)
-    last = counts.index.max() if end is None else pd.Period(end, freq="M")
+    last = counts.index.max() if last_month is None else pd.Period(last_month, freq="M")
     window = pd.period_range(last - 11, last, freq="M")
     if window.min() < counts.index.min() or last > counts.index.max():
         raise SnaInputError(f"the 12 months to {last} are not all in the data ({counts.index.min()}"
@@ -930,43 +974,81 @@ def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
                         *limits[12], p_value, dispersion, conf, verdict, df=df)
 
 
+def rolling_trends(offences: pd.DataFrame, last_month: str,
+                   strands: Sequence[str] = DEFAULT_STRANDS, conf: float = 0.95
+                   ) -> pd.DataFrame:
+    """Gradual 12-month trend of every strand, Holm-adjusted over the strands tested.
+
+    Strands with no flag in the 12 months are not tested (``verdict`` "no offences").
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``strand, strand_label, count_12_months, rr_per_year, lower, upper, p_value,
+        p_adjusted, verdict, trend`` (the :class:`RollingTrend`).
+    """
+    rows = []
+    for strand in strands:
+        monthly = strand_monthly_counts(offences, strand, strands)
+        monthly = monthly[monthly.index <= pd.Period(last_month, freq="M")]
+        if monthly.iloc[-12:].sum() == 0:
+            rows.append({"strand": strand, "count_12_months": 0, "trend": None})
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-zero months: log(0) terms
+            trend = rolling_12_month(offences, strand, last_month=last_month, conf=conf,
+                                     strands=strands)
+        rows.append({"strand": strand, "count_12_months": int(monthly.iloc[-12:].sum()),
+                     "rr_per_year": trend.rr_per_year, "lower": trend.rr_per_year_lower,
+                     "upper": trend.rr_per_year_upper, "p_value": trend.p_value,
+                     "trend": trend})
+    table = pd.DataFrame(rows)
+    tested = table["trend"].notna()
+    table["p_adjusted"] = np.nan
+    if tested.any():
+        table.loc[tested, "p_adjusted"] = holm_adjust(table.loc[tested, "p_value"])
+    up = table["rr_per_year"] > 1
+    table["verdict"] = np.select(
+        [~tested, table["p_adjusted"] >= 1 - conf, up], ["no offences", "no significant trend",
+                                                         "increasing"], "decreasing")
+    table.insert(1, "strand_label", table["strand"].map(strand_label))
+    return table
+
+
 # ---------------------------------------------------------------- indicative rates
 
 
 CENSUS_GROUPS = {
-    "race": ("ethnicity21_lsoa21_ew.csv.gz", "ethnic_group", None,
+    "race": ("ethnic_group", None,
              "residents of an ethnic group other than White (Census 2021 TS021)"),
-    "religion": ("religion21_lsoa21_ew.csv.gz", "religion",
-                 ("Buddhist", "Hindu", "Jewish", "Muslim", "Sikh", "Other religion"),
+    "religion": ("religion", ("Buddhist", "Hindu", "Jewish", "Muslim", "Sikh", "Other religion"),
                  "residents of a religion other than Christian (Census 2021 TS030)"),
-    "disability": ("disability21_lsoa21_ew.csv.gz", "disability",
-                   ("Disabled under the Equality Act",),
+    "disability": ("disability", ("Disabled under the Equality Act",),
                    "residents disabled under the Equality Act (Census 2021 TS038)"),
 }
-SEXUAL_ORIENTATION_FILE = "sexualorientation21_ltla24_ew.csv.gz"
 SEXUAL_ORIENTATION_GROUPS = ("Gay or Lesbian", "Bisexual", "All other sexual orientations")
 
 
-@cache
-def _census_table(path: str) -> pd.DataFrame:
-    return pd.read_csv(path)
-
-
-def census_dir_default() -> Path:
-    """The shipped national Census 2021 folder (England and Wales)."""
-    return raw_dir() / "shipped" / "national" / "census2021"
-
-
-def census_denominators(lsoas: Sequence[str] | None = None,
-                        census_dir: str | Path | None = None) -> pd.DataFrame:
+def census_denominators(tables: dict[str, pd.DataFrame], lsoas: Sequence[str] | None = None,
+                        *, councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """Census 2021 resident populations that strand rates are indicatively per.
+
+    Sums the named groups of the tables it is given; it reads no file.
 
     Parameters
     ----------
+    tables : dict of str to pandas.DataFrame
+        Census 2021 topic tables (:func:`sna.io.census.read_census_tables`):
+        ``ethnic_group``, ``religion`` and ``disability`` by LSOA 2021
+        (``lsoa21_code``, the topic column, ``n``; ethnic group also
+        ``total_residents``) and, optionally, ``sexual_orientation`` by council
+        (``ltla24_code, sexual_orientation, n``).
     lsoas : sequence of str, optional
-        LSOA 2021 codes to sum over (default: every LSOA in England and Wales).
-    census_dir : str or Path, optional
-        Folder of the census files (default ``data/raw/shipped/national/census2021``).
+        LSOA 2021 codes to sum over (default: every LSOA in the tables).
+    councils : pandas.DataFrame, optional
+        ``lsoa21_code, ltla24_code`` of every LSOA (e.g.
+        :func:`sna.io.geography.lsoa21_lookup`): needed to tell whether ``lsoas`` make
+        up whole councils, for the sexual-orientation denominator.
 
     Returns
     -------
@@ -981,17 +1063,24 @@ def census_denominators(lsoas: Sequence[str] | None = None,
 
     Examples
     --------
-    >>> d = census_denominators(["E01012727"]).set_index("strand")
-    >>> int(d.loc["all", "population"]) > int(d.loc["race", "population"]) > 0
-    True
+    >>> lsoa = ["E01000001", "E01000001"]
+    >>> tables = {
+    ...     "ethnic_group": pd.DataFrame({"lsoa21_code": lsoa, "ethnic_group": ["White", "Other"],
+    ...                                   "n": [90, 10], "total_residents": [100, 100]}),
+    ...     "religion": pd.DataFrame({"lsoa21_code": lsoa, "religion": ["Christian", "Hindu"],
+    ...                               "n": [60, 5]}),
+    ...     "disability": pd.DataFrame({"lsoa21_code": lsoa, "n": [80, 20], "disability": [
+    ...         "Not disabled under the Equality Act", "Disabled under the Equality Act"]})}
+    >>> census_denominators(tables)["population"].tolist()
+    [10.0, 100.0, 5.0, 20.0]
     """
-    from sna.io.geography import lsoa21_lookup
-
-    folder = Path(census_dir) if census_dir is not None else census_dir_default()
     rows = []
     wanted = None if lsoas is None else set(map(str, lsoas))
-    for strand, (name, column, groups, definition) in CENSUS_GROUPS.items():
-        table = _census_table(str(folder / name))
+    for strand, (column, groups, definition) in CENSUS_GROUPS.items():
+        if column not in tables:
+            raise SnaInputError(f"no Census 2021 {column} table was given", column=column,
+                                fix="pass the tables of sna.io.census.read_census_tables()")
+        table = tables[column]
         if wanted is not None:
             table = table[table["lsoa21_code"].isin(wanted)]
         chosen = table[column] != "White" if groups is None else table[column].isin(groups)
@@ -999,25 +1088,26 @@ def census_denominators(lsoas: Sequence[str] | None = None,
         if strand == "race":
             everyone = table.drop_duplicates("lsoa21_code")["total_residents"].sum()
             rows.append((ALL, float(everyone), "all usual residents (Census 2021 TS021 total)"))
-    orientation = folder / SEXUAL_ORIENTATION_FILE
-    if orientation.exists():
-        lookup = lsoa21_lookup()
-        councils = lookup.groupby("ltla24_code")["lsoa21_code"].agg(set)
-        chosen_councils = list(councils.index) if wanted is None else \
-            [code for code, members in councils.items() if members <= wanted]
-        whole = wanted is None or (
-            chosen_councils and set().union(*councils[chosen_councils]) == wanted)
-        if whole:
-            table = _census_table(str(orientation))
-            table = table[table["ltla24_code"].isin(chosen_councils)]
-            n = table.loc[table["sexual_orientation"].isin(SEXUAL_ORIENTATION_GROUPS), "n"].sum()
-            rows.append(("sexual_orientation", float(n),
-                         "residents aged 16+ who are gay or lesbian, bisexual or of another "
-                         "minority sexual orientation (Census 2021 TS077, by council)"))
+    orientation = tables.get("sexual_orientation")
+    chosen_councils = None
+    if orientation is not None and wanted is None:
+        chosen_councils = orientation["ltla24_code"].unique().tolist()
+    elif orientation is not None and councils is not None:
+        members = councils.groupby("ltla24_code")["lsoa21_code"].agg(set)
+        whole = [code for code, lsoa_set in members.items() if lsoa_set <= wanted]
+        if whole and set().union(*members[whole]) == wanted:
+            chosen_councils = whole
+    if chosen_councils is not None:
+        table = orientation[orientation["ltla24_code"].isin(chosen_councils)]
+        n = table.loc[table["sexual_orientation"].isin(SEXUAL_ORIENTATION_GROUPS), "n"].sum()
+        rows.append(("sexual_orientation", float(n),
+                     "residents aged 16+ who are gay or lesbian, bisexual or of another "
+                     "minority sexual orientation (Census 2021 TS077, by council)"))
     return pd.DataFrame(rows, columns=["strand", "population", "population_definition"])
 
 
-def indicative_rates(strand_counts: pd.DataFrame, census: pd.DataFrame, per: float = 1000,
+def indicative_rates(strand_counts: pd.DataFrame, census: pd.DataFrame,
+                     multiplier: float = 1000,
                      years: float = 1.0, conf: float = 0.95) -> pd.DataFrame:
     """Indicative strand rates per 1,000 residents of the related Census group.
 
@@ -1028,7 +1118,7 @@ def indicative_rates(strand_counts: pd.DataFrame, census: pd.DataFrame, per: flo
         strand and the ``"all"`` offences row).
     census : pandas.DataFrame
         ``strand, population, population_definition`` (:func:`census_denominators`).
-    per : float, default 1000
+    multiplier : float, default 1000
         Rate per this many residents.
     years : float, default 1.0
         Length of the counting period in years; rates are per year.
@@ -1065,11 +1155,11 @@ def indicative_rates(strand_counts: pd.DataFrame, census: pd.DataFrame, per: flo
         raise SnaInputError(f"years must be > 0, got {years!r}", column="years", value=years,
                             fix="give the counting period's length in years, e.g. 0.25")
     merged = strand_counts[["strand", "count"]].merge(census, on="strand", how="left")
-    rates = rate_ci(merged["count"], merged["population"] * years, multiplier=per, conf=conf)
+    rates = rate_ci(merged["count"], merged["population"] * years, multiplier=multiplier, conf=conf)
     out = pd.concat([merged[["strand"]], rates.drop(columns=["denominator"]),
                      merged[["population", "population_definition"]]], axis=1)
     out.insert(1, "strand_label", out["strand"].map(strand_label))
-    out["statistic"] = (f"indicative rate per {per:,.0f} residents in the group"
+    out["statistic"] = (f"indicative rate per {multiplier:,.0f} residents in the group"
                         + (" a year" if years == 1 else f" a year (over {years:g} years)"))
     out["note"] = np.where(out["population"].isna(), "no Census 2021 denominator for this strand",
                            "indicative: the victim need not belong to the group; Census 2021 "

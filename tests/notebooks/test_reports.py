@@ -332,7 +332,7 @@ def test_worst_case_attacker_knowing_every_drawn_lsoa_learns_nothing(rendered):
     counts = lsoas["count"].astype(float).tolist()
     cells = [None if h else c for c, h in zip(counts, hidden, strict=True)]
     sums = [(list(range(len(lsoas))), sum(counts))]
-    for column in ("district_name", "ruc_code"):
+    for column in ("district_name", "ruc21_code"):
         for rows in lsoas.groupby(lsoas[column].astype(str)).indices.values():
             sums.append((list(rows), sum(counts[i] for i in rows)))
     assert hidden.any()  # there is something to protect

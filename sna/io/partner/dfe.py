@@ -28,12 +28,6 @@ from sna.io.partner.common import (
 )
 
 __all__ = [
-    "read_ees_csv",
-    "read_statistical_neighbours",
-    "neighbours_of",
-]
-
-__all__ = [
     "neighbours_of",
     "read_ees_csv",
     "read_statistical_neighbours",

@@ -30,14 +30,6 @@ from sna.io.partner.common import (
 )
 
 __all__ = [
-    "COHORTS",
-    "area_codes_by_name",
-    "read_dfe_moj_sheet",
-    "read_dfe_moj_cohorts",
-    "count_from_text",
-]
-
-__all__ = [
     "area_codes_by_name",
     "count_from_text",
     "read_dfe_moj_cohorts",

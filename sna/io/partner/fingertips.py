@@ -37,12 +37,6 @@ from sna.io.partner.common import (
 from sna.paths import file_sha256, raw_dir
 
 __all__ = [
-    "read_fingertips_export",
-    "fingertips_cache_path",
-    "fetch_fingertips",
-]
-
-__all__ = [
     "fetch_fingertips",
     "fingertips_cache_path",
     "read_fingertips_export",

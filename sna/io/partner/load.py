@@ -17,12 +17,6 @@ from sna.io.accounting import Accounted
 from sna.paths import repo_root
 
 __all__ = [
-    "SOURCES",
-    "PartnerData",
-    "load_partner_data",
-]
-
-__all__ = [
     "PartnerData",
     "load_partner_data",
 ]

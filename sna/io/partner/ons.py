@@ -20,11 +20,6 @@ __all__ = [
     "read_ethnic_population",
 ]
 
-__all__ = [
-    "broad_ethnic_group",
-    "read_ethnic_population",
-]
-
 ETHNIC_CODE = "2023 Upper tier local authorities Code"
 ETHNIC_NAME = "2023 Upper tier local authorities"
 ETHNIC_GROUP = "Ethnic group (20 categories)"

@@ -45,9 +45,6 @@ __all__ = [
 ]
 
 ROW_STEP = 24
-# Column names of sna.stats.funnels.funnel_limits -> the names funnel_chart draws.
-_LIMIT_ALIASES = {"lower_95": "lower95", "upper_95": "upper95", "lower_99_8": "lower998",
-                  "upper_99_8": "upper998"}
 
 
 def _estimate_phrase(row: pd.Series, label: str, value: str, conf: float, fmt=fmt_number) -> str:
@@ -356,7 +353,7 @@ def _funnel_y_domain(points: pd.DataFrame, limits: pd.DataFrame,
                      benchmark: float) -> list[float]:
     low_n, high_n = points["denominator"].min(), points["denominator"].max()
     near = limits[(limits["denominator"] >= low_n) & (limits["denominator"] <= high_n)]
-    values = pd.concat([points["value"], near[["lower998", "upper998"]].stack(),
+    values = pd.concat([points["value"], near[["lower_99_8", "upper_99_8"]].stack(),
                         pd.Series([benchmark])]).dropna()
     pad = 0.05 * (values.max() - values.min() or abs(benchmark) or 1.0)
     low = values.min() - pad
@@ -388,7 +385,7 @@ def _limit_layers(limits: pd.DataFrame, x: alt.X, domain: list[float],
     labels = ["95% limits", "99.8% limits"]
     dash = alt.Scale(domain=labels, range=[[1, 0], [6, 3]])
     layers = []
-    for column in ("lower95", "upper95", "lower998", "upper998"):
+    for column in ("lower_95", "upper_95", "lower_99_8", "upper_99_8"):
         label = labels[0] if column.endswith("95") else labels[1]
         data = limits[limits[column] > 0] if log_y else limits
         line = with_key(alt.Chart(data), "limit", label).mark_line(
@@ -413,10 +410,9 @@ def funnel_chart(points_df: pd.DataFrame, limits_df: pd.DataFrame, benchmark: fl
         ``sna.stats.funnels.funnel_significance``, or "above 99.8% limit"), shown by shape
         and colour.
     limits_df : pandas.DataFrame
-        The funnel: ``denominator`` and the limits ``lower95``, ``upper95``,
-        ``lower998``, ``upper998`` (solid lines for 95%, dashed for 99.8%). The names
-        ``lower_95, upper_95, lower_99_8, upper_99_8`` of
-        ``sna.stats.funnels.funnel_limits`` are accepted too.
+        The funnel: ``denominator`` and the limits ``lower_95``, ``upper_95``,
+        ``lower_99_8``, ``upper_99_8`` (solid lines for 95%, dashed for 99.8%), as
+        :func:`sna.stats.funnels.funnel_limits` returns them.
     benchmark : float
         The funnel's centre line.
     title, source : str
@@ -441,17 +437,17 @@ def funnel_chart(points_df: pd.DataFrame, limits_df: pd.DataFrame, benchmark: fl
     >>> points = pd.DataFrame({"label": ["A", "B"], "denominator": [1000, 4000],
     ...                        "value": [30.0, 9.0],
     ...                        "significance": ["above 99.8% limit", "within limits"]})
-    >>> limits = pd.DataFrame({"denominator": [500, 5000], "lower95": [2.0, 6.0],
-    ...                        "upper95": [18.0, 14.0], "lower998": [0.0, 5.0],
-    ...                        "upper998": [22.0, 15.0]})
+    >>> limits = pd.DataFrame({"denominator": [500, 5000], "lower_95": [2.0, 6.0],
+    ...                        "upper_95": [18.0, 14.0], "lower_99_8": [0.0, 5.0],
+    ...                        "upper_99_8": [22.0, 15.0]})
     >>> funnel_chart(points, limits, 10.0, title="Funnel", source="x").alt.split("; ")[-2:]
     ['above 99.8% limit: A', 'within limits: B.']
     """
     title, source = check_text(title, "title"), check_text(source, "source")
     points = select_columns(points_df, ["label", "denominator", "value", "significance"],
                             chart="funnel_chart")
-    limit_columns = ["denominator", "lower95", "upper95", "lower998", "upper998"]
-    limits = select_columns(limits_df.rename(columns=_LIMIT_ALIASES), limit_columns,
+    limit_columns = ["denominator", "lower_95", "upper_95", "lower_99_8", "upper_99_8"]
+    limits = select_columns(limits_df, limit_columns,
                             chart="funnel_chart")
     points["label"] = points["label"].astype(str)
     points["significance"] = points["significance"].astype("str").where(

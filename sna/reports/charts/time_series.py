@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from sna.errors import SnaInputError
-from sna.periods import month_runs, period_label
+from sna.periods import month_runs, period_label, to_months
 from sna.reports.charts._checks import (
     DescribedChart,
     check_text,
@@ -44,51 +44,8 @@ __all__ = [
     "monthly_counts_chart",
     "seasonal_chart",
     "small_multiples",
-    "to_months",
     "trend_band_chart",
 ]
-
-
-def to_months(values: pd.Series, column: str) -> pd.Series:
-    """Parse a column of months (Period, Timestamp or "YYYY-MM" text) to monthly Periods.
-
-    Parameters
-    ----------
-    values : pandas.Series
-        Months as ``Period``, datetime or ISO 8601 text ("2024-01", "2024-01-01").
-    column : str
-        Column name, for messages.
-
-    Returns
-    -------
-    pandas.Series of Period[M]
-
-    Raises
-    ------
-    SnaInputError
-        A value is missing or is not a month.
-
-    Examples
-    --------
-    >>> to_months(pd.Series(["2024-01", "2024-02-01"]), "period").astype(str).tolist()
-    ['2024-01', '2024-02']
-    """
-    if isinstance(values.dtype, pd.PeriodDtype):
-        months = values.dt.asfreq("M")
-    else:
-        try:
-            stamps = pd.to_datetime(values if pd.api.types.is_datetime64_any_dtype(values)
-                                    else values.astype(str), format="ISO8601")
-        except (ValueError, TypeError) as error:
-            raise SnaInputError(f"column {column!r} holds a value that is not a month",
-                                column=column, fix="give months as YYYY-MM text, dates or "
-                                "monthly pandas Periods") from error
-        months = stamps.dt.tz_localize(None).dt.to_period("M") if stamps.dt.tz else \
-            stamps.dt.to_period("M")
-    if months.isna().any():
-        raise SnaInputError(f"column {column!r} has a missing month", column=column,
-                            fix="drop rows without a month before charting")
-    return months
 
 
 def _month_x(title: str | None = "Month") -> alt.X:

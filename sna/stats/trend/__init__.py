@@ -9,15 +9,13 @@ One concern a module:
 * :mod:`~sna.stats.trend.compare` -- the exact conditional Poisson test (:func:`compare_periods`);
 * :mod:`~sna.stats.trend.seasonal` -- the seasonal model (:func:`seasonal_trend`);
 * :mod:`~sna.stats.trend.model` -- series checks and the GLM fits the others share;
-* :mod:`~sna.stats.trend.periods` -- seasons of a series and quarterly series from tables
-  (periods and their one label: :mod:`sna.periods`);
 * :mod:`~sna.stats.trend.reconcile` -- printed totals against the sum of their parts;
 * :mod:`~sna.stats.trend.wording` -- plain sentences and their technical notes.
 
 Every public name is importable from ``sna.stats.trend``.
 """
 
-from sna.periods import financial_quarter_index, period_label
+from sna.periods import financial_quarter_index, financial_quarter_series, period_label
 from sna.stats.trend.change import (
     CHANGE_RULE,
     MIN_PER_SEASON,
@@ -38,7 +36,6 @@ from sna.stats.trend.model import (
     DISPERSION_RULE,
     DispersionCheck,
 )
-from sna.stats.trend.periods import financial_quarter_series
 from sna.stats.trend.reconcile import Reconciliation, reconcile_table, reconcile_totals
 from sna.stats.trend.seasonal import (
     LikelihoodRatioTest,

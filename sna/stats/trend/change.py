@@ -29,7 +29,7 @@ from scipy.stats import contingency
 
 from sna.checks import check_conf, check_count
 from sna.errors import SnaInputError
-from sna.periods import period_label
+from sna.periods import period_label, season_name, season_number
 from sna.stats.trend.compare import PeriodComparison, compare_periods
 from sna.stats.trend.model import (
     DISPERSION_ALPHA,
@@ -39,7 +39,6 @@ from sna.stats.trend.model import (
     _exposure_series,
     _glm,
 )
-from sna.stats.trend.periods import _season_name, _season_number
 
 __all__ = [
     "InteractionJudgement",
@@ -201,23 +200,23 @@ def seasonal_model_reason(counts: pd.Series, min_per_season: int = MIN_PER_SEASO
     full, per_year = _complete_series(counts)
     used = full.dropna()
     unit = "month" if per_year == 12 else "quarter"
-    seen = pd.Series([_season_number(p) for p in used.index]).value_counts()
+    seen = pd.Series([season_number(p) for p in used.index]).value_counts()
     short = [n for n in range(1, per_year + 1) if seen.get(n, 0) < min_per_season]
     need = "two" if min_per_season == 2 else str(min_per_season)
     if short:
         groups = {}
         for n in short:
             times = int(seen.get(n, 0))
-            groups.setdefault(times, []).append(_season_name(n, per_year))
+            groups.setdefault(times, []).append(season_name(n, per_year))
         words = {0: "never", 1: "only once"}
         parts = [f"{', '.join(names)} {'was' if len(names) == 1 else 'were'} seen "
                  f"{words.get(times, f'{times} times')}" for times, names in sorted(
                      groups.items(), reverse=True)]
         return (f"No seasonal pattern was estimated: that needs at least {need} of every "
                 f"{unit}, and {' and '.join(parts)} in the {len(used)} {unit}s of data.")
-    totals = used.groupby([_season_number(p) for p in used.index]).sum()
+    totals = used.groupby([season_number(p) for p in used.index]).sum()
     if (totals == 0).any():
-        zero = ", ".join(_season_name(n, per_year) for n in totals.index[totals == 0])
+        zero = ", ".join(season_name(n, per_year) for n in totals.index[totals == 0])
         return (f"No seasonal pattern was estimated: there were no crimes at all in {zero}, so "
                 "its seasonal index cannot be estimated.")
     if len(used) < per_year + 2:

@@ -18,8 +18,7 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 
 from sna.errors import SnaInputError
-from sna.periods import period_label
-from sna.stats.trend.periods import _periods_per_year, _season_number
+from sna.periods import period_label, periods_per_year, season_number
 
 __all__ = [
     "DispersionCheck",
@@ -45,7 +44,7 @@ def _complete_series(counts: pd.Series) -> tuple[pd.Series, int]:
         raise SnaInputError("counts must have a PeriodIndex",
                             fix="convert with counts.index = counts.index.to_period('M') "
                                 "(or 'Q-MAR' for financial quarters)", column="index")
-    per_year = _periods_per_year(counts.index)
+    per_year = periods_per_year(counts.index)
     if counts.empty:
         raise SnaInputError("counts is empty", fix="pass at least two years of counts",
                             column="counts")
@@ -118,7 +117,7 @@ def _design(periods: pd.PeriodIndex, origin: int, per_year: int, seasons: bool) 
     years = (periods.asi8 - origin) / per_year
     columns = [np.ones(len(periods)), years]
     if seasons:
-        season = np.array([_season_number(p) for p in periods])
+        season = np.array([season_number(p) for p in periods])
         for number in range(1, per_year):
             columns.append((season == number).astype(float) - (season == per_year))
     return np.column_stack(columns)

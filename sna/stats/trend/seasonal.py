@@ -19,7 +19,7 @@ from statsmodels.tsa.seasonal import STL
 
 from sna.checks import check_conf, check_whole_number
 from sna.errors import SnaInputError
-from sna.periods import period_label, year_label
+from sna.periods import period_label, season_name, year_label
 from sna.stats.trend.change import (
     MIN_PER_SEASON,
     Variation,
@@ -36,7 +36,6 @@ from sna.stats.trend.model import (
     _glm,
     _nb_alpha,
 )
-from sna.stats.trend.periods import _season_name
 from sna.stats.trend.wording import format_p
 
 __all__ = [
@@ -220,7 +219,7 @@ def _seasonal_indices(results, per_year: int, conf: float) -> pd.DataFrame:
     se = np.sqrt(np.diag(contrast @ cov @ contrast.T))
     t_crit = stats.t.ppf(0.5 + conf / 2, results.df_resid)
     return pd.DataFrame({
-        "season": [_season_name(n, per_year) for n in range(1, per_year + 1)],
+        "season": [season_name(n, per_year) for n in range(1, per_year + 1)],
         "index": np.exp(effect), "lower": np.exp(effect - t_crit * se),
         "upper": np.exp(effect + t_crit * se),
         "p_value": 2 * stats.t.sf(np.abs(effect / se), results.df_resid),

@@ -6,7 +6,28 @@ variation it was judged against); the matching ``*_note`` function gives the tes
 p-value, interval and dispersion for the technical note or appendix. They never say
 "rose" or "fell" without the verdict of the change rule
 (:func:`sna.stats.trend.change.judge_change`).
-"""
+
+Examples
+--------
+One worked example for every sentence of a seasonal model (twelve quarters of
+DA-related crimes, financial-year quarters):
+
+>>> from sna.stats.trend import seasonal_trend
+>>> counts = pd.Series([1420, 1615, 1424, 1307, 1523, 1660, 1625, 1538,
+...                     1573, 1778, 1501, 1435],
+...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
+>>> result = seasonal_trend(counts)
+>>> describe_trend(result)
+'After allowing for the seasonal pattern, DA-related crimes rose by 4.4% a year on average (95% CI 0.0% to 8.9%), a statistically significant upward trend.'
+>>> trend_note(result)
+'Trend: rate ratio per year 1.0438, 95% CI 1.0005 to 1.0889; t test in the negative binomial GLM (NB2), p = 0.048.'
+>>> describe_seasonality(result)
+'Q2 is the seasonal peak: 10.6% above the average quarter (95% CI 4.3% to 17.4%); the seasonal pattern is statistically significant.'
+>>> seasonality_note(result)
+'Seasonality: likelihood-ratio F test of the quarter terms, F = 6.77 on 3 and 7 df, p = 0.018.'
+>>> describe_year_on_year(result.year_on_year.iloc[2])
+'DA-related crimes rose 14.1% (1,424 in Q3 2020/21 to 1,625 in Q3 2021/22): this is not a statistically significant change after allowing for the usual quarter-to-quarter ups and downs of this series.'
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -222,13 +243,8 @@ def describe_trend(result: SeasonalTrend, subject: str = "DA-related crimes") ->
 
     Examples
     --------
-    >>> from sna.stats.trend import seasonal_trend
-    >>> counts = pd.Series([1420, 1615, 1424, 1307, 1523, 1660, 1625, 1538,
-    ...                     1573, 1778, 1501, 1435],
-    ...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
-    >>> describe_trend(seasonal_trend(counts))
-    'After allowing for the seasonal pattern, DA-related crimes rose by 4.4% a year on average (95% CI 0.0% to 8.9%), a statistically significant upward trend.'
-    """  # noqa: E501
+    See the worked example of :mod:`sna.stats.trend.wording`, which prints every sentence.
+    """
     t = result.trend
     start = "After allowing for the seasonal pattern, "
     ci = (f"{_conf_label(t.conf)} {(t.lower - 1) * 100:.1f}% to "
@@ -246,13 +262,8 @@ def trend_note(result: SeasonalTrend) -> str:
 
     Examples
     --------
-    >>> from sna.stats.trend import seasonal_trend
-    >>> counts = pd.Series([1420, 1615, 1424, 1307, 1523, 1660, 1625, 1538,
-    ...                     1573, 1778, 1501, 1435],
-    ...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
-    >>> trend_note(seasonal_trend(counts))
-    'Trend: rate ratio per year 1.0438, 95% CI 1.0005 to 1.0889; t test in the negative binomial GLM (NB2), p = 0.048.'
-    """  # noqa: E501
+    See the worked example of :mod:`sna.stats.trend.wording`, which prints every sentence.
+    """
     t = result.trend
     ratio, lower, upper = _fmt_ratio_ci(t.rate_ratio_per_year, t.lower, t.upper)
     return (f"Trend: rate ratio per year {ratio}, {_conf_label(t.conf)} {lower} to {upper}; "
@@ -277,13 +288,8 @@ def describe_seasonality(result: SeasonalTrend, subject: str | None = None) -> s
 
     Examples
     --------
-    >>> from sna.stats.trend import seasonal_trend
-    >>> counts = pd.Series([1420, 1615, 1424, 1307, 1523, 1660, 1625, 1538,
-    ...                     1573, 1778, 1501, 1435],
-    ...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
-    >>> describe_seasonality(seasonal_trend(counts))
-    'Q2 is the seasonal peak: 10.6% above the average quarter (95% CI 4.3% to 17.4%); the seasonal pattern is statistically significant.'
-    """  # noqa: E501
+    See the worked example of :mod:`sna.stats.trend.wording`, which prints every sentence.
+    """
     indices = result.seasonal_indices
     peak = indices.loc[indices["index"].idxmax()]
     unit = "quarter" if result.periods_per_year == 4 else "month"
@@ -303,12 +309,7 @@ def seasonality_note(result: SeasonalTrend) -> str:
 
     Examples
     --------
-    >>> from sna.stats.trend import seasonal_trend
-    >>> counts = pd.Series([1420, 1615, 1424, 1307, 1523, 1660, 1625, 1538,
-    ...                     1573, 1778, 1501, 1435],
-    ...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
-    >>> seasonality_note(seasonal_trend(counts))
-    'Seasonality: likelihood-ratio F test of the quarter terms, F = 6.77 on 3 and 7 df, p = 0.018.'
+    See the worked example of :mod:`sna.stats.trend.wording`, which prints every sentence.
     """
     lrt = result.seasonality_test
     unit = "quarter" if result.periods_per_year == 4 else "month"
@@ -339,13 +340,8 @@ def describe_year_on_year(row: pd.Series | dict, subject: str = "DA-related crim
 
     Examples
     --------
-    >>> from sna.stats.trend import seasonal_trend
-    >>> counts = pd.Series([1420, 1615, 1424, 1307, 1523, 1660, 1625, 1538,
-    ...                     1573, 1778, 1501, 1435],
-    ...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
-    >>> describe_year_on_year(seasonal_trend(counts).year_on_year.iloc[2])
-    'DA-related crimes rose 14.1% (1,424 in Q3 2020/21 to 1,625 in Q3 2021/22): this is not a statistically significant change after allowing for the usual quarter-to-quarter ups and downs of this series.'
-    """  # noqa: E501
+    See the worked example of :mod:`sna.stats.trend.wording`, which prints every sentence.
+    """
     return describe_change(row_comparison(row), subject, *_row_periods(row))
 
 

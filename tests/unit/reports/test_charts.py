@@ -78,9 +78,9 @@ def funnel_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
                                             "within limits"], "extra": SECRET})
     n = np.linspace(500, 10000, 20)
     spread = 100 / np.sqrt(n)
-    limits = pd.DataFrame({"denominator": n, "lower95": 10 - 1.96 * spread,
-                           "upper95": 10 + 1.96 * spread, "lower998": 10 - 3.09 * spread,
-                           "upper998": 10 + 3.09 * spread, "extra": SECRET})
+    limits = pd.DataFrame({"denominator": n, "lower_95": 10 - 1.96 * spread,
+                           "upper_95": 10 + 1.96 * spread, "lower_99_8": 10 - 3.09 * spread,
+                           "upper_99_8": 10 + 3.09 * spread, "extra": SECRET})
     return points, limits
 
 
@@ -135,8 +135,8 @@ ALLOWED = {
     "rates": {"label", "value", "lower", "upper", "comparison"},
     "shares": {"category", "share", "lower", "upper", "period"},
     "shift": {"category", "rate_ratio", "lower", "upper", "verdict"},
-    "funnel": {"label", "denominator", "value", "significance", "lower95", "upper95",
-               "lower998", "upper998"},
+    "funnel": {"label", "denominator", "value", "significance", "lower_95", "upper_95",
+               "lower_99_8", "upper_99_8"},
     "choropleth": {"name", "rate", "class", "type", "geometry"},
 }
 
@@ -228,8 +228,8 @@ def test_six_thousand_rows_are_refused(name):
                         "observed": 1.0, "fitted": 1.0, "pi_lower": 0.0, "pi_upper": 2.0,
                         "label": "A", "value": 1.0, "category": "c", "share": 0.5,
                         "rate_ratio": 1.0, "verdict": "increase", "denominator": 1.0,
-                        "significance": "within", "lower95": 0.0, "upper95": 1.0,
-                        "lower998": 0.0, "upper998": 1.0})
+                        "significance": "within", "lower_95": 0.0, "upper_95": 1.0,
+                        "lower_99_8": 0.0, "upper_99_8": 1.0})
     calls = {
         "monthly": lambda: charts.monthly_counts_chart(big, title="t", source="s"),
         "small_multiples": lambda: charts.small_multiples(big, "area", title="t", source="s"),
@@ -488,8 +488,6 @@ def test_funnel_significance_by_shape_and_limits(built, rendered):
 def test_funnel_accepts_funnel_limits_names_and_phe_labels():
     points, limits = funnel_frames()
     points["significance"] = ["High (0.001)", "High (0.025)", "Not significant"]
-    limits = limits.rename(columns={"lower95": "lower_95", "upper95": "upper_95",
-                                    "lower998": "lower_99_8", "upper998": "upper_99_8"})
     described = charts.funnel_chart(points, limits, 10.0, title="t", source="s")
     spec = charts.chart_spec(described.chart)
     shapes = [layer["encoding"]["shape"]["scale"] for layer in spec["layer"]

@@ -28,7 +28,8 @@ from sna.errors import SnaInputError
 from sna.io.accounting import split_by_reason
 from sna.paths import raw_dir
 from sna.reports import hate_review as hr
-from sna.stats.disclosure import DisclosurePolicy, leak_check_values
+from sna.stats import strands as hs
+from sna.stats.disclosure import DisclosurePolicy, leak_check_values, protected_rates
 from sna.stats.strands import rolling_12_month
 
 STRANDS = ("race", "religion", "disability")
@@ -65,7 +66,7 @@ def hand_extract() -> pd.DataFrame:
 
 def hand_lsoas() -> pd.DataFrame:
     return pd.DataFrame({"lsoa21_code": list(LSOAS), "district_name": ["A", "A", "B", "C"],
-                         "ruc_code": ["UN1", "RSF1", "RSF1", "RLN1"],
+                         "ruc21_code": ["UN1", "RSF1", "RSF1", "RLN1"],
                          "usual_residents": [1500, 1600, 1400, 1700]})
 
 
@@ -229,7 +230,7 @@ def test_synthetic_note_can_be_switched_off(offences):
 
 
 def test_shares_table_counts_offences_once_and_flags_per_strand(offences):
-    table = hr.strand_share_table(offences, ("2025-01", "2025-12"), STRANDS)
+    table = hs.strand_share_table(offences, ("2025-01", "2025-12"), STRANDS)
     by = table.set_index("strand")
     assert by.loc["all", "counts_what"] == "offences"
     assert by.loc["all", "count"] == OFFENCES_2025
@@ -282,7 +283,7 @@ def test_shift_sentences_state_verdict_and_test(composition):
 
 
 def test_rolling_trends_holm_adjusts_the_strands_tested(offences):
-    table = hr.rolling_trends(offences, LAST_MONTH, STRANDS)
+    table = hs.rolling_trends(offences, LAST_MONTH, STRANDS)
     assert_allclose(table["p_adjusted"], holm(table["p_value"]), rtol=1e-9)
     race = table.set_index("strand").loc["race", "count_12_months"]
     assert race == RACE_ONLY_2025 + 12
@@ -355,7 +356,7 @@ def test_rurality_counts_add_to_the_hand_counts(geography):
 
 
 def test_protected_rates_one_small_group_hides_another():
-    out = hr.protected_rates(pd.Series([12, 4, 30], index=["x", "y", "z"]),
+    out = protected_rates(pd.Series([12, 4, 30], index=["x", "y", "z"]),
                              pd.Series([1000, 1000, 2000], index=["x", "y", "z"]),
                              DisclosurePolicy(min_count=5))
     assert out["suppressed"].tolist() == [True, True, False, False]
@@ -454,7 +455,7 @@ def test_sections_raise_no_warnings(offences):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         hr.seasonal_pattern(offences, LAST_MONTH, "Test area", strands=STRANDS)
-        hr.rolling_trends(offences, LAST_MONTH, STRANDS)
+        hs.rolling_trends(offences, LAST_MONTH, STRANDS)
 
 
 def test_seasonal_section_with_12_months_says_why_no_model(offences, monkeypatch):

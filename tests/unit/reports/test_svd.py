@@ -7,7 +7,7 @@ import statsmodels.formula.api as smf
 from scipy import stats
 
 from sna.periods import year_months
-from sna.reports.svd import district_rates, like_for_like, priority_mask
+from sna.reports.svd import like_for_like, priority_mask
 from sna.stats.deprivation import imd_gradient, rates_by_imd_decile
 from sna.stats.hotspots import getis_ord_hotspots
 
@@ -45,17 +45,6 @@ def test_rates_by_decile_hand_values():
     # decile 1: 50 / 25,000 * 1000 = 2.0 with Byars; decile 2: 4 / 8,000 exact Poisson.
     assert out["value"].tolist() == [2.0, 0.5]
     assert out.loc[1, "upper"] == pytest.approx(stats.chi2.ppf(0.975, 10) / 2 / 8000 * 1000)
-
-
-def test_district_rates_byars_and_benchmark_by_hand():
-    df = pd.DataFrame({"district_name": ["A", "B"], "count": [100, 400],
-                       "population": [20_000, 40_000]})
-    out = district_rates(df).set_index("district_name")
-    z = stats.norm.ppf(0.975)
-    lower = 100 * (1 - 1 / 900 - z / 30) ** 3 / 20_000 * 1000
-    assert out.loc["A", "lower"] == pytest.approx(lower)
-    # benchmark 500 / 60,000 * 1000 = 8.33: A's CI (4.07, 6.08) is below it, B's above.
-    assert out.loc["A", "comparison"] == "lower" and out.loc["B", "comparison"] == "higher"
 
 
 def test_like_for_like_skips_months_without_data():

@@ -19,9 +19,11 @@ from sna.stats.rates import (
     _byars_limits,
     compare_to_benchmark,
     dsr,
+    group_rates,
     isr,
     proportion_ci,
     rate_ci,
+    rates_against_total,
 )
 
 REF = Path(__file__).resolve().parents[2] / "reference"
@@ -504,3 +506,25 @@ def test_error_funnel_baseline():
 def test_error_funnel_proportion_numerator_above_denominator():
     with pytest.raises(SnaInputError, match="numerators must be less than or equal"):
         funnel_significance([5, 12], [10, 10], "proportion")
+
+
+def test_group_rates_byars_and_benchmark_by_hand():
+    df = pd.DataFrame({"district_name": ["A", "B"], "count": [100, 400],
+                       "population": [20_000, 40_000]})
+    out = group_rates(df, "district_name").set_index("district_name")
+    z = stats.norm.ppf(0.975)
+    lower = 100 * (1 - 1 / 900 - z / 30) ** 3 / 20_000 * 1000
+    assert out.loc["A", "lower"] == pytest.approx(lower)
+    # benchmark 500 / 60,000 * 1000 = 8.33: A's CI (4.07, 6.08) is below it, B's above.
+    assert out.loc["A", "comparison"] == "lower" and out.loc["B", "comparison"] == "higher"
+
+
+def test_rates_against_total_by_hand():
+    out = rates_against_total(pd.Series([3, 40], index=["x", "y"]),
+                              pd.Series([1000, 9000], index=["x", "y"]), multiplier=1000)
+    assert out["group"].tolist() == ["x", "y", "__total__"]
+    assert out["value"].tolist() == pytest.approx([3.0, 40 / 9, 4.3])
+    # x: 3 events, exact Poisson limits; its interval contains the total's 4.3.
+    lower, upper = stats.chi2.ppf([0.025, 0.975], [6, 8]) / 2
+    assert out.loc[0, ["lower", "upper"]].tolist() == pytest.approx([lower, upper])
+    assert out["comparison"].tolist() == ["similar", "similar", "benchmark"]

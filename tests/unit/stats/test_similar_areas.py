@@ -69,7 +69,7 @@ def independent_neighbours(lsoas):
 
 def test_profile_units_hand_calculation():
     df = pd.DataFrame({"unit": ["a", "a", "b"], "usual_residents": [100, 300, 50],
-                       "area_km2": [10.0, 2.0, 1.0], "ruc_code": ["RSF1", "UN1", "RLN1"],
+                       "area_km2": [10.0, 2.0, 1.0], "ruc21_code": ["RSF1", "UN1", "RLN1"],
                        "imd_score": [20.0, 40.0, None]})
     out = profile_units(df)
     assert out.loc["a", "density"] == pytest.approx(400 / 12)
