@@ -105,6 +105,7 @@ def check_area(params: dict, report: str) -> list[Finding]:
     findings.append(_extract(params, report))
     if report == "svd_sna":
         findings.append(_published(params))
+        findings += _partner(params, area)
     else:
         findings.append(_census(area))
     findings += _national(params, area, report)
@@ -218,6 +219,36 @@ def _published(params: dict) -> Finding:
                        "none given" if not value else f"{value} does not exist",
                        "Domestic abuse: the published quarterly series: not available")
     return Finding("published domestic-abuse series", OK, value)
+
+
+def _partner(params: dict, area) -> list[Finding]:
+    """Which upper-tier councils' partner data the SVD report will use, and what is missing."""
+    from sna.io.partner.areas import upper_tier_councils
+    from sna.io.partner.common import split_note
+
+    given = params.get("partner_areas") or {}
+    if given:
+        councils, notes = dict(given), []
+        how = "given in the params file"
+    else:
+        councils, notes = upper_tier_councils(area.ltla24_codes, area.council_names)
+        how = "derived from the area codes"
+    names = ", ".join(f"{spec.get('name', code) if isinstance(spec, dict) else code} ({code})"
+                      for code, spec in councils.items())
+    findings = [Finding("partner councils", OK if councils else MISSING,
+                        f"{names or 'none'} ({how})",
+                        "" if councils else "Children and young people at risk, Health: "
+                                            "not available")]
+    findings += [Finding("partner councils", WARNING, note) for note in notes]
+    for code, spec in councils.items():
+        note = split_note(str(code))
+        if note:
+            name = spec.get("name", code) if isinstance(spec, dict) else code
+            findings.append(Finding("partner data", WARNING, f"{name}: figures before April "
+                                    f"2023 and the DfE-MoJ education and offending figures are "
+                                    f"{note}", "Children and young people at risk: those "
+                                               "parts say 'not available'"))
+    return findings
 
 
 def _census(area) -> Finding:

@@ -3,10 +3,12 @@
 Children's services, education and public-health statistics are published for upper-tier
 local authorities (counties and unitary councils, England only). :func:`upper_tier_councils`
 derives them from the area's councils (LAD 2024): a unitary, metropolitan or London council is
-its own upper tier; its name and DfE LA number (``old_la_code``) come from the shipped DfE
-children-looked-after CSV, where every English upper-tier council appears under its 2023+ code.
-A district council's county cannot be derived (no district-to-county lookup is shipped) and a
-Welsh council has no DfE statistics: both are returned as notes saying so, never guessed.
+its own upper tier; a district council's is its county council, from the shipped lookup
+``geography/ltla24_county24_en.csv.gz`` (every district of England in 2024, checked against
+the counties' Census 2021 residents, see ``data/README.md``). Names and DfE LA numbers
+(``old_la_code``) come from the shipped DfE children-looked-after CSV, where every English
+upper-tier council appears under its 2023+ code. A Welsh council has no DfE statistics: it is
+returned as a note saying so, never guessed.
 """
 
 from __future__ import annotations
@@ -16,10 +18,27 @@ from functools import cache
 
 import pandas as pd
 
-__all__ = ["dfe_councils", "upper_tier_councils"]
+__all__ = ["dfe_councils", "district_counties", "upper_tier_councils"]
 
 UNITARY_PREFIXES = ("E06", "E08", "E09")
 DFE_FILE = "data/raw/shipped/partner/cla_number_and_rate_per_10k_children.csv.gz"
+COUNTY_FILE = "ltla24_county24_en.csv.gz"
+
+
+@cache
+def district_counties() -> dict[str, str]:
+    """District council (LAD 2024, ``E07``) -> its county council's code (``E10``).
+
+    Examples
+    --------
+    >>> district_counties()["E07000136"]
+    'E10000019'
+    """
+    from sna.paths import raw_dir
+
+    path = raw_dir() / "shipped" / "geography" / COUNTY_FILE
+    frame = pd.read_csv(path, dtype=str)
+    return dict(zip(frame["ltla24_code"], frame["county_code"], strict=True))
 
 
 @cache
@@ -73,8 +92,8 @@ def upper_tier_councils(ltla24_codes: Sequence[str], names: Sequence[str] = ()
     >>> areas, notes = upper_tier_councils(["E06000063", "E06000064"])
     >>> {code: spec["la_number"] for code, spec in areas.items()}, notes
     ({'E06000063': '942', 'E06000064': '943'}, [])
-    >>> upper_tier_councils(["E07000136"], ["Boston"])[1][0][:50]
-    'Boston (E07000136) is a district council: the coun'
+    >>> upper_tier_councils(["E07000136"], ["Boston"])[0]
+    {'E10000019': {'name': 'Lincolnshire', 'la_number': '925'}}
     """
     known = dfe_councils().set_index("code")
     names = list(names) or list(ltla24_codes)
@@ -85,10 +104,19 @@ def upper_tier_councils(ltla24_codes: Sequence[str], names: Sequence[str] = ()
             notes.append(f"{name} ({code}) is a Welsh council: the DfE and OHID statistics used "
                          "for children's services, education and health cover England only.")
         elif not code.startswith(UNITARY_PREFIXES):
-            notes.append(f"{name} ({code}) is a district council: the county council that "
-                         "holds its children's services and education data cannot be derived "
-                         "(no district-to-county lookup is shipped); the analyst can name it "
-                         "in the report's parameters.")
+            county = district_counties().get(code)
+            if county is None or county not in known.index:
+                notes.append(f"{name} ({code}) is a district council whose county council "
+                             "is not in the shipped lookup; the analyst can name it in the "
+                             "report's parameters.")
+                continue
+            county_name = str(known.loc[county, "name"])
+            areas[county] = {"name": county_name, "la_number": str(known.loc[county,
+                                                                              "la_number"])}
+            notes.append(f"{name} ({code}) is a district council: children's services, "
+                         f"education and health figures are published for {county_name} "
+                         f"({county}), the county council covering it, so they describe a "
+                         "larger area than this one.")
         elif code not in known.index:
             notes.append(f"{name} ({code}) is not in the DfE statistics shipped "
                          f"({DFE_FILE.rsplit('/', 1)[-1]}).")

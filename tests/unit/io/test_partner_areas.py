@@ -91,10 +91,31 @@ def test_upper_tier_councils_come_from_the_dfe_file():
     assert notes == []
 
 
-def test_districts_and_welsh_councils_are_named_never_guessed():
-    areas, notes = upper_tier_councils(["E07000136", "W06000015"], ["Boston", "Cardiff"])
-    assert areas == {}
+def test_districts_get_their_county_and_welsh_councils_are_named_never_guessed():
+    areas, notes = upper_tier_councils(["E07000136", "E07000137", "W06000015"],
+                                       ["Boston", "East Lindsey", "Cardiff"])
+    assert areas == {"E10000019": {"name": "Lincolnshire", "la_number": "925"}}
     assert "Boston (E07000136) is a district council" in notes[0]
-    assert "the analyst can name it in the report's parameters" in notes[0]
-    assert "Cardiff (W06000015) is a Welsh council" in notes[1]
-    assert "England only" in notes[1]
+    assert "published for Lincolnshire (E10000019)" in notes[0] and "larger area" in notes[0]
+    assert "Cardiff (W06000015) is a Welsh council" in notes[2]
+    assert "England only" in notes[2]
+
+
+def test_the_district_to_county_lookup_covers_every_district_and_sums_to_the_counties():
+    """Each county's districts hold its Census 2021 residents (two independent ONS tables)."""
+    root = repo_root() / "data" / "raw" / "shipped"
+    lookup = pd.read_csv(root / "geography" / "ltla24_county24_en.csv.gz", dtype=str)
+    councils = pd.read_csv(root / "geography" / "ltla24_csp24_pfa24_ew.csv.gz", dtype=str)
+    districts = set(councils.loc[councils["ltla24_code"].str.startswith("E07"), "ltla24_code"])
+    assert set(lookup["ltla24_code"]) == districts and lookup["ltla24_code"].is_unique
+    lsoas = pd.read_csv(root / "geography" / "lsoa21_ward24_ltla24_ew.csv.gz",
+                        usecols=["lsoa21_code", "ltla24_code"])
+    census = pd.read_csv(root / "geography" / "census2021_lsoa21_ew.csv.gz",
+                         usecols=["lsoa21_code", "usual_residents"])
+    residents = lsoas.merge(census).groupby("ltla24_code")["usual_residents"].sum()
+    summed = lookup.assign(n=lookup["ltla24_code"].map(residents)).groupby("county_code")["n"].sum()
+    ethnic = pd.read_csv(root / "partner" / "ons-ethnic-population-la.csv.gz")
+    published = ethnic.groupby(ethnic.columns[0])[ethnic.columns[-1]].sum()
+    assert len(summed) == 21
+    for county, n in summed.items():
+        assert abs(n - published[county]) / published[county] < 0.005, county

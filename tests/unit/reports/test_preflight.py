@@ -86,3 +86,21 @@ def test_check_output_is_one_line_per_finding():
     assert all(f.status in ("ok", "warning", "missing") for f in found)
     with pytest.raises(Exception, match="no area codes"):
         check_area({}, "svd_sna")
+
+
+def test_check_names_the_partner_councils_and_the_split_county_gap():
+    from sna.reports.preflight import check_area
+
+    found = check_area({"ltla24_codes": ["E06000063"], "extract": ""}, "svd_sna")
+    partner = [f for f in found if f.input.startswith("partner")]
+    assert partner[0].status == "ok" and "Cumberland (E06000063)" in partner[0].message
+    assert partner[1].status == "warning"
+    assert "published for the former Cumbria County Council (E10000006) only" in \
+        partner[1].message
+    found = check_area({"ltla24_codes": ["E07000136"], "extract": ""}, "svd_sna")
+    partner = [f for f in found if f.input.startswith("partner")]
+    assert "Lincolnshire (E10000019) (derived from the area codes)" in partner[0].message
+    assert "larger area" in partner[1].message
+    found = check_area({"ltla24_codes": ["W06000015"], "extract": ""}, "svd_sna")
+    partner = [f for f in found if f.input.startswith("partner")]
+    assert partner[0].status == "missing" and "Welsh council" in partner[1].message

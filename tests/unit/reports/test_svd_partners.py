@@ -439,18 +439,29 @@ def test_successors_of_a_split_county_say_not_available_never_copy(partner, code
     assert "before April 2023: not available: published for the former Cumbria" in html
 
 
-def test_an_area_without_derivable_councils_says_why(partner):
+def test_a_district_gets_its_county_figures_and_says_so(partner):
     areas, register, notes = _derive(["E07000136"], partner)
-    assert areas == {} and "district council" in notes[0]
+    assert areas == {"E10000019": {"name": "Lincolnshire", "la_number": "925"}}
+    assert "describe a larger area" in notes[0]
+    status = {e["authority_type"]: e["status"] for e in register}
+    assert status["local_authority"] == status["education"] == "published data used"
+    assert "Lincolnshire" in sp.children_at_risk(partner, areas)._repr_html_()
+    page = sp.partner_register(register, partner, notes)._repr_html_()
+    assert "Boston (E07000136) is a district council" in page
+
+
+def test_an_area_without_derivable_councils_says_why(partner):
+    areas, register, notes = _derive(["W06000015"], partner)
+    assert areas == {} and "Welsh council" in notes[0]
     status = {e["authority_type"]: e["status"] for e in register}
     assert status["local_authority"] == status["education"] == "not supplied"
-    assert "district council" in next(e for e in register
-                                      if e["authority_type"] == "education")["note"]
+    assert "Welsh council" in next(e for e in register
+                                   if e["authority_type"] == "education")["note"]
     assert "Not available: no upper-tier council" in sp.children_at_risk(
         partner, areas)._repr_html_()
     assert "Not available: no upper-tier council" in sp.health(partner, areas)._repr_html_()
     page = sp.partner_register(register, partner, notes)._repr_html_()
-    assert "Boston (E07000136) is a district council" in page
+    assert "Cardiff (W06000015) is a Welsh council" in page
 
 
 def test_empty_partner_defaults_validate_and_wrong_shapes_are_clear(tmp_path):
