@@ -18,7 +18,12 @@ an exact message naming file, row, column and the fix.
 
 :func:`convert_published` turns the partnership's published tables
 (``data/raw/shipped/published/``) into this layout; the result is shipped as
-``data/raw/shipped/published/partner_returns_nyy.csv``.
+``data/raw/shipped/published/partner_returns_nyy.csv``. The partner and publication names
+of that conversion are arguments (the shipped call is in the folder's README), so nothing here
+names an area.
+
+Periods follow the library's one convention (:func:`sna.periods.period_label`): a financial
+quarter is written ``Q3 2023/24``; ``2023/24 Q3`` is accepted as input too.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, split_by_reason
 from sna.io.extract import _decode, _normalise_name
-from sna.periods import financial_year_label
+from sna.periods import financial_year_label, period_label
 
 __all__ = [
     "COLUMNS",
@@ -49,8 +54,8 @@ __all__ = [
     "fy_label",
     "measures",
     "months_of",
+    "no_returns",
     "parse_period",
-    "quarter_label",
     "read_partner_returns",
     "reconcile",
     "reconciliation_messages",
@@ -83,8 +88,8 @@ _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 _BREAKDOWN = re.compile(r"^([^:]+?)\s*:\s*(\S.*)$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
-PERIOD_FIX = ("write a month as YYYY-MM (2023-10), a financial quarter as YYYY/YY Qn "
-              "(2023/24 Q3) or a financial year as YYYY/YY (2023/24)")
+PERIOD_FIX = ("write a month as YYYY-MM (2023-10), a financial quarter as Qn YYYY/YY "
+              "(Q3 2023/24; 2023/24 Q3 is read too) or a financial year as YYYY/YY (2023/24)")
 KEY = ["partner", "service", "measure", "breakdown", "period"]
 
 
@@ -128,7 +133,8 @@ class Period:
     ----------
     kind : {"month", "quarter", "year"}
     label : str
-        Canonical text: ``2023-10``, ``2023/24 Q3`` or ``2023/24``.
+        Canonical text: ``2023-10``, ``Q3 2023/24`` (:func:`sna.periods.period_label`) or
+        ``2023/24``.
     period : pandas.Period
         Frequency ``M``, ``Q-MAR`` or ``Y-MAR`` (financial years end in March).
     """
@@ -154,25 +160,15 @@ def fy_label(year: pd.Period) -> str:
     return financial_year_label(pd.Period(year, freq="Y-MAR").year)
 
 
-def quarter_label(quarter: pd.Period) -> str:
-    """Label a ``Q-MAR`` period as ``YYYY/YY Qn``.
-
-    Examples
-    --------
-    >>> quarter_label(pd.Period("2024Q3", freq="Q-MAR"))
-    '2023/24 Q3'
-    """
-    return f"{financial_year_label(quarter.qyear)} Q{quarter.quarter}"
-
-
 def parse_period(text: object) -> Period:
     """Parse a period of a return.
 
     Parameters
     ----------
     text : str
-        ``YYYY-MM`` (a month), ``YYYY/YY Qn`` or ``Qn YYYY/YY`` (a financial quarter, Q1 =
-        April-June) or ``YYYY/YY`` (a financial year, April-March).
+        ``YYYY-MM`` (a month), ``Qn YYYY/YY`` or ``YYYY/YY Qn`` (a financial quarter, Q1 =
+        April-June; labelled ``Qn YYYY/YY`` as everywhere in the library) or ``YYYY/YY`` (a
+        financial year, April-March).
 
     Returns
     -------
@@ -186,9 +182,9 @@ def parse_period(text: object) -> Period:
 
     Examples
     --------
-    >>> p = parse_period("Q3 2023/24")
+    >>> p = parse_period("2023/24 Q3")
     >>> p.kind, p.label, str(p.period.start_time.date())
-    ('quarter', '2023/24 Q3', '2023-10-01')
+    ('quarter', 'Q3 2023/24', '2023-10-01')
     >>> parse_period("2023-10").financial_year, parse_period("2023/24").label
     ('2023/24', '2023/24')
     """
@@ -202,12 +198,12 @@ def parse_period(text: object) -> Period:
                          else (match.group(1), match.group(2), match.group(3)))
         if (int(start) + 1) % 100 == int(end):
             quarter = pd.Period(year=int(start) + 1, quarter=int(q), freq="Q-MAR")
-            return Period("quarter", quarter_label(quarter), quarter)
+            return Period("quarter", period_label(quarter), quarter)
     elif (match := _YEAR.match(value)) and (int(match.group(1)) + 1) % 100 == int(match.group(2)):
         year = pd.Period(year=int(match.group(1)) + 1, freq="Y-MAR")
         return Period("year", fy_label(year), year)
     raise SnaInputError(
-        f"period '{value}' is not a month (YYYY-MM), a financial quarter (YYYY/YY Qn) or a "
+        f"period '{value}' is not a month (YYYY-MM), a financial quarter (Qn YYYY/YY) or a "
         "financial year (YYYY/YY)", fix=PERIOD_FIX, column="period", value=text)
 
 
@@ -216,7 +212,7 @@ def months_of(period: Period) -> list[str]:
 
     Examples
     --------
-    >>> months_of(parse_period("2023/24 Q3"))
+    >>> months_of(parse_period("Q3 2023/24"))
     ['2023-10', '2023-11', '2023-12']
     """
     start = period.period.start_time.to_period("M")
@@ -577,7 +573,9 @@ def reconcile(clean: pd.DataFrame) -> pd.DataFrame:
                 if len(parts) == 3:
                     add(total, parts, "the three months")
             for _, total in totals[totals["period_kind"] == "year"].iterrows():
-                parts = quarters[quarters["period"].str.startswith(total["period"] + " Q")]
+                in_year = [parse_period(q).financial_year == total["period"]
+                           for q in quarters["period"]]
+                parts = quarters[pd.Series(in_year, index=quarters.index, dtype=bool)]
                 if len(parts) == 4:
                     add(total, parts, "the four quarters")
     columns = ["partner", "service", "measure", "period", "check", "parts", "sum_of_parts",
@@ -654,6 +652,24 @@ def read_partner_returns(paths: str | Path | Sequence[str | Path], *,
                      notes=notes)
 
 
+def no_returns() -> Accounted:
+    """The result of reading no partner returns: no rows, nothing set aside, nothing to check.
+
+    For a report whose area has no partner returns (its sections say so) rather than an error.
+
+    Examples
+    --------
+    >>> acc = no_returns()
+    >>> acc.rows_in, len(acc.clean), acc.notes["files"], len(acc.notes["reconciliation"])
+    (0, 0, [], 0)
+    """
+    clean = _typed_empty()
+    quarantine = pd.DataFrame(columns=["source_file", "source_row", "reason", *COLUMNS])
+    return Accounted(clean=clean, quarantine=quarantine, rows_in=0,
+                     notes={"files": [], "extra_columns": {}, "messages": [],
+                            "reconciliation": reconcile(clean)})
+
+
 def _typed_empty() -> pd.DataFrame:
     columns = ["source_file", "source_row", *COLUMNS, "period_kind", "financial_year",
                "dimension", "category", "label", "priority"]
@@ -723,11 +739,11 @@ TEMPLATE_ROWS: list[dict[str, str]] = [
      "measure": "idas_hub_enquiries", "breakdown": "all", "period": "2024-10", "value": "850",
      "unit": "count", "target": "", "polarity": "", "source": "IDAS case system, monthly"},
     {"partner": "IDAS", "service": "Community-based support (hub)",
-     "measure": "idas_hub_enquiries", "breakdown": "all", "period": "2024/25 Q3",
+     "measure": "idas_hub_enquiries", "breakdown": "all", "period": "Q3 2024/25",
      "value": "2500", "unit": "count", "target": "", "polarity": "",
      "source": "IDAS case system, quarter"},
     {"partner": "IDAS", "service": "Community-based support (hub)",
-     "measure": "idas_hub_individuals", "breakdown": "sex: female", "period": "2024/25 Q3",
+     "measure": "idas_hub_individuals", "breakdown": "sex: female", "period": "Q3 2024/25",
      "value": "1400", "unit": "people", "target": "", "polarity": "",
      "source": "IDAS case system"},
     {"partner": "Serious Violence Duty grant", "service": "Emergency bleed-control kits",
@@ -826,7 +842,7 @@ GUIDE_LINES = [
     "partner: your organisation (e.g. IDAS). service: the commissioned service.",
     "measure: a code from the sheet 'measures' (it fixes the unit and what the figure means).",
     "breakdown: 'all' for the total, or 'dimension: category' for a part (e.g. 'sex: female').",
-    "period: a month YYYY-MM (2024-10), a financial quarter YYYY/YY Qn (2024/25 Q3) or a "
+    "period: a month YYYY-MM (2024-10), a financial quarter Qn YYYY/YY (Q3 2024/25) or a "
     "financial year YYYY/YY (2024/25).",
     "value: the figure as a plain number; 0 if there were none. Leave it blank only on a row "
     "that sets a target you have not yet reported against.",
@@ -841,12 +857,6 @@ GUIDE_LINES = [
 # ---------------------------------------------------------------- the published tables
 
 
-PUBLISHED_SOURCES = {
-    "da": "NYCSP report to scrutiny, September 2023, table 3.6",
-    "idas": "NYCSP quarterly report, Q3 2023/24, Section 2 (IDAS return)",
-    "foundation": "NYCSP quarterly report, Q3 2023/24, Section 2 (Foundation return)",
-}
-PARTNER_POLICE = "North Yorkshire Police"
 PARTNER_IDAS = "IDAS"
 PARTNER_FOUNDATION = "Foundation"
 SERVICE_DA = "Police-recorded crime (as published by the partnership)"
@@ -875,7 +885,7 @@ def _row(partner: str, service: str, measure: str, breakdown: str, period: str, 
     catalogue = _measure_table().set_index("measure")
     text = "" if value is None or value == "" else _fmt_plain(value)
     return {"partner": partner, "service": service, "measure": measure,
-            "breakdown": breakdown, "period": period, "value": text,
+            "breakdown": breakdown, "period": parse_period(period).label, "value": text,
             "unit": catalogue.at[measure, "unit"], "target": target, "polarity": "",
             "source": source}
 
@@ -885,7 +895,8 @@ def _fmt_plain(value) -> str:
     return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
-def convert_published(folder: str | Path) -> pd.DataFrame:
+def convert_published(folder: str | Path, *, police_partner: str,
+                      sources: dict[str, str]) -> pd.DataFrame:
     """Convert the partnership's published tables into the partner-return layout.
 
     Parameters
@@ -896,6 +907,13 @@ def convert_published(folder: str | Path) -> pd.DataFrame:
         totals, IDAS hub enquiries by month, the safe-accommodation, target-hardening and
         perpetrator-service tables of Q3 2023/24, and the figures printed only in the
         text of that return (``idas_q3_2023_24_text_figures.csv``).
+    police_partner : str
+        The partner named on the police-recorded rows (the area's force).
+    sources : dict
+        The publication each table was transcribed from, for the ``source`` column:
+        keys ``da`` (the DA-related crime table), ``idas`` and ``foundation`` (the
+        services' returns). The shipped call (with the partnership's names) is in
+        ``data/raw/shipped/published/README.md``.
 
     Returns
     -------
@@ -907,11 +925,17 @@ def convert_published(folder: str | Path) -> pd.DataFrame:
     Examples
     --------
     >>> from sna.paths import repo_root
-    >>> rows = convert_published(repo_root() / "data/raw/shipped/published")
+    >>> rows = convert_published(repo_root() / "data/raw/shipped/published",
+    ...                          police_partner="Police", sources=dict.fromkeys(
+    ...                              ("da", "idas", "foundation"), "published report"))
     >>> rows.query("measure == 'da_related_crimes' and period == '2022/23'")["value"].tolist()
     ['6387']
     """
     folder = Path(folder)
+    missing = sorted({"da", "idas", "foundation"} - set(sources))
+    if missing:
+        raise SnaInputError(f"sources has no entry for {', '.join(missing)}", column="sources",
+                            fix="name the publication of each table: da, idas and foundation")
 
     def read(name: str) -> pd.DataFrame:
         path = folder / name
@@ -923,44 +947,44 @@ def convert_published(folder: str | Path) -> pd.DataFrame:
     rows: list[dict[str, str]] = []
     da = read("da_related_crimes_quarterly.csv")
     for _, r in da.iterrows():
-        rows.append(_row(PARTNER_POLICE, SERVICE_DA, "da_related_crimes", "all",
+        rows.append(_row(police_partner, SERVICE_DA, "da_related_crimes", "all",
                          f"{r['financial_year']} {r['quarter']}", r["da_related_crimes"],
-                         PUBLISHED_SOURCES["da"]))
+                         sources["da"]))
     for year, group in da.groupby("financial_year", sort=False):
-        rows.append(_row(PARTNER_POLICE, SERVICE_DA, "da_related_crimes", "all", year,
+        rows.append(_row(police_partner, SERVICE_DA, "da_related_crimes", "all", year,
                          group["published_year_total"].iloc[0],
-                         PUBLISHED_SOURCES["da"] + " (year total as printed)"))
+                         sources["da"] + " (year total as printed)"))
     hub = read("idas_hub_enquiries_monthly.csv")
     for _, r in hub.iterrows():
         rows.append(_row(PARTNER_IDAS, SERVICE_HUB, "idas_hub_enquiries", "all",
                          _fy_month(r["month"], r["financial_year"]), r["enquiries"],
-                         PUBLISHED_SOURCES["idas"]))
+                         sources["idas"]))
     text = read("idas_q3_2023_24_text_figures.csv")
     services = {m: SERVICE_HUB if m.startswith("idas_hub") else SERVICE_SAFE
                 for m in text["measure"]}
     for _, r in text.iterrows():
         rows.append(_row(PARTNER_IDAS, services[r["measure"]], r["measure"], r["breakdown"],
                          r["period"], r["value"],
-                         PUBLISHED_SOURCES["idas"] + f" (text: \"{r['printed_as']}\")"))
+                         sources["idas"] + f" (text: \"{r['printed_as']}\")"))
     safe = read("idas_safe_accommodation_q3_2023_24.csv")
-    quarter = "2023/24 Q3"
+    quarter = "Q3 2023/24"
     for _, r in safe.iterrows():
         kind, category, value = r["measure"], r["category"], r["value"]
         if kind == "helpline_enquiries_by_month":
             rows.append(_row(PARTNER_IDAS, SERVICE_SAFE, "idas_helpline_enquiries", "all",
-                             _month_text(category), value, PUBLISHED_SOURCES["idas"]))
+                             _month_text(category), value, sources["idas"]))
         elif kind == "calls_by_caller":
             rows.append(_row(PARTNER_IDAS, SERVICE_SAFE, "idas_helpline_enquiries",
-                             f"caller: {category}", quarter, value, PUBLISHED_SOURCES["idas"]))
+                             f"caller: {category}", quarter, value, sources["idas"]))
             if category == "professional":
                 rows.append(_row(PARTNER_IDAS, SERVICE_SAFE, "idas_helpline_professional_calls",
-                                 "all", quarter, value, PUBLISHED_SOURCES["idas"]))
+                                 "all", quarter, value, sources["idas"]))
         elif kind == "professional_calls_by_sector":
             rows.append(_row(PARTNER_IDAS, SERVICE_SAFE, "idas_helpline_professional_calls",
-                             f"sector: {category}", quarter, value, PUBLISHED_SOURCES["idas"]))
+                             f"sector: {category}", quarter, value, sources["idas"]))
         elif kind == "referrals_by_month":
             rows.append(_row(PARTNER_IDAS, SERVICE_SAFE, "idas_safe_accommodation_referrals",
-                             "all", _month_text(category), value, PUBLISHED_SOURCES["idas"]))
+                             "all", _month_text(category), value, sources["idas"]))
         else:
             raise SnaInputError(f"unknown measure '{kind}' in the published table",
                                 file=str(folder / "idas_safe_accommodation_q3_2023_24.csv"),
@@ -969,13 +993,13 @@ def convert_published(folder: str | Path) -> pd.DataFrame:
     for _, r in hardening.iterrows():
         rows.append(_row(PARTNER_IDAS, SERVICE_TH, "target_hardening_items",
                          f"item: {r['item']}", quarter, r["items_provided"],
-                         PUBLISHED_SOURCES["idas"]))
+                         sources["idas"]))
         rows.append(_row(PARTNER_IDAS, SERVICE_TH, "target_hardening_individuals",
                          f"item: {r['item']}", quarter, r["individuals_provided_to"],
-                         PUBLISHED_SOURCES["idas"]))
+                         sources["idas"]))
     perpetrators = read("perpetrator_service_referrals_q3.csv")
     for _, r in perpetrators.iterrows():
         rows.append(_row(PARTNER_FOUNDATION, SERVICE_PERP, "perpetrator_referrals",
                          f"referral type: {r['referral_type']}", parse_period(r["period"]).label,
-                         r["referrals"], PUBLISHED_SOURCES["foundation"]))
+                         r["referrals"], sources["foundation"]))
     return pd.DataFrame(rows, columns=list(COLUMNS))

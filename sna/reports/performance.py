@@ -1,7 +1,11 @@
 """Sections of the partnership's performance report: the KPI dashboard, partners, priorities.
 
 The same notebook (``notebooks/performance_report.ipynb``) makes the quarterly report to
-scrutiny (``period: 2023/24 Q3``) and the annual-review KPI dashboard (``year: 2024/25``).
+scrutiny (``period: Q3 2023/24``) and the annual-review KPI dashboard (``year: 2024/25``),
+for any area: the area is its council, CSP or force-area codes (``ltla24_codes``), from which
+the area name and the police.uk folder are derived when not given; the partner returns and the
+partners expected to send them are parameters. An area with no partner returns gets the
+police.uk indicators and "Not available" notes for the partner sections.
 Figures come from the partner returns listed in the params (read and checked by
 :mod:`sna.io.partner_returns`) and from police.uk, counted by the same functions as the
 Serious Violence Duty assessment (:func:`sna.reports.svd.svd_crimes`,
@@ -24,7 +28,7 @@ import pandas as pd
 from sna.checks import check_conf
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted
-from sna.io.partner_returns import measures, read_partner_returns
+from sna.io.partner_returns import measures, no_returns, read_partner_returns
 from sna.reports import charts
 from sna.reports.sections import Section
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
@@ -37,7 +41,7 @@ from sna.stats.kpi import (
     period_values,
     report_period,
 )
-from sna.stats.trend import format_p
+from sna.stats.trend import QUASI_TEST, format_p
 
 __all__ = [
     "PerformanceInputs",
@@ -50,6 +54,7 @@ __all__ = [
     "priority_sections",
     "return_tiles",
     "sources_and_methods",
+    "sparkline_data",
     "validate_params",
 ]
 
@@ -58,7 +63,13 @@ POLICE_SOURCE = "police.uk street-level crime (Home Office), OGL v3.0"
 RAG_COLOURS = {"Red": "#b2182b", "Amber": "#b35806", "Green": "#1b7837", "No rating": "#595959"}
 COUNT_UNITS = ("count", "people")
 HISTORY = 8
-DEFAULT_PERIOD = "2023/24 Q3"
+NO_RETURNS = ("no partner returns were supplied (the parameter 'returns' lists no files), so "
+              "this report shows the police.uk indicators only. To add a partner's figures, "
+              "ask it for a return in the partner-return format "
+              "(data/partner_return_template.xlsx, described in data/README.md) and list the "
+              "file under 'returns'.")
+"""The "Not available" reason of the partner sections of an area with no partner returns."""
+DEFAULT_PERIOD = "Q3 2023/24"
 """The notebook's default ``period``; an annual params file sets ``period: ""``."""
 
 
@@ -76,8 +87,8 @@ def validate_params(params: dict[str, Any], params_file: Path) -> dict[str, Any]
 
     Examples
     --------
-    >>> validate_params({"period": "2023/24 Q3", "year": ""}, Path("p.yaml"))["period"]
-    '2023/24 Q3'
+    >>> validate_params({"period": "Q3 2023/24", "year": ""}, Path("p.yaml"))["period"]
+    'Q3 2023/24'
     >>> try:
     ...     validate_params({"period": "2023 Q3"}, Path("p.yaml"))
     ... except SnaInputError as err:
@@ -97,7 +108,8 @@ def validate_params(params: dict[str, Any], params_file: Path) -> dict[str, Any]
             raise SnaInputError(f"return file {path!r} does not exist", file=file,
                                 column="returns", value=path,
                                 fix="list paths relative to the project root, e.g. "
-                                    "data/raw/shipped/published/partner_returns_nyy.csv")
+                                    "data/partner_returns/2024-25_q3.csv, or none for "
+                                    "police.uk indicators only")
     for key in ("partners", "priorities"):
         values = params.get(key, [])
         if not all(isinstance(v, str) and v.strip() for v in values):
@@ -163,14 +175,18 @@ def police_tiles(study, categories: dict[str, str], report: ReportPeriod,
     from sna.periods import monthly_counts, months_of
     from sna.reports.svd import svd_crimes
 
-    rows, info = [], []
+    rows, info, series = [], [], {}
     months = pd.PeriodIndex(study.months, freq="M")
     for category, priority in categories.items():
         monthly = monthly_counts(months_of(svd_crimes(study, {category: ""})), index=months,
                                  missing=study.missing_months)
+        key = (POLICE_PARTNER, "Recorded crime", category)
+        if len(monthly):
+            series[key] = pd.Series(pd.to_numeric(monthly, errors="coerce").to_numpy(
+                dtype=float), index=pd.PeriodIndex(
+                [pd.Period(str(p), freq="M") for p in monthly.index], freq="M"))
         totals = months_to_periods(monthly, report.kind) if len(monthly) else pd.Series(
             dtype=float)
-        key = (POLICE_PARTNER, "Recorded crime", category)
         for period, value in totals.items():
             if pd.isna(value):
                 continue
@@ -182,7 +198,8 @@ def police_tiles(study, categories: dict[str, str], report: ReportPeriod,
                      "unit": "count", "polarity": "down"})
     values = pd.DataFrame(rows, columns=["key", "period", "value", "how", "parts_value",
                                          "parts_how", "target"])
-    tiles = kpi_tiles(values, pd.DataFrame(info), report, conf=conf, history=HISTORY)
+    tiles = kpi_tiles(values, pd.DataFrame(info), report, conf=conf, history=HISTORY,
+                      series=series)
     tiles = tiles.assign(source=POLICE_SOURCE)
     have = [m for m in report.months if m in set(study.months)]
     if len(have) == len(report.months):
@@ -208,7 +225,11 @@ def return_tiles(clean: pd.DataFrame, report: ReportPeriod, conf: float = 0.95) 
     """
     info = _info(clean)
     values = period_values(clean, report.kind)
-    tiles = kpi_tiles(values, info, report, conf=conf, history=HISTORY)
+    quarters = values if report.kind == "quarter" else period_values(clean, "quarter")
+    # a year total is judged with the variation of its indicator's quarters
+    series = {key: group.set_index("period")["value"]
+              for key, group in quarters.groupby("key", sort=False)}
+    tiles = kpi_tiles(values, info, report, conf=conf, history=HISTORY, series=series)
     if report.kind == "quarter":
         whole_year = ~info["key"].isin(set(values["key"]))
         if whole_year.any():
@@ -227,22 +248,69 @@ def load_inputs(area_name: str, returns: list[str], partners: list[str], priorit
                 period: str, year: str, police_uk: str, force_name: str,
                 ltla24_codes: list[str], police_uk_indicators: dict[str, str], min_count: int,
                 conf: float) -> PerformanceInputs:
-    """Read the returns and police.uk data and build every tile, once."""
-    from sna.io.study import load_study
+    """Read the returns and police.uk data and build every tile, once.
+
+    Parameters
+    ----------
+    area_name : str
+        The area's name; empty: derived from ``ltla24_codes`` (the councils' names).
+    returns : list of str
+        Partner-return files (paths from the project root); empty: the area has none, and
+        the partner sections say "Not available".
+    partners : list of str
+        Partners expected to return figures (one without rows is a named gap); empty: the
+        partners found in the returns.
+    priorities : list of str
+        The partnership's priorities (one without an indicator is named).
+    period, year : str
+        The report period: a financial quarter (quarterly mode) or year (annual mode).
+    police_uk : str
+        Folder of the area's police.uk files; empty: the shipped folder of the area's force,
+        if any (else the police.uk indicators are "Not available").
+    force_name : str
+        Force name expected in the police.uk files; empty: not checked.
+    ltla24_codes : list of str
+        Council, CSP or police force area codes of the area (:func:`sna.io.area.resolve_area`).
+    police_uk_indicators : dict
+        police.uk crime type -> the priority it informs.
+    min_count : int
+    conf : float
+    """
     from sna.paths import repo_root
 
     report = report_period(period, year)
-    paths = [repo_root() / p for p in returns]
-    accounted = read_partner_returns(paths)
+    police_note, study, codes = "", None, list(ltla24_codes or [])
+    if codes:
+        from sna.reports.area_sections import report_area
+
+        area = report_area(codes, area_name, police_uk, require_police_uk=False)
+        area_name, police_uk, codes = area["area_name"], area["police_uk"], area["ltla24_codes"]
+    elif not area_name:
+        raise SnaInputError("no area was given", column="ltla24_codes",
+                            fix="set ltla24_codes to the area's council, CSP or force-area codes "
+                                "(e.g. [E06000010]), or area_name")
+    accounted = read_partner_returns([repo_root() / p for p in returns]) if returns \
+        else no_returns()
     tiles = return_tiles(accounted.clean, report, conf)
-    police_note, study = "", None
-    if police_uk_indicators:
+    if police_uk_indicators and police_uk:
+        from sna.io.study import load_study
+
         step = 3 if report.kind == "quarter" else 12
         first = pd.Period(report.months[0], freq="M") - step * HISTORY
-        study = load_study(police_uk, ltla24_codes=ltla24_codes, forces=[force_name],
+        study = load_study(police_uk, ltla24_codes=codes or None,
+                           forces=[force_name] if force_name else None,
                            first_month=str(first), last_month=report.months[-1])
         police, police_note = police_tiles(study, police_uk_indicators, report, conf)
         tiles = pd.concat([tiles, police], ignore_index=True)
+    elif police_uk_indicators:
+        police_note = ("Not available: no police.uk files are shipped for this area's police "
+                       "force, so its police.uk indicators cannot be shown. Download the "
+                       "force's monthly street-level files from data.police.uk and set "
+                       "police_uk to their folder.")
+    if not partners:
+        partners = list(dict.fromkeys(accounted.clean["partner"]))
+        if police_uk_indicators:
+            partners.append(POLICE_PARTNER)
     return PerformanceInputs(area_name=area_name, report=report, returns=accounted,
                              partners=list(partners), priorities=list(priorities), tiles=tiles,
                              policy=DisclosurePolicy(min_count=min_count), conf=conf,
@@ -318,17 +386,50 @@ def _tile_html(tile: pd.Series, policy: DisclosurePolicy) -> str:
                  f"({esc(tile['rag_reason'])})</p>")
     history = tile["history"]
     if isinstance(history, pd.Series) and len(history) >= 2:
-        shown = history if unit not in COUNT_UNITS else _suppress(history, policy)
-        described = charts.sparkline_chart(shown, title=tile["label"], unit=unit)
-        lines.append(charts.figure_html(described, caption=f"{tile['label']}: the "
-                                                           f"{len(history)} latest periods with "
-                                                           f"a figure ({history.index[0]} to "
-                                                           f"{history.index[-1]})"))
+        lines.append(f"<p><small>Recent figures: panel '{esc(tile['label'])}' of the chart "
+                     "under the tiles.</small></p>")
     head = (f'<p class="sna-kpi-title" style="margin:0"><strong>{esc(tile["label"])}</strong>'
             f"<br><small>{esc(tile['partner'])}: {esc(tile['service'])}</small></p>")
     return (f'<div class="sna-kpi" data-measure="{esc(str(tile["measure"]), quote=True)}" '
             f'style="border:1px solid #bbb;border-left:8px solid {colour};padding:0.6em;'
             f'break-inside:avoid">' + head + "".join(lines) + "</div>")
+
+
+def sparkline_data(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
+    """The tiles' recent figures for the sparkline chart, small counts suppressed.
+
+    Parameters
+    ----------
+    tiles : pandas.DataFrame
+        Tiles of :func:`sna.stats.kpi.kpi_tiles` (their ``history``).
+    policy : DisclosurePolicy
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, period, value, unit`` for every tile with at least two periods of
+        history; counts from 1 to ``min_count - 1`` are NaN (suppressed), like missing figures.
+    """
+    frames = []
+    for _, tile in tiles.iterrows():
+        history = tile["history"]
+        if not isinstance(history, pd.Series) or len(history) < 2:
+            continue
+        shown = history if tile["unit"] not in COUNT_UNITS else _suppress(history, policy)
+        frames.append(pd.DataFrame({"indicator": tile["label"],
+                                    "period": [str(p) for p in history.index],
+                                    "value": pd.to_numeric(shown, errors="coerce").to_numpy(
+                                        dtype=float),
+                                    "unit": tile["unit"]}))
+    if not frames:
+        return pd.DataFrame(columns=["indicator", "period", "value", "unit"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _chart_source(tiles: pd.DataFrame) -> str:
+    sources = list(dict.fromkeys(tiles["source"])) if "source" in tiles else []
+    return "; ".join("partner returns" if s == "partner return" else s for s in sources) \
+        or "partner returns"
 
 
 def _summary_table(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
@@ -368,6 +469,8 @@ def dashboard(inputs: PerformanceInputs) -> Section:
     section.text(f"{inputs.area_name}, {report.mode} report for {report.label}: "
                  f"{len(inputs.tiles)} indicators; {counts['Green']} Green, {counts['Amber']} "
                  f"Amber, {counts['Red']} Red and {counts['No rating']} with no rating.")
+    if not inputs.return_files:
+        section.unavailable(NO_RETURNS)
     gaps = _named_gaps(inputs)
     if gaps:
         section.text("Missing returns: no figures were received from " + ", ".join(gaps) +
@@ -377,6 +480,20 @@ def dashboard(inputs: PerformanceInputs) -> Section:
     section.blocks.append(("html", '<div class="sna-kpi-grid" style="display:grid;'
                                    'grid-template-columns:repeat(auto-fill,minmax(280px,1fr));'
                                    f'gap:0.8em">{tiles_html}</div>'))
+    histories = sparkline_data(inputs.tiles, inputs.policy)
+    if len(histories):
+        shown = histories["indicator"].nunique()
+        described = charts.sparkline_panels(
+            histories, title=f"Recent figures of {shown} indicator{'s' if shown != 1 else ''}, "
+                             f"to {report.label} (each panel on its own scale)",
+            source=_chart_source(inputs.tiles))
+        table = histories.rename(columns={"indicator": "Indicator", "period": "Period",
+                                          "value": "Figure"}).drop(columns="unit")
+        section.figure(described, caption="Recent figures of each indicator: the latest "
+                                          f"periods with a figure, up to {HISTORY} (gaps: no "
+                                          "figure, or a small count suppressed)",
+                       table=table, table_caption="Recent figures of each indicator",
+                       name="sparklines")
     table = _summary_table(inputs.tiles, inputs.policy)
     section.results["summary"] = table
     section.table(table, f"Key performance indicators, {report.label} (latest figure where none "
@@ -406,6 +523,9 @@ def partner_sections(inputs: PerformanceInputs) -> Section:
     section = Section()
     clean = inputs.returns.clean
     reconciliation = inputs.returns.notes["reconciliation"]
+    if not inputs.return_files:
+        section.unavailable(NO_RETURNS)
+        section.results["not_available"] = NO_RETURNS
     listed = list(inputs.partners)
     extra = [p for p in dict.fromkeys(clean["partner"]) if p not in listed]
     for partner in listed + extra:
@@ -413,6 +533,10 @@ def partner_sections(inputs: PerformanceInputs) -> Section:
         rows = clean[clean["partner"] == partner]
         if partner == POLICE_PARTNER:
             section.text(inputs.police_note or "No police.uk indicators are listed.")
+            continue
+        if rows.empty and not inputs.return_files:
+            section.unavailable(f"no return from {partner}: no partner returns were supplied.")
+            section.results.setdefault("gaps", []).append(partner)
             continue
         if rows.empty:
             section.text(f"Not available: no return from {partner} was found in the files "
@@ -496,6 +620,10 @@ def priority_sections(inputs: PerformanceInputs) -> Section:
 def data_quality(inputs: PerformanceInputs) -> Section:
     """Rows read, used and set aside (with reasons) for the returns; checks of totals."""
     section = Section()
+    if not inputs.return_files:
+        section.unavailable("no partner returns were supplied, so there are no partner-return "
+                            "rows to account for.")
+        return _police_quality(section, inputs)
     summary = inputs.returns.summary().rename(columns={"measure": "Measure", "rows": "Rows"})
     section.table(summary, "Partner-return rows: read, used and set aside by reason",
                   decimals=0)
@@ -518,6 +646,10 @@ def data_quality(inputs: PerformanceInputs) -> Section:
             "sum_of_parts": "Sum of parts", "published_total": "Total as printed",
             "difference": "Difference"})
         section.table(shown, "Printed totals against the sum of their parts", decimals=0)
+    return _police_quality(section, inputs)
+
+
+def _police_quality(section: Section, inputs: PerformanceInputs) -> Section:
     if inputs.police_study is not None:
         section.table(inputs.police_study.data_quality(),
                       "police.uk rows: read, used and quarantined by reason", decimals=0)
@@ -528,12 +660,13 @@ def data_quality(inputs: PerformanceInputs) -> Section:
 def sources_and_methods(inputs: PerformanceInputs) -> Section:
     """Sources, the KPI rules, disclosure control and the return format."""
     section = Section()
-    files = ", ".join(inputs.return_files)
-    sources = pd.DataFrame([
-        ("Partner returns", files, "commissioned services and partners; the shipped default "
-                                   "is transcribed from the partnership's published reports"),
-        ("police.uk street-level crime", "monthly files of the area", "Home Office, OGL v3.0"),
-    ], columns=["Source", "Files", "Publisher"])
+    files = ", ".join(inputs.return_files) or "none supplied"
+    rows = [("Partner returns", files, "commissioned services and partners, in the "
+                                      "partner-return format (data/README.md)")]
+    if inputs.police_study is not None:
+        rows.append(("police.uk street-level crime", "monthly files of the area's force",
+                     "Home Office, OGL v3.0"))
+    sources = pd.DataFrame(rows, columns=["Source", "Files", "Publisher"])
     section.table(sources, "Sources")
     methods = pd.DataFrame([
         ("Period values", "a total as returned; else months added up to a quarter, or "
@@ -560,7 +693,9 @@ def change_tests(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
     """The test behind each tile's direction (rate ratio, interval, test, p-value).
 
     Tiles with a suppressed figure are left out (a ratio would reveal the small count), as
-    are tiles with nothing to compare.
+    are tiles with nothing to compare. The test is the one change rule's
+    (:func:`sna.stats.trend.judge_change`): the dispersion allowed for, its degrees of
+    freedom, why this test, and the exact Poisson test's p-value for reference.
     """
     rows = []
     for _, tile in tiles.iterrows():
@@ -568,11 +703,19 @@ def change_tests(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
         if math.isnan(change.p_value) or _hidden(tile["value"], tile["unit"], policy) or \
                 _hidden(tile["previous"], tile["unit"], policy):
             continue
+        quasi = change.test == QUASI_TEST
         rows.append({"Indicator": tile["label"],
                      "Compared": f"{tile['latest_period']} with {tile['previous_period']}",
-                     "Rate ratio": change.rate_ratio, "Lower (exact CI)": change.lower,
-                     "Upper (exact CI)": change.upper, "Test": change.test,
+                     "Rate ratio": change.rate_ratio, "Lower (CI)": change.lower,
+                     "Upper (CI)": change.upper, "Test": change.test,
+                     "Dispersion (phi)": change.dispersion if quasi else 1.0,
+                     "Residual df": change.df if quasi else np.nan,
                      "p-value": format_p(change.p_value).removeprefix("p = "),
-                     "Verdict": change.verdict})
-    return pd.DataFrame(rows, columns=["Indicator", "Compared", "Rate ratio", "Lower (exact CI)",
-                                       "Upper (exact CI)", "Test", "p-value", "Verdict"])
+                     "p-value, exact test": format_p(change.p_value_exact).removeprefix("p = "),
+                     "Why this test": change.why, "Verdict": change.verdict})
+    return pd.DataFrame(rows, columns=CHANGE_TEST_COLUMNS)
+
+
+CHANGE_TEST_COLUMNS = ["Indicator", "Compared", "Rate ratio", "Lower (CI)", "Upper (CI)", "Test",
+                       "Dispersion (phi)", "Residual df", "p-value", "p-value, exact test",
+                       "Why this test", "Verdict"]

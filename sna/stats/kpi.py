@@ -5,9 +5,10 @@ the same period a year earlier, the direction of change with an honest test, the
 and a red/amber/green (RAG) status. The rules are fixed here, once, and printed in the
 report's methods section:
 
-* :data:`DIRECTION_RULE`: how a change is tested (the exact Poisson test, checked
-  against a series' own extra-Poisson variation where one exists) and when the report
-  says "too few to say".
+* :data:`DIRECTION_RULE`: how a change is tested (the library's one change rule,
+  :func:`sna.stats.trend.judge_change`: a quasi-Poisson test when the indicator's own series
+  varies more than chance would, the exact Poisson test otherwise) and when the report says
+  "too few to say".
 * :data:`RAG_RULE`: how a status is given, against a target where one is set, else by
   the tested direction and the measure's polarity.
 
@@ -31,10 +32,9 @@ from sna.io.partner_returns import (
     measures,
     months_of,
     parse_period,
-    quarter_label,
 )
 from sna.periods import period_label
-from sna.stats.trend import compare_periods, format_p, seasonal_trend
+from sna.stats.trend import CHANGE_RULE, Variation, format_p, judge_change, series_variation
 
 __all__ = [
     "DIRECTION_RULE",
@@ -42,6 +42,7 @@ __all__ = [
     "RAG_RULE",
     "ReportPeriod",
     "direction",
+    "indicator_variation",
     "kpi_tiles",
     "label_of",
     "months_to_periods",
@@ -57,12 +58,12 @@ WIDE_RATIO = (0.5, 2.0)
 """A non-significant change whose interval spans both halving and doubling is 'too few to say'."""
 
 DIRECTION_RULE = (
-    "Each value is compared with the same period a year earlier by the exact Poisson test "
-    "(conditional binomial test of the two counts; rate ratio with its 95% interval). Where the "
-    "indicator has a quarterly series long enough to fit a seasonal model (every quarter seen "
-    "at least twice), the verdict is the one that also allows for the series' "
-    "usual extra-Poisson variation (over-dispersion), which is never more liberal than the "
-    "exact test. 'Too few to say' means there is no figure for the same period last year, the "
+    "Each value is compared with the same period a year earlier by the partnership's one rule "
+    "for a change: " + CHANGE_RULE + " For an indicator, the series is its own quarterly "
+    "figures up to the latest period (police.uk indicators: their monthly counts); a year "
+    "total is judged with the variation of its quarters. With fewer than three figures the "
+    "variation cannot be checked and the exact test is used, and the sentence says so. "
+    "'Too few to say' means there is no figure for the same period last year, the "
     "figure is a percentage whose denominator is not returned, or the change is not "
     "significant and its interval runs from less than half to more than double, so the data "
     "cannot tell a real change from chance."
@@ -92,7 +93,7 @@ class ReportPeriod:
     ----------
     kind : {"quarter", "year"}
     label : str
-        ``2023/24 Q3`` or ``2024/25``.
+        ``Q3 2023/24`` (:func:`sna.periods.period_label`) or ``2024/25``.
     period : pandas.Period
         ``Q-MAR`` or ``Y-MAR``.
     """
@@ -133,9 +134,9 @@ def label_of(period: pd.Period) -> str:
     Examples
     --------
     >>> label_of(pd.Period("2024Q3", freq="Q-MAR")), label_of(pd.Period("2025", freq="Y-MAR"))
-    ('2023/24 Q3', '2024/25')
+    ('Q3 2023/24', '2024/25')
     """
-    return quarter_label(period) if period.freqstr.startswith("Q") else fy_label(period)
+    return period_label(period) if period.freqstr.startswith("Q") else fy_label(period)
 
 
 def report_period(period: str | None = None, year: str | None = None) -> ReportPeriod:
@@ -144,7 +145,7 @@ def report_period(period: str | None = None, year: str | None = None) -> ReportP
     Parameters
     ----------
     period : str, optional
-        A financial quarter, ``2023/24 Q3`` (quarterly mode).
+        A financial quarter, ``Q3 2023/24`` (quarterly mode; ``2023/24 Q3`` is read too).
     year : str, optional
         A financial year, ``2024/25`` (annual mode).
 
@@ -159,9 +160,9 @@ def report_period(period: str | None = None, year: str | None = None) -> ReportP
 
     Examples
     --------
-    >>> r = report_period(period="2023/24 Q3")
+    >>> r = report_period(period="Q3 2023/24")
     >>> r.kind, r.previous_label, r.months
-    ('quarter', '2022/23 Q3', ['2023-10', '2023-11', '2023-12'])
+    ('quarter', 'Q3 2022/23', ['2023-10', '2023-11', '2023-12'])
     >>> report_period(year="2024/25").previous_label
     '2023/24'
     """
@@ -171,7 +172,7 @@ def report_period(period: str | None = None, year: str | None = None) -> ReportP
         raise SnaInputError(
             "give exactly one of 'period' (a quarter, quarterly mode) or 'year' (a financial "
             f"year, annual mode); got period={period!r}, year={year!r}", column="period",
-            fix="set period: \"2023/24 Q3\" and year: \"\", or year: \"2024/25\" and period: "
+            fix="set period: \"Q3 2023/24\" and year: \"\", or year: \"2024/25\" and period: "
                 "\"\"")
     column, text, kind = ("period", period, "quarter") if period else ("year", year, "year")
     try:
@@ -179,7 +180,7 @@ def report_period(period: str | None = None, year: str | None = None) -> ReportP
     except SnaInputError:
         parsed = None
     if parsed is None or parsed.kind != kind:
-        example = "2023/24 Q3" if kind == "quarter" else "2024/25"
+        example = "Q3 2023/24" if kind == "quarter" else "2024/25"
         raise SnaInputError(f"{column} {text!r} is not a financial {kind}", column=column,
                             value=text, fix=f"write it as {example}")
     return ReportPeriod(kind, parsed.label, parsed.period)
@@ -312,13 +313,19 @@ class Direction:
     change_pct : float
         Percentage change (NaN when not computed).
     rate_ratio, lower, upper : float
-        Rate ratio and its interval (NaN when not computed).
+        Rate ratio and its interval from the test used (NaN when not computed).
     p_value : float
         p-value of the test the verdict rests on (NaN when not computed).
     test : str
-        The test, in words.
+        The test, in words (``"exact Poisson test"`` or ``"quasi-Poisson score test"``).
     reason : str
         Why the verdict is "too few to say" or "unclear" (empty otherwise).
+    why : str
+        Why this test, in plain words (from :class:`sna.stats.trend.Variation`).
+    dispersion, df : float
+        Dispersion the test allowed for (1: none) and the residual df of its estimate.
+    p_value_exact : float
+        The exact Poisson test's p-value, for reference in the technical appendix.
     """
 
     verdict: str
@@ -329,16 +336,20 @@ class Direction:
     p_value: float
     test: str
     reason: str = ""
+    why: str = ""
+    dispersion: float = math.nan
+    df: float = math.nan
+    p_value_exact: float = math.nan
 
     def sentence(self, technical: bool = True) -> str:
-        """The direction in plain words, with the test (unless ``technical=False``).
+        """The direction in plain words and why this test; the test and p too if ``technical``.
 
         Examples
         --------
         >>> direction(2491, 2356).sentence()
-        'Up 5.7% on a year earlier: not a statistically significant change (exact Poisson test, p = 0.054).'
+        'Up 5.7% on a year earlier: not a statistically significant change (exact Poisson test, p = 0.054), treating the counts as varying only by chance (their variation was not checked).'
         >>> direction(2491, 2356).sentence(technical=False)
-        'Up 5.7% on a year earlier: not a statistically significant change.'
+        'Up 5.7% on a year earlier: not a statistically significant change, treating the counts as varying only by chance (their variation was not checked).'
         """  # noqa: E501
         if self.verdict in ("too few to say", "unclear"):
             return f"{self.verdict.capitalize()}: {self.reason}."
@@ -346,38 +357,61 @@ class Direction:
         size = f" {abs(self.change_pct):.1f}%" if self.change_pct else ""
         what = ("not a statistically significant change" if self.verdict ==
                 "no significant change" else f"a statistically significant {self.verdict}")
-        if not technical:
-            return f"{way}{size} on a year earlier: {what}."
-        return (f"{way}{size} on a year earlier: {what} ({self.test}, "
-                f"{format_p(self.p_value)}).")
+        test = f" ({self.test}, {format_p(self.p_value)})" if technical else ""
+        why = f", {self.why}" if self.why else ""
+        return f"{way}{size} on a year earlier: {what}{test}{why}."
 
 
 _NOT_TESTED = dict(change_pct=math.nan, rate_ratio=math.nan, lower=math.nan, upper=math.nan,
                    p_value=math.nan, test="not tested")
 
 
-def _series_verdict(series: pd.Series, current: pd.Period, conf: float) -> dict | None:
-    """The year-on-year row for ``current`` of a seasonal model of ``series``, if it fits."""
-    clean = series.dropna()
-    if len(clean) < 6:
+def indicator_variation(series: pd.Series | None) -> Variation | None:
+    """The variation of an indicator's own count series, measured by the change rule's model.
+
+    Parameters
+    ----------
+    series : pandas.Series or None
+        Counts with a monthly or quarterly (``Q-MAR``) PeriodIndex, up to the period
+        judged; NaN = no figure.
+
+    Returns
+    -------
+    Variation or None
+        :func:`sna.stats.trend.series_variation` of the series; None when there is no
+        series or its values are not whole numbers (then the variation is "not checked").
+
+    Examples
+    --------
+    >>> q = pd.period_range("2021Q1", periods=12, freq="Q-MAR")
+    >>> v = indicator_variation(pd.Series([100, 160, 90, 150, 170, 80, 140, 95, 165, 85, 120,
+    ...                                    150], index=q, dtype=float))
+    >>> v.unit, v.overdispersed
+    ('quarter', True)
+    >>> print(indicator_variation(pd.Series([1.5], index=q[:1])))
+    None
+    """
+    if series is None or not isinstance(series.index, pd.PeriodIndex):
+        return None
+    values = pd.to_numeric(series, errors="coerce").astype(float)
+    known = values.dropna()
+    if known.empty or (known < 0).any() or not np.array_equal(known, np.floor(known)):
         return None
     try:
-        fitted = seasonal_trend(clean.astype(float), conf=conf, year_start_month=4)
+        return series_variation(values)
     except SnaInputError:
         return None
-    if current.freqstr.startswith("Q"):
-        table = fitted.year_on_year
-        found = table[table["period_b"] == period_label(current)]
-    else:
-        table = fitted.annual
-        found = table[(table["year"] == fy_label(current)) & table["p_value"].notna()]
-    return None if found.empty else found.iloc[0].to_dict()
 
 
 def direction(current: float, previous: float, *, unit: str = "count",
-              series: pd.Series | None = None, period: pd.Period | None = None,
+              series: pd.Series | None = None, variation: Variation | None = None,
               conf: float = 0.95) -> Direction:
     """Test the change from the same period a year earlier, or say there is too little to tell.
+
+    The verdict comes from the library's one change rule
+    (:func:`sna.stats.trend.judge_change`): a quasi-Poisson score test when the indicator's
+    own series shows over-dispersion, the exact Poisson test otherwise; the
+    :attr:`Direction.why` says which, in plain words.
 
     Parameters
     ----------
@@ -386,11 +420,10 @@ def direction(current: float, previous: float, *, unit: str = "count",
     unit : {"count", "people", "percent"}, default "count"
         Percentages without their denominators are not tested.
     series : pandas.Series, optional
-        The indicator's whole quarterly (``Q-MAR`` index) series; when a seasonal model
-        fits it (:func:`sna.stats.trend.seasonal_trend`), the verdict allows for its
-        extra-Poisson variation.
-    period : pandas.Period, optional
-        The current period (needed with ``series``).
+        The indicator's own count series (monthly or quarterly PeriodIndex) whose variation
+        the test allows for (:func:`indicator_variation`); ignored when ``variation`` is given.
+    variation : sna.stats.trend.Variation, optional
+        The variation to allow for, if already measured.
     conf : float, default 0.95
 
     Returns
@@ -403,7 +436,11 @@ def direction(current: float, previous: float, *, unit: str = "count",
     ('decrease', 'too few to say', 'too few to say')
     >>> direction(32, 40, unit="percent").reason
     'a percentage without its denominator cannot be tested'
-    """
+    >>> from sna.stats.trend import Variation
+    >>> noisy = direction(1435, 1538, variation=Variation(6.0, 20, 1e-6, "m", "quarter"))
+    >>> noisy.verdict, noisy.test, noisy.why
+    ('no significant change', 'quasi-Poisson score test', 'after allowing for the usual quarter-to-quarter ups and downs of this series')
+    """  # noqa: E501
     if pd.isna(current) or pd.isna(previous):
         return Direction("too few to say", **_NOT_TESTED,
                          reason="no figure for the same period a year earlier"
@@ -411,26 +448,19 @@ def direction(current: float, previous: float, *, unit: str = "count",
     if unit == "percent":
         return Direction("too few to say", **_NOT_TESTED,
                          reason="a percentage without its denominator cannot be tested")
-    exact = compare_periods(int(previous), int(current), conf=conf)
-    verdict, p_value, test = exact.verdict, exact.p_value, "exact Poisson test"
-    if series is not None and period is not None:
-        row = _series_verdict(series, period, conf)
-        if row is not None and row.get("count_b") == int(current) \
-                and row.get("count_a") == int(previous):
-            # the year-on-year row is judged by the change rule (sna.stats.trend.judge_change)
-            verdict, p_value = row["verdict"], row["p_value"]
-            if row["dispersion"] > 1:
-                test = ("test allowing for the series' usual extra-Poisson variation "
-                        f"({row['test']})")
-    change_pct = exact.change_pct
-    if verdict == "no significant change" and exact.rr_lower < WIDE_RATIO[0] \
-            and exact.rr_upper > WIDE_RATIO[1]:
-        return Direction("too few to say", change_pct, exact.rate_ratio, exact.rr_lower,
-                         exact.rr_upper, p_value, test,
+    if variation is None:
+        variation = indicator_variation(series)
+    judged = judge_change(int(previous), int(current), variation=variation, conf=conf)
+    extra = dict(why=judged.reason, dispersion=float(judged.dispersion), df=float(judged.df),
+                 p_value_exact=float(judged.p_value_exact))
+    if judged.verdict == "no significant change" and judged.rr_lower < WIDE_RATIO[0] \
+            and judged.rr_upper > WIDE_RATIO[1]:
+        return Direction("too few to say", judged.change_pct, judged.rate_ratio,
+                         judged.rr_lower, judged.rr_upper, judged.p_value, judged.test,
                          reason=f"the counts ({int(previous):,} and {int(current):,}) are too "
-                                "small to tell a real change from chance")
-    return Direction(verdict, change_pct, exact.rate_ratio, exact.rr_lower, exact.rr_upper,
-                     p_value, test)
+                                "small to tell a real change from chance", **extra)
+    return Direction(judged.verdict, judged.change_pct, judged.rate_ratio, judged.rr_lower,
+                     judged.rr_upper, judged.p_value, judged.test, **extra)
 
 
 def rag_status(value: float, target: float, polarity: str,
@@ -506,8 +536,16 @@ def _pick(values: pd.DataFrame, report: ReportPeriod) -> pd.Series | None:
     return at.iloc[0] if len(at) else None
 
 
+def _up_to(series: pd.Series, latest: pd.Period) -> pd.Series:
+    """The part of a series up to the end of ``latest`` (later figures do not judge it)."""
+    index = pd.PeriodIndex(series.index)
+    keep = np.asarray(index.to_timestamp(how="end") <= latest.end_time, dtype=bool)
+    return pd.Series(series.to_numpy()[keep], index=index[keep])
+
+
 def kpi_tiles(values: pd.DataFrame, info: pd.DataFrame, report: ReportPeriod,
-              conf: float = 0.95, history: int = 8) -> pd.DataFrame:
+              conf: float = 0.95, history: int = 8,
+              series: dict | None = None) -> pd.DataFrame:
     """One row per indicator tile: latest value, a year earlier, direction, target and RAG.
 
     Parameters
@@ -521,6 +559,11 @@ def kpi_tiles(values: pd.DataFrame, info: pd.DataFrame, report: ReportPeriod,
     conf : float, default 0.95
     history : int, default 8
         Periods of history kept for the sparkline.
+    series : dict, optional
+        ``key`` -> count series (monthly or quarterly PeriodIndex) whose variation the
+        direction's test allows for (:func:`direction`), e.g. police.uk monthly counts or an
+        indicator's quarters for its year totals. Default: an indicator's own quarterly
+        values (quarterly tiles); none for year totals (their variation is then not checked).
 
     Returns
     -------
@@ -539,7 +582,7 @@ def kpi_tiles(values: pd.DataFrame, info: pd.DataFrame, report: ReportPeriod,
     >>> info = pd.DataFrame({"key": [("P", "S", "m")], "label": ["Hub"], "partner": ["P"],
     ...     "service": ["S"], "measure": ["m"], "priority": ["DA"], "unit": ["count"],
     ...     "polarity": ["neutral"]})
-    >>> tile = kpi_tiles(vals, info, report_period(period="2023/24 Q3")).iloc[0]
+    >>> tile = kpi_tiles(vals, info, report_period(period="Q3 2023/24")).iloc[0]
     >>> float(tile["value"]), float(tile["previous"]), tile["direction"].verdict, tile["rag"]
     (2491.0, 2356.0, 'no significant change', 'No rating')
     """
@@ -564,11 +607,17 @@ def kpi_tiles(values: pd.DataFrame, info: pd.DataFrame, report: ReportPeriod,
         before = mine[mine["period"] == latest - step]
         previous = float(before["value"].iloc[0]) if len(before) else np.nan
         previous = np.nan if pd.isna(previous) else previous
-        series = mine.set_index("period")["value"] if step == 4 else None
-        change = direction(chosen["value"], previous, unit=meta["unit"], series=series,
-                           period=latest, conf=conf)
+        own = (series or {}).get(meta["key"])
+        if own is None and step == 4:
+            own = mine.set_index("period")["value"]
+        variation = None
+        if own is not None and len(own) and meta["unit"] != "percent":
+            variation = indicator_variation(_up_to(own, latest))
+        change = direction(chosen["value"], previous, unit=meta["unit"], variation=variation,
+                           conf=conf)
         if not pd.isna(chosen["parts_value"]) and not pd.isna(previous):
-            other = direction(chosen["parts_value"], previous, unit=meta["unit"], conf=conf)
+            other = direction(chosen["parts_value"], previous, unit=meta["unit"],
+                              variation=variation, conf=conf)
             if other.verdict != change.verdict:
                 change = Direction("unclear", **_NOT_TESTED,
                                    reason=f"the returned total gives '{change.verdict}' but "

@@ -30,13 +30,6 @@ from report_renders import report_notebook, report_params
 from sna.reports.html import FIGURE_MIMETYPE
 
 PARAMS = report_params()
-# Reports whose charts are still inline SVG inside HTML outputs (hidden when untrusted), with
-# why: listed so the gap is visible and any other report doing the same fails.
-INLINE_SVG_GAPS = {
-    "performance_report": "KPI tiles embed their sparklines with charts.figure_html inside "
-                          "one HTML block; to do: tiles as Figure outputs or PNG sparklines",
-}
-
 pytestmark = [
     pytest.mark.notebook,
     pytest.mark.browser,
@@ -145,11 +138,8 @@ def _check_notebook(browser: Browser, url: str, path: Path, report: str, data_di
     # output, never inline SVG in an HTML output.
     inline_svg = sum("<svg" in str(output.get("data", {}).get("text/html", ""))
                      for output in outputs)
-    if report in INLINE_SVG_GAPS:
-        assert inline_svg, f"{report} no longer has inline SVG: remove it from INLINE_SVG_GAPS"
-    else:
-        assert inline_svg == 0, f"{path.stem}: {inline_svg} HTML outputs hold inline SVG charts"
-        assert figures >= 1, f"{path.stem}: no figure outputs in the notebook"
+    assert inline_svg == 0, f"{path.stem}: {inline_svg} HTML outputs hold inline SVG charts"
+    assert figures >= 1, f"{path.stem}: no figure outputs in the notebook"
     browser.open(f"{url}/lab/workspaces/{path.stem}/tree/{path.name}?reset")
     done = (f"(() => {{ const s = {DRAWN}; return s && s.cells >= {len(nb.cells)} "
             f"&& s.vega + s.png >= {figures} ? s : null; }})()")

@@ -125,9 +125,10 @@ def test_report_toc_anchors_resolve(rendered):
 
 
 def test_every_figure_has_alt_text_and_caption(rendered):
-    _, _, page = rendered
+    name, _, page = rendered
     figures = re.findall(r"<figure.*?</figure>", page, re.S)
-    assert len(figures) >= 3
+    # the performance report draws every indicator's sparkline in one figure
+    assert len(figures) >= (1 if name == "performance_report" else 3)
     for figure in figures:
         assert re.search(r'aria-label="[^"]{20,}"', figure)
         assert "<figcaption" in figure

@@ -34,7 +34,7 @@ from sna.reports.charts.figure import (
 )
 from sna.reports.charts.intervals import funnel_chart, rates_ci_chart, shares_ci_chart, shift_chart
 from sna.reports.charts.maps import choropleth, to_bng
-from sna.reports.charts.sparkline import sparkline_chart
+from sna.reports.charts.sparkline import sparkline_chart, sparkline_panels
 from sna.reports.charts.time_series import (
     monthly_counts_chart,
     seasonal_chart,
@@ -65,6 +65,7 @@ __all__ = [
     "shift_chart",
     "small_multiples",
     "sparkline_chart",
+    "sparkline_panels",
     "table_html",
     "theme_config",
     "to_bng",

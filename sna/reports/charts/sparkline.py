@@ -1,7 +1,11 @@
-"""A sparkline: a small line of an indicator's recent periods, for a dashboard tile.
+"""Sparklines: small lines of indicators' recent periods, for a dashboard.
 
-Periods are text labels (``2023/24 Q3``, ``2023/24``) in time order; a missing or
-suppressed value is a gap, never a zero, and the alt text names it.
+:func:`sparkline_chart` draws one indicator; :func:`sparkline_panels` draws every
+indicator of a dashboard as one figure of small panels (one chart object, shown like every
+other chart: Vega-Lite in JupyterLab, PNG in untrusted notebooks, inline SVG in the HTML
+report; see :class:`sna.reports.charts.Figure`). Periods are text labels (``Q3 2023/24``,
+``2023/24``) in time order; a missing or suppressed value is a gap, never a zero, and the
+alt text names it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,36 @@ from sna.reports.charts._theme import BLUE
 
 __all__ = [
     "sparkline_chart",
+    "sparkline_panels",
 ]
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    """Break a panel title into lines of at most ``width`` characters, joined by ``|``.
+
+    Examples
+    --------
+    >>> _wrap("Referrals to the adult perpetrator service (Foundation +Choices)")
+    'Referrals to the adult perpetrator|service (Foundation +Choices)'
+    """
+    import textwrap
+
+    return "|".join(textwrap.wrap(str(text).replace("|", "/"), width)) or " "
+
+
+def _facts(frame: pd.DataFrame, suffix: str) -> str:
+    """Lowest, highest and latest value of one line, and its gaps, in words."""
+    known = frame.dropna(subset=["value"])
+    if known.empty:
+        facts = "no figures to draw"
+    else:
+        low, high = known.loc[known["value"].idxmin()], known.loc[known["value"].idxmax()]
+        facts = (f"lowest {fmt_number(low['value'])}{suffix} ({low['period']}), highest "
+                 f"{fmt_number(high['value'])}{suffix} ({high['period']}), latest "
+                 + (f"{fmt_number(frame['value'].iloc[-1])}{suffix}"
+                    if pd.notna(frame["value"].iloc[-1]) else "not shown"))
+    gaps = frame.loc[frame["value"].isna(), "period"].tolist()
+    return facts + (f"; no figure or suppressed: {join_list(gaps)}" if gaps else "")
 
 
 def sparkline_chart(history: pd.Series, *, title: str, unit: str = "count") -> DescribedChart:
@@ -35,29 +68,18 @@ def sparkline_chart(history: pd.Series, *, title: str, unit: str = "count") -> D
 
     Examples
     --------
-    >>> h = pd.Series([2178.0, 2356.0, 2491.0], index=["2021/22 Q3", "2022/23 Q3", "2023/24 Q3"])
+    >>> h = pd.Series([2178.0, 2356.0, 2491.0], index=["Q3 2021/22", "Q3 2022/23", "Q3 2023/24"])
     >>> sparkline_chart(h, title="IDAS hub enquiries").alt
-    'Sparkline of IDAS hub enquiries over 3 periods, 2021/22 Q3 to 2023/24 Q3: lowest 2,178 (2021/22 Q3), highest 2,491 (2023/24 Q3), latest 2,491.'
+    'Sparkline of IDAS hub enquiries over 3 periods, Q3 2021/22 to Q3 2023/24: lowest 2,178 (Q3 2021/22), highest 2,491 (Q3 2023/24), latest 2,491.'
     """  # noqa: E501
     title = check_text(title, "title")
     frame = pd.DataFrame({"period": [str(p) for p in history.index],
                           "value": pd.to_numeric(history, errors="coerce").to_numpy(dtype=float)})
     ensure_aggregated(frame)
     suffix = "%" if unit == "percent" else ""
-    known = frame.dropna(subset=["value"])
     span = f"{frame['period'].iloc[0]} to {frame['period'].iloc[-1]}" if len(frame) else "none"
-    if known.empty:
-        facts = "no figures to draw"
-    else:
-        low, high = known.loc[known["value"].idxmin()], known.loc[known["value"].idxmax()]
-        facts = (f"lowest {fmt_number(low['value'])}{suffix} ({low['period']}), highest "
-                 f"{fmt_number(high['value'])}{suffix} ({high['period']}), latest "
-                 + (f"{fmt_number(frame['value'].iloc[-1])}{suffix}"
-                    if pd.notna(frame["value"].iloc[-1]) else "not shown"))
-    gaps = frame.loc[frame["value"].isna(), "period"].tolist()
-    gap_text = f"; no figure or suppressed: {join_list(gaps)}" if gaps else ""
     alt_text = (f"Sparkline of {title} over {len(frame)} period"
-                f"{'s' if len(frame) != 1 else ''}, {span}: {facts}{gap_text}.")
+                f"{'s' if len(frame) != 1 else ''}, {span}: {_facts(frame, suffix)}.")
     order = frame["period"].tolist()
     base = alt.Chart(frame).encode(
         x=alt.X("period:O", sort=order, axis=None),
@@ -65,4 +87,83 @@ def sparkline_chart(history: pd.Series, *, title: str, unit: str = "count") -> D
     chart = alt.layer(base.mark_line(color=BLUE, strokeWidth=2),
                       base.mark_point(filled=True, color=BLUE, size=30)).properties(
         width=180, height=44)
+    return DescribedChart(chart, alt_text)
+
+
+def sparkline_panels(histories: pd.DataFrame, *, title: str, source: str,
+                     columns: int = 3) -> DescribedChart:
+    """Every indicator's recent periods as small panels of one figure, with alt text.
+
+    Parameters
+    ----------
+    histories : pandas.DataFrame
+        One row per indicator and period, oldest first within an indicator: ``indicator``
+        (panel title, in display order), ``period`` (label), ``value`` (NaN = no figure or
+        suppressed) and ``unit`` (``count``, ``people`` or ``percent``).
+    title, source : str
+        Chart title and source line.
+    columns : int, default 3
+        Panels per row.
+
+    Returns
+    -------
+    DescribedChart
+        Each panel has its own scales (indicators differ in size and unit; the title says
+        so); the alt text gives each indicator's lowest, highest and latest figure and gaps.
+
+    Raises
+    ------
+    SnaInputError
+        Missing columns, a record-level frame, or a blank title or source.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"indicator": ["Hub enquiries"] * 2 + ["Referrals"] * 2,
+    ...                   "period": ["Q3 2022/23", "Q3 2023/24"] * 2,
+    ...                   "value": [2356.0, 2491.0, 67.0, float("nan")], "unit": "count"})
+    >>> print(sparkline_panels(h, title="Recent figures", source="partner returns").alt)
+    Small line charts titled 'Recent figures', one for each of 2 indicators, each on its own scale. Hub enquiries, 2 periods (Q3 2022/23 to Q3 2023/24): lowest 2,356 (Q3 2022/23), highest 2,491 (Q3 2023/24), latest 2,491. Referrals, 2 periods (Q3 2022/23 to Q3 2023/24): lowest 67 (Q3 2022/23), highest 67 (Q3 2022/23), latest not shown; no figure or suppressed: Q3 2023/24.
+    """  # noqa: E501
+    from sna.reports.charts._checks import select_columns
+    from sna.reports.charts._theme import chart_title
+
+    title, source = check_text(title, "title"), check_text(source, "source")
+    data = select_columns(histories, ["indicator", "period", "value", "unit"],
+                          chart="sparkline_panels")
+    data["period"] = data["period"].astype(str)
+    data["value"] = pd.to_numeric(data["value"], errors="coerce").astype(float)
+    ensure_aggregated(data)
+    panels = list(dict.fromkeys(data["indicator"]))
+    parts = []
+    for name in panels:
+        frame = data[data["indicator"] == name].reset_index(drop=True)
+        suffix = "%" if frame["unit"].iloc[0] == "percent" else ""
+        parts.append(f"{name}, {len(frame)} period{'s' if len(frame) != 1 else ''} "
+                     f"({frame['period'].iloc[0]} to {frame['period'].iloc[-1]}): "
+                     f"{_facts(frame, suffix)}.")
+    alt_text = (f"Small line charts titled '{title}', one for each of {len(panels)} indicator"
+                f"{'s' if len(panels) != 1 else ''}, each on its own scale. " + " ".join(parts))
+    data["panel"] = data["indicator"].map({name: _wrap(name) for name in panels})
+    data["shown"] = [f"{v:,.0f}{'%' if u == 'percent' else ''}" if pd.notna(v) else
+                     "no figure or suppressed" for v, u in zip(data["value"], data["unit"],
+                                                              strict=True)]
+    base = alt.Chart().encode(
+        x=alt.X("period:O", sort=None, title=None,
+                axis=alt.Axis(labelAngle=-40, labelFontSize=10, labelOverlap=True)),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
+                axis=alt.Axis(tickCount=3, labelFontSize=10)),
+        tooltip=[alt.Tooltip("indicator:N", title="Indicator"),
+                 alt.Tooltip("period:N", title="Period"),
+                 alt.Tooltip("shown:N", title="Figure")])
+    layered = alt.layer(base.mark_line(color=BLUE, strokeWidth=2),
+                        base.mark_point(filled=True, color=BLUE, size=30)).properties(
+        width=200, height=70)
+    chart = layered.facet(
+        facet=alt.Facet("panel:N", sort=[_wrap(name) for name in panels], title=None,
+                        header=alt.Header(labelExpr="split(datum.value, '|')", labelLimit=0,
+                                          labelFontSize=11, labelFontWeight="bold",
+                                          labelAnchor="start", labelAlign="left")),
+        columns=columns, data=data[["panel", "indicator", "period", "value", "shown"]]
+    ).resolve_scale(x="independent", y="independent").properties(
+        title=chart_title(title, source))
     return DescribedChart(chart, alt_text)

@@ -28,6 +28,12 @@ ROOT = Path(__file__).parents[3]
 CORPUS = ROOT / "tests" / "corpus" / "partner_returns"
 PUBLISHED = ROOT / "data" / "raw" / "shipped" / "published"
 SHIPPED = PUBLISHED / "partner_returns_nyy.csv"
+# The names the shipped conversion was made with (data/raw/shipped/published/README.md).
+PUBLISHED_NAMES = dict(
+    police_partner="North Yorkshire Police",
+    sources={"da": "NYCSP report to scrutiny, September 2023, table 3.6",
+             "idas": "NYCSP quarterly report, Q3 2023/24, Section 2 (IDAS return)",
+             "foundation": "NYCSP quarterly report, Q3 2023/24, Section 2 (Foundation return)"})
 
 CASES = {
     'bad_breakdown.csv': ["bad_breakdown.csv, row 3, column 'breakdown': breakdown 'female' is not 'all' or 'dimension: category'. Fix: write 'all' for the total, or e.g. 'sex: female' for a part."],
@@ -35,7 +41,7 @@ CASES = {
     'bad_target.csv': ["bad_target.csv, row 3, column 'target': target 'about 900' is not a number. Fix: write the target as a plain number, or leave it blank."],
     'blank_partner.csv': ["blank_partner.csv, row 3, column 'partner': partner is blank. Fix: write the partner's name on every row."],
     'blank_value.csv': ["blank_value.csv, row 3, column 'value': value is blank. Fix: write the figure (0 if there were none); leave it blank only on a row that sets a target not yet reported against."],
-    'breakdown_does_not_add_up.csv': ["breakdown_does_not_add_up.csv, rows 2-7, column 'value': IDAS, Community-based support (hub), idas_hub_individuals, 2023/24 Q3: the printed total (1,627) is 1 more than the sum of its parts, the sex breakdown (1,626). Fix: correct the total or the part that is wrong; until then the report shows both figures and uses neither silently."],
+    'breakdown_does_not_add_up.csv': ["breakdown_does_not_add_up.csv, rows 2-7, column 'value': IDAS, Community-based support (hub), idas_hub_individuals, Q3 2023/24: the printed total (1,627) is 1 more than the sum of its parts, the sex breakdown (1,626). Fix: correct the total or the part that is wrong; until then the report shows both figures and uses neither silently."],
     'conflicting_rows.csv': ["conflicting_rows.csv, row 3, column 'value': conflicting values for the same partner, service, measure, breakdown and period (row 3, row 6: 887, 878). Fix: keep one row with the correct figure; neither is used until then.", "conflicting_rows.csv, row 6, column 'value': conflicting values for the same partner, service, measure, breakdown and period (row 3, row 6: 887, 878). Fix: keep one row with the correct figure; neither is used until then."],
     'duplicate_row.csv': ["duplicate_row.csv, row 6, column 'period': repeat of row 3 (same partner, service, measure, breakdown, period and value). Fix: delete the repeated row."],
     'duplicated_column.csv': ["duplicated_column.csv, row 1, column 'unit': column 'unit' appears twice in the header (columns 7 and 10). Fix: delete or rename one of the two columns."],
@@ -43,10 +49,10 @@ CASES = {
     'header_only.csv': ['header_only.csv: the return has a header but no rows. Fix: add one row per figure below the header.'],
     'latin1.csv': ["latin1.csv, row 3: the file is not UTF-8: byte 0xe9 (probably 'é') looks like Windows-1252 (cp1252) text. Fix: re-save as UTF-8 (in Excel: 'Save as' > 'CSV UTF-8')."],
     'missing_column.csv': ["missing_column.csv, row 1, column 'period': required column 'period' is missing. Fix: use the header of data/partner_return_template.csv: partner,service,measure,breakdown,period,value,unit,target,polarity,source."],
-    'months_do_not_add_up_to_quarter.csv': ["months_do_not_add_up_to_quarter.csv, rows 2-5, column 'value': IDAS, Community-based support (hub), idas_hub_enquiries, 2023/24 Q3: the printed total (2,591) is 100 more than the sum of its parts, the three months (2,491). Fix: correct the total or the part that is wrong; until then the report shows both figures and uses neither silently."],
+    'months_do_not_add_up_to_quarter.csv': ["months_do_not_add_up_to_quarter.csv, rows 2-5, column 'value': IDAS, Community-based support (hub), idas_hub_enquiries, Q3 2023/24: the printed total (2,591) is 100 more than the sum of its parts, the three months (2,491). Fix: correct the total or the part that is wrong; until then the report shows both figures and uses neither silently."],
     'percent_over_100.csv': ["percent_over_100.csv, row 3, column 'value': value 108 is not a percentage from 0 to 100. Fix: write the percentage as a number from 0 to 100, without '%'."],
-    'period_calendar_quarter.csv': ["period_calendar_quarter.csv, row 3, column 'period': period '2023 Q3' is not a month (YYYY-MM), a financial quarter (YYYY/YY Qn) or a financial year (YYYY/YY). Fix: write a month as YYYY-MM (2023-10), a financial quarter as YYYY/YY Qn (2023/24 Q3) or a financial year as YYYY/YY (2023/24)."],
-    'period_month_name.csv': ["period_month_name.csv, row 3, column 'period': period 'October 2023' is not a month (YYYY-MM), a financial quarter (YYYY/YY Qn) or a financial year (YYYY/YY). Fix: write a month as YYYY-MM (2023-10), a financial quarter as YYYY/YY Qn (2023/24 Q3) or a financial year as YYYY/YY (2023/24)."],
+    'period_calendar_quarter.csv': ["period_calendar_quarter.csv, row 3, column 'period': period '2023 Q3' is not a month (YYYY-MM), a financial quarter (Qn YYYY/YY) or a financial year (YYYY/YY). Fix: write a month as YYYY-MM (2023-10), a financial quarter as Qn YYYY/YY (Q3 2023/24; 2023/24 Q3 is read too) or a financial year as YYYY/YY (2023/24)."],
+    'period_month_name.csv': ["period_month_name.csv, row 3, column 'period': period 'October 2023' is not a month (YYYY-MM), a financial quarter (Qn YYYY/YY) or a financial year (YYYY/YY). Fix: write a month as YYYY-MM (2023-10), a financial quarter as Qn YYYY/YY (Q3 2023/24; 2023/24 Q3 is read too) or a financial year as YYYY/YY (2023/24)."],
     'quarters_do_not_add_up_to_year.csv': ["quarters_do_not_add_up_to_year.csv, rows 2-6, column 'value': North Yorkshire Police, Recorded crime, da_related_crimes, 2022/23: the printed total (6,387) is 100 more than the sum of its parts, the four quarters (6,287). Fix: correct the total or the part that is wrong; until then the report shows both figures and uses neither silently."],
     'renamed_column.csv': ["renamed_column.csv, row 1, column 'measure': required column 'measure' is missing; the closest column in the file is 'measures'. Fix: rename 'measures' to 'measure'."],
     'too_many_cells.csv': ['too_many_cells.csv, row 3: this row has 11 cells but the header has 10 columns. Fix: check for an unquoted comma in a text field (quote the field).'],
@@ -112,7 +118,7 @@ def test_reconciliation_agrees_with_the_trend_module():
 
 
 def test_shipped_conversion_is_what_convert_published_makes():
-    expected = convert_published(PUBLISHED)
+    expected = convert_published(PUBLISHED, **PUBLISHED_NAMES)
     shipped = pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(shipped, expected)
     assert list(shipped.columns) == list(COLUMNS)
@@ -120,7 +126,7 @@ def test_shipped_conversion_is_what_convert_published_makes():
 
 def test_conversion_keeps_every_published_figure():
     """Every number of the published tables is in the conversion, once, as printed."""
-    rows = convert_published(PUBLISHED)
+    rows = convert_published(PUBLISHED, **PUBLISHED_NAMES)
     da = pd.read_csv(PUBLISHED / "da_related_crimes_quarterly.csv")
     hub = pd.read_csv(PUBLISHED / "idas_hub_enquiries_monthly.csv")
     hardening = pd.read_csv(PUBLISHED / "idas_target_hardening_q3_2023_24.csv")
@@ -183,8 +189,8 @@ def test_same_figure_in_two_files_is_a_repeat(tmp_path):
 
 
 @pytest.mark.parametrize("text,label,kind", [
-    ("2023-10", "2023-10", "month"), ("2023/24 Q3", "2023/24 Q3", "quarter"),
-    ("Q3 2023/24", "2023/24 Q3", "quarter"), ("2023/24", "2023/24", "year"),
+    ("2023-10", "2023-10", "month"), ("2023/24 Q3", "Q3 2023/24", "quarter"),
+    ("Q3 2023/24", "Q3 2023/24", "quarter"), ("2023/24", "2023/24", "year"),
     ("1999/00", "1999/00", "year")])
 def test_periods(text, label, kind):
     period = parse_period(text)
@@ -199,9 +205,13 @@ def test_bad_periods(text):
 
 @given(st.integers(1990, 2090), st.integers(1, 4))
 def test_quarter_labels_round_trip(start, quarter):
-    label = f"{start}/{(start + 1) % 100:02d} Q{quarter}"
+    """Both orders are read; the label is the library's one (sna.periods.period_label)."""
+    from sna.periods import period_label
+
+    label = f"Q{quarter} {start}/{(start + 1) % 100:02d}"
+    other = f"{start}/{(start + 1) % 100:02d} Q{quarter}"
     period = parse_period(label)
-    assert period.label == label
+    assert period.label == label == parse_period(other).label == period_label(period.period)
     assert parse_period(period.financial_year).kind == "year"
     months = pd.period_range(period.period.start_time, period.period.end_time, freq="M")
     assert len(months) == 3 and months[0].month == [4, 7, 10, 1][quarter - 1]

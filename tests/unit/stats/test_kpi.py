@@ -36,7 +36,7 @@ def _rows(name: str) -> list[dict]:
 def q3_tiles():
     accounted = read_partner_returns([PUBLISHED / "partner_returns_nyy.csv",
                                       PUBLISHED / "svd_intervention_targets_nyy_2023-24.csv"])
-    tiles = return_tiles(accounted.clean, report_period(period="2023/24 Q3"))
+    tiles = return_tiles(accounted.clean, report_period(period="Q3 2023/24"))
     return tiles.set_index("measure")
 
 
@@ -68,7 +68,7 @@ def test_q3_2023_24_tiles_match_the_published_tables(q3_tiles):
     da = _rows("da_related_crimes_quarterly.csv")
     last, year_before = da[-1], da[-5]
     assert q3_tiles.at["da_related_crimes", "latest_period"] == (
-        f"{last['financial_year']} {last['quarter']}")
+        f"{last['quarter']} {last['financial_year']}")
     assert q3_tiles.at["da_related_crimes", "value"] == int(last["da_related_crimes"])
     assert q3_tiles.at["da_related_crimes", "previous"] == int(year_before["da_related_crimes"])
     assert q3_tiles.at["idas_hub_individuals", "value"] == 1627
@@ -79,15 +79,88 @@ def test_q3_2023_24_tiles_match_the_published_tables(q3_tiles):
     assert math.isnan(q3_tiles.at["svd_bleed_kits_installed", "value"])
 
 
-def test_q3_directions_use_the_right_tests(q3_tiles):
+def _quasi_reference(counts: list[float], previous: int, current: int) -> tuple[float, float, float]:
+    """phi, df and the quasi-Poisson p-value, computed straight with statsmodels' GLM.
+
+    Second method for the change rule: a Poisson GLM of the quarterly counts with a linear
+    trend and quarter dummies (treatment coding, unlike the library's effect coding: the same
+    fit), phi = Pearson chi-square / residual df, then the conditional score statistic of the
+    two counts divided by sqrt(phi), on t(df).
+    """
+    import statsmodels.api as sm
+
+    y = np.asarray(counts, dtype=float)
+    t = np.arange(len(y), dtype=float)
+    quarter = np.arange(len(y)) % 4
+    exog = np.column_stack([np.ones(len(y)), t] + [(quarter == q).astype(float)
+                                                  for q in (1, 2, 3)])
+    fit = sm.GLM(y, exog, family=sm.families.Poisson()).fit()
+    phi = fit.pearson_chi2 / fit.df_resid
+    n = previous + current
+    score = (current - n / 2) / math.sqrt(phi * n / 4)
+    return phi, fit.df_resid, float(2 * stats.t.sf(abs(score), fit.df_resid))
+
+
+def test_q3_directions_use_the_change_rule(q3_tiles):
+    # Perpetrator referrals: two figures only, so their variation cannot be checked: exact test.
     perp = q3_tiles.at["perpetrator_referrals", "direction"]
     exact = stats.binomtest(44, 44 + 67, 0.5).pvalue
     assert perp.test == "exact Poisson test" and perp.p_value == pytest.approx(exact)
-    assert perp.verdict == "decrease"
+    assert perp.verdict == "decrease" and "too short to check" in perp.why
+    # DA-related crimes: 12 quarters (2020/21 Q1 to 2022/23 Q4, the latest figure), over-
+    # dispersed: quasi-Poisson.
+    da_rows = _rows("da_related_crimes_quarterly.csv")
+    counts = [float(r["da_related_crimes"]) for r in da_rows]
+    assert len(counts) == 12 and (da_rows[0]["quarter"], da_rows[-1]["quarter"]) == ("Q1", "Q4")
+    phi, df, p_value = _quasi_reference(counts, int(counts[-5]), int(counts[-1]))
     da = q3_tiles.at["da_related_crimes", "direction"]
-    assert da.test.startswith("test allowing for the series' usual extra-Poisson variation")
-    assert da.p_value > stats.binomtest(1435, 1435 + 1538, 0.5).pvalue
+    assert phi > 1 and stats.chi2.sf(phi * df, df) < 0.05  # evidence of over-dispersion
+    assert da.test == "quasi-Poisson score test"
+    assert (da.dispersion, da.df) == (pytest.approx(phi), df)
+    assert da.p_value == pytest.approx(p_value, rel=1e-9)
+    assert da.p_value_exact == pytest.approx(stats.binomtest(1435, 1435 + 1538, 0.5).pvalue)
+    assert da.verdict == "no significant change"
+    assert da.why == "after allowing for the usual quarter-to-quarter ups and downs of this series"
     assert q3_tiles.at["idas_helpline_enquiries", "direction"].verdict == "too few to say"
+
+
+def test_overdispersed_series_is_not_called_significant_on_noise():
+    """A negative-binomial quarterly series with no real change: the exact test alone calls
+    a 12% fall significant; the change rule, allowing for the series' variation, does not."""
+    rng = np.random.default_rng(7)
+    index = pd.period_range("2019Q1", periods=20, freq="Q-MAR")
+    mean, size = 1000, 8  # variance = mean + mean^2 / size: phi about 126
+    counts = pd.Series(rng.negative_binomial(size, size / (size + mean), 20).astype(float),
+                       index=index)
+    counts.iloc[-5], counts.iloc[-1] = 1000.0, 880.0
+    phi, df, p_value = _quasi_reference(counts.tolist(), 1000, 880)
+    noisy = direction(880, 1000, series=counts)
+    exact = direction(880, 1000)
+    assert exact.verdict == "decrease" and exact.test == "exact Poisson test"
+    assert noisy.verdict == "no significant change" and noisy.test == "quasi-Poisson score test"
+    assert noisy.dispersion == pytest.approx(phi) and noisy.p_value == pytest.approx(p_value)
+    assert "ups and downs" in noisy.sentence(technical=False)
+    # a real fall in a Poisson series (no evidence of extra variation) uses the exact test
+    calm = pd.Series(rng.poisson(1400 * np.exp(-0.03 * np.arange(20))).astype(float),
+                     index=index)
+    before, now = int(calm.iloc[-5]), int(calm.iloc[-1])
+    plain = direction(now, before, series=calm)
+    assert plain.test == "exact Poisson test" and plain.verdict == "decrease"
+    assert plain.p_value == pytest.approx(stats.binomtest(now, now + before, 0.5).pvalue)
+    assert "no more than chance" in plain.why
+
+
+def test_year_totals_are_judged_with_the_variation_of_their_quarters():
+    accounted = read_partner_returns(PUBLISHED / "partner_returns_nyy.csv")
+    tiles = return_tiles(accounted.clean, report_period(year="2022/23")).set_index("measure")
+    da = tiles.loc["da_related_crimes", "direction"]
+    rows = _rows("da_related_crimes_quarterly.csv")
+    quarters = [float(r["da_related_crimes"]) for r in rows if r["financial_year"] <= "2022/23"]
+    phi, df, _ = _quasi_reference(quarters, 6346, 6387)
+    assert da.test == "quasi-Poisson score test" and da.dispersion == pytest.approx(phi)
+    n = 6346 + 6387
+    score = (6387 - n / 2) / math.sqrt(phi * n / 4)
+    assert da.p_value == pytest.approx(2 * stats.t.sf(abs(score), df))
 
 
 def test_direction_too_few_to_say_for_small_counts():
@@ -133,10 +206,12 @@ def test_rag_without_target_follows_tested_direction():
 
 
 def test_report_period_modes():
-    assert report_period(period="Q3 2023/24").label == "2023/24 Q3"
+    # one label convention (sna.periods.period_label); the other order is read too
+    assert report_period(period="2023/24 Q3").label == "Q3 2023/24"
+    assert report_period(period="Q3 2023/24").previous_label == "Q3 2022/23"
     annual = report_period(year="2024/25")
     assert (annual.kind, annual.months[0], annual.months[-1]) == ("year", "2024-04", "2025-03")
-    for bad in ({"period": "2023/24 Q3", "year": "2024/25"}, {}, {"period": "2024/25"},
+    for bad in ({"period": "Q3 2023/24", "year": "2024/25"}, {}, {"period": "2024/25"},
                 {"year": "2024/25 Q1"}):
         with pytest.raises(SnaInputError):
             report_period(**bad)
