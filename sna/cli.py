@@ -1,4 +1,4 @@
-"""Command line: ``sna ingest``, ``report``, ``check``, ``demo-data`` and ``fetch``.
+"""Command line: ``sna ingest``, ``national``, ``report``, ``check``, ``demo-data``, ``fetch``.
 
 Every failure prints one line saying what went wrong and how to fix it, and
 exits non-zero; no Python traceback reaches the user.
@@ -40,6 +40,25 @@ def _ingest(args: argparse.Namespace) -> int:
     missing = month_runs(accounted.notes.get("missing_months", []), fmt="%Y-%m")
     if missing:
         print("months with no data (not zero): " + ", ".join(missing))
+    return 0
+
+
+def _national(args: argparse.Namespace) -> int:
+    from sna.io.national_counts import build_national_counts
+
+    summary = build_national_counts(args.source, args.out, forces=args.forces or None,
+                                    months=tuple(args.months) if args.months else None,
+                                    dataset=args.dataset, progress=True)
+    print(f"national aggregate written to {args.out}: {summary['offences']:,} offences in "
+          f"{summary['rows']:,} rows from {summary['force_months']} force-months "
+          f"({summary['rows_in']:,} rows in, {summary['rows_quarantined']:,} quarantined)")
+    if summary["no_data"]:
+        print(f"{len(summary['no_data'])} force-months with no file (no data, not zero): "
+              + ", ".join(f"{force} {month}" for force, month in summary["no_data"][:10])
+              + (" ..." if len(summary["no_data"]) > 10 else ""))
+    for source, reasons in summary["quarantined_other"].items():
+        print(f"{source}: rows not counted: "
+              + "; ".join(f"{n} {reason}" for reason, n in reasons.items()))
     return 0
 
 
@@ -134,6 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--dedupe", action="store_true",
                         help="read identical copies of a force-month once (default: an error)")
     ingest.set_defaults(func=_ingest)
+
+    national = sub.add_parser("national", help="build the national police.uk aggregate (force, "
+                              "month, LSOA, crime type) and its coverage from street files")
+    national.add_argument("source", nargs="+", help="street CSV files, folders of months, or zips")
+    national.add_argument("--out", required=True,
+                          help="folder for counts_lsoa_month_type.parquet and coverage.csv.gz")
+    national.add_argument("--forces", nargs="+", metavar="SLUG",
+                          help="forces the coverage lists, as in file names (e.g. cumbria); "
+                               "default: the forces with files")
+    national.add_argument("--months", nargs=2, metavar=("FIRST", "LAST"),
+                          help="months the coverage lists, YYYY-MM YYYY-MM")
+    national.add_argument("--dataset", help="also keep the Parquet dataset of every row here")
+    national.set_defaults(func=_national)
 
     report = sub.add_parser("report", help="run a report notebook with a params file")
     report.add_argument("name", nargs="?", help="notebook name, e.g. svd_sna")

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from sna.errors import SnaInputError
 from sna.io.ingest import CheckedFile, StreetFile, check_street_file
+from sna.paths import file_sha256
 
 __all__ = [
     "Batch",
@@ -42,6 +43,7 @@ __all__ = [
     "ingest_batch",
     "input_bytes",
     "month_counts",
+    "part_record",
     "plan_batches",
     "run_batches",
 ]
@@ -54,8 +56,10 @@ _NO_DICTIONARY = {"crime_id", "longitude", "latitude", "source_row"}
 # Random 64-hex Crime IDs barely compress with fast codecs (1.6% with snappy) but
 # take a fifth of the writing time; they are stored uncompressed with those.
 _FAST_CODECS = {"snappy", "lz4"}
-# Columns analyses filter on get min/max statistics (lets DuckDB skip row groups).
-_STATISTICS = ["month", "force", "crime_type", "lsoa_code", "source_file"]
+# Min/max statistics only where they let DuckDB skip row groups: parts hold files in name
+# order (month first), so month, force and source file ranges are narrow; every row group
+# holds all crime types and LSOAs from E01 to W01, so their statistics would never skip one.
+_STATISTICS = ["month", "force", "source_file"]
 
 
 class PartFile:
@@ -156,6 +160,7 @@ def file_entry(checked: CheckedFile, clean_part: str | None,
                quarantine_part: str | None) -> dict:
     """The manifest entry of one checked street file."""
     reasons = pc.value_counts(checked.quarantine["reason"]).to_pylist()
+    csv = {f"csv_{k}": v for k, v in (checked.csv or {}).items()}  # with hashes only
     return {
         "source": checked.name,
         "rows_in": checked.rows_in,
@@ -165,6 +170,7 @@ def file_entry(checked: CheckedFile, clean_part: str | None,
         "clean_by_force_month": month_counts(checked.clean),
         "clean": clean_part and f"clean/{clean_part}",
         "quarantine": quarantine_part and f"quarantine/{quarantine_part}",
+        **csv,
     }
 
 
@@ -176,6 +182,7 @@ class Batch:
     files: tuple[StreetFile, ...]
     folder: str
     compression: str = "snappy"
+    hashes: bool = False
 
 
 @dataclass
@@ -189,6 +196,7 @@ class BatchResult:
     entries: list[dict] = field(default_factory=list)
     forces: list[dict[str, int]] = field(default_factory=list)
     error: SnaInputError | None = None
+    parts: dict[str, dict] = field(default_factory=dict)
 
 
 def ingest_batch(batch: Batch) -> BatchResult:
@@ -196,6 +204,8 @@ def ingest_batch(batch: Batch) -> BatchResult:
 
     A file-level problem (:class:`~sna.errors.SnaInputError`) stops the batch
     and is returned, not raised, with the entries of the files before it.
+    The parts written are recorded (``"clean/part-NNNNN.parquet"``: SHA-256 and
+    bytes) in the batch's thread, so hashing overlaps the other batches' work.
     """
     name = f"part-{batch.number:05d}.parquet"
     clean = PartFile(Path(batch.folder) / "clean" / name, batch.compression)
@@ -203,7 +213,7 @@ def ingest_batch(batch: Batch) -> BatchResult:
     result = BatchResult()
     try:
         for file in batch.files:
-            checked = check_street_file(file)
+            checked = check_street_file(file, hashes=batch.hashes)
             result.entries.append(file_entry(checked, clean.add(checked.clean),
                                              quarantine.add(checked.quarantine)))
             result.forces.append(checked.forces)
@@ -212,7 +222,24 @@ def ingest_batch(batch: Batch) -> BatchResult:
     finally:
         clean.close()
         quarantine.close()
+    for part in (clean, quarantine):
+        if part.path.exists():
+            result.parts[f"{part.path.parent.name}/{part.path.name}"] = part_record(part.path)
     return result
+
+
+def part_record(path: Path) -> dict:
+    """SHA-256 and size of a written Parquet part, as the manifest records them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "part.parquet"
+    >>> _ = path.write_bytes(b"abc")
+    >>> part_record(path)["bytes"], part_record(path)["sha256"][:8]
+    (3, 'ba7816bf')
+    """
+    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
 def input_bytes(files: Sequence[StreetFile]) -> list[int]:
@@ -255,7 +282,8 @@ def batch_size(total_bytes: int, workers: int) -> int:
 
 
 def plan_batches(files: Sequence[StreetFile], sizes: Sequence[int], folder: str | Path,
-                 compression: str = "snappy", batch_bytes: int | None = None) -> list[Batch]:
+                 compression: str = "snappy", batch_bytes: int | None = None,
+                 hashes: bool = False) -> list[Batch]:
     """Split files, in order, into runs of about ``batch_bytes`` of CSV text.
 
     A run ends before the file that would take it over ``batch_bytes``
@@ -277,7 +305,8 @@ def plan_batches(files: Sequence[StreetFile], sizes: Sequence[int], folder: str 
         size += nbytes
     if current:
         batches.append(current)
-    return [Batch(i, tuple(b), str(folder), compression) for i, b in enumerate(batches)]
+    return [Batch(i, tuple(b), str(folder), compression, hashes)
+            for i, b in enumerate(batches)]
 
 
 def run_batches(batches: list[Batch], workers: int, *,

@@ -20,10 +20,9 @@ Decisions (documented in the README's data section):
 Speed: files are parsed and checked in Arrow (:func:`check_street_file`), with
 low-cardinality columns read as dictionaries so that most checks run once per
 distinct value, on a thread pool across files (Arrow releases Python's GIL).
-The pandas functions :func:`parse_street_csv`, :func:`check_month_and_force`,
-:func:`row_reasons` and :func:`typed_street_table` state the same rules
-row by row; they are kept as the readable reference, and the tests check that
-both give identical tables.
+The same rules stated row by row in pandas (the engine the project shipped
+first) are kept with the tests, in ``tests/unit/io/pandas_reference.py``, as the
+second method: the tests require both to give identical tables, reasons and errors.
 """
 
 from __future__ import annotations
@@ -45,16 +44,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from sna.errors import SnaInputError
-from sna.io.accounting import Accounted, first_reason
+from sna.io.accounting import Accounted
 
 __all__ = [
     "CheckedFile", "ReadLimits", "StreetFile", "bounded_gunzip", "check_force", "check_header",
-    "check_month", "check_month_and_force", "check_month_range", "check_street_file",
-    "clean_frame", "coordinate", "decode_utf8", "find_street_files", "first_force",
-    "first_row_of_each_force", "iter_checked", "iter_read", "matches", "month_notes",
-    "parse_street_csv", "physical_lines", "quarantine_arrow", "read_police_uk",
-    "read_street_arrow", "repeats_within_month", "row_reasons", "street_reason_codes",
-    "typed_street_arrow", "typed_street_table", "unique_force_months",
+    "check_month", "check_month_range", "check_street_file", "clean_frame", "coordinate",
+    "decode_utf8", "find_street_files", "first_row_of_each_force", "iter_checked", "matches",
+    "month_notes", "physical_lines", "quarantine_arrow", "read_police_uk", "read_street_arrow",
+    "repeats_within_month", "street_reason_codes", "typed_street_arrow", "unique_force_months",
 ]
 POLICE_UK_COLUMNS = [
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
@@ -480,8 +477,8 @@ def check_header(columns: list[str], name: str) -> None:
             + ", ".join(POLICE_UK_COLUMNS))
 
 
-def _parse_csv(data: bytes, columns: list[str], use_threads: bool
-               ) -> tuple[pa.Table, list[tuple[int, str]]]:
+def _parse_csv(data: bytes, columns: list[str], use_threads: bool, *,
+               ignore_empty_lines: bool = True) -> tuple[pa.Table, list[tuple[int, str]]]:
     bad: list[tuple[int, str]] = []
 
     def keep_aside(row: pacsv.InvalidRow) -> str:
@@ -495,7 +492,8 @@ def _parse_csv(data: bytes, columns: list[str], use_threads: bool
         # One block for the whole file (no chunks to join), at least 1 MiB.
         read_options=pacsv.ReadOptions(use_threads=use_threads,
                                        block_size=min(max(len(data) + 1, 1 << 20), 1 << 30)),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside,
+                                         ignore_empty_lines=ignore_empty_lines),
         # UTF-8 is checked by the caller (ASCII, or decoded in full).
         convert_options=pacsv.ConvertOptions(
             column_types=types, strings_can_be_null=False, include_columns=POLICE_UK_COLUMNS,
@@ -547,6 +545,12 @@ def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
     header = next(iter(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")), "")
     columns = next(csv.reader([header]))
     check_header(columns, name)
+    if not use_threads:
+        # Blank lines kept as rows of empty fields: with none (no blank Month), Arrow's
+        # record numbers are the file's lines, without scanning the bytes for blank lines.
+        parsed = _parse_without_blank_lines(data, columns)
+        if parsed is not None:
+            return parsed
     # Parallel parsing does not number lines: a file with bad lines is parsed again alone.
     for threads in (True, False) if use_threads else (False,):
         try:
@@ -554,11 +558,7 @@ def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
         except (pa.ArrowInvalid, pa.ArrowKeyError) as err:
             if threads:
                 continue
-            line = re.search(r"[Rr]ow #(\d+)", str(err))
-            raise SnaInputError(
-                f"the file cannot be parsed as CSV ({str(err).splitlines()[0]})",
-                file=name, row=int(line[1]) if line else None,
-                fix="check the file is an unchanged police.uk street CSV") from None
+            raise _csv_error(err, name) from None
         if not bad:
             break
     bad.sort()
@@ -574,6 +574,39 @@ def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
     if blank_lines:
         table = table.replace_schema_metadata({b"sna.blank_lines": str(blank_lines).encode()})
     return table, bad
+
+
+def _csv_error(err: Exception, name: str) -> SnaInputError:
+    line = re.search(r"[Rr]ow #(\d+)", str(err))
+    return SnaInputError(
+        f"the file cannot be parsed as CSV ({str(err).splitlines()[0]})",
+        file=name, row=int(line[1]) if line else None,
+        fix="check the file is an unchanged police.uk street CSV")
+
+
+def _parse_without_blank_lines(data: bytes, columns: list[str]
+                               ) -> tuple[pa.Table, list[tuple[int, str]]] | None:
+    """One single-threaded parse numbering rows as lines, or None for a file with blank lines.
+
+    With ``ignore_empty_lines=False`` Arrow keeps a blank line as a row of empty
+    fields and numbers records as lines. A blank line therefore shows as a blank
+    ``Month``; when no ``Month`` is blank the table and line numbers are those of
+    :func:`read_street_arrow`'s general path (which skips blank lines and maps
+    records to lines with :func:`physical_lines`) without scanning the bytes.
+    """
+    try:
+        table, bad = _parse_csv(data, columns, False, ignore_empty_lines=False)
+    except (pa.ArrowInvalid, pa.ArrowKeyError):
+        return None  # the general path raises the error
+    month = table["Month"]
+    if any(pc.any(pc.equal(chunk.dictionary, "")).as_py() for chunk in month.chunks):
+        return None
+    bad.sort()
+    lines = np.arange(2, 2 + table.num_rows + len(bad), dtype=np.int64)
+    if bad:
+        lines = lines[~np.isin(lines, [n for n, _ in bad])]
+    table = table.unify_dictionaries().combine_chunks()
+    return table.append_column("source_row", pa.array(lines[: table.num_rows])), bad
 
 
 def physical_lines(data: bytes) -> tuple[np.ndarray | None, int]:
@@ -611,110 +644,6 @@ def physical_lines(data: bytes) -> tuple[np.ndarray | None, int]:
         return None, 0
     lines = np.searchsorted(newlines, starts[~blank]) + 1
     return lines.astype(np.int64), int(blank.sum())
-
-
-def parse_street_csv(data: bytes, name: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
-    r"""Parse one street CSV's bytes into strings, keeping malformed lines aside.
-
-    Returns the rows as a DataFrame of strings (with ``source_file`` and
-    ``source_row``, the 1-based line number) and a list of
-    ``(line, text)`` for lines with the wrong number of fields.
-
-    Examples
-    --------
-    >>> text = ",".join(POLICE_UK_COLUMNS) + "\n" + ",2024-01" + ",x" * 10 + "\nbad\n"
-    >>> rows, bad = parse_street_csv(text.encode(), "f.csv")
-    >>> len(rows), bad
-    (1, [(3, 'bad')])
-    """
-    table, bad = read_street_arrow(data, name)
-    frame = pa.table({c: _strings(table[c]) for c in POLICE_UK_COLUMNS}).to_pandas()
-    frame["source_file"] = name
-    frame["source_row"] = table["source_row"].to_numpy()
-    return frame, bad
-
-
-def check_month_and_force(frame: pd.DataFrame, name: str, forces: set[str] | None) -> None:
-    """Raise for an invalid month, a month that is not the file's, or a foreign force.
-
-    A month like ``2023-13`` or a file from another force mixed into a folder is
-    a problem with the file, not with one row, so it stops the run with the
-    file, row and column named.
-    """
-    body = frame[frame["Month"] != "Month"]
-    bad_month = ~body["Month"].str.match(MONTH_PATTERN)
-    if bad_month.any():
-        first = body[bad_month].iloc[0]
-        raise SnaInputError(f"'{first['Month']}' is not a valid month", file=name,
-                            row=int(first["source_row"]), column="Month", value=first["Month"],
-                            fix="months must be YYYY-MM with MM from 01 to 12; download the "
-                                "file again from police.uk")
-    match = STREET_FILE.search(name)
-    if match:
-        other = body["Month"] != match["month"]
-        if other.any():
-            first = body[other].iloc[0]
-            raise SnaInputError(
-                f"month {first['Month']} does not match the file name's month {match['month']}",
-                file=name, row=int(first["source_row"]), column="Month", value=first["Month"],
-                fix="police.uk files hold one month each; rename or re-download the file")
-    blank = body["Falls within"].str.strip() == ""
-    if blank.any():
-        raise _blank_force(name, int(body.loc[blank, "source_row"].iloc[0]))
-    if forces is not None:
-        foreign = ~body["Falls within"].isin(forces)
-        if foreign.any():
-            first = body[foreign].iloc[0]
-            raise SnaInputError(
-                f"the file holds crimes of '{first['Falls within']}', not of "
-                f"{' or '.join(sorted(forces))}", file=name, row=int(first["source_row"]),
-                column="Falls within", value=first["Falls within"],
-                fix="remove this file from the folder, or add its force to the forces read")
-
-
-def row_reasons(frame: pd.DataFrame) -> pd.Series:
-    """Return one quarantine reason per row (missing where the row is fine)."""
-    lsoa = frame["LSOA code"]
-    lon = pd.to_numeric(frame["Longitude"].replace("", np.nan), errors="coerce")
-    lat = pd.to_numeric(frame["Latitude"].replace("", np.nan), errors="coerce")
-    has_lon = frame["Longitude"] != ""
-    has_lat = frame["Latitude"] != ""
-    with_id = frame["Crime ID"] != ""
-    repeat = with_id & frame.duplicated(["Month", "Crime ID"], keep="first")
-    checks = [
-        (frame["Month"] == "Month", REASON_HEADER),
-        (~frame["Crime type"].isin(CRIME_TYPES), REASON_CRIME_TYPE),
-        ((lsoa != "") & ~lsoa.str.match(LSOA_PATTERN), REASON_LSOA),
-        ((has_lon & lon.isna()) | (has_lat & lat.isna()), REASON_NON_NUMERIC),
-        (has_lon != has_lat, REASON_ONE_COORDINATE),
-        ((lon.abs() > 180) | (lat.abs() > 90), REASON_OUT_OF_RANGE),
-        (repeat, REASON_REPEAT),
-    ]
-    return first_reason(checks, frame.index)
-
-
-def typed_street_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Turn validated string rows into the typed police.uk table.
-
-    Columns: ``crime_id`` (NA for anti-social behaviour), ``month``
-    (``Period[M]``), ``force`` and ``crime_type`` (categorical), ``longitude``
-    and ``latitude`` (nullable floats), ``lsoa_code`` (NA when no location),
-    ``located`` (bool), plus the text columns and ``source_file``/``source_row``.
-    """
-    out = frame.rename(columns=COLUMN_NAMES)
-    for col in ("crime_id", "lsoa_code", "lsoa_name", "location", "context", "last_outcome"):
-        out[col] = out[col].replace("", pd.NA)
-    out["month"] = pd.PeriodIndex(out["month"], freq="M")
-    out["longitude"] = pd.to_numeric(out["longitude"].replace("", pd.NA)).astype("Float64")
-    out["latitude"] = pd.to_numeric(out["latitude"].replace("", pd.NA)).astype("Float64")
-    zero = (out["longitude"] == 0) & (out["latitude"] == 0)
-    out.loc[zero.fillna(False), ["longitude", "latitude"]] = pd.NA
-    out["located"] = out["lsoa_code"].notna()
-    out["crime_type"] = pd.Categorical(out["crime_type"], categories=CRIME_TYPES)
-    for col in ("force", "reported_by", "source_file"):
-        out[col] = out[col].astype("category")
-    out["source_row"] = out["source_row"].astype("int64")
-    return out
 
 
 # ---------------------------------------------------------------- Arrow engine
@@ -869,7 +798,12 @@ def _malformed_lsoa(values: pa.Array) -> np.ndarray:
 def street_reason_codes(rows: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Check every row of one file: reason codes and the parsed coordinates.
 
-    The checks and their precedence are those of :func:`row_reasons`.
+    The checks, in order of precedence (the first failing check gives the
+    reason, :data:`ROW_REASONS`): a repeated header line; a crime type outside
+    :data:`CRIME_TYPES`; a non-blank LSOA code not matching :data:`LSOA_PATTERN`;
+    a non-numeric coordinate; only one of longitude and latitude; a longitude
+    beyond 180 or a latitude beyond 90 degrees; a Crime ID already on an earlier
+    row of the same month (blank IDs, anti-social behaviour, never repeat).
 
     Returns
     -------
@@ -908,8 +842,8 @@ def _raise_at_first(rows: pa.Table, failed: np.ndarray, name: str, problem: Call
 def check_month(rows: pa.Table, name: str) -> None:
     """Raise for an invalid month, or a month that is not the file name's.
 
-    The month checks of :func:`check_month_and_force`, on the Arrow table of
-    :func:`read_street_arrow`.
+    On the Arrow table of :func:`read_street_arrow`, repeated header lines
+    aside; the first offending row is named.
     """
     body = ~_per_value(rows["Month"], _is_header)
     invalid = body & ~_per_value(rows["Month"], lambda v: matches(v, MONTH_PATTERN))
@@ -951,7 +885,7 @@ def _blank_force(name: str, row: int) -> SnaInputError:
 
 
 def check_force(first_rows: dict[str, int], name: str, forces: set[str]) -> None:
-    """Raise for the first row of a force not in ``forces`` (as :func:`check_month_and_force`).
+    """Raise for the first row (``first_rows``) of a force not in ``forces``.
 
     A blank force is an error of its own.
     """
@@ -979,9 +913,11 @@ def _blank_dictionary_to_null(values: pa.Array | pa.ChunkedArray) -> pa.Dictiona
 def typed_street_arrow(rows: pa.Table, lon: np.ndarray, lat: np.ndarray, name: str) -> pa.Table:
     """Turn checked rows into the typed police.uk table, in Arrow.
 
-    The columns and rules of :func:`typed_street_table`, with ``month`` a
-    millisecond timestamp (the first of the month), missing text null, and
-    repeated text dictionary-encoded.
+    Columns (:data:`TYPED_COLUMNS`): ``crime_id`` (null for anti-social
+    behaviour), ``month`` (a millisecond timestamp, the first of the month),
+    ``force``, ``reported_by`` and ``crime_type`` (dictionaries), ``longitude``
+    and ``latitude`` (null when blank, or both 0), the text columns (null when
+    blank), ``source_file``, ``source_row`` and ``located`` (an LSOA code given).
     """
     out = {COLUMN_NAMES[raw]: rows[raw] for raw in POLICE_UK_COLUMNS}
     out["crime_id"] = _blank_to_null(_strings(out["crime_id"]))
@@ -1051,6 +987,9 @@ class CheckedFile:
         Each force in ``Falls within`` and the line it first appears on.
     blank_lines : int
         Blank lines skipped (not rows).
+    csv : dict or None
+        With ``hashes``: ``{"bytes", "sha256"}`` of the CSV text as read
+        (decompressed), to check a download against; otherwise None.
     """
 
     name: str
@@ -1059,10 +998,14 @@ class CheckedFile:
     rows_in: int
     forces: dict[str, int]
     blank_lines: int = 0
+    csv: dict | None = None
 
 
-def check_street_file(file: StreetFile, *, use_threads: bool = False) -> CheckedFile:
+def check_street_file(file: StreetFile, *, use_threads: bool = False,
+                      hashes: bool = False) -> CheckedFile:
     """Read and check one street file in Arrow (the force check is left to the caller).
+
+    With ``hashes`` the CSV text's size and SHA-256 are recorded (``CheckedFile.csv``).
 
     Raises
     ------
@@ -1078,7 +1021,14 @@ def check_street_file(file: StreetFile, *, use_threads: bool = False) -> Checked
     >>> checked.rows_in == checked.clean.num_rows + checked.quarantine.num_rows
     True
     """
-    rows, bad = read_street_arrow(file.read_bytes(), file.name, use_threads=use_threads)
+    data = file.read_bytes()
+    csv_record = None
+    if hashes:
+        import hashlib
+
+        csv_record = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    rows, bad = read_street_arrow(data, file.name, use_threads=use_threads)
+    del data
     check_month(rows, file.name)
     codes, lon, lat = street_reason_codes(rows)
     keep = codes == 0
@@ -1088,7 +1038,8 @@ def check_street_file(file: StreetFile, *, use_threads: bool = False) -> Checked
         clean = typed_street_arrow(rows.filter(pa.array(keep)), lon[keep], lat[keep], file.name)
     blank_lines = int((rows.schema.metadata or {}).get(b"sna.blank_lines", 0))
     return CheckedFile(file.name, clean, quarantine_arrow(rows, codes, bad, file.name),
-                       rows.num_rows + len(bad), first_row_of_each_force(rows), blank_lines)
+                       rows.num_rows + len(bad), first_row_of_each_force(rows), blank_lines,
+                       csv_record)
 
 
 def iter_checked(files: list[StreetFile], forces: set[str] | None, *,
@@ -1144,7 +1095,12 @@ def iter_checked(files: list[StreetFile], forces: set[str] | None, *,
 
 
 def clean_frame(tables: list[pa.Table]) -> pd.DataFrame:
-    """Arrow tables of :func:`typed_street_arrow` as the table of :func:`typed_street_table`."""
+    """Arrow tables of :func:`typed_street_arrow` as one pandas table.
+
+    ``month`` becomes a ``Period[M]``, coordinates nullable floats (``Float64``),
+    ``force``, ``reported_by``, ``source_file`` and ``crime_type`` categoricals,
+    the other text columns strings with missing values.
+    """
     table = pa.concat_tables(tables)
     for col in TEXT_COLUMNS:
         table = table.set_column(table.schema.get_field_index(col), col,
@@ -1155,44 +1111,6 @@ def clean_frame(tables: list[pa.Table]) -> pd.DataFrame:
         values = frame[col].cat.remove_unused_categories()
         frame[col] = values.cat.set_categories(pd.Index(sorted(values.cat.categories), dtype=str))
     return frame
-
-
-def _read_one(file: StreetFile, forces: set[str] | None) -> tuple[pd.DataFrame, pd.Series]:
-    frame, bad = parse_street_csv(file.read_bytes(), file.name)
-    check_month_and_force(frame, file.name, forces)
-    reasons = row_reasons(frame)
-    if bad:
-        malformed = pd.DataFrame({c: "" for c in POLICE_UK_COLUMNS}, index=range(len(bad)))
-        malformed["Location"] = [text[:200] for _, text in bad]
-        malformed["source_file"] = file.name
-        malformed["source_row"] = [n for n, _ in bad]
-        frame = pd.concat([frame, malformed], ignore_index=True)
-        wrong = pd.Series([REASON_MALFORMED] * len(bad), dtype=object)
-        reasons = pd.concat([reasons, wrong], ignore_index=True)
-    return frame, reasons
-
-
-def iter_read(files: list[StreetFile], forces: set[str] | None,
-              progress: bool = False) -> Iterator[tuple[pd.DataFrame, pd.Series]]:
-    """Yield ``(rows, reasons)`` for each street file, with an optional progress bar.
-
-    With ``forces=None`` every file must hold the force of the first file read.
-    """
-    if progress and len(files) > 1:
-        from tqdm.auto import tqdm
-
-        files = tqdm(files, desc="Reading police.uk files", unit="file")
-    for file in files:
-        if forces is None:
-            forces = first_force(file)
-        yield _read_one(file, forces)
-
-
-def first_force(file: StreetFile) -> set[str] | None:
-    """The force named on the first data row of ``file`` (None for a file with no rows)."""
-    frame, _ = parse_street_csv(file.read_bytes(), file.name)
-    named = frame.loc[frame["Falls within"] != "Month", "Falls within"]
-    return {named.iloc[0]} if len(named) else None
 
 
 def read_police_uk(
@@ -1231,7 +1149,7 @@ def read_police_uk(
     Returns
     -------
     Accounted
-        ``clean``: the typed table (see :func:`typed_street_table`);
+        ``clean``: the typed table (see :func:`clean_frame`);
         ``quarantine``: rejected rows with ``source_file``, ``source_row`` and
         ``reason``; ``notes``: ``missing_months``, ``files``, ``months``,
         ``repeat_crime_ids_across_months`` (and ``duplicates_dropped`` when any were).

@@ -20,7 +20,7 @@ Layout of a dataset folder::
     <out_dir>/clean/part-NNNNN.parquet      clean rows (one part a batch of files)
     <out_dir>/quarantine/part-NNNNN.parquet quarantined rows, with source_file/_row
 
-The clean rows hold the typed columns of :func:`sna.io.ingest.typed_street_table`
+The clean rows hold the typed columns of :func:`sna.io.ingest.typed_street_arrow`
 (``month`` as a timestamp, the first of the month; text as plain strings,
 missing text as null) with ``source_file`` and ``source_row`` pointing back to
 the CSV line; files are written in name order (month first), so row groups
@@ -54,7 +54,6 @@ from sna.io.cache import (
     record_problem,
 )
 from sna.io.ingest import MONTH_PATTERN, check_force, find_street_files
-from sna.paths import file_sha256
 
 __all__ = [
     "counts_by", "dataset_notes", "dataset_problem", "duckdb_connection",
@@ -193,6 +192,7 @@ def ingest_to_parquet_dataset(
     progress: bool = False,
     repeat_ids: bool = True,
     compression: str = "snappy",
+    file_hashes: bool = False,
 ) -> dict:
     """Validate police.uk street files into a Parquet dataset, one file at a time.
 
@@ -226,6 +226,10 @@ def ingest_to_parquet_dataset(
         Parquet compression. For a national year (6M rows): "snappy" ~460 MB,
         "none" ~525 MB (repeated text is dictionary-encoded anyway), "zstd"
         ~260 MB for about a fifth more ingest time.
+    file_hashes : bool, default False
+        Record each street file's CSV size and SHA-256 in its manifest entry
+        (``csv_bytes``, ``csv_sha256``: what :func:`national_aggregate`'s
+        coverage lists); hashing costs ~0.5 CPU s a GB.
 
     Returns
     -------
@@ -264,15 +268,17 @@ def ingest_to_parquet_dataset(
     clean_staging_leftovers(target.parent, target.name)
     staging = make_staging(target)
     try:
-        entries = _ingest_files(files, staging, allowed, workers, progress, compression)
-        options = {"forces": sorted(allowed) if allowed else None, "months": list(months or [])}
+        parts: dict[str, dict] = {}
+        entries = _ingest_files(files, staging, allowed, workers, progress, compression, parts,
+                                file_hashes)
+        options = {"forces": sorted(allowed) if allowed else None, "months": list(months or []),
+                   "file_hashes": file_hashes}
         manifest = _manifest(entries, options, months)
         manifest["notes"]["repeat_crime_ids_across_months"] = (
             _repeat_ids_across_months(staging) if repeat_ids else None)
         manifest["written_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         manifest["ingest_seconds"] = round(time.perf_counter() - started, 3)
-        manifest["parts"] = {p.relative_to(staging).as_posix(): _part_record(p)
-                             for p in sorted(staging.rglob("*.parquet"))}
+        manifest["parts"] = dict(sorted(parts.items()))
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
         move_into_place(staging, target)
     except BaseException:
@@ -282,8 +288,11 @@ def ingest_to_parquet_dataset(
 
 
 def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers: int | None,
-                  progress: bool, compression: str) -> list[dict]:
+                  progress: bool, compression: str, parts: dict[str, dict],
+                  hashes: bool = False) -> list[dict]:
     """Check ``files`` in batches into ``staging``; their manifest entries, in file order.
+
+    ``parts`` receives the record (SHA-256, bytes) of each Parquet part written.
 
     Errors surface in file order, as checking the files one by one would raise them.
     """
@@ -291,7 +300,8 @@ def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers:
         (staging / folder).mkdir()
     workers = workers or os.cpu_count() or 1
     sizes = input_bytes(files)
-    batches = plan_batches(files, sizes, staging, compression, batch_size(sum(sizes), workers))
+    batches = plan_batches(files, sizes, staging, compression, batch_size(sum(sizes), workers),
+                           hashes)
     bar = None
     if progress and len(files) > 1:
         from tqdm.auto import tqdm
@@ -301,6 +311,7 @@ def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers:
     try:
         done = bar and (lambda batch: bar.update(len(batch.files)))
         for result in run_batches(batches, workers, on_done=done):
+            parts.update(result.parts)
             for entry, first_rows in zip(result.entries, result.forces, strict=True):
                 if allowed is not None:
                     check_force(first_rows, entry["source"], allowed)
@@ -313,10 +324,6 @@ def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers:
         # Give Arrow's cached memory back before DuckDB's passes over the parts.
         pa.default_memory_pool().release_unused()
     return entries
-
-
-def _part_record(path: Path) -> dict:
-    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
 def dataset_problem(dataset: str | Path, *, hashes: bool = False) -> str | None:

@@ -339,12 +339,6 @@ def _check_covered(offences: pd.DataFrame, periods: ReviewPeriods,
                 if previous else "choose a review_year_last_month inside the extract")
 
 
-def _monthly_hate(offences: pd.DataFrame, last_month: str, strands: Sequence[str],
-                  strand: str | None = None) -> pd.Series:
-    counts = hs.strand_monthly_counts(offences, strand, strands)
-    return counts[counts.index <= pd.Period(last_month, freq="M")]
-
-
 def _with_symbol(frame: pd.DataFrame, hidden: pd.Series | np.ndarray,
                  columns: Sequence[str]) -> pd.DataFrame:
     """Show suppressed cells as the GSS symbol [c] (the results keep them missing)."""
@@ -404,7 +398,7 @@ def data_quality(accounted: Accounted, strands: Sequence[str] = DEFAULT_STRANDS,
 
 def _seasonal(offences: pd.DataFrame, last_month: str, strands: Sequence[str], conf: float):
     """Monthly hate offences and their seasonal model, or the reason no model was fitted."""
-    monthly = _monthly_hate(offences, last_month, strands)
+    monthly = hs.strand_monthly_counts(offences, None, strands, last_month=last_month)
     reason = seasonal_model_reason(monthly.astype(float))
     if reason is not None:
         return monthly, None, reason
@@ -796,7 +790,8 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
                   technical=True)
     frames = []
     for row in table.itertuples():
-        monthly = _monthly_hate(offences, last_month, strands, row.strand)
+        monthly = hs.strand_monthly_counts(offences, row.strand, strands,
+                                           last_month=last_month)
         rolling = monthly.rolling(12).sum().dropna()
         frames.append(pd.DataFrame({"period": rolling.index.astype(str),
                                     "count": rolling.to_numpy(), "strand": row.strand_label}))

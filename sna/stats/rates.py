@@ -34,6 +34,7 @@ from sna.errors import SnaInputError
 __all__ = [
     "TOTAL_GROUP",
     "compare_to_benchmark",
+    "conf_label",
     "dsr",
     "group_rates",
     "isr",
@@ -107,7 +108,14 @@ def _format_number(number: float) -> str:
     return f"{number:,.0f}" if float(number).is_integer() else f"{number:,g}"
 
 
-def _conf_label(conf: float) -> str:
+def conf_label(conf: float) -> str:
+    """Label a confidence level: ``"95%"``, ``"99.8%"`` (the one label in sna).
+
+    Examples
+    --------
+    >>> conf_label(0.95), conf_label(0.998)
+    ('95%', '99.8%')
+    """
     return f"{conf * 100:g}%"
 
 
@@ -151,7 +159,7 @@ def _count_limits(count: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarra
 def _ci_frame(columns: dict[str, np.ndarray], index: pd.Index, conf: float, statistic: str,
               method: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame(columns, index=index)
-    frame["confidence"] = _conf_label(conf)
+    frame["confidence"] = conf_label(conf)
     frame["statistic"] = statistic
     frame["method"] = pd.Series(method, index=index, dtype="str")
     return frame

@@ -28,10 +28,10 @@ from sna.stats.rates import (
     DOBSON,
     _as_float_array,
     _check_measure,
-    _conf_label,
     _format_number,
     _group_list,
     check_counts,
+    conf_label,
     dsr,
     isr,
     rate_ci,
@@ -383,7 +383,7 @@ def _unstandardisable(grid: pd.DataFrame, gaps: pd.DataFrame, keys: list[str],
     sums = grid.groupby(keys, sort=False)[["count", "population"]].sum().reset_index()
     sums = sums.rename(columns={"count": "total_count", "population": "total_population"})
     sums = sums.assign(value=np.nan, lower=np.nan, upper=np.nan,
-                       confidence=_conf_label(conf),
+                       confidence=conf_label(conf),
                        statistic=f"dsr per {_format_number(multiplier)}", method=DOBSON)
     reasons = sums[keys].merge(gaps, on=keys, how="left")["gap"]
     sums["reason"] = [REASON_MISSING_CLASS.format(gap) for gap in reasons]

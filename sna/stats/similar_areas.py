@@ -33,6 +33,7 @@ otherwise candidates are English councils only, because IMD is not defined elsew
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cache
 
@@ -178,17 +179,23 @@ def nearest_units(target: pd.Series, candidates: pd.DataFrame, k: int = 10,
         raise SnaInputError(f"k must be at least 1, got {k}", column="k", value=k,
                             fix="ask for 1 or more similar areas (10 is usual)")
     features = list(features)
-    values = candidates[features].astype(float)
-    mean, sd = values.mean(), values.std(ddof=0).replace(0, 1.0)
+    # numpy rather than pandas arithmetic (same results, a fifth of the time: the national
+    # benchmark ranks councils for all 301 CSPs); missing values are skipped as pandas does.
+    values = candidates[features].to_numpy(dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a characteristic missing everywhere
+        mean, sd = np.nanmean(values, axis=0), np.nanstd(values, axis=0)
+    sd[sd == 0] = 1.0
     z = (values - mean) / sd
-    zt = (target[features].astype(float) - mean) / sd
-    diff = z.to_numpy() - zt.to_numpy()
+    zt = (target[features].to_numpy(dtype=float) - mean) / sd
+    diff = z - zt
     if method == "euclidean":
         distance = np.sqrt((diff ** 2).sum(axis=1))
     else:
-        inverse = np.linalg.pinv(np.cov(z.to_numpy(), rowvar=False))
+        inverse = np.linalg.pinv(np.cov(z, rowvar=False))
         distance = np.sqrt(np.einsum("ij,jk,ik->i", diff, inverse, diff))
-    out = candidates.assign(distance=distance).sort_values("distance", kind="stable").head(k)
+    order = np.argsort(distance, kind="stable")[:k]
+    out = candidates.iloc[order].assign(distance=distance[order])
     return out.assign(rank=np.arange(1, len(out) + 1))
 
 

@@ -222,11 +222,13 @@ def strand_counts(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRAN
 
 
 def strand_monthly_counts(offences: pd.DataFrame, strand: str | None = None,
-                          strands: Sequence[str] = DEFAULT_STRANDS) -> pd.Series:
+                          strands: Sequence[str] = DEFAULT_STRANDS, *,
+                          last_month: str | pd.Period | None = None) -> pd.Series:
     """Hate offences (``strand=None``) or one strand's flags per month, zeros filled.
 
     The months run from the first to the last month of ``offences`` (all rows, not
-    only hate offences), so a month with offences but no hate crime counts 0.
+    only hate offences), so a month with offences but no hate crime counts 0; with
+    ``last_month``, they stop there.
 
     Examples
     --------
@@ -234,6 +236,8 @@ def strand_monthly_counts(offences: pd.DataFrame, strand: str | None = None,
     ...                    "hate_race": [True, False]})
     >>> strand_monthly_counts(df, strands=["race"]).tolist()
     [1, 0, 0]
+    >>> strand_monthly_counts(df, strands=["race"], last_month="2025-02").tolist()
+    [1, 0]
     """
     strands = _check_offences(offences, strands)
     if strand is not None and strand not in strands:
@@ -244,7 +248,10 @@ def strand_monthly_counts(offences: pd.DataFrame, strand: str | None = None,
     flags = _flag_matrix(offences, strands)
     hit = flags.any(axis=1) if strand is None else flags[:, strands.index(strand)]
     index = pd.period_range(months.min(), months.max(), freq="M")
-    return monthly_counts(months[hit], index=index).rename(strand or ALL)
+    counts = monthly_counts(months[hit], index=index).rename(strand or ALL)
+    if last_month is not None:
+        counts = counts[counts.index <= pd.Period(last_month, freq="M")]
+    return counts
 
 
 def strand_share_table(offences: pd.DataFrame, period: tuple[str, str],
@@ -989,8 +996,7 @@ def rolling_trends(offences: pd.DataFrame, last_month: str,
     """
     rows = []
     for strand in strands:
-        monthly = strand_monthly_counts(offences, strand, strands)
-        monthly = monthly[monthly.index <= pd.Period(last_month, freq="M")]
+        monthly = strand_monthly_counts(offences, strand, strands, last_month=last_month)
         if monthly.iloc[-12:].sum() == 0:
             rows.append({"strand": strand, "count_12_months": 0, "trend": None})
             continue

@@ -60,17 +60,6 @@ def fmt_interval(lower: float, upper: float, fmt=fmt_number) -> str:
     return f"{fmt(lower)} to {fmt(upper)}"
 
 
-def conf_label(conf: float) -> str:
-    """Return the confidence level as a label such as ``"95%"`` or ``"99.8%"``.
-
-    Examples
-    --------
-    >>> conf_label(0.998)
-    '99.8%'
-    """
-    return f"{100 * conf:g}%"
-
-
 def join_list(items: Sequence[str], limit: int = 8) -> str:
     """Join items as prose: ``"a, b and c"``, shortened to ``limit`` items plus a count.
 

@@ -36,6 +36,7 @@ import vl_convert
 from sna.errors import SnaInputError
 from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggregated
 from sna.reports.charts._theme import THEME_NAME
+from sna.reports.display import table as display_table
 from sna.reports.html import FIGURE_MIMETYPE
 
 __all__ = [
@@ -187,12 +188,11 @@ def _spec_title(spec: dict) -> str:
     return str(title) if title else ""
 
 
-def _format_cell(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
 def table_html(table: pd.DataFrame, caption: str, na_rep: str = "[x]") -> str:
     """Render an aggregated table as an HTML ``<table>`` with a ``<caption>``.
+
+    The chart's data table is drawn as every report table is
+    (:func:`sna.reports.display.table`, two decimals), with its own mark for missing cells.
 
     Parameters
     ----------
@@ -221,10 +221,7 @@ def table_html(table: pd.DataFrame, caption: str, na_rep: str = "[x]") -> str:
     (True, True, True)
     """
     ensure_aggregated(table)
-    body = table.to_html(index=False, border=0, na_rep=na_rep, float_format=_format_cell,
-                         classes="sna-table", escape=True)
-    caption_html = f"<caption>{html.escape(caption)}</caption>"
-    return re.sub(r"(<table\b[^>]*>)", lambda m: m.group(1) + caption_html, body, count=1)
+    return display_table(table, caption, na=na_rep, decimals=2, index=False).data
 
 
 def figure_html(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = None,

@@ -21,7 +21,6 @@ from sna.reports.charts._checks import (
     select_columns,
 )
 from sna.reports.charts._describe import (
-    conf_label,
     fmt_interval,
     fmt_number,
     fmt_percent,
@@ -36,6 +35,7 @@ from sna.reports.charts._theme import (
     series_styles,
     with_key,
 )
+from sna.stats.rates import conf_label
 
 __all__ = [
     "funnel_chart",

@@ -21,7 +21,6 @@ from sna.reports.charts._checks import (
     select_columns,
 )
 from sna.reports.charts._describe import (
-    conf_label,
     count_noun,
     extreme_phrase,
     fmt_interval,
@@ -38,6 +37,7 @@ from sna.reports.charts._theme import (
     series_styles,
     with_key,
 )
+from sna.stats.rates import conf_label
 
 __all__ = [
     "complete_months",

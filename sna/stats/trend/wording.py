@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sna.errors import SnaInputError
+from sna.stats.rates import conf_label
 from sna.stats.trend.compare import PeriodComparison
 
 __all__ = [
@@ -120,10 +121,6 @@ def _fmt_ratio_ci(ratio: float, lower: float, upper: float) -> tuple[str, str, s
         return "infinity" if math.isinf(value) else f"{value:.{decimals}f}"
 
     return text(ratio), text(lower), text(upper)
-
-
-def _conf_label(conf: float) -> str:
-    return f"{conf * 100:g}% CI"
 
 
 def _between(count_a: int, count_b: int, period_a: str | None, period_b: str | None) -> str:
@@ -210,9 +207,9 @@ def change_note(result: PeriodComparison, subject: str | None = None) -> str:
     if r.count_a == 0 and r.count_b == 0:
         return "No test: both counts are zero."
     ratio, lower, upper = _fmt_ratio_ci(r.rate_ratio, r.rr_lower, r.rr_upper)
-    ratio_text = (f"rate ratio {ratio}, {_conf_label(r.conf)} {lower} to {upper}"
+    ratio_text = (f"rate ratio {ratio}, {conf_label(r.conf)} CI {lower} to {upper}"
                   if math.isfinite(r.rate_ratio) else
-                  f"{_conf_label(r.conf)} for the rate ratio {lower} to {upper}")
+                  f"{conf_label(r.conf)} CI for the rate ratio {lower} to {upper}")
     test = f"{subject}: {r.test}" if subject else r.test[0].upper() + r.test[1:]
     if r.dispersion > 1:
         df = "normal" if math.isinf(r.df) else f"t on {r.df:g} df"
@@ -247,7 +244,7 @@ def describe_trend(result: SeasonalTrend, subject: str = "DA-related crimes") ->
     """
     t = result.trend
     start = "After allowing for the seasonal pattern, "
-    ci = (f"{_conf_label(t.conf)} {(t.lower - 1) * 100:.1f}% to "
+    ci = (f"{conf_label(t.conf)} CI {(t.lower - 1) * 100:.1f}% to "
           f"{(t.upper - 1) * 100:.1f}%")
     if t.verdict == "no significant change":
         return (f"{start}{subject} show no statistically significant trend (estimated change "
@@ -266,7 +263,7 @@ def trend_note(result: SeasonalTrend) -> str:
     """
     t = result.trend
     ratio, lower, upper = _fmt_ratio_ci(t.rate_ratio_per_year, t.lower, t.upper)
-    return (f"Trend: rate ratio per year {ratio}, {_conf_label(t.conf)} {lower} to {upper}; "
+    return (f"Trend: rate ratio per year {ratio}, {conf_label(t.conf)} CI {lower} to {upper}; "
             f"{t.test}, {_fmt_p(t.p_value, 1 - t.conf)}.")
 
 
@@ -296,7 +293,7 @@ def describe_seasonality(result: SeasonalTrend, subject: str | None = None) -> s
     of_subject = f" for {subject}" if subject else ""
     peak_text = (f"{peak['season']} is the seasonal peak{of_subject}: "
                  f"{(peak['index'] - 1) * 100:.1f}% above the average {unit} "
-                 f"({_conf_label(result.conf)} {(peak['lower'] - 1) * 100:.1f}% to "
+                 f"({conf_label(result.conf)} CI {(peak['lower'] - 1) * 100:.1f}% to "
                  f"{(peak['upper'] - 1) * 100:.1f}%)")
     if result.seasonality_test.p_value < 1 - result.conf:
         return f"{peak_text}; the seasonal pattern is statistically significant."

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pandas_reference import parse_street_csv
 
 from fuzzing import mutate, valid_street_text
 from sna.errors import SnaInputError
@@ -16,7 +17,6 @@ from sna.io.ingest import (
     CRIME_TYPES,
     POLICE_UK_COLUMNS,
     find_street_files,
-    parse_street_csv,
     read_police_uk,
 )
 from sna.paths import raw_dir

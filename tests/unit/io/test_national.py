@@ -1,9 +1,9 @@
 """National scale: the Arrow ingest engine, the Parquet dataset and DuckDB aggregates.
 
-References: the pandas implementation of the police.uk rules kept in sna.io.ingest
-(parse_street_csv, check_month_and_force, row_reasons, typed_street_table:
-the engine the project shipped first) is the second method for the Arrow
-engine; Python's ``re`` and ``pandas.to_numeric`` for its vectorised checks;
+References: the pandas implementation of the police.uk rules in
+tests/unit/io/pandas_reference.py (parse_street_csv, check_month_and_force,
+row_reasons, typed_street_table: the engine the project shipped first) is the
+second method for the Arrow engine; Python's ``re`` and ``pandas.to_numeric`` for its vectorised checks;
 pandas group-bys of the in-memory reader for the DuckDB aggregates; the
 Poisson limits written out with scipy.stats for the rates; ONS's published
 Census 2021 total for England and Wales for the force-area populations.
@@ -26,12 +26,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
+from pandas_reference import reference_read
 from scipy import stats
 
 from fuzzing import mutate, valid_street_text
 from sna.errors import SnaInputError
 from sna.io import ingest
-from sna.io.accounting import Accounted, split_by_reason
+from sna.io.accounting import Accounted
 from sna.io.ingest import CRIME_TYPES, LSOA_PATTERN, POLICE_UK_COLUMNS, read_police_uk
 from sna.io.national import (
     counts_by,
@@ -54,20 +55,6 @@ generate_national = importlib.import_module("generate_national")
 
 
 # ---------------------------------------------------------------- the pandas reference
-
-
-def reference_read(source, forces=None, months=None) -> Accounted:
-    """read_police_uk as first written: the pandas functions, one file after another."""
-    files = ingest.find_street_files(source)
-    allowed = set(forces) if forces is not None else None
-    frames, reasons = zip(*ingest.iter_read(files, allowed), strict=True)
-    accounted = split_by_reason(pd.concat(frames, ignore_index=True),
-                                pd.concat(reasons, ignore_index=True))
-    clean = ingest.typed_street_table(accounted.clean)
-    notes = ingest.month_notes(clean, files, months)
-    with_id = clean.dropna(subset=["crime_id"])
-    notes["repeat_crime_ids_across_months"] = int(with_id.duplicated("crime_id").sum())
-    return Accounted(clean, accounted.quarantine, accounted.rows_in, notes)
 
 
 def assert_same(fast: Accounted, slow: Accounted) -> None:

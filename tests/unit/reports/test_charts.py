@@ -292,8 +292,8 @@ def test_figure_data_table_is_a_real_captioned_table(built):
     details = out[out.index("<details>"):]
     assert details.startswith("<details><summary>Data table</summary>")
     assert re.search(r"<table[^>]*><caption>Rates &lt;2025&gt;</caption>", details)
-    assert "<th>district</th>" in details and "Selby &amp; Ainsty" in details
-    assert "<td>[x]</td>" in details  # missing cell, GSS shorthand
+    assert '<th scope="col">district</th>' in details and "Selby &amp; Ainsty" in details
+    assert '<td class="sna-num">[x]</td>' in details  # missing cell, GSS shorthand
     # the table sits outside the role="img" element, so screen readers can reach it
     assert out.index("</div>") < out.index("<details>")
 
