@@ -77,7 +77,7 @@ def _path(value: str) -> Path:
 
 
 def check_area(params: dict, report: str) -> list[Finding]:
-    """Findings for a report's params (``report`` is "svd_sna" or "hate_crime_review").
+    """Findings for a report's params (svd_sna, hate_crime_review or performance_report).
 
     Raises
     ------
@@ -98,6 +98,8 @@ def check_area(params: dict, report: str) -> list[Finding]:
                                     f"force area {' and '.join(area.pfa24_names)}; "
                                     f"{len(area.lsoas):,} LSOAs")]
     findings += [Finding("area", WARNING, note) for note in area.notes]
+    if report == "performance_report":
+        return findings + _performance(params, area)
     findings.append(_boundaries(area))
     findings.append(_imd(area, report))
     if report == "svd_sna":
@@ -179,6 +181,49 @@ def _police_uk(params: dict, area) -> list[Finding]:
         out.append(Finding("police.uk year before", WARNING, "no months a year before the "
                            "latest year", "Extent and trend: year-on-year comparison not "
                            "available; the latest quarter is compared with the one before"))
+    return out
+
+
+def _performance(params: dict, area) -> list[Finding]:
+    """The performance report's inputs: partner returns, and police.uk months of its period."""
+    from sna.reports.performance import DEFAULT_PERIOD
+    from sna.stats.kpi import report_period
+
+    returns = params.get("returns") or []
+    lacking = [r for r in returns if not _path(r).is_file()]
+    if not returns:
+        out = [Finding("partner returns", MISSING, "none given (parameter 'returns')",
+                       "Partner returns and the partners' tiles: 'Not available: no partner "
+                       "returns were supplied'; the dashboard shows police.uk indicators only")]
+    else:
+        out = [Finding("partner returns", MISSING if lacking else OK,
+                       f"{len(returns) - len(lacking)} of {len(returns)} files found"
+                       + (f"; not found: {', '.join(lacking)}" if lacking else ""),
+                       "the report stops until the files exist" if lacking else "")]
+    if "police_uk_indicators" in params and not params["police_uk_indicators"]:
+        return out
+    folder_name = params.get("police_uk", "")
+    if not folder_name:
+        shipped = [f"data/raw/shipped/police_uk/{f}" for f in area.forces]
+        folder_name = next((s for s in shipped if _path(s).is_dir()), "")
+    if not folder_name or not _path(folder_name).exists():
+        return out + [Finding("police.uk files", MISSING, "no folder of police.uk files for "
+                              f"{' and '.join(area.pfa24_names)}",
+                              "police.uk indicators: 'Not available'; download the force's "
+                              "street files from data.police.uk and set police_uk")]
+    report = report_period(params.get("period", DEFAULT_PERIOD), params.get("year", ""))
+    months = set(_months_in_folder(_path(folder_name)))
+    now = [m for m in report.months if m not in months]
+    before = [str(pd.Period(m, freq="M") - 12) for m in report.months]
+    out.append(Finding("police.uk files", WARNING if now else OK,
+                       f"{len(report.months) - len(now)} of {len(report.months)} months of "
+                       f"{report.label} in {folder_name}",
+                       "police.uk tiles: the latest complete period before it is shown"
+                       if now else ""))
+    if not any(m in months for m in before):
+        out.append(Finding("police.uk year before", WARNING, f"no months of "
+                           f"{report.previous_label} in {folder_name}",
+                           "police.uk tiles: the change on a year earlier is 'too few to say'"))
     return out
 
 

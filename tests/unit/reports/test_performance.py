@@ -221,3 +221,18 @@ def test_an_area_with_no_partner_returns_gets_police_uk_indicators():
 def test_no_area_at_all_is_an_input_error():
     with pytest.raises(SnaInputError, match="no area was given"):
         performance.load_inputs("", [], [], [], "Q3 2025/26", "", "", "", [], {}, 5, 0.95)
+
+
+def test_sna_check_lists_the_performance_reports_inputs():
+    """`sna check` on a performance params file checks its own inputs, not the hate review's."""
+    from sna.reports.preflight import check_params_file
+
+    report, found = check_params_file(ROOT / "params" / "examples" /
+                                      "performance_report_hull_2025-26_q3.yaml")
+    status = {f.input: f.status for f in found}
+    assert report == "performance_report"
+    assert status == {"area": "ok", "partner returns": "missing", "police.uk files": "ok",
+                      "police.uk year before": "warning"}
+    _, found = check_params_file(PARAMS)
+    status = {f.input: f.status for f in found}
+    assert status["partner returns"] == "ok" and status["police.uk files"] == "warning"
