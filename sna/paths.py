@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "file_record",
     "file_sha256",
     "processed_dir",
     "raw_dir",
@@ -66,3 +67,17 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def file_record(path: str | Path) -> dict:
+    """SHA-256 and size in bytes of a file, as every manifest of the project records them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "part.parquet"
+    >>> _ = path.write_bytes(b"abc")
+    >>> file_record(path)["bytes"], file_record(path)["sha256"][:8]
+    (3, 'ba7816bf')
+    """
+    return {"sha256": file_sha256(path), "bytes": Path(path).stat().st_size}

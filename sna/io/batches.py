@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from sna.errors import SnaInputError
 from sna.io.ingest import CheckedFile, StreetFile, check_street_file
-from sna.paths import file_sha256
+from sna.paths import file_record
 
 __all__ = [
     "Batch",
@@ -43,7 +43,6 @@ __all__ = [
     "ingest_batch",
     "input_bytes",
     "month_counts",
-    "part_record",
     "plan_batches",
     "run_batches",
 ]
@@ -224,22 +223,8 @@ def ingest_batch(batch: Batch) -> BatchResult:
         quarantine.close()
     for part in (clean, quarantine):
         if part.path.exists():
-            result.parts[f"{part.path.parent.name}/{part.path.name}"] = part_record(part.path)
+            result.parts[f"{part.path.parent.name}/{part.path.name}"] = file_record(part.path)
     return result
-
-
-def part_record(path: Path) -> dict:
-    """SHA-256 and size of a written Parquet part, as the manifest records them.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> path = Path(tempfile.mkdtemp()) / "part.parquet"
-    >>> _ = path.write_bytes(b"abc")
-    >>> part_record(path)["bytes"], part_record(path)["sha256"][:8]
-    (3, 'ba7816bf')
-    """
-    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
 def input_bytes(files: Sequence[StreetFile]) -> list[int]:

@@ -33,7 +33,7 @@ from sna import __version__
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted
 from sna.io.ingest import find_street_files, read_police_uk
-from sna.paths import file_sha256, processed_dir
+from sna.paths import file_record, file_sha256, processed_dir
 
 __all__ = [
     "cache_is_current", "cache_problem", "check_folder_name", "check_replaceable",
@@ -178,7 +178,7 @@ def input_fingerprint(source: Iterable[Path], options: dict) -> dict:
     return {
         "sna_version": __version__,
         "options": options,
-        "inputs": {str(p): {"sha256": file_sha256(p), "bytes": p.stat().st_size} for p in files},
+        "inputs": {str(p): file_record(p) for p in files},
     }
 
 
@@ -215,10 +215,6 @@ def move_into_place(staging: Path, target: Path) -> None:
     os.replace(staging, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _file_record(path: Path) -> dict:
-    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
 def load_manifest(folder: Path) -> tuple[object, str | None]:
@@ -279,7 +275,7 @@ def write_cache(accounted: Accounted, target: Path, fingerprint: dict, seconds: 
             "notes": accounted.notes,
             "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "ingest_seconds": round(seconds, 2),
-            "outputs": {name: _file_record(staging / name) for name in OUTPUTS},
+            "outputs": {name: file_record(staging / name) for name in OUTPUTS},
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
         move_into_place(staging, target)
