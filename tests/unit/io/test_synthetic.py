@@ -253,8 +253,9 @@ def _national_monthly(ltla_codes, force, crime_type):
 
 
 @pytest.mark.parametrize(("code", "force", "file"), [
-    ("E06000010", "humberside", "SYNTHETIC_force_extract_kingston-upon-hull-city-of_2024-01_"
-                                "2025-12.csv.gz"),
+    ("E06000010", "humberside",
+     "SYNTHETIC_force_extract_kingston-upon-hull-city-of_2024-01_"  # pragma: allowlist secret
+     "2025-12.csv.gz"),
     ("E06000063", "cumbria", "SYNTHETIC_force_extract_cumberland_2024-01_2025-12.csv.gz")])
 def test_another_areas_serious_violence_follows_its_own_police_uk_volumes(code, force, file):
     from sna.io.synthetic import sv_factors
