@@ -496,10 +496,11 @@ def study_ethnic_shares(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> dict[st
         lookup = pd.read_csv(_shipped() / "geography" / "lsoa21_ward24_ltla24_ew.csv.gz",
                              usecols=["lsoa21_code", "ltla24_code"])
         lsoas = lookup.loc[lookup["ltla24_code"].isin(others), "lsoa21_code"]
-        census = pd.read_csv(_shipped() / "national" / "census2021" /
-                             "ethnicity21_lsoa21_ew.csv.gz", usecols=["lsoa21_code",
-                                                                      "ethnic_group", "n"])
-        census = census[census["lsoa21_code"].isin(lsoas)]
+        from sna.io.census import read_census_tables
+
+        census = read_census_tables()["ethnic_group"]
+        census = census.loc[census["lsoa21_code"].isin(lsoas), ["lsoa21_code", "ethnic_group",
+                                                                "n"]]
         group = census["ethnic_group"].str.split(r"[ ,]", n=1).str[0]
         totals += census.groupby(group)["n"].sum().reindex(list(ETHNIC_GROUPS),
                                                            fill_value=0).astype(float)
