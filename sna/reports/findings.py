@@ -44,7 +44,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from sna.reports.wording import GLOSSARY, change_sentence, strength
+from sna.reports.wording import GLOSSARY, change_sentence, format_rate, strength
 
 __all__ = [
     "CERTAINTY",
@@ -56,6 +56,7 @@ __all__ = [
     "MIN_FINDINGS",
     "ReportFrame",
     "change_finding",
+    "highest_rate_finding",
     "findings_from_json",
     "glossary_html",
     "rank",
@@ -193,6 +194,28 @@ def change_finding(subject: str, count_a: int, count_b: int, period_a: str, peri
     return Finding(change_sentence(subject, count_a, count_b, period_a, period_b, verdict),
                    phrase, section, section_title, ratio_size(ratio),
                    CERTAINTY.get(phrase, 0.4), topic, demo, "finding", lead)
+
+
+def highest_rate_finding(lead: str, value: float, benchmark: float, comparison: str, *,
+                         unit: str, area_name: str, section: str, section_title: str,
+                         topic: str, demo: bool = False) -> Finding:
+    """A finding about the group with the highest rate, against the whole area's rate.
+
+    ``comparison`` is the group's verdict against the area ("higher", "lower" or anything
+    else for "similar"), as :func:`sna.stats.rates.rates_against_total` gives it.
+
+    Examples
+    --------
+    >>> f = highest_rate_finding("Ward A had the highest rate", 4.0, 2.0, "higher",
+    ...                          unit="per 1,000 residents", area_name="the area",
+    ...                          section="s", section_title="S", topic="places")
+    >>> f.sentence.split(": ", 1)[1]
+    '4.00 per 1,000 residents against 2.00 across the area: clearly higher.'
+    """
+    phrase = strength({"higher": "higher", "lower": "lower"}.get(comparison, "similar"))
+    return Finding(f"{lead}: {format_rate(value)} {unit} against {format_rate(benchmark)} "
+                   f"across {area_name}: {phrase}.", phrase, section, section_title,
+                   ratio_size(value / benchmark), CERTAINTY.get(phrase, 0.4), topic, demo=demo)
 
 
 def rank(findings: Iterable[Finding], limit: int = MAX_FINDINGS) -> list[Finding]:

@@ -35,7 +35,11 @@ from sna.io.extract import DEFAULT_STRANDS, strand_column
 from sna.io.geography import RUC21_LABELS, RUC21_ORDER, lsoa21_lookup
 from sna.periods import months_of, period_label, period_months, rows_in_period
 from sna.reports import charts
-from sna.reports.findings import CERTAINTY, Finding, ReportFrame, change_finding, ratio_size
+from sna.reports.findings import (
+    ReportFrame,
+    change_finding,
+    highest_rate_finding,
+)
 from sna.reports.sections import NotAvailable, Section, degrades
 from sna.reports.wording import (
     MIN_COUNT_FOR_PERCENT,
@@ -918,14 +922,11 @@ def _rates_view(section: Section, rates: pd.DataFrame, what: str, area_name: str
     benchmark = float(rates["value"].iloc[-1])
     if len(shown_parts) and benchmark > 0:
         high = shown_parts.loc[shown_parts["value"].idxmax()]
-        verdict = {"higher": "higher", "lower": "lower"}.get(high["comparison"], "similar")
-        section.finding(Finding(
-            f"{high['group']} had the highest hate-crime rate by {what}: "
-            f"{format_rate(high['value'])} per 1,000 residents against "
-            f"{format_rate(benchmark)} across {area_name}: {strength(verdict)}.",
-            strength(verdict), section.anchor, section.title,
-            ratio_size(high["value"] / benchmark), CERTAINTY.get(strength(verdict), 0.4),
-            "hate", demo=synthetic))
+        section.finding(highest_rate_finding(
+            f"{high['group']} had the highest hate-crime rate by {what}", high["value"],
+            benchmark, high["comparison"], unit="per 1,000 residents", area_name=area_name,
+            section=section.anchor, section_title=section.title, topic="hate",
+            demo=synthetic))
     labelled = rates.assign(group=rates["group"].replace({TOTAL_GROUP: f"All of {area_name}"}))
     shown = labelled[~labelled["suppressed"]]
     chart_data = shown.iloc[:-1].rename(columns={"group": "label"})[

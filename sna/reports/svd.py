@@ -15,7 +15,14 @@ import pandas as pd
 from sna.io.study import StudyData
 from sna.periods import monthly_counts, months_of, year_months
 from sna.reports import charts
-from sna.reports.findings import CERTAINTY, Finding, ReportFrame, change_finding, ratio_size
+from sna.reports.findings import (
+    CERTAINTY,
+    Finding,
+    ReportFrame,
+    change_finding,
+    highest_rate_finding,
+    ratio_size,
+)
 from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
 from sna.reports.wording import (
     change_sentence,
@@ -355,13 +362,11 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
                  + ("; ".join(parts) if parts else f"not clearly different between {unit}s")
                  + f" (area rate {format_rate(benchmark)} per 1,000 residents).")
     top = districts.iloc[0]
-    verdict = {"higher": "higher", "lower": "lower"}.get(top["comparison"], "similar")
-    section.finding(Finding(
-        f"{top['district_name']} had the highest rate of serious violence (police.uk proxy): "
-        f"{format_rate(top['value'])} offences per 1,000 residents against "
-        f"{format_rate(benchmark)} across {area_name}: {strength(verdict)}.",
-        strength(verdict), section.anchor, section.title,
-        ratio_size(top["value"] / benchmark), CERTAINTY.get(strength(verdict), 0.4), "places"))
+    section.finding(highest_rate_finding(
+        f"{top['district_name']} had the highest rate of serious violence (police.uk proxy)",
+        top["value"], benchmark, top["comparison"], unit="offences per 1,000 residents",
+        area_name=area_name, section=section.anchor, section_title=section.title,
+        topic="places"))
     section.table(districts.rename(columns={
         "district_name": unit_title, "count": "Offences", "population": "Residents",
         "value": "Per 1,000 residents", "lower": "Lower limit", "upper": "Upper limit",
