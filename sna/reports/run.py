@@ -112,17 +112,22 @@ def _signals_stop_the_run():
     """Turn SIGTERM and SIGINT into :class:`_Stopped` while a run is being built.
 
     Only in the main thread (Python delivers signals there); elsewhere nothing changes.
+    Yields a list that receives each signal's number: when the signal lands inside an
+    asyncio task, nbclient may report the stop as another error (e.g. ``DeadKernelError``
+    once it has shut the kernel down), so the caller checks the list, not the exception.
     """
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
 
     def stop(signum, frame):
+        received.append(signum)
         raise _Stopped(signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        yield
+        yield received
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -503,8 +508,9 @@ def run_report(
         from sna.io.cache import output_error
 
         raise output_error(err, plan.report_dir) from None
+    received: list[int] = []
     try:
-        with _signals_stop_the_run():
+        with _signals_stop_the_run() as received:
             _build(plan, build_dir, strict=strict, execution_timeout=execution_timeout,
                    start_timeout=start_timeout, progress=progress, failed_dir=failed_dir)
             (build_dir / _PID_FILE).unlink(missing_ok=True)
@@ -516,8 +522,9 @@ def run_report(
             failed_dir.parent.mkdir(parents=True, exist_ok=True)
             os.replace(build_dir, failed_dir)
         partial = failed_dir / "executed.ipynb"
-        if isinstance(err, _Stopped | KeyboardInterrupt):
-            signum = err.signum if isinstance(err, _Stopped) else signal.SIGINT
+        if received or isinstance(err, _Stopped | KeyboardInterrupt):
+            signum = (received[0] if received else
+                      err.signum if isinstance(err, _Stopped) else signal.SIGINT)
             name = signal.Signals(signum).name
             raise ReportInterrupted(
                 f"Report interrupted by {name}; nothing was published, the partial run is "

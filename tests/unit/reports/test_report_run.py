@@ -389,3 +389,23 @@ def test_interrupt_propagates_and_keeps_the_partial_run(tmp_path, monkeypatch):
         run_report(TINY, GOOD, reports_root=tmp_path, run_id="stopped", progress=False)
     assert (tmp_path / "tiny" / "failed" / "stopped" / "params.yaml").exists()
     assert not (tmp_path / "tiny" / ".tmp-stopped").exists()
+
+
+def test_sigterm_reported_as_another_error_is_still_an_interruption(tmp_path, monkeypatch):
+    """nbclient may turn the stop into DeadKernelError (CI, stop 22): still 'interrupted'."""
+    import os
+    import signal
+
+    def stopped_then_kernel_died(*_, **__):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        except BaseException:
+            raise RuntimeError("DeadKernelError: Kernel died") from None
+
+    monkeypatch.setattr(run_module, "_execute", stopped_then_kernel_died)
+    with pytest.raises(run_module.ReportInterrupted) as caught:
+        run_report(TINY, GOOD, reports_root=tmp_path, run_id="term", progress=False)
+    assert caught.value.exit_code == 128 + signal.SIGTERM
+    assert str(caught.value).startswith("Report interrupted by SIGTERM; nothing was published")
+    assert (tmp_path / "tiny" / "failed" / "term" / "params.yaml").exists()
