@@ -221,7 +221,7 @@ class Batch:
     id_hashes: bool = False
 
 
-@dataclass
+@dataclass(kw_only=True)
 class BatchResult:
     """What a batch returns: per-file entries and forces, and the error that stopped it.
 

@@ -459,8 +459,8 @@ def _sql_string(text: str) -> str:
 
 def counts_by(
     dataset: str | Path,
-    by: str | Sequence[str] = ("force", "month", "crime_type"),
     *,
+    by: str | Sequence[str] = ("force", "month", "crime_type"),
     where: Mapping[str, object] | None = None,
     months: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
@@ -557,7 +557,7 @@ def pfa_of_force(force: str) -> str:
     return re.sub(r" (Police Service|Constabulary|Police)$", "", force)
 
 
-def pfa_population(folder: str | None = None) -> pd.DataFrame:
+def pfa_population(*, folder: str | None = None) -> pd.DataFrame:
     """Census 2021 usual residents of each police force area (sum of its LSOAs 2021).
 
     Returns

@@ -130,8 +130,8 @@ def test_duckdb_passes_keep_to_the_memory_limit_and_leave_no_spill(tmp_path, mon
     limited = national.ingest_to_parquet_dataset(src, tmp_path / "b")
     assert limited["notes"]["repeat_crime_ids_across_months"] == \
         expected["notes"]["repeat_crime_ids_across_months"] > 0
-    pd.testing.assert_frame_equal(national.counts_by(tmp_path / "a", ["lsoa_code", "month"]),
-                                  national.counts_by(tmp_path / "b", ["lsoa_code", "month"]))
+    pd.testing.assert_frame_equal(national.counts_by(tmp_path / "a", by=["lsoa_code", "month"]),
+                                  national.counts_by(tmp_path / "b", by=["lsoa_code", "month"]))
     assert not any(p.name.startswith(".duckdb") for p in (tmp_path / "b").iterdir())
 
 
@@ -147,7 +147,7 @@ def test_zip_members_are_sized_from_the_archive_and_ingest_like_files(tmp_path):
             out.writestr(f"{name[:7]}/{name}", text)
     plain = tmp_path / "2025-03-cumbria-street.csv"
     plain.write_bytes(b"x" * 1234)
-    files = [StreetFile("a", archive, f"{n[:7]}/{n}") for n in texts] + [
+    files = [StreetFile("a", archive, member=f"{n[:7]}/{n}") for n in texts] + [
         StreetFile(plain.name, plain)]
     assert batches.input_bytes(files) == [*(len(t) for t in texts.values()), 1234]
     from_zip = national.ingest_to_parquet_dataset(archive, tmp_path / "z", repeat_ids=False)
