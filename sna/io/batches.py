@@ -190,7 +190,7 @@ def crime_id_hashes(tables: Sequence[pa.Table]) -> np.ndarray:
     Examples
     --------
     >>> h = crime_id_hashes([pa.table({"crime_id": ["a", None]}), pa.table({"crime_id": ["a"]})])
-    >>> len(h), h[0] == h[1]
+    >>> len(h), bool(h[0] == h[1])
     (2, True)
     """
     ids = [t["crime_id"] for t in tables if t.num_rows]
