@@ -237,7 +237,8 @@ def adjacent_forces_section(codes, categories, last_month: str, *, forces=(),
     last_month : str
         Last month of the comparison, ``"YYYY-MM"``.
     forces : sequence of str, default ()
-        Force slugs to compare with; empty: the forces adjacent to the area's.
+        Police force area codes to compare; empty: the area's force(s) and every force area
+        sharing a border with them.
     conf : float, default 0.95
         Confidence level of every interval and test.
 

@@ -462,7 +462,7 @@ def month_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
     params : dict
         Parameters read from the params file.
     ctx : RuleContext
-        The parameter being checked, its file and the notebook's defaults.
+        The parameter being checked and its params file.
     """
     if not isinstance(value, str) or not _MONTH.match(value):
         raise ctx.error(f"{ctx.key} {value!r} is not a month (YYYY-MM, month 01 to 12)",
@@ -482,7 +482,7 @@ def first_last_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> Non
     params : dict
         Parameters read from the params file.
     ctx : RuleContext
-        The parameter being checked, its file and the notebook's defaults.
+        The parameter being checked and its params file.
     """
     first, last = params.get("first_month"), params.get("last_month")
     if not (isinstance(first, str) and isinstance(last, str)):
@@ -526,7 +526,7 @@ def count_threshold_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -
     params : dict
         Parameters read from the params file.
     ctx : RuleContext
-        The parameter being checked, its file and the notebook's defaults.
+        The parameter being checked and its params file.
     """
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
         raise ctx.error(f"{ctx.key} must be a whole number from 1 to 100, got {value!r}",
@@ -545,7 +545,7 @@ def conf_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
     params : dict
         Parameters read from the params file.
     ctx : RuleContext
-        The parameter being checked, its file and the notebook's defaults.
+        The parameter being checked and its params file.
     """
     check_conf(value, file=ctx.file)
 
@@ -635,7 +635,7 @@ def text_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
     params : dict
         Parameters read from the params file.
     ctx : RuleContext
-        The parameter being checked, its file and the notebook's defaults.
+        The parameter being checked and its params file.
     """
     if not isinstance(value, str) or not value.strip():
         raise ctx.error(f"{ctx.key} is blank", f"give {ctx.key} a value", value=value)
@@ -651,7 +651,7 @@ def neighbours_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> Non
     params : dict
         Parameters read from the params file.
     ctx : RuleContext
-        The parameter being checked, its file and the notebook's defaults.
+        The parameter being checked and its params file.
     """
     for name, record in (value or {}).items():
         path = record.get("police_uk") if isinstance(record, dict) else None
@@ -695,7 +695,8 @@ def check_values(params: dict[str, Any], *, file: str | None = None,
     file : str, optional
         The params file, named in error messages.
     defaults : dict, optional
-        The notebook's defaults, used for the parameters the file leaves out.
+        The notebook's defaults, seen by rules relating parameters for those the file
+        leaves out.
 
     Raises
     ------
