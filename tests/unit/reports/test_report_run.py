@@ -396,7 +396,6 @@ def test_sigterm_reported_as_another_error_is_still_an_interruption(tmp_path, mo
     """nbclient may turn the stop into DeadKernelError (CI, stop 22): still 'interrupted'."""
     import os
     import signal
-    import time
 
     def stopped_then_kernel_died(*_, **__):
         try:
