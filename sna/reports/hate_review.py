@@ -44,9 +44,6 @@ from sna.reports.sections import NotAvailable, Section, degrades
 from sna.reports.wording import (
     MIN_COUNT_FOR_PERCENT,
     change_sentence,
-    format_p,
-    format_percent,
-    format_rate,
     join_words,
     month_runs_text,
     month_text,
@@ -78,6 +75,7 @@ from sna.stats.trend import (
     series_variation,
     trend_note,
 )
+from sna.wording import format_p, format_percent, format_rate
 
 PER_1000 = 1000
 SYNTHETIC_NOTE = ("Demo data: the hate-crime figures in this section come from a synthetic force "

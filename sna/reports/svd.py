@@ -26,8 +26,6 @@ from sna.reports.findings import (
 from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
 from sna.reports.wording import (
     change_sentence,
-    format_percent,
-    format_rate,
     join_words,
     month_runs_text,
     month_text,
@@ -53,6 +51,7 @@ from sna.stats.trend import (
     series_variation,
     trend_note,
 )
+from sna.wording import format_percent, format_rate
 
 __all__ = [
     "SvdInputs",
