@@ -42,7 +42,7 @@ from sna.stats.kpi import (
     report_period,
 )
 from sna.stats.trend import QUASI_TEST
-from sna.wording import format_number, format_p, format_percent
+from sna.wording import conf_label, format_number, format_p, format_percent
 
 __all__ = [
     "PerformanceInputs",
@@ -690,7 +690,7 @@ def sources_and_methods(inputs: PerformanceInputs) -> Section:
     section.results["tests"] = tests
     if len(tests):
         section.table(tests, "Technical appendix: tests of change against the same period a "
-                             f"year earlier ({inputs.conf:.0%} confidence)", decimals=3)
+                             f"year earlier ({conf_label(inputs.conf)} confidence)", decimals=3)
     return section
 
 

@@ -188,7 +188,10 @@ ALLOWED_FUNCTIONS = {
     # a table cell holds text, booleans and numbers; it hands numbers to sna.wording
     ("reports/display.py", "format_cell"),
 }
-ALLOWED_SPECS: dict[tuple[str, str], str] = {}
+ALLOWED_SPECS = {
+    # SVG path coordinates rounded to shrink the page: geometry for a browser, not a figure
+    ("reports/charts/figure.py", ".1f"),
+}
 
 
 def _spec_text(spec: ast.JoinedStr) -> str | None:
