@@ -1,8 +1,9 @@
-"""Report machinery: params checking, papermill runs, offline HTML and provenance.
+"""Report objects and machinery: params checking, papermill runs, offline HTML and provenance.
 
-Notebooks import only the light :mod:`sna.reports.display`; the runner's names below are
-imported on first use, so ``from sna.reports import display`` does not load papermill or
-nbconvert into the kernel.
+A report notebook makes one report object (:class:`HateReview`, :class:`SvdAssessment`,
+:class:`PerformanceReport`, from :mod:`sna.reports.objects`) from its parameters and calls one
+method per section. Every name below is imported on first use, so ``from sna.reports import
+HateReview`` does not load papermill or nbconvert into the kernel.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "HateReview": "sna.reports.objects",
+    "SvdAssessment": "sna.reports.objects",
+    "PerformanceReport": "sna.reports.objects",
     "load_params": "sna.reports.params",
     "run_report": "sna.reports.run",
     "run_all": "sna.reports.run",
