@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
