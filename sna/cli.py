@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sna.errors import SnaInputError
 from sna.paths import repo_root
+from sna.wording import format_count
 
 __all__ = [
     "build_parser",
@@ -49,9 +50,11 @@ def _national(args: argparse.Namespace) -> int:
     summary = build_national_counts(args.source, args.out, forces=args.forces or None,
                                     months=tuple(args.months) if args.months else None,
                                     dataset=args.dataset, progress=True)
-    print(f"national aggregate written to {args.out}: {summary['offences']:,} offences in "
-          f"{summary['rows']:,} rows from {summary['force_months']} force-months "
-          f"({summary['rows_in']:,} rows in, {summary['rows_quarantined']:,} quarantined)")
+    print(f"national aggregate written to {args.out}: {format_count(summary['offences'])} "
+          "offences in "
+          f"{format_count(summary['rows'])} rows from {summary['force_months']} force-months "
+          f"({format_count(summary['rows_in'])} rows in, "
+          f"{format_count(summary['rows_quarantined'])} quarantined)")
     if summary["no_data"]:
         print(f"{len(summary['no_data'])} force-months with no file (no data, not zero): "
               + ", ".join(f"{force} {month}" for force, month in summary["no_data"][:10])

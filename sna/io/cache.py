@@ -34,6 +34,7 @@ from sna.errors import SnaInputError
 from sna.io.accounting import Accounted
 from sna.io.ingest import find_street_files, read_police_uk
 from sna.paths import file_record, file_sha256, processed_dir
+from sna.wording import format_count
 
 __all__ = [
     "cache_is_current", "cache_problem", "check_folder_name", "check_replaceable",
@@ -246,7 +247,7 @@ def record_problem(path: Path, name: str, record: dict, *, hashes: bool = True) 
     try:
         size = path.stat().st_size
         if size != record.get("bytes"):
-            return f"{name} has {size:,} bytes, not the {record.get('bytes')} recorded"
+            return f"{name} has {format_count(size)} bytes, not the {record.get('bytes')} recorded"
         if hashes and file_sha256(path) != record.get("sha256"):
             return f"{name} does not match its recorded SHA-256 (damaged)"
     except FileNotFoundError:

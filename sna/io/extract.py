@@ -28,6 +28,7 @@ import pandas as pd
 
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, first_reason, split_by_reason
+from sna.wording import format_count
 
 __all__ = [
     "check_strands", "date_window_around", "extract_columns", "normalise_offence_code",
@@ -224,8 +225,8 @@ def _read_text(path: str | Path) -> str:
                                 fix="give the extract's CSV file, e.g. data/raw/<force>.csv")
         size = Path(path).stat().st_size
         if size > limits.max_input_bytes:
-            raise SnaInputError(f"the file is {size:,} bytes, more than the limit of "
-                                f"{limits.max_input_bytes:,}", file=file,
+            raise SnaInputError(f"the file is {format_count(size)} bytes, more than the limit of "
+                                f"{format_count(limits.max_input_bytes)}", file=file,
                                 fix="check it is the extract; for a genuinely larger file "
                                     "raise SNA_MAX_INPUT_BYTES")
         data = Path(path).read_bytes()

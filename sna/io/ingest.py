@@ -45,6 +45,7 @@ import pyarrow.csv as pacsv
 
 from sna.errors import SnaInputError
 from sna.io.accounting import Accounted
+from sna.wording import format_count
 
 __all__ = [
     "CheckedFile", "ReadLimits", "StreetFile", "bounded_gunzip", "check_force", "check_header",
@@ -150,8 +151,8 @@ class ReadLimits:
 
 def _too_big(name: str, compressed: int, limits: ReadLimits) -> SnaInputError:
     return SnaInputError(
-        f"the file expands beyond {limits.allowed_output(compressed):,} bytes "
-        f"({compressed:,} bytes compressed): refused as a possible decompression bomb",
+        f"the file expands beyond {format_count(limits.allowed_output(compressed))} bytes "
+        f"({format_count(compressed)} bytes compressed): refused as a possible decompression bomb",
         file=name, fix="check the file is a police.uk download; for a genuinely larger "
                        "file raise SNA_MAX_INPUT_BYTES or SNA_MAX_EXPANSION_RATIO")
 
@@ -244,8 +245,8 @@ class StreetFile:
             size = self.path.stat().st_size
             if size > limits.max_input_bytes:
                 raise SnaInputError(
-                    f"the file is {size:,} bytes, more than the limit of "
-                    f"{limits.max_input_bytes:,}", file=self.name,
+                    f"the file is {format_count(size)} bytes, more than the limit of "
+                    f"{format_count(limits.max_input_bytes)}", file=self.name,
                     fix="check it is a police.uk street file; for a genuinely larger file "
                         "raise SNA_MAX_INPUT_BYTES")
             data = self.path.read_bytes()

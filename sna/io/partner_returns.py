@@ -44,6 +44,7 @@ from sna.errors import SnaInputError
 from sna.io.accounting import Accounted, split_by_reason
 from sna.io.extract import _decode, _normalise_name
 from sna.periods import financial_year_label, period_label
+from sna.wording import format_number
 
 __all__ = [
     "COLUMNS",
@@ -487,14 +488,10 @@ def _typed(clean: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- reconciliation
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
 def _mismatch(parts_sum: float, total: float) -> tuple[float, str]:
     difference = total - parts_sum
     more_less = "more" if difference > 0 else "less"
-    return difference, f"{_fmt(abs(difference))} {more_less} than the sum of its parts"
+    return difference, f"{format_number(abs(difference))} {more_less} than the sum of its parts"
 
 
 def reconcile(clean: pd.DataFrame) -> pd.DataFrame:
@@ -543,10 +540,10 @@ def reconcile(clean: pd.DataFrame) -> pd.DataFrame:
         matches = difference == 0
         head = (f"{total_row['partner']}, {total_row['service']}, {total_row['measure']}, "
                 f"{total_row['period']}")
-        sentence = (f"{head}: the printed total ({_fmt(total)}) matches the sum of its parts, "
-                    f"{what} ({_fmt(parts_sum)})." if matches else
-                    f"{head}: the printed total ({_fmt(total)}) is {gap}, {what} "
-                    f"({_fmt(parts_sum)}).")
+        sentence = (f"{head}: the printed total ({format_number(total)}) matches the sum of its "
+                    f"parts, {what} ({format_number(parts_sum)})." if matches else
+                    f"{head}: the printed total ({format_number(total)}) is {gap}, {what} "
+                    f"({format_number(parts_sum)}).")
         rows = [int(r) for r in [total_row["source_row"], *parts["source_row"]]]
         found.append({"partner": total_row["partner"], "service": total_row["service"],
                       "measure": total_row["measure"], "period": total_row["period"],
@@ -883,14 +880,18 @@ def _month_text(text: str) -> str:
 def _row(partner: str, service: str, measure: str, breakdown: str, period: str, value,
          source: str, target: str = "") -> dict[str, str]:
     catalogue = _measure_table().set_index("measure")
-    text = "" if value is None or value == "" else _fmt_plain(value)
+    text = "" if value is None or value == "" else _csv_value(value)
     return {"partner": partner, "service": service, "measure": measure,
             "breakdown": breakdown, "period": parse_period(period).label, "value": text,
             "unit": catalogue.at[measure, "unit"], "target": target, "polarity": "",
             "source": source}
 
 
-def _fmt_plain(value) -> str:
+def _csv_value(value) -> str:
+    """A value as written into the return's CSV: data for a program, not a sentence.
+
+    No thousands separators and no rounding, so :mod:`sna.wording` does not apply.
+    """
     number = float(value)
     return str(int(number)) if number.is_integer() else f"{number:g}"
 

@@ -11,6 +11,14 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.reports import charts
 from sna.reports.sections import NotAvailable, Section, degrades
+from sna.wording import (
+    conf_label,
+    format_count,
+    format_interval,
+    format_percent,
+    format_rate,
+    format_ratio,
+)
 
 __all__ = [
     "adjacent_forces_section",
@@ -63,7 +71,8 @@ def area_summary(codes, *, area_name: str = "", subarea_kind: str = "") -> Secti
     forces = " and ".join(area.pfa24_names)
     section.text(f"This report covers {name}: {len(area.ltla24_codes)} council(s) "
                  f"({', '.join(area.council_names)}) in the {forces} police force area, "
-                 f"{len(area.lsoas):,} LSOAs and {residents:,} residents (Census 2021)."
+                 f"{format_count(len(area.lsoas))} LSOAs and {format_count(residents)} residents "
+                 "(Census 2021)."
                  + (f" Figures are broken down by {subarea_kind}." if subarea_kind else ""))
     section.table(councils, f"The councils of {name}", decimals=0)
     for note in area.notes:
@@ -188,29 +197,32 @@ def national_benchmarks(codes, categories, last_month: str, *, area_name: str = 
         "value": "Per 1,000", "lower": "Lower limit", "upper": "Upper limit",
         "comparison": "Compared with England and Wales"}),
         f"{what} per 1,000 residents, 12 months to {last_month} (police.uk national "
-        f"aggregate), with {conf:.0%} range of likely values",
+        f"aggregate), with {conf_label(conf)} range of likely values",
         decimals={"Offences": 0, "Residents": 0, "Per 1,000": 2, "Lower limit": 2,
                   "Upper limit": 2})
     own = rates.iloc[0]
-    section.text(f"{name} recorded {own['value']:.1f} {what.lower()} per 1,000 residents "
-                 f"(likely range {own['lower']:.1f} to {own['upper']:.1f}) against "
-                 f"{bench.national_rate:.1f} in England and Wales: {own['comparison']} "
+    section.text(f"{name} recorded {format_rate(own['value'])} {what.lower()} per 1,000 "
+                 f"residents (likely range {format_interval(own['lower'], own['upper'])}) "
+                 f"against {format_rate(bench.national_rate)} in England and Wales: "
+                 f"{own['comparison']} "
                  "(the England and Wales rate lies "
                  + ("inside" if own["comparison"] == "similar" else "outside")
                  + " the area's interval).")
     ratio = bench.ratio.iloc[0]
-    section.text(f"Allowing for rurality, {name} recorded {ratio['value']:.2f} times the "
-                 f"offences expected if each of its rural-urban classes had the England and "
-                 f"Wales rate of that class (likely range {ratio['lower']:.2f} to "
-                 f"{ratio['upper']:.2f}; {ratio['observed']:,.0f} observed, "
-                 f"{ratio['expected']:,.0f} expected).")
+    likely = format_interval(ratio["lower"], ratio["upper"], formatter=format_ratio)
+    section.text(f"Allowing for rurality, {name} recorded {format_ratio(ratio['value'])} times "
+                 f"the offences expected if each of its rural-urban classes had the England and "
+                 f"Wales rate of that class (likely range {likely}; "
+                 f"{format_count(ratio['observed'])} observed, "
+                 f"{format_count(ratio['expected'])} expected).")
     section.table(bench.ratio[["observed", "expected", "value", "lower", "upper"]].rename(
         columns={"observed": "Observed", "expected": "Expected", "value": "Ratio",
                  "lower": "Lower limit", "upper": "Upper limit"}),
         "Offences against those expected at the England and Wales rate of each rural-urban "
         "class (Rural-Urban Classification 2021)", decimals=2)
     section.note(f"England and Wales here means the LSOAs whose force has police.uk data for "
-                 f"all 12 months: {bench.national_coverage:.0%} of residents. Force-months the "
+                 f"all 12 months: {format_percent(bench.national_coverage * 100)} of residents. "
+                 "Force-months the "
                  "source lacks (Metropolitan, West Midlands, West Yorkshire and Greater "
                  "Manchester all year; some months of Avon and Somerset and Thames Valley) are "
                  "no data, never zero, and are left out.")

@@ -24,6 +24,7 @@ from IPython.display import HTML, Markdown
 
 from sna.checks import is_number
 from sna.errors import SnaInputError
+from sna.wording import MISSING, format_count, format_rate, is_missing
 
 __all__ = ["format_cell", "heading", "markdown", "synthetic_banner", "table"]
 
@@ -31,14 +32,17 @@ SYNTHETIC_TEXT = ("SYNTHETIC DEMO DATA: the figures marked as demo in this repor
                   "for demonstration and must not be used for decisions.")
 
 
-def format_cell(value: Any, *, na: str = "–", decimals: int = 1) -> str:
-    """Format one table value as text: thousands separators, fixed decimals, NA as ``na``.
+def format_cell(value: Any, *, na: str = MISSING, decimals: int = 1) -> str:
+    """One table value as text: counts with separators, other numbers to fixed decimals.
+
+    Numbers are printed by :mod:`sna.wording` (:func:`~sna.wording.format_count`,
+    :func:`~sna.wording.format_rate` with the column's decimals); a missing value is ``na``.
 
     Parameters
     ----------
     value : object
         A scalar from a DataFrame.
-    na : str, default "–"
+    na : str, default :data:`sna.wording.MISSING`
         Text shown for a missing value (e.g. ``"suppressed"`` for disclosure-controlled
         tables).
     decimals : int, default 1
@@ -56,14 +60,14 @@ def format_cell(value: Any, *, na: str = "–", decimals: int = 1) -> str:
     >>> format_cell(float("nan"), na="suppressed"), format_cell(True), format_cell("York")
     ('suppressed', 'True', 'York')
     """
-    if pd.api.types.is_scalar(value) and pd.isna(value):
+    if is_missing(value):
         return na
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, numbers.Integral):
-        return f"{int(value):,}"
+        return format_count(value)
     if isinstance(value, numbers.Real):
-        return f"{float(value):,.{decimals}f}"
+        return format_rate(value, decimals=decimals)
     return str(value)
 
 
@@ -121,7 +125,7 @@ def table(
     caption: str,
     note: str | None = None,
     *,
-    na: str = "–",
+    na: str = MISSING,
     decimals: int | Mapping[str, int] = 1,
     index: bool | None = None,
 ) -> HTML:
@@ -135,7 +139,7 @@ def table(
         Table caption, read out by screen readers before the table.
     note : str, optional
         A footnote under the table (e.g. how suppression was applied).
-    na : str, default "–"
+    na : str, default :data:`sna.wording.MISSING`
         Text for missing values; use ``"suppressed"`` for suppressed cells.
     decimals : int or mapping of column to int, default 1
         Decimal places for non-integer numbers, for all or per column. Numeric columns

@@ -44,7 +44,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import KW_ONLY, asdict, dataclass, field
 
-from sna.reports.wording import GLOSSARY, change_sentence, format_rate, strength
+from sna.reports.wording import GLOSSARY, change_sentence, strength
+from sna.wording import format_rate
 
 __all__ = [
     "CERTAINTY",

@@ -44,9 +44,6 @@ from sna.reports.sections import NotAvailable, Section, degrades
 from sna.reports.wording import (
     MIN_COUNT_FOR_PERCENT,
     change_sentence,
-    format_p,
-    format_percent,
-    format_rate,
     join_words,
     month_runs_text,
     month_text,
@@ -77,6 +74,16 @@ from sna.stats.trend import (
     seasonality_note,
     series_variation,
     trend_note,
+)
+from sna.wording import (
+    conf_label,
+    format_count,
+    format_interval,
+    format_p,
+    format_percent,
+    format_rate,
+    format_ratio,
+    format_statistic,
 )
 
 PER_1000 = 1000
@@ -406,10 +413,14 @@ def data_quality(accounted: Accounted, *, strands: Sequence[str] = DEFAULT_STRAN
     hate = int(flags.any(axis=1).sum())
     multi = int((flags.sum(axis=1) > 1).sum())
     section.results.update(summary=summary, hate_offences=hate, multi_strand=multi)
-    section.text(f"{accounted.rows_in:,} rows were read: {len(clean):,} used and "
-                 f"{len(accounted.quarantine):,} set aside with a reason (see the technical "
-                 f"appendix). Of the rows used, {hate:,} are hate offences (recorded against at "
-                 f"least one of the {len(strands)} strands), {multi:,} of them against two or "
+    section.text(f"{format_count(accounted.rows_in)} rows were read: {format_count(len(clean))} "
+                 "used and "
+                 f"{format_count(len(accounted.quarantine))} set aside with a reason (see the "
+                 "technical "
+                 f"appendix). Of the rows used, {format_count(hate)} are hate offences (recorded "
+                 "against at "
+                 f"least one of the {len(strands)} strands), {format_count(multi)} of them "
+                 "against two or "
                  "more.")
     notes = accounted.notes
     if notes.get("first_month"):
@@ -420,7 +431,7 @@ def data_quality(accounted: Accounted, *, strands: Sequence[str] = DEFAULT_STRAN
                      f"{month_text(notes['last_month'])}{gap_text}.")
     blanks = notes.get("blank_flags_read_as_N") or {}
     if blanks:
-        listed = ", ".join(f"{column} ({n:,})" for column, n in blanks.items())
+        listed = ", ".join(f"{column} ({format_count(n)})" for column, n in blanks.items())
         section.technical(f"Blank flags were read as 'N' (not flagged): {listed}.")
     return section
 
@@ -622,15 +633,33 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
         return section
     flagged = trend.flagged
     if flagged.empty:
-        section.technical(f"No month's count lies outside the model's {conf:.0%} prediction "
+        section.technical(f"No month's count lies outside the model's {conf_label(conf)} "
+                          "prediction "
                           "interval.")
     else:
         months = ", ".join(f"{p:%b %Y}" for p in flagged.index)
-        section.technical(f"{len(flagged)} month(s) lie outside the model's {conf:.0%} "
+        section.technical(f"{len(flagged)} month(s) lie outside the model's {conf_label(conf)} "
                           f"prediction interval: {months}; about "
-                          f"{(1 - conf) * len(trend.fitted):.1f} would be expected by chance "
+                          f"{format_rate((1 - conf) * len(trend.fitted), decimals=1)} would be "
+                          "expected by chance "
                           "alone.")
     return section
+
+
+def _percent_1dp(value: float) -> str:
+    return format_percent(value, decimals=1)
+
+
+def _signed_percent_1dp(value: float) -> str:
+    return format_percent(value, decimals=1, signed=True)
+
+
+def _share_ci(row, conf: float, value: str = "share", lower: str = "share_lower",
+              upper: str = "share_upper") -> str:
+    """A share (0 to 1) and its interval in a technical note: ``41.2% (95% CI 38.0% to 44.5%``."""
+    interval = format_interval(row[lower] * 100, row[upper] * 100, conf=conf,
+                               formatter=_percent_1dp)
+    return f"{_percent_1dp(row[value] * 100)} ({interval}"
 
 
 def _shares_block(section: Section, offences: pd.DataFrame, periods: ReviewPeriods,
@@ -642,13 +671,14 @@ def _shares_block(section: Section, offences: pd.DataFrame, periods: ReviewPerio
     multi = table.attrs["multi_strand"]
     top = table.iloc[:-1].sort_values("count", ascending=False).iloc[0]
     section.text(
-        f"In {period_text(*periods.year)} there were {total:,} hate crimes, recorded against "
-        f"{flags:,} strands in all: {multi:,} were recorded against two or more strands, so "
+        f"In {period_text(*periods.year)} there were {format_count(total)} hate crimes, recorded "
+        "against "
+        f"{format_count(flags)} strands in all: {format_count(multi)} were recorded against two "
+        "or more strands, so "
         f"the strand counts below add up to more than the number of crimes and the shares to "
         f"more than 100%. {top['strand_label']} was the most common strand, recorded on "
         f"{format_percent(top['share'] * 100)} of hate crimes.")
-    section.technical(f"{top['strand_label']} share {top['share']:.1%} ({conf:.0%} CI "
-                      f"{top['share_lower']:.1%} to {top['share_upper']:.1%}, Wilson score "
+    section.technical(f"{top['strand_label']} share {_share_ci(top, conf)}, Wilson score "
                       "interval).")
     shown = pd.DataFrame({
         "Strand": list(table["strand_label"].iloc[:-1]) + [HATE_OFFENCES],
@@ -658,7 +688,7 @@ def _shares_block(section: Section, offences: pd.DataFrame, periods: ReviewPerio
         "Upper limit (%)": table["share_upper"] * 100})
     section.table(shown, f"Hate crimes by strand, {period_text(*periods.year)}: number "
                          f"recorded against each strand and share of hate crimes, with "
-                         f"{conf:.0%} range of likely values",
+                         f"{conf_label(conf)} range of likely values",
                   note="A strand's number is the crimes recorded against it; the last row counts "
                        "each hate crime once.")
 
@@ -782,12 +812,13 @@ def describe_rolling_trend(trend: hs.RollingTrend, *, p_adjusted: float | None =
     if p_value < 1 - trend.conf:
         verb, word = ("rose", "increasing") if pct > 0 else ("fell", "decreasing")
         low, high = sorted((abs(lower), abs(upper)))
-        return (f"Over the 12 months {span}, {what} {verb} gradually, by {abs(pct):.1f}% a "
-                f"year ({trend.conf:.0%} CI {low:.1f}% to {high:.1f}%), a statistically "
+        ci = format_interval(low, high, conf=trend.conf, formatter=_percent_1dp)
+        return (f"Over the 12 months {span}, {what} {verb} gradually, by "
+                f"{_percent_1dp(abs(pct))} a year ({ci}), a statistically "
                 f"significant {word} trend{adjusted}.")
+    ci = format_interval(lower, upper, conf=trend.conf, formatter=_signed_percent_1dp)
     return (f"Over the 12 months {span}, {what} show no statistically significant gradual "
-            f"trend (estimated change {pct:+.1f}% a year, {trend.conf:.0%} CI {lower:+.1f}% to "
-            f"{upper:+.1f}%).")
+            f"trend (estimated change {_signed_percent_1dp(pct)} a year, {ci}).")
 
 
 def rolling_trend_note(trend: hs.RollingTrend, *, p_adjusted: float | None = None,
@@ -810,9 +841,10 @@ def rolling_trend_note(trend: hs.RollingTrend, *, p_adjusted: float | None = Non
     """
     what = hs.strand_label(trend.strand)
     quasi = "quasi-Poisson" if trend.dispersion > 1 else "Poisson"
-    note = (f"{what}: rate ratio per year {trend.rr_per_year:.2f}, {trend.conf:.0%} CI "
-            f"{trend.rr_per_year_lower:.2f} to {trend.rr_per_year_upper:.2f}; t test in a "
-            f"{quasi} GLM with a linear month term (dispersion {trend.dispersion:.2f}, "
+    ratio = format_ratio(trend.rr_per_year, trend.rr_per_year_lower, trend.rr_per_year_upper,
+                         conf=trend.conf)
+    note = (f"{what}: rate ratio per year {ratio}; t test in a {quasi} GLM with a linear month "
+            f"term (dispersion {format_statistic(trend.dispersion)}, "
             f"{trend.df:g} df), {format_p(trend.p_value)}")
     if p_adjusted is not None:
         note += f"; Holm-adjusted over {n_tests} strands, {format_p(p_adjusted)}"
@@ -1019,7 +1051,7 @@ def _rates_view(section: Section, rates: pd.DataFrame, what: str, area_name: str
     table = _with_symbol(table, labelled["suppressed"], ["Hate offences", "Per 1,000 residents",
                                                          "Lower limit", "Upper limit"])
     section.table(table, f"Hate crimes per 1,000 residents (Census 2021) by {what}, {year}, "
-                         f"with {conf:.0%} range of likely values", note=policy.footnote(),
+                         f"with {conf_label(conf)} range of likely values", note=policy.footnote(),
                   decimals={"Residents": 0, "Per 1,000 residents": 2, "Lower limit": 2,
                             "Upper limit": 2})
 
@@ -1156,9 +1188,10 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
             text += (f", against {format_rate(overall['value'].iloc[0])} hate crimes of any "
                      "strand per 1,000 of all residents")
         section.text(text + ".")
-        section.technical(f"{row['strand_label']}: {row['value']:.2f} per 1,000 "
-                          f"{row['population_definition']} ({conf:.0%} CI {row['lower']:.2f} to "
-                          f"{row['upper']:.2f}; exact Poisson below 10, Byars).")
+        section.technical(f"{row['strand_label']}: {format_rate(row['value'])} per 1,000 "
+                          f"{row['population_definition']} "
+                          f"({format_interval(row['lower'], row['upper'], conf=conf)}; exact "
+                          "Poisson below 10, Byars).")
     table = rated.rename(columns={
         "strand_label": "Strand", "count": "Offences (flags)", "population": "Residents in group",
         "population_definition": "Group (Census 2021)", "value": "Rate per 1,000 (a guide)",
@@ -1168,12 +1201,13 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
     table["Offences (flags)"] = table["Offences (flags)"].astype("int64")
     total_note = ""
     if len(overall):
-        total_note = (f"The 'all residents' figure ({overall['population'].iloc[0]:,.0f}) is "
+        total_note = ("The 'all residents' figure "
+                      f"({format_count(overall['population'].iloc[0])}) is "
                       "the total of the Census ethnic-group table; other tables of this report "
                       "use the Census total of usual residents, which ONS adjusts separately, "
                       "so the two differ by a few people.")
     section.table(table, f"Hate crimes per 1,000 residents of the related group, {year} (a "
-                         f"guide only), with {conf:.0%} range of likely values",
+                         f"guide only), with {conf_label(conf)} range of likely values",
                   note=total_note or None,
                   decimals={"Residents in group": 0, "Rate per 1,000 (a guide)": 2,
                             "Lower limit": 2, "Upper limit": 2})
@@ -1285,14 +1319,14 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
     section.results.update(share=share, comparison=comparison)
     year_a, year_b = period_text(*periods.previous_year), period_text(*periods.year)
     if share is not None:
-        section.text(f"{multi:,} of the {total:,} hate crimes in {year_b} "
+        section.text(f"{format_count(multi)} of the {format_count(total)} hate crimes in {year_b} "
                      f"({format_percent(share['value'] * 100)}) were recorded against two or "
-                     f"more strands, giving {flags:,} strand records in all. Strand tables "
+                     f"more strands, giving {format_count(flags)} strand records in all. Strand "
+                     "tables "
                      "count strand records, so their strand counts add up to more than the "
                      "crimes; totals of crimes always count each crime once.")
-        section.technical(f"Multi-strand share {share['value']:.1%} ({conf:.0%} CI "
-                          f"{share['lower']:.1%} to {share['upper']:.1%}, Wilson score "
-                          "interval).")
+        section.technical(f"Multi-strand share {_share_ci(share, conf, 'value', 'lower', 'upper')}"
+                          ", Wilson score interval).")
     section.text(change_sentence("Multi-strand hate crimes", comparison.count_a,
                                  comparison.count_b, year_a, year_b, comparison.verdict))
     section.technical(describe_change(comparison, "Multi-strand hate offences",
@@ -1376,7 +1410,8 @@ def methods(*, policy: DisclosurePolicy | None = None, synthetic: bool = True,
         ("Each strand, one period against another", f"the rule above on each strand's own "
          f"monthly series; verdicts use Holm-adjusted p-values over the {len(strands)} strands"),
         ("Strand mix (composition)", f"Pearson chi-square of the strand x period table of "
-         f"strand flags, p-value by permutation ({n_permutations:,} shuffles of the period over "
+         f"strand flags, p-value by permutation ({format_count(n_permutations)} shuffles of the "
+         "period over "
          "offences, each keeping all its strands); asymptotic chi-square p for reference only"),
         ("Shares of hate offences", "Wilson score intervals"),
         ("Seasonality and trend", "count GLM (Poisson, or negative binomial when "

@@ -25,6 +25,7 @@ import nbformat
 
 from sna.reports import findings as fnd
 from sna.reports.notebook_checks import PAPERMILL_TAGS
+from sna.wording import format_count
 
 __all__ = [
     "FIGURE_MIMETYPE",
@@ -364,7 +365,8 @@ def provenance_html(provenance: dict[str, Any]) -> str:
            ("git commit", code(git.get("commit", "unknown"))),
            ("uncommitted changes", plain(git.get("dirty", "unknown"))),
            ("platform", plain(provenance.get("platform", "")))]
-    files = "".join(f"<tr><td>{code(f['path'])}</td><td class=\"sna-num\">{f['bytes']:,}</td>"
+    files = "".join(f"<tr><td>{code(f['path'])}</td>"
+                    f"<td class=\"sna-num\">{format_count(f['bytes'])}</td>"
                     f"<td>{code(f['sha256'])}</td></tr>"
                     for f in provenance.get("data_files", []))
     return "\n".join([

@@ -34,6 +34,7 @@ import yaml
 
 from sna.checks import check_conf
 from sna.errors import SnaInputError
+from sna.wording import format_count
 
 __all__ = [
     "RuleContext", "check_params", "check_shape", "check_values", "codes_rule", "conf_rule",
@@ -128,7 +129,8 @@ def read_params_yaml(params_file: str | Path) -> dict[str, Any]:
         raise SnaInputError("params file not found", file=str(path),
                             fix="check the path, e.g. params/<report>_<area>_<period>.yaml")
     if path.stat().st_size > MAX_PARAMS_BYTES:
-        raise SnaInputError(f"the params file is larger than {MAX_PARAMS_BYTES:,} bytes",
+        raise SnaInputError(f"the params file is larger than {format_count(MAX_PARAMS_BYTES)} "
+                            "bytes",
                             file=str(path), fix="a params file holds a few settings; check "
                                                 "it is the right file")
     try:

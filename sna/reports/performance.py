@@ -41,7 +41,8 @@ from sna.stats.kpi import (
     period_values,
     report_period,
 )
-from sna.stats.trend import QUASI_TEST, format_p
+from sna.stats.trend import QUASI_TEST
+from sna.wording import conf_label, format_number, format_p, format_percent
 
 __all__ = [
     "PerformanceInputs",
@@ -375,12 +376,17 @@ def _hidden(value: float, unit: str, policy: DisclosurePolicy) -> bool:
     return unit in COUNT_UNITS and not pd.isna(value) and 0 < value < policy.min_count
 
 
-def _fmt_value(value: float, unit: str, policy: DisclosurePolicy) -> str:
+def _tile_value(value: float, unit: str) -> str:
+    """A tile's figure: a percentage to one decimal, otherwise a count or other figure."""
+    return format_percent(value, decimals=1) if unit == "percent" else format_number(value)
+
+
+def _shown_value(value: float, unit: str, policy: DisclosurePolicy) -> str:
     if pd.isna(value):
         return "no figure"
     if _hidden(value, unit, policy):
         return f"[c] fewer than {policy.min_count}"
-    return f"{value:.1f}%" if unit == "percent" else f"{value:,.0f}"
+    return _tile_value(value, unit)
 
 
 def _tile_html(tile: pd.Series, policy: DisclosurePolicy) -> str:
@@ -391,26 +397,25 @@ def _tile_html(tile: pd.Series, policy: DisclosurePolicy) -> str:
         when = f"latest figure: {latest} (none returned for {tile['period']})"
     else:
         when = latest
-    value_text = _fmt_value(tile["value"], unit, policy)
+    value_text = _shown_value(tile["value"], unit, policy)
     lines = [f'<p class="sna-kpi-value" style="font-size:1.6em;margin:0.2em 0">'
              f"<strong>{esc(value_text)}</strong> <small>{esc(when)}</small></p>"]
     if not pd.isna(tile["parts_value"]):
         lines.append(f"<p><em>Check: the parts add up to "
-                     f"{esc(_fmt_value(tile['parts_value'], unit, policy))} "
+                     f"{esc(_shown_value(tile['parts_value'], unit, policy))} "
                      f"({esc(tile['parts_how'])}), not the total returned; both are shown and "
                      "neither is picked.</em></p>")
     elif tile["how"] and tile["how"] not in ("as returned", "police.uk months added up"):
         lines.append(f"<p><small>{esc(tile['how'].capitalize())}.</small></p>")
     if tile["previous_period"]:
         lines.append(f"<p>Same period last year ({esc(tile['previous_period'])}): "
-                     f"{esc(_fmt_value(tile['previous'], unit, policy))}</p>")
+                     f"{esc(_shown_value(tile['previous'], unit, policy))}</p>")
     change = tile["direction"]
     hidden = _hidden(tile["value"], unit, policy) or _hidden(tile["previous"], unit, policy)
     change_text = ("Change not shown: a figure is suppressed." if hidden
                    else change.sentence(technical=False))
     lines.append(f"<p>Direction: {esc(change_text)}</p>")
-    target = "none set" if pd.isna(tile["target"]) else (
-        f"{tile['target']:.1f}%" if unit == "percent" else f"{tile['target']:,.0f}")
+    target = "none set" if pd.isna(tile["target"]) else _tile_value(tile["target"], unit)
     lines.append(f"<p>Target: {esc(target)}</p>")
     colour = RAG_COLOURS[tile["rag"]]
     lines.append(f'<p><strong style="color:{colour}">RAG: {esc(tile["rag"])}</strong> '
@@ -771,7 +776,7 @@ def sources_and_methods(inputs: PerformanceInputs) -> Section:
     section.results["tests"] = tests
     if len(tests):
         section.table(tests, "Technical appendix: tests of change against the same period a "
-                             f"year earlier ({inputs.conf:.0%} confidence)", decimals=3)
+                             f"year earlier ({conf_label(inputs.conf)} confidence)", decimals=3)
     return section
 
 
@@ -808,8 +813,8 @@ def change_tests(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
                      "Upper (CI)": change.upper, "Test": change.test,
                      "Dispersion (phi)": change.dispersion if quasi else 1.0,
                      "Residual df": change.df if quasi else np.nan,
-                     "p-value": format_p(change.p_value).removeprefix("p = "),
-                     "p-value, exact test": format_p(change.p_value_exact).removeprefix("p = "),
+                     "p-value": format_p(change.p_value, with_equals=False),
+                     "p-value, exact test": format_p(change.p_value_exact, with_equals=False),
                      "Why this test": change.why, "Verdict": change.verdict})
     return pd.DataFrame(rows, columns=CHANGE_TEST_COLUMNS)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from sna.errors import SnaInputError
+from sna.wording import format_count
 
 __all__ = [
     "Finding",
@@ -113,7 +114,7 @@ def check_area(params: dict, report: str) -> list[Finding]:
     name = params.get("area_name") or area.name
     findings = [Finding("area", OK, f"{name}: councils {', '.join(area.council_names)}; "
                                     f"force area {' and '.join(area.pfa24_names)}; "
-                                    f"{len(area.lsoas):,} LSOAs")]
+                                    f"{format_count(len(area.lsoas))} LSOAs")]
     findings += [Finding("area", WARNING, note) for note in area.notes]
     if report == "performance_report":
         return findings + _performance(params, area)

@@ -26,8 +26,6 @@ from sna.reports.findings import (
 from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
 from sna.reports.wording import (
     change_sentence,
-    format_percent,
-    format_rate,
     join_words,
     month_runs_text,
     month_text,
@@ -52,6 +50,14 @@ from sna.stats.trend import (
     seasonality_note,
     series_variation,
     trend_note,
+)
+from sna.wording import (
+    conf_label,
+    format_count,
+    format_interval,
+    format_percent,
+    format_rate,
+    format_statistic,
 )
 
 __all__ = [
@@ -306,9 +312,10 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
     section.table(table, f"{area_name}: serious violence (police.uk proxy) by category, "
                          f"{period_text(months_with_data[0], months_with_data[-1])} "
                          f"({len(months_with_data)} months with data), per 1,000 residents "
-                         f"(Census 2021), with {conf:.0%} range of likely values",
-                  note=f"Total {total:,} offences, including "
-                       f"{section.results['unlocated']:,} that police.uk published without a "
+                         f"(Census 2021), with {conf_label(conf)} range of likely values",
+                  note=f"Total {format_count(total)} offences, including "
+                       f"{format_count(section.results['unlocated'])} that police.uk published "
+                       "without a "
                        "location (they are left out of the maps and area tables).",
                   decimals=2)
     a_months, b_months = like_for_like(study, last_month)
@@ -508,7 +515,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
         "comparison": f"Compared with {area_name}"}),
         f"Serious violence (police.uk proxy) by {unit}, {span} ({len(districts)} in "
         f"{area_name})", note="Offences with a map location only, so the total is "
-        f"{int(districts['count'].sum()):,}, a little below the extent table's total.",
+        f"{format_count(int(districts['count'].sum()))}, a little below the extent table's total.",
         decimals=2)
     by_class = rates_by_rurality(
         lsoas.assign(ruc21_code=lsoas["ruc21_code"].astype(str)), "ruc21_code",
@@ -636,7 +643,8 @@ def _funnel_caption(dispersion) -> str:
     if dispersion.adjustment == "none":
         return ("The lines show how far a neighbourhood's rate can differ from the area-wide "
                 "rate by chance alone, for its number of residents.")
-    return (f"Neighbourhoods differ from one another about {dispersion.phi:.1f} times as much "
+    return ("Neighbourhoods differ from one another about "
+            f"{format_statistic(dispersion.phi, decimals=1)} times as much "
             "as chance alone would make them, so the lines allow for that usual spread; a "
             "point outside them differs by more than that.")
 
@@ -670,7 +678,8 @@ def funnel_sentence(significance: pd.DataFrame, dispersion) -> str:
              f"{counts.get('High (0.025)', 0)} more above the 95% limit")
     if dispersion.adjustment != "none":
         return (f"The LSOAs vary more than chance alone would make them (about "
-                f"{dispersion.phi:.1f} times as much), so the limits allow for that: {above}.")
+                f"{format_statistic(dispersion.phi, decimals=1)} times as much), so the limits "
+                f"allow for that: {above}.")
     return (f"{above[0].upper()}{above[1:]} (the LSOAs vary no more than chance alone would "
             "make them, so the limits are the exact Poisson ones around the area-wide rate).")
 
@@ -774,7 +783,7 @@ def drivers(study: StudyData, categories: dict[str, str], last_month: str,
         direction = "fewer" if gradient.rate_ratio < 1 else "more"
         sentence = (f"Serious violence (police.uk proxy) is concentrated in deprived "
                     f"neighbourhoods: each step from the most to the least deprived tenth has "
-                    f"about {step:.0f}% {direction} offences per resident "
+                    f"about {format_percent(step, decimals=0)} {direction} offences per resident "
                     f"({format_rate(most['value'])} per 1,000 residents in deprivation decile "
                     f"{int(most['imd_decile'])}, {format_rate(least['value'])} in decile "
                     f"{int(least['imd_decile'])}): a clear pattern.")
@@ -1127,8 +1136,10 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
     age_total = sum(residents)
     note = None
     if total_residents is not None and round(total_residents) != round(age_total):
-        note = (f"Residents here add up the Census 2021 age bands ({age_total:,.0f}); other "
-                f"tables use the Census total of usual residents ({total_residents:,.0f}). ONS "
+        note = (f"Residents here add up the Census 2021 age bands ({format_count(age_total)}); "
+                "other "
+                "tables use the Census total of usual residents "
+                f"({format_count(total_residents)}). ONS "
                 "adjusts each published table separately, so totals differ by a few people.")
     section.table(table.rename(columns={"count": "Victims", "value": "Per 1,000 residents",
                                         "lower": "Lower limit", "upper": "Upper limit"}),
@@ -1145,7 +1156,8 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
                      "a suppressed band) were recorded, so the share under 25 is not shown.")
         return section
     sentence = (f"{format_percent(share['value'])} of victims of serious violence with a "
-                f"recorded age were under 25 ({under_25:,} of {known:,}), while under-25s are "
+                f"recorded age were under 25 ({format_count(under_25)} of "
+                f"{format_count(known)}), while under-25s are "
                 f"{format_percent(resident_share)} of residents")
     clear = share["lower"] > resident_share
     section.text(sentence + (": clearly more than their share." if clear else "."))
@@ -1156,8 +1168,10 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
                             size=(ratio_size(share["value"] / resident_share) if resident_share
                                   else 0),
                             certainty=1.0 if clear else 0.4, topic="young_people", demo=True))
-    section.technical(f"Under-25 share {share['value']:.1f}% ({conf:.0%} CI {share['lower']:.1f}% "
-                      f"to {share['upper']:.1f}%, Wilson score interval); rates use exact "
+    interval = format_interval(share["lower"], share["upper"], conf=conf,
+                               formatter=lambda v: format_percent(v, decimals=1))
+    section.technical(f"Under-25 share {format_percent(share['value'], decimals=1)} ({interval}"
+                      ", Wilson score interval); rates use exact "
                       "Poisson (count < 10) or Byars intervals.")
     return section
 

@@ -27,6 +27,7 @@ from sna.stats.partner_benchmarks import (
     pooled,
     with_intervals,
 )
+from sna.wording import format_count, format_interval, format_percent, format_rate
 
 __all__ = [
     "AUTHORITY_TYPES",
@@ -320,8 +321,8 @@ def assessment_factors(partner: PartnerData, areas: Areas, *, conf: float = 0.95
     higher = table[table["vs England"] == "higher"]
     if len(higher):
         section.text("Higher than England: " + "; ".join(
-            f"{r['Factor'].lower()} in {r['Area']} ({r['value']:.1f} per 10,000 against "
-            f"{r['England']:.1f})" for _, r in higher.iterrows()) + ".")
+            f"{r['Factor'].lower()} in {r['Area']} ({format_rate(r['value'])} per 10,000 "
+            f"against {format_rate(r['England'])})" for _, r in higher.iterrows()) + ".")
     trends = []
     for code, name in areas.names.items():
         las = _la_rows(factors)
@@ -331,8 +332,10 @@ def assessment_factors(partner: PartnerData, areas: Areas, *, conf: float = 0.95
             if trend is None:
                 continue
             trends.append({"Area": name, "Factor": label,
-                           "From": f"{trend.first_year}: {own.loc[trend.first_year, column]:.0f}",
-                           "To": f"{trend.last_year}: {own.loc[trend.last_year, column]:.0f}",
+                           "From": f"{trend.first_year}: "
+                                   f"{format_rate(own.loc[trend.first_year, column], decimals=0)}",
+                           "To": f"{trend.last_year}: "
+                                 f"{format_rate(own.loc[trend.last_year, column], decimals=0)}",
                            "Years": trend.years,
                            "Average change a year (%)": (trend.ratio - 1) * 100,
                            "Lower limit (%)": (trend.lower - 1) * 100,
@@ -555,10 +558,11 @@ def offending_cohort(partner: PartnerData, areas: Areas, *, conf: float = 0.95) 
         own = table[(table["Area"] == name) & (table["Experience"] == "Ever suspended")]
         if len(own) and pd.notna(own["Serious violence cohort (%)"].iloc[0]):
             r = own.iloc[0]
-            section.text(f"In {name}, {r['Serious violence cohort (%)']:.0f}% of the "
-                         f"{r['Cohort size']:,} pupils cautioned or sentenced for a serious "
+            section.text(f"In {name}, {format_percent(r['Serious violence cohort (%)'])} of the "
+                         f"{format_count(r['Cohort size'])} pupils cautioned or sentenced for a "
+                         "serious "
                          f"violence offence had been suspended from school at some point, "
-                         f"against {r['All pupils (%)']:.0f}% of all pupils.")
+                         f"against {format_percent(r['All pupils (%)'])} of all pupils.")
     section.technical("Source: DfE and MoJ 'Education, children's social care and offending' "
                  "(pupils in the key stage 4 cohorts 2012/13 to 2019/20, by the council they "
                  "lived in). Percentages are published as whole numbers; the intervals use the "
@@ -809,10 +813,12 @@ def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict
     aged = int(rows["suspect_age_band"].notna().sum())
     if aged:
         share = proportion_ci(young, aged, multiplier=100, conf=conf).iloc[0]
-        section.text(f"A suspect was identified for {named:,} of {len(rows):,} serious "
-                     f"violence offences; {share['value']:.0f}% of suspects with a recorded age "
-                     f"were aged 10-17 (likely range {share['lower']:.0f}% to "
-                     f"{share['upper']:.0f}%), the youth justice age range.")
+        section.text(f"A suspect was identified for {format_count(named)} of "
+                     f"{format_count(len(rows))} serious "
+                     f"violence offences; {format_percent(share['value'])} of suspects with a "
+                     f"recorded age were aged 10-17 (likely range "
+                     f"{format_interval(share['lower'], share['upper'], formatter=format_percent)}"
+                     "), the youth justice age range.")
     if rows["victim_ethnicity"].notna().any():
         _ethnicity(section, rows, partner, Areas.from_params(partner_areas), policy, conf,
                    rate_ci)
@@ -846,9 +852,10 @@ def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict
     young_now = int(rows["victim_age_band"].isin(["0-15", "16-24"]).sum())
     change = compare_periods(young_before, young_now, conf=conf)
     section.results["young_victims_change"] = change
-    section.text(f"Victims of serious violence aged under 25: {young_before:,} in the previous "
-                 f"12 months and {young_now:,} in the latest 12 months "
-                 f"({change.change_pct:+.1f}%), "
+    section.text(f"Victims of serious violence aged under 25: {format_count(young_before)} in "
+                 "the previous "
+                 f"12 months and {format_count(young_now)} in the latest 12 months "
+                 f"({format_percent(change.change_pct, decimals=1, signed=True)}), "
                  + ("a change larger than chance alone would explain." if change.p_value < 0.05
                     else "a change within what chance alone could explain."))
     section.technical(describe_change(change, "Victims of serious violence aged under 25",
@@ -889,7 +896,8 @@ def _ethnicity(section: Section, rows: pd.DataFrame, partner: PartnerData, areas
     not_recorded = int(rows["victim_ethnicity"].isna().sum())
     section.table(table.rename(columns={"count": "Victims"}),
                   "Victims of serious violence by ethnic group, latest 12 months, per 1,000 "
-                  f"residents of that group (SYNTHETIC extract; {not_recorded:,} offences with "
+                  f"residents of that group (SYNTHETIC extract; {format_count(not_recorded)} "
+                  "offences with "
                   "no ethnicity recorded or no victim are left out)",
                   decimals={"Victims": 0, "Residents (Census 2021)": 0})
 
@@ -1362,7 +1370,8 @@ def partner_accounting(partner: PartnerData) -> Section:
     mapped = sum(n for t in partner.tables.values()
                  for n in (t.notes.get("area_codes_mapped") or {}).values())
     if mapped:
-        section.note(f"{mapped:,} rows published under a county code that was replaced in "
+        section.note(f"{format_count(mapped)} rows published under a county code that was "
+                     "replaced in "
                      "April 2023 by one council with the same boundary are counted under that "
                      "council's code; a county that was split between new councils keeps its own "
                      "code and is copied to none of them.")

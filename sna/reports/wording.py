@@ -1,14 +1,12 @@
-"""The one place report wording is made: p-values, numbers, counts, rates, changes, sentences.
+"""The one place report sentences are made: changes, evidence phrases, periods, trend and season.
 
 Two layers of language (issue 16): *reader text* is plain English a councillor follows
 (counts, rates per 1,000 residents, "clear rise", "no clear change", "too few to say");
 *technical text* (tests, models, p-values) goes to each section's technical appendix.
-Every formatter a report needs is here, so a rule (how a p-value is rounded, when a
-percentage change is printed) is written once:
+Numbers themselves (counts, rates, percentages, intervals, p-values) are printed by
+:mod:`sna.wording`, one function per kind of figure, which every layer shares; the rules
+about sentences are written once here:
 
-- :func:`format_p` is the project's single p-value formatter. Its implementation lives in
-  :mod:`sna.stats.trend` because the statistics layer's own sentences need it and imports
-  point downwards only; this module is where report code takes it from.
 - :func:`percent_change_text` never prints a percentage change on a base count below
   :data:`MIN_COUNT_FOR_PERCENT` (1 -> 2 is not "+100%").
 - :func:`strength` turns a test's verdict and the counts into the evidence phrase every
@@ -16,8 +14,8 @@ percentage change is printed) is written once:
 
 Examples
 --------
->>> format_count(21164.0), format_rate(24.781), percent_change_text(1, 2)
-('21,164', '24.8', '')
+>>> percent_change_text(1, 2), percent_change_text(216, 456)
+('', '+111%')
 >>> strength("increase", 216, 456), strength("no significant change", 3, 5)
 ('clear rise', 'too few to say')
 """
@@ -31,17 +29,13 @@ from collections.abc import Iterable
 import pandas as pd
 
 from sna.checks import is_number
-from sna.stats.trend import format_p
+from sna.wording import format_count, format_percent, is_missing
 
 __all__ = [
     "EVIDENCE",
     "GLOSSARY",
     "MIN_COUNT_FOR_PERCENT",
     "change_sentence",
-    "format_count",
-    "format_p",
-    "format_percent",
-    "format_rate",
     "is_whole",
     "join_words",
     "month_runs_text",
@@ -103,53 +97,6 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-def _is_missing(value) -> bool:
-    return value is None or (pd.api.types.is_scalar(value) and pd.isna(value))
-
-
-def format_count(value, na: str = "–") -> str:
-    """A count as a whole number with thousands separators (never ``.00``).
-
-    Examples
-    --------
-    >>> format_count(1234), format_count(818316.0), format_count(None)
-    ('1,234', '818,316', '–')
-    """
-    if _is_missing(value):
-        return na
-    return f"{int(round(float(value))):,}"
-
-
-def format_rate(value, decimals: int | None = None, na: str = "–") -> str:
-    """A rate with enough decimals to read: 1 decimal from 10, 2 below 10, 3 below 0.1.
-
-    Examples
-    --------
-    >>> format_rate(24.781), format_rate(0.6234), format_rate(0.047), format_rate(357.1)
-    ('24.8', '0.62', '0.047', '357.1')
-    """
-    if _is_missing(value):
-        return na
-    value = float(value)
-    if decimals is None:
-        size = abs(value)
-        decimals = 1 if size >= 10 else 2 if size >= 0.1 or size == 0 else 3
-    return f"{value:,.{decimals}f}"
-
-
-def format_percent(value, decimals: int = 0, na: str = "–") -> str:
-    """A percentage (already x100) with a per cent sign.
-
-    Examples
-    --------
-    >>> format_percent(41.06), format_percent(6.44, 1)
-    ('41%', '6.4%')
-    """
-    if _is_missing(value):
-        return na
-    return f"{float(value):.{decimals}f}%"
-
-
 def percent_change_text(count_a, count_b, min_count: int = MIN_COUNT_FOR_PERCENT) -> str:
     """Signed percentage change from ``count_a`` to ``count_b``, or ``""`` on small counts.
 
@@ -163,10 +110,10 @@ def percent_change_text(count_a, count_b, min_count: int = MIN_COUNT_FOR_PERCENT
     >>> percent_change_text(1, 2), percent_change_text(9, 30), percent_change_text(40, 40)
     ('', '', '0%')
     """
-    if _is_missing(count_a) or _is_missing(count_b) or float(count_a) < min_count:
+    if is_missing(count_a) or is_missing(count_b) or float(count_a) < min_count:
         return ""
     pct = (float(count_b) - float(count_a)) / float(count_a) * 100
-    return "0%" if round(pct) == 0 else f"{pct:+.0f}%"
+    return format_percent(pct, decimals=0, signed=True)
 
 
 def strength(verdict: str, count_a=None, count_b=None,
@@ -292,7 +239,7 @@ def snap_point_name(location, area: str | None = None) -> str:
     >>> snap_point_name("On or near ")
     'Unnamed point (no street name published)'
     """
-    if _is_missing(location) or _BARE_SNAP.match(str(location)):
+    if is_missing(location) or _BARE_SNAP.match(str(location)):
         return f"Unnamed point in {area}" if area else "Unnamed point (no street name published)"
     return str(location)
 
@@ -327,7 +274,7 @@ def trend_sentence(trend, subject: str) -> str:
     verb, phrase = ("rose", "a clear rise") if t.verdict == "increase" else ("fell",
                                                                            "a clear fall")
     return (f"Allowing for the usual seasonal pattern, {subject} {verb} by about "
-            f"{abs(t.pct_per_year):.0f}% a year: {phrase}.")
+            f"{format_percent(abs(t.pct_per_year), decimals=0)} a year: {phrase}.")
 
 
 def seasonality_sentence(trend, subject: str, alpha: float = 0.05) -> str:
@@ -349,7 +296,7 @@ def seasonality_sentence(trend, subject: str, alpha: float = 0.05) -> str:
     names = {name[:3]: name for name in _MONTHS}
     season = names.get(season, season) if unit == "month" else f"Quarter {season[-1]}" \
         if season.startswith("Q") else season
-    above = f"{(peak['index'] - 1) * 100:.0f}% above an average {unit}"
+    above = f"{format_percent((peak['index'] - 1) * 100, decimals=0)} above an average {unit}"
     if trend.seasonality_test.p_value < alpha:
         return (f"{season} is the regular seasonal peak for {subject} ({above}): a clear "
                 "pattern.")

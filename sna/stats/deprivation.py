@@ -11,7 +11,7 @@ from scipy import stats
 
 from sna.errors import SnaInputError
 from sna.stats.rates import rate_ci
-from sna.stats.trend import format_p
+from sna.wording import format_p, format_percent, format_ratio
 
 __all__ = [
     "Gradient",
@@ -60,10 +60,11 @@ class Gradient:
         direction = "fall" if self.rate_ratio < 1 else "rise"
         verdict = ("a statistically significant gradient" if self.p_value < 1 - self.conf
                    else "not a statistically significant gradient")
-        p = format_p(self.p_value, 1 - self.conf)
-        return (f"{subject} rates {direction} by {abs(change):.1f}% with each step from the most "
-                f"to the least deprived decile (rate ratio {self.rate_ratio:.3f}, "
-                f"{self.conf:.0%} CI {self.lower:.3f} to {self.upper:.3f}); this is {verdict} "
+        p = format_p(self.p_value, alpha=1 - self.conf)
+        ratio = format_ratio(self.rate_ratio, self.lower, self.upper, conf=self.conf, decimals=3)
+        return (f"{subject} rates {direction} by {format_percent(abs(change), decimals=1)} with "
+                f"each step from the most to the least deprived decile (rate ratio {ratio}); "
+                f"this is {verdict} "
                 f"(Wald test of the decile term in a {self.model} with a population offset, "
                 f"{p}).")
 

@@ -33,6 +33,7 @@ from sna.stats.rates import (
     check_denominators,
     check_multiplier,
 )
+from sna.wording import format_p, format_percent, format_rate, format_statistic
 
 __all__ = [
     "FunnelDispersion",
@@ -130,12 +131,12 @@ class FunnelDispersion:
     def method(self) -> str:
         """The limits, in words, for the line under the chart."""
         base = "Wilson" if self.statistic == "proportion" else "exact Poisson"
-        check = (f"over-dispersion factor phi = {self.phi:.1f} from {self.n_units} "
-                 f"{int(self.winsor * 100)}%-winsorised z-scores (p "
-                 f"{'< 0.001' if self.p_value < 0.001 else f'= {self.p_value:.3f}'})")
+        check = (f"over-dispersion factor phi = {format_statistic(self.phi, decimals=1)} from "
+                 f"{self.n_units} {format_percent(self.winsor * 100, decimals=0)}-winsorised "
+                 f"z-scores ({format_p(self.p_value, alpha=DISPERSION_ALPHA)})")
         if self.adjustment == "additive":
             return (f"Control limits widened for over-dispersion by additive random effects "
-                    f"(Spiegelhalter 2005; {check}; tau^2 = {self.tau2:.3g}).")
+                    f"(Spiegelhalter 2005; {check}; tau^2 = {format_rate(self.tau2)}).")
         if self.adjustment == "multiplicative":
             return (f"Control limits widened for over-dispersion by the factor sqrt(phi) "
                     f"(Spiegelhalter 2005; {check}).")
@@ -333,7 +334,8 @@ def funnel_limits(denominator: ArrayLike, statistic: str, *, multiplier: float,
     frame["statistic"] = statistic
     frame["method"] = "Wilson" if statistic == "proportion" else "Poisson"
     if adjusted:
-        frame["method"] = f"{dispersion.adjustment} over-dispersion (phi {dispersion.phi:.2f})"
+        frame["method"] = (f"{dispersion.adjustment} over-dispersion "
+                           f"(phi {format_statistic(dispersion.phi)})")
     return frame
 
 

@@ -34,7 +34,8 @@ from sna.io.partner_returns import (
     parse_period,
 )
 from sna.periods import period_label
-from sna.stats.trend import CHANGE_RULE, Variation, format_p, judge_change, series_variation
+from sna.stats.trend import CHANGE_RULE, Variation, judge_change, series_variation
+from sna.wording import format_count, format_number, format_p, format_percent
 
 __all__ = [
     "DIRECTION_RULE",
@@ -72,7 +73,8 @@ DIRECTION_RULE = (
 RAG_RULE = (
     f"With a target: Green when the target is met (at or above it when higher is better, at "
     f"or below it when lower is better); Amber when it is missed by no more than "
-    f"{AMBER_MARGIN:.0%} of the target; Red otherwise. Without a target: Green for a "
+    f"{format_percent(AMBER_MARGIN * 100)} of the target; Red otherwise. Without a target: "
+    "Green for a "
     "statistically significant change in the better direction, Red for one in the worse "
     "direction, Amber for no significant change. No rating when no figure is returned, when "
     "the change is 'too few to say', or when no direction is better (demand and activity "
@@ -354,7 +356,7 @@ class Direction:
         if self.verdict in ("too few to say", "unclear"):
             return f"{self.verdict.capitalize()}: {self.reason}."
         way = "Up" if self.change_pct > 0 else "Down" if self.change_pct < 0 else "Unchanged"
-        size = f" {abs(self.change_pct):.1f}%" if self.change_pct else ""
+        size = f" {format_percent(abs(self.change_pct), decimals=1)}" if self.change_pct else ""
         what = ("not a statistically significant change" if self.verdict ==
                 "no significant change" else f"a statistically significant {self.verdict}")
         test = f" ({self.test}, {format_p(self.p_value)})" if technical else ""
@@ -457,8 +459,9 @@ def direction(current: float, previous: float, *, unit: str = "count",
             and judged.rr_upper > WIDE_RATIO[1]:
         return Direction("too few to say", judged.change_pct, judged.rate_ratio,
                          judged.rr_lower, judged.rr_upper, judged.p_value, judged.test,
-                         reason=f"the counts ({int(previous):,} and {int(current):,}) are too "
-                                "small to tell a real change from chance", **extra)
+                         reason=f"the counts ({format_count(previous)} and "
+                                f"{format_count(current)}) are too small to tell a real "
+                                "change from chance", **extra)
     return Direction(judged.verdict, judged.change_pct, judged.rate_ratio, judged.rr_lower,
                      judged.rr_upper, judged.p_value, judged.test, **extra)
 
@@ -495,17 +498,18 @@ def rag_status(value: float, target: float, polarity: str,
         raise SnaInputError(f"polarity {polarity!r} is not one of up, down, neutral",
                             column="polarity", fix="use up, down or neutral")
     if pd.isna(value):
-        return ("No rating", f"no figure returned yet against the target of {target:,.0f}"
+        return ("No rating", f"no figure returned yet against the target of {format_number(target)}"
                 if not pd.isna(target) else "no figure returned")
     if not pd.isna(target):
         lower_is_better = polarity == "down"
         met = value <= target if lower_is_better else value >= target
         if met:
-            return "Green", f"met the target of {target:,.0f}"
+            return "Green", f"met the target of {format_number(target)}"
         short = abs(value - target)
         share = short / target if target else math.inf
         status = "Amber" if share <= AMBER_MARGIN else "Red"
-        return status, f"missed the target of {target:,.0f} by {short:,.0f} ({share:.1%})"
+        return status, (f"missed the target of {format_number(target)} by {format_number(short)} "
+                        f"({format_percent(share * 100, decimals=1)})")
     if polarity == "neutral":
         return "No rating", "no target, and neither a rise nor a fall is better"
     if change is None or change.verdict in ("too few to say", "unclear"):

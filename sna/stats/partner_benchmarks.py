@@ -15,6 +15,7 @@ import pandas as pd
 
 from sna.errors import SnaInputError
 from sna.stats.rates import compare_to_benchmark, proportion_ci, rate_ci
+from sna.wording import format_interval, format_percent, format_statistic
 
 __all__ = [
     "pooled",
@@ -161,15 +162,24 @@ class AnnualTrend:
         """
         change = abs(self.ratio - 1) * 100
         if self.verdict == "no clear change":
+            likely = format_interval((self.lower - 1) * 100, (self.upper - 1) * 100,
+                                     formatter=_signed)
             return (f"{subject} showed no clear change between {self.first_year} and "
-                    f"{self.last_year} (average change {(self.ratio - 1) * 100:+.1f}% a year, "
-                    f"likely range {(self.lower - 1) * 100:+.1f}% to "
-                    f"{(self.upper - 1) * 100:+.1f}%).")
+                    f"{self.last_year} (average change {_signed((self.ratio - 1) * 100)} a "
+                    f"year, likely range {likely}).")
         verb = "rose" if self.verdict == "rising" else "fell"
         ends = sorted([abs(self.lower - 1) * 100, abs(self.upper - 1) * 100])
         return (f"{subject} {verb} between {self.first_year} and {self.last_year}, on average "
-                f"by {change:.1f}% a year (likely range {ends[0]:.1f}% to {ends[1]:.1f}% "
-                "a year).")
+                f"by {format_percent(change, decimals=1)} a year (likely range "
+                f"{format_interval(*ends, formatter=_percent_1dp)} a year).")
+
+
+def _percent_1dp(value: float) -> str:
+    return format_percent(value, decimals=1)
+
+
+def _signed(value: float) -> str:
+    return format_percent(value, decimals=1, signed=True)
 
 
 def _year_number(label: str) -> float:
@@ -249,4 +259,4 @@ def annual_trend(counts: pd.Series, exposure: pd.Series | None = None, kind: str
                        lower=float(np.exp(slope - z * se)), upper=float(np.exp(slope + z * se)),
                        p_value=p, dispersion=dispersion,
                        method=f"{method} (standard error scaled by the Pearson dispersion "
-                              f"{dispersion:.2f} when above 1)", conf=conf)
+                              f"{format_statistic(dispersion)} when above 1)", conf=conf)

@@ -30,11 +30,11 @@ from sna.checks import (
     require_columns,
 )
 from sna.errors import SnaInputError
+from sna.wording import conf_label, format_number
 
 __all__ = [
     "TOTAL_GROUP",
     "compare_to_benchmark",
-    "conf_label",
     "dsr",
     "group_rates",
     "isr",
@@ -102,21 +102,6 @@ def _group_list(group: str | Sequence[str] | None) -> list[str]:
 
 
 # ---------------------------------------------------------------- labels
-
-
-def _format_number(number: float) -> str:
-    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,g}"
-
-
-def conf_label(conf: float) -> str:
-    """Label a confidence level: ``"95%"``, ``"99.8%"`` (the one label in sna).
-
-    Examples
-    --------
-    >>> conf_label(0.95), conf_label(0.998)
-    ('95%', '99.8%')
-    """
-    return f"{conf * 100:g}%"
 
 
 # ---------------------------------------------------------------- count limits
@@ -232,7 +217,7 @@ def rate_ci(count: ArrayLike, denominator: ArrayLike, multiplier: float = 100_00
     scale = multiplier / n
     columns = {"count": x, "denominator": n, "value": x * scale, "lower": lower * scale,
                "upper": upper * scale}
-    return _ci_frame(columns, index, conf, f"rate per {_format_number(multiplier)}", method)
+    return _ci_frame(columns, index, conf, f"rate per {format_number(multiplier)}", method)
 
 
 def proportion_ci(count: ArrayLike, denominator: ArrayLike, multiplier: float = 1,
@@ -293,7 +278,7 @@ def proportion_ci(count: ArrayLike, denominator: ArrayLike, multiplier: float = 
     upper = np.where(x == n, 1.0, (2 * x + z**2 + spread) / (2 * (n + z**2)))  # exact ends
     method = np.where(np.isnan(x) | np.isnan(n), None, WILSON).astype(object)
     statistic = ("percentage" if multiplier == 100
-                 else f"proportion of {_format_number(multiplier)}")
+                 else f"proportion of {format_number(multiplier)}")
     columns = {"count": x, "denominator": n, "value": x / n * multiplier,
                "lower": lower * multiplier, "upper": upper * multiplier}
     return _ci_frame(columns, index, conf, statistic, method)
@@ -398,7 +383,7 @@ def dsr(data: pd.DataFrame, count: str, population: str, standard: str,
                            ("upper", value + scale * (byars_upper - observed))):
         columns[name] = np.where(small, np.nan, estimate * multiplier)
     out = sums[keys].join(_ci_frame(columns, sums.index, conf,
-                                    f"dsr per {_format_number(multiplier)}",
+                                    f"dsr per {format_number(multiplier)}",
                                     np.full(len(sums), DOBSON, dtype=object)))
     out["reason"] = pd.Series(np.where(small, REASON_SMALL_TOTAL, None), dtype="str")
     return out
@@ -483,8 +468,8 @@ def isr(data: pd.DataFrame, count: str, population: str, ref_count: str, ref_pop
         per_expected = np.where(expected > 0, factor / expected, np.nan)
     columns |= {"value": observed * per_expected, "lower": lower * per_expected,
                 "upper": upper * per_expected}
-    statistic = (f"indirectly standardised ratio x {_format_number(scale)}" if measure == "ratio"
-                 else f"indirectly standardised rate per {_format_number(scale)}")
+    statistic = (f"indirectly standardised ratio x {format_number(scale)}" if measure == "ratio"
+                 else f"indirectly standardised rate per {format_number(scale)}")
     out = sums[keys].join(_ci_frame(columns, sums.index, conf, statistic, method))
     out["reason"] = pd.Series(np.where(expected > 0, None, REASON_NO_EXPECTED), dtype="str")
     return out

@@ -28,15 +28,14 @@ from sna.stats.rates import (
     DOBSON,
     _as_float_array,
     _check_measure,
-    _format_number,
     _group_list,
     check_counts,
-    conf_label,
     dsr,
     isr,
     rate_ci,
     require_columns,
 )
+from sna.wording import conf_label, format_number
 
 __all__ = [
     "rates_by_rurality",
@@ -290,7 +289,7 @@ def rurality_standardised_ratio(data: pd.DataFrame, reference: pd.DataFrame,
         ref_rate = ref["ref_count"].sum() / ref["ref_population"].sum() * multiplier
         out[["value", "lower", "upper"]] *= ref_rate
         out.insert(out.columns.get_loc("value"), "ref_rate", ref_rate)
-        out["statistic"] = f"indirectly standardised rate per {_format_number(multiplier)}"
+        out["statistic"] = f"indirectly standardised rate per {format_number(multiplier)}"
     out["statistic"] = out["statistic"] + " by rural-urban class"
     return out
 
@@ -384,7 +383,7 @@ def _unstandardisable(grid: pd.DataFrame, gaps: pd.DataFrame, keys: list[str],
     sums = sums.rename(columns={"count": "total_count", "population": "total_population"})
     sums = sums.assign(value=np.nan, lower=np.nan, upper=np.nan,
                        confidence=conf_label(conf),
-                       statistic=f"dsr per {_format_number(multiplier)}", method=DOBSON)
+                       statistic=f"dsr per {format_number(multiplier)}", method=DOBSON)
     reasons = sums[keys].merge(gaps, on=keys, how="left")["gap"]
     sums["reason"] = [REASON_MISSING_CLASS.format(gap) for gap in reasons]
     return sums

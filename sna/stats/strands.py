@@ -40,11 +40,18 @@ from sna.stats.rates import proportion_ci, rate_ci
 from sna.stats.trend import (
     PeriodComparison,
     Variation,
-    format_p,
     judge_change,
     judge_interaction,
     series_variation,
     window_variation,
+)
+from sna.wording import (
+    format_count,
+    format_number,
+    format_p,
+    format_percent,
+    format_ratio,
+    format_statistic,
 )
 
 __all__ = [
@@ -590,6 +597,11 @@ def strand_shift(
     return StrandShift(table[columns], composition, total, label_a, label_b)
 
 
+def _change_percent(change_pct: float) -> str:
+    """A change between two counts in the strand sentences: whole per cents, signed."""
+    return format_percent(change_pct, decimals=0, signed=True)
+
+
 def describe_strand_shift(row: pd.Series | dict) -> str:
     """One plain-English sentence for a row of :func:`strand_shift`'s table.
 
@@ -611,11 +623,12 @@ def describe_strand_shift(row: pd.Series | dict) -> str:
     a, b = int(row["count_a"]), int(row["count_b"])
     where_a, where_b = f"({row['period_a']})", f"({row['period_b']})"
     if a == b:
-        movement = f"stayed at {a} {where_a} and {b} {where_b}"
+        movement = f"stayed at {format_count(a)} {where_a} and {format_count(b)} {where_b}"
     else:
         verb = "rose" if b > a else "fell"
-        pct = f" ({row['change_pct']:+.0f}%)" if a > 0 else ""
-        movement = f"{verb} from {a} {where_a} to {b} {where_b}{pct}"
+        pct = f" ({_change_percent(row['change_pct'])})" if a > 0 else ""
+        movement = (f"{verb} from {format_count(a)} {where_a} to {format_count(b)} "
+                    f"{where_b}{pct}")
     per_month = ("; the periods differ in length, so monthly rates are compared"
                  if row["months_a"] != row["months_b"] else "")
     if row["verdict"] == "no significant change":
@@ -643,7 +656,7 @@ def strand_shift_note(row: pd.Series | dict) -> str:
     allowing = ""
     if dispersion > 1:
         df = float(row.get("df", math.inf))
-        allowing = (f" allowing for dispersion {dispersion:.2f} "
+        allowing = (f" allowing for dispersion {format_statistic(dispersion)} "
                     f"({'normal' if math.isinf(df) else f't on {df:g} df'})")
     return (f"{row['strand_label']}: {row['test']}{allowing}, {format_p(float(row['p_value']))}"
             f", Holm-adjusted {format_p(float(row['p_adjusted']))}.")
@@ -824,12 +837,14 @@ def describe_recurring_change(result: RecurringChange, what: str = "Hate crime")
 
     def _move(c: PeriodComparison) -> str:
         return "did not change" if c.change == 0 else (
-            f"{'rose' if c.change > 0 else 'fell'} by {abs(c.change_pct):.0f}%")
+            f"{'rose' if c.change > 0 else 'fell'} by "
+            f"{format_percent(abs(c.change_pct), decimals=0)}")
 
     verb = "rose" if now.change > 0 else "fell" if now.change < 0 else "stayed"
-    pct = f" ({now.change_pct:+.0f}%)" if now.count_a > 0 and now.change else ""
+    pct = f" ({_change_percent(now.change_pct)})" if now.count_a > 0 and now.change else ""
     reason = f", {result.reason}" if result.reason.startswith("after") else ""
-    return (f"{what} {verb} from {now.count_a} ({result.label_a}) to {now.count_b} "
+    return (f"{what} {verb} from {format_count(now.count_a)} ({result.label_a}) to "
+            f"{format_count(now.count_b)} "
             f"({result.label_b}){pct}; between the same quarters a year earlier it "
             f"{_move(before)}, so the change is {result.verdict}{reason}.")
 
@@ -842,13 +857,13 @@ def recurring_change_note(result: RecurringChange) -> str:
     >>> counts = pd.Series([90] * 3 + [110] * 3 + [90] * 3 + [112] * 3, index=pd.PeriodIndex(
     ...     [f"2024-0{m}" for m in range(1, 7)] + [f"2025-0{m}" for m in range(1, 7)], freq="M"))
     >>> recurring_change_note(recurring_change(counts, ("2025-04", "2025-06")))
-    "Ratio of the two rate ratios 1.02 (95% CI 0.81 to 1.29); Fisher's exact test on the 2 x 2 table of counts, p = 0.91."
+    "Ratio of the two rate ratios 1.02, 95% CI 0.81 to 1.29; Fisher's exact test on the 2 x 2 table of counts, p = 0.91."
     """  # noqa: E501
-    allowing = (f" allowing for dispersion {result.dispersion:.2f}"
+    allowing = (f" allowing for dispersion {format_statistic(result.dispersion)}"
                 if result.dispersion > 1 else "")
-    return (f"Ratio of the two rate ratios {result.ratio_of_ratios:.2f} ({result.conf:.0%} CI "
-            f"{result.lower:.2f} to {result.upper:.2f}); {result.test}{allowing}, "
-            f"{format_p(result.p_value)}.")
+    ratio = format_ratio(result.ratio_of_ratios, result.lower, result.upper, conf=result.conf)
+    return (f"Ratio of the two rate ratios {ratio}; {result.test}{allowing}, "
+            f"{format_p(result.p_value, alpha=1 - result.conf)}.")
 
 
 # ---------------------------------------------------------------- gradual trend
@@ -1165,7 +1180,7 @@ def indicative_rates(strand_counts: pd.DataFrame, census: pd.DataFrame,
     out = pd.concat([merged[["strand"]], rates.drop(columns=["denominator"]),
                      merged[["population", "population_definition"]]], axis=1)
     out.insert(1, "strand_label", out["strand"].map(strand_label))
-    out["statistic"] = (f"indicative rate per {multiplier:,.0f} residents in the group"
+    out["statistic"] = (f"indicative rate per {format_number(multiplier)} residents in the group"
                         + (" a year" if years == 1 else f" a year (over {years:g} years)"))
     out["note"] = np.where(out["population"].isna(), "no Census 2021 denominator for this strand",
                            "indicative: the victim need not belong to the group; Census 2021 "

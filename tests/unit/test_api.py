@@ -18,8 +18,8 @@ HEADER = """# Public API
 Generated from each module's `__all__` by `python tests/unit/test_api.py`;
 `tests/unit/test_api.py` fails when this table and `__all__` disagree. Layers import
 downwards only: `sna.io` (readers) <- `sna.stats` (statistics) <- `sna.reports`
-(sections, charts, runner); `sna.checks`, `sna.periods`, `sna.errors` and `sna.paths`
-are shared by all three.
+(sections, charts, runner); `sna.checks`, `sna.periods`, `sna.wording`, `sna.errors` and
+`sna.paths` are shared by all three.
 
 | module | what it is for | public names |
 | --- | --- | --- |

@@ -33,5 +33,5 @@ def test_no_module_imports_a_higher_layer():
 
 def test_low_layers_exist_and_top_level_holds_only_shared_modules():
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__", "checks", "cli", "errors", "paths", "periods"]
+    assert top == ["__init__", "checks", "cli", "errors", "paths", "periods", "wording"]
     assert all((PACKAGE / layer / "__init__.py").exists() for layer in RANK)

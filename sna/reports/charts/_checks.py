@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from sna.errors import SnaInputError
+from sna.wording import format_count
 
 MAX_CHART_ROWS = 5000
 
@@ -98,7 +99,8 @@ def ensure_aggregated(df: pd.DataFrame, max_rows: int = MAX_CHART_ROWS) -> pd.Da
                             fix="pass the aggregated table as a DataFrame")
     if len(df) > max_rows:
         raise SnaInputError(
-            f"the chart data has {len(df):,} rows, more than the {max_rows:,} allowed",
+            f"the chart data has {format_count(len(df))} rows, more than the "
+            f"{format_count(max_rows)} allowed",
             fix="aggregate first (e.g. counts by month and area) and chart the aggregated, "
                 "suppressed table, never record-level data", value=len(df))
     for column in df.columns:

@@ -1,63 +1,15 @@
-"""Small formatters that turn chart data into the sentences of alt text."""
+"""Small phrases that turn chart data into the sentences of alt text.
+
+Numbers are printed by :mod:`sna.wording`; this module only joins them into phrases.
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import pandas as pd
 
-
-def fmt_number(value: float) -> str:
-    """Format a number for prose: whole numbers with commas, others to 3 significant figures.
-
-    Parameters
-    ----------
-    value : float
-
-    Returns
-    -------
-    str
-        ``"missing"`` for NaN.
-
-    Examples
-    --------
-    >>> [fmt_number(v) for v in (3012, 3012.4, 12.345, 1.2345, 0.01234)]
-    ['3,012', '3,012', '12.3', '1.23', '0.0123']
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "missing"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
-
-
-def fmt_percent(share: float) -> str:
-    """Format a proportion (0 to 1) as a percentage with one decimal place.
-
-    Examples
-    --------
-    >>> fmt_percent(0.1234)
-    '12.3%'
-    """
-    if share is None or math.isnan(share):
-        return "missing"
-    return f"{100 * share:.1f}%"
-
-
-def fmt_interval(lower: float, upper: float, fmt=fmt_number) -> str:
-    """Format an interval as ``"lo to hi"``, or ``"not available"`` when a limit is missing.
-
-    Examples
-    --------
-    >>> fmt_interval(1.5, 2.25)
-    '1.5 to 2.25'
-    """
-    if any(v is None or math.isnan(v) for v in (lower, upper)):
-        return "not available"
-    return f"{fmt(lower)} to {fmt(upper)}"
+from sna.wording import format_count, format_number
 
 
 def join_list(items: Sequence[str], limit: int = 8) -> str:
@@ -78,7 +30,7 @@ def join_list(items: Sequence[str], limit: int = 8) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def extreme_phrase(labels: pd.Series, values: pd.Series, fmt=fmt_number) -> str:
+def extreme_phrase(labels: pd.Series, values: pd.Series, fmt=format_number) -> str:
     """Describe the highest and lowest values, e.g. ``"highest York (12.3), lowest Selby (4)"``.
 
     Ties are broken by first position. Missing values are ignored.
@@ -107,4 +59,4 @@ def count_noun(count: int, plural: str) -> str:
     ('1 LSOA', '2 months')
     """
     noun = plural[:-1] if count == 1 and plural.endswith("s") else plural
-    return f"{count:,} {noun}"
+    return f"{format_count(count)} {noun}"

@@ -20,12 +20,7 @@ from sna.reports.charts._checks import (
     numeric_column,
     select_columns,
 )
-from sna.reports.charts._describe import (
-    fmt_interval,
-    fmt_number,
-    fmt_percent,
-    join_list,
-)
+from sna.reports.charts._describe import join_list
 from sna.reports.charts._theme import (
     BLACK,
     BLUE,
@@ -35,7 +30,7 @@ from sna.reports.charts._theme import (
     series_styles,
     with_key,
 )
-from sna.stats.rates import conf_label
+from sna.wording import conf_label, format_interval, format_percent, format_rate, format_ratio
 
 __all__ = [
     "funnel_chart",
@@ -47,12 +42,18 @@ __all__ = [
 ROW_STEP = 24
 
 
-def _estimate_phrase(row: pd.Series, label: str, value: str, conf: float, fmt=fmt_number) -> str:
-    return (f"{row[label]} ({fmt(row[value])}, {conf_label(conf)} CI "
-            f"{fmt_interval(row['lower'], row['upper'], fmt)})")
+def _share(share: float) -> str:
+    """A share (0 to 1) in alt text: a percentage to one decimal."""
+    return format_percent(share * 100, decimals=1)
 
 
-def _extremes(data: pd.DataFrame, label: str, value: str, conf: float, fmt=fmt_number,
+def _estimate_phrase(row: pd.Series, label: str, value: str, conf: float,
+                     fmt=format_rate) -> str:
+    interval = format_interval(row["lower"], row["upper"], conf=conf, formatter=fmt)
+    return f"{row[label]} ({fmt(row[value])}, {interval})"
+
+
+def _extremes(data: pd.DataFrame, label: str, value: str, conf: float, fmt=format_rate,
               words: tuple[str, str] = ("highest", "lowest")) -> str:
     present = data[value].dropna()
     if present.empty:
@@ -132,8 +133,8 @@ def rates_ci_chart(df: pd.DataFrame, benchmark: float | None = None, *, title: s
     >>> text = rates_ci_chart(df, 9.0, title="Rates", source="police.uk",
     ...                       benchmark_label="England").alt
     >>> text.split("; ", 1)[1]
-    'highest York (12.5, 95% CI 11 to 14.1), lowest Selby (8, 95% CI 6.5 to 9.7); England 9; \
-higher: York; similar: Selby.'
+    'highest York (12.5, 95% CI 11.0 to 14.1), lowest Selby (8.00, 95% CI 6.50 to 9.70); \
+England 9.00; higher: York; similar: Selby.'
     """
     title, source = check_text(title, "title"), check_text(source, "source")
     data = _prepare_estimates(df, "label", "value", ["comparison"], "rates_ci_chart")
@@ -141,7 +142,7 @@ higher: York; similar: Selby.'
                 f"confidence intervals for {len(data)} groups; "
                 f"{_extremes(data, 'label', 'value', conf)}")
     if benchmark is not None:
-        alt_text += f"; {benchmark_label} {fmt_number(benchmark)}"
+        alt_text += f"; {benchmark_label} {format_rate(benchmark)}"
     base = alt.Chart(data).encode(y=alt.Y("label:N", sort=data["label"].tolist(), title=None))
     point_encoding = {}
     if "comparison" in data:
@@ -168,7 +169,7 @@ def _benchmark_layers(benchmark: float, label: str, *, vertical: bool) -> list[a
                      {"y": alt.datum(benchmark), "x": alt.value(4)})
     text = alt.Chart().mark_text(align="left", baseline="bottom", dx=3 if vertical else 0,
                                  dy=0 if vertical else -3, fontSize=12, color=BLACK).encode(
-        text=alt.datum(f"{label} {fmt_number(benchmark)}"), **text_position)
+        text=alt.datum(f"{label} {format_rate(benchmark)}"), **text_position)
     return [rule, text]
 
 
@@ -186,7 +187,7 @@ def _shares_text(data: pd.DataFrame, title: str, conf: float) -> str:
     groups = data.groupby("period", sort=False) if "period" in data else [(None, data)]
     for period, part in groups:
         words = ("largest", "smallest")
-        fact = _extremes(part, "category", "share", conf, fmt_percent, words)
+        fact = _extremes(part, "category", "share", conf, _share, words)
         missing = part.loc[part["share"].isna(), "category"]
         if len(missing):
             fact += f"; not shown (suppressed or missing): {join_list(missing)}"
@@ -310,7 +311,7 @@ def shift_chart(df: pd.DataFrame, *, title: str, source: str, conf: float = 0.95
     ...                    "lower": [1.2, 0.6], "upper": [1.9, 1.5],
     ...                    "verdict": ["increase", "no significant change"]})
     >>> shift_chart(df, title="Change", source="police.uk").alt.split("; ", 1)[1]
-    'increase: Race (1.5, 95% CI 1.2 to 1.9); no significant change: Disability.'
+    'increase: Race (1.50, 95% CI 1.20 to 1.90); no significant change: Disability.'
     """
     title, source = check_text(title, "title"), check_text(source, "source")
     data = _prepare_estimates(df, "category", "rate_ratio", ["verdict"], "shift_chart")
@@ -327,7 +328,9 @@ def shift_chart(df: pd.DataFrame, *, title: str, source: str, conf: float = 0.95
             parts.append(f"{verdict}: {join_list(rows['category'], 12)}")
         else:
             parts.append(f"{verdict}: " + join_list(
-                [_estimate_phrase(r, "category", "rate_ratio", conf) for _, r in rows.iterrows()]))
+                [f"{r['category']} "
+                 f"({format_ratio(r['rate_ratio'], r['lower'], r['upper'], conf=conf)})"
+                 for _, r in rows.iterrows()]))
     if len(skipped):
         parts.append(f"not estimable: {join_list(skipped)}")
     alt_text = (f"Dot-and-whisker chart titled '{title}': rate ratios with {conf_label(conf)} "
@@ -463,7 +466,7 @@ def funnel_chart(points_df: pd.DataFrame, limits_df: pd.DataFrame, benchmark: fl
     points = points.sort_values(["value", "denominator"], kind="stable").reset_index(drop=True)
     domain = category_styles(points["significance"])[0]
     alt_text = (f"Funnel plot titled '{title}': {y_title} against {x_title} for "
-                f"{len(points)} areas, benchmark {fmt_number(benchmark)} with 95% and 99.8% "
+                f"{len(points)} areas, benchmark {format_rate(benchmark)} with 95% and 99.8% "
                 f"control limits; highest {_extreme_label(points, 'max')}, lowest "
                 f"{_extreme_label(points, 'min')}; "
                 f"{_grouped_labels(points, 'label', 'significance', domain)}.")
@@ -493,4 +496,4 @@ def _extreme_label(points: pd.DataFrame, which: str) -> str:
     if present.empty:
         return "none"
     row = points.loc[present.idxmax() if which == "max" else present.idxmin()]
-    return f"{row['label']} ({fmt_number(row['value'])})"
+    return f"{row['label']} ({format_rate(row['value'])})"

@@ -25,6 +25,7 @@ from sna.reports.charts._theme import (
     chart_title,
     with_key,
 )
+from sna.wording import format_interval
 
 __all__ = [
     "choropleth",
@@ -133,10 +134,7 @@ def class_breaks(values: pd.Series, classes: str = "quantile", k: int = 5) -> li
 
 
 def _class_labels(breaks: list[float]) -> list[str]:
-    def fmt(value: float) -> str:
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}" if abs(value) >= 10 \
-            else f"{value:,.2f}"
-    return [f"{fmt(a)} to {fmt(b)}" for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
+    return [format_interval(a, b) for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
 
 
 def _assign_classes(values: pd.Series, breaks: list[float]) -> pd.Series:

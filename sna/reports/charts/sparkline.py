@@ -14,8 +14,9 @@ import altair as alt
 import pandas as pd
 
 from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggregated
-from sna.reports.charts._describe import fmt_number, join_list
+from sna.reports.charts._describe import join_list
 from sna.reports.charts._theme import BLUE
+from sna.wording import format_number, format_percent
 
 __all__ = [
     "sparkline_chart",
@@ -36,16 +37,21 @@ def _wrap(text: str, width: int = 34) -> str:
     return "|".join(textwrap.wrap(str(text).replace("|", "/"), width)) or " "
 
 
-def _facts(frame: pd.DataFrame, suffix: str) -> str:
+def _value_text(value: float, unit: str) -> str:
+    """An indicator's value in alt text and tooltips: a percentage or a figure."""
+    return format_percent(value) if unit == "percent" else format_number(value)
+
+
+def _facts(frame: pd.DataFrame, unit: str) -> str:
     """Lowest, highest and latest value of one line, and its gaps, in words."""
     known = frame.dropna(subset=["value"])
     if known.empty:
         facts = "no figures to draw"
     else:
         low, high = known.loc[known["value"].idxmin()], known.loc[known["value"].idxmax()]
-        facts = (f"lowest {fmt_number(low['value'])}{suffix} ({low['period']}), highest "
-                 f"{fmt_number(high['value'])}{suffix} ({high['period']}), latest "
-                 + (f"{fmt_number(frame['value'].iloc[-1])}{suffix}"
+        facts = (f"lowest {_value_text(low['value'], unit)} ({low['period']}), highest "
+                 f"{_value_text(high['value'], unit)} ({high['period']}), latest "
+                 + (_value_text(frame["value"].iloc[-1], unit)
                     if pd.notna(frame["value"].iloc[-1]) else "not shown"))
     gaps = frame.loc[frame["value"].isna(), "period"].tolist()
     return facts + (f"; no figure or suppressed: {join_list(gaps)}" if gaps else "")
@@ -76,10 +82,9 @@ def sparkline_chart(history: pd.Series, *, title: str, unit: str = "count") -> D
     frame = pd.DataFrame({"period": [str(p) for p in history.index],
                           "value": pd.to_numeric(history, errors="coerce").to_numpy(dtype=float)})
     ensure_aggregated(frame)
-    suffix = "%" if unit == "percent" else ""
     span = f"{frame['period'].iloc[0]} to {frame['period'].iloc[-1]}" if len(frame) else "none"
     alt_text = (f"Sparkline of {title} over {len(frame)} period"
-                f"{'s' if len(frame) != 1 else ''}, {span}: {_facts(frame, suffix)}.")
+                f"{'s' if len(frame) != 1 else ''}, {span}: {_facts(frame, unit)}.")
     order = frame["period"].tolist()
     base = alt.Chart(frame).encode(
         x=alt.X("period:O", sort=order, axis=None),
@@ -137,14 +142,13 @@ def sparkline_panels(histories: pd.DataFrame, *, title: str, source: str,
     parts = []
     for name in panels:
         frame = data[data["indicator"] == name].reset_index(drop=True)
-        suffix = "%" if frame["unit"].iloc[0] == "percent" else ""
         parts.append(f"{name}, {len(frame)} period{'s' if len(frame) != 1 else ''} "
                      f"({frame['period'].iloc[0]} to {frame['period'].iloc[-1]}): "
-                     f"{_facts(frame, suffix)}.")
+                     f"{_facts(frame, frame['unit'].iloc[0])}.")
     alt_text = (f"Small line charts titled '{title}', one for each of {len(panels)} indicator"
                 f"{'s' if len(panels) != 1 else ''}, each on its own scale. " + " ".join(parts))
     data["panel"] = data["indicator"].map({name: _wrap(name) for name in panels})
-    data["shown"] = [f"{v:,.0f}{'%' if u == 'percent' else ''}" if pd.notna(v) else
+    data["shown"] = [_value_text(v, u) if pd.notna(v) else
                      "no figure or suppressed" for v, u in zip(data["value"], data["unit"],
                                                               strict=True)]
     base = alt.Chart().encode(

@@ -23,8 +23,6 @@ from sna.reports.charts._checks import (
 from sna.reports.charts._describe import (
     count_noun,
     extreme_phrase,
-    fmt_interval,
-    fmt_number,
     join_list,
 )
 from sna.reports.charts._theme import (
@@ -37,7 +35,7 @@ from sna.reports.charts._theme import (
     series_styles,
     with_key,
 )
-from sna.stats.rates import conf_label
+from sna.wording import conf_label, format_interval, format_number
 
 __all__ = [
     "complete_months",
@@ -294,7 +292,7 @@ def seasonal_chart(df: pd.DataFrame, *, title: str, source: str, reference: floa
     >>> df = pd.DataFrame({"season": ["Winter", "Summer"], "index": [0.9, 1.1],
     ...                    "lower": [0.85, 1.02], "upper": [0.95, 1.2]})
     >>> seasonal_chart(df, title="Seasonality", source="police.uk").alt.split("; ")[1]
-    'highest Summer (1.1, 95% CI 1.02 to 1.2), lowest Winter (0.9, 95% CI 0.85 to 0.95)'
+    'highest Summer (1.10, 95% CI 1.02 to 1.20), lowest Winter (0.90, 95% CI 0.85 to 0.95)'
     """
     title, source = check_text(title, "title"), check_text(source, "source")
     data = select_columns(df, ["season", "index", "lower", "upper"], chart="seasonal_chart")
@@ -311,7 +309,7 @@ def seasonal_chart(df: pd.DataFrame, *, title: str, source: str, reference: floa
     if reference is not None:
         above = data.loc[data["lower"] > reference, "season"]
         below = data.loc[data["upper"] < reference, "season"]
-        alt_text += (f"; intervals wholly above {fmt_number(reference)}: "
+        alt_text += (f"; intervals wholly above {format_number(reference)}: "
                      f"{join_list(above, 12) or 'none'}; wholly below: "
                      f"{join_list(below, 12) or 'none'}")
     order = data["season"].tolist()
@@ -334,9 +332,10 @@ def _extremes_with_ci(data: pd.DataFrame, label: str, value: str, conf: float) -
         return "no values available"
     parts = []
     for word, row in (("highest", present.idxmax()), ("lowest", present.idxmin())):
-        ci = fmt_interval(data.at[row, "lower"], data.at[row, "upper"])
-        parts.append(f"{word} {data.at[row, label]} ({fmt_number(data.at[row, value])}, "
-                     f"{conf_label(conf)} CI {ci})")
+        ci = format_interval(data.at[row, "lower"], data.at[row, "upper"], conf=conf,
+                             formatter=format_number)
+        parts.append(f"{word} {data.at[row, label]} ({format_number(data.at[row, value])}, "
+                     f"{ci})")
     return ", ".join(parts[: 1 if len(present) == 1 else 2])
 
 
@@ -348,7 +347,7 @@ def _flag_phrase(data: pd.DataFrame, conf: float) -> str:
     for _, row in flagged.iterrows():
         side = ("above" if row["observed"] > row["pi_upper"] else
                 "below" if row["observed"] < row["pi_lower"] else "flagged")
-        items.append(f"{period_label(row['period'])} ({fmt_number(row['observed'])}, {side})")
+        items.append(f"{period_label(row['period'])} ({format_number(row['observed'])}, {side})")
     return f"{count_noun(len(flagged), 'months')} flagged: {join_list(items, 6)}"
 
 

@@ -39,6 +39,7 @@ from sna.stats.trend.model import (
     _exposure_series,
     _glm,
 )
+from sna.wording import format_p, format_statistic
 
 __all__ = [
     "InteractionJudgement",
@@ -152,17 +153,14 @@ class Variation:
             return (f"Extra variation could not be estimated ({self.model}); changes judged by "
                     "exact tests.")
         check = (f"Extra variation from the series' own model ({self.model}): Pearson "
-                 f"chi-square / df = {self.phi:.2f} on {self.df:g} df "
-                 f"(p {_p_text(self.p_value)}). ")
+                 f"chi-square / df = {format_statistic(self.phi)} on {self.df:g} df "
+                 f"({format_p(self.p_value, alpha=DISPERSION_ALPHA)}). ")
         if self.overdispersed:
             return check + (f"Changes judged by {QUASI_TEST}s with dispersion "
-                            f"{self.dispersion:.2f} and t/F reference distributions on "
+                            f"{format_statistic(self.dispersion)} and t/F reference "
+                            "distributions on "
                             f"{self.df:g} df.")
         return check + "No evidence of over-dispersion: changes judged by exact tests."
-
-
-def _p_text(p_value: float) -> str:
-    return "< 0.001" if p_value < 0.001 else f"= {p_value:.3f}"
 
 
 def seasonal_model_reason(counts: pd.Series, min_per_season: int = MIN_PER_SEASON) -> str | None:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from sna.checks import require_columns
 from sna.errors import SnaInputError
-from sna.stats.trend.wording import format_number as _fmt_number
+from sna.wording import format_number
 
 __all__ = [
     "Reconciliation",
@@ -101,20 +101,20 @@ def reconcile_totals(
                             value=published_total)
     n_missing = int(values.isna().sum())
     if n_missing:
-        sentence = (f"The printed {label} total ({_fmt_number(total)}) cannot be checked: "
+        sentence = (f"The printed {label} total ({format_number(total)}) cannot be checked: "
                     f"{n_missing} of its {len(values)} parts are missing.")
         return Reconciliation(label, float("nan"), float(total), float("nan"), None, sentence)
     parts_sum = float(values.sum())
     difference = float(total) - parts_sum
     matches = abs(difference) <= tolerance
     if matches:
-        sentence = (f"The printed {label} total ({_fmt_number(total)}) matches the sum of its "
-                    f"parts ({_fmt_number(parts_sum)}).")
+        sentence = (f"The printed {label} total ({format_number(total)}) matches the sum of its "
+                    f"parts ({format_number(parts_sum)}).")
     else:
         more_less = "more" if difference > 0 else "less"
-        sentence = (f"The printed {label} total ({_fmt_number(total)}) is "
-                    f"{_fmt_number(abs(difference))} {more_less} than the sum of its parts "
-                    f"({_fmt_number(parts_sum)}).")
+        sentence = (f"The printed {label} total ({format_number(total)}) is "
+                    f"{format_number(abs(difference))} {more_less} than the sum of its parts "
+                    f"({format_number(parts_sum)}).")
     return Reconciliation(label, parts_sum, float(total), difference, matches, sentence)
 
 

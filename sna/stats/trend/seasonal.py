@@ -36,7 +36,7 @@ from sna.stats.trend.model import (
     _glm,
     _nb_alpha,
 )
-from sna.stats.trend.wording import format_p
+from sna.wording import format_p, format_rate, format_statistic
 
 __all__ = [
     "LikelihoodRatioTest",
@@ -523,14 +523,15 @@ def seasonal_trend(
 
 def _model_notes(dispersion: DispersionCheck, alpha_nb: float, converged: bool, results,
                  year_on_year: pd.DataFrame, conf: float, variation: Variation) -> list[str]:
-    check = (f"Over-dispersion check: Pearson chi-square / df = {dispersion.ratio:.2f} "
-             f"(p {format_p(dispersion.p_value)[2:]}), ")
+    check = (f"Over-dispersion check: Pearson chi-square / df = "
+             f"{format_statistic(dispersion.ratio)} ({format_p(dispersion.p_value)}), ")
     if dispersion.switched_to_nb:
-        notes = [check + f"so a negative binomial model was used (NB2 alpha = {alpha_nb:.3g})."]
+        notes = [check + "so a negative binomial model was used (NB2 alpha = "
+                 f"{format_rate(alpha_nb)})."]
     else:
         notes = [check + "so the Poisson model was kept."]
     notes.append(f"Intervals and tests allow for the residual dispersion of that model "
-                 f"(Pearson chi-square / df = {results.scale:.2f}, t and F tests on "
+                 f"(Pearson chi-square / df = {format_statistic(results.scale)}, t and F tests on "
                  f"{results.df_resid:g} residual df).")
     if not converged:
         notes.append("The estimate of the negative binomial alpha did not converge: treat the "
@@ -538,7 +539,8 @@ def _model_notes(dispersion: DispersionCheck, alpha_nb: float, converged: bool, 
     n_comparisons = len(year_on_year)
     if n_comparisons > 1:
         notes.append(f"{n_comparisons} year-on-year comparisons were tested at the "
-                     f"{1 - conf:g} level: about {n_comparisons * (1 - conf):.1f} of them would "
+                     f"{1 - conf:g} level: about "
+                     f"{format_rate(n_comparisons * (1 - conf), decimals=1)} of them would "
                      "be 'significant' by chance alone if nothing had changed.")
     notes.append(variation.note)
     differ = ((year_on_year["verdict"] == "no significant change")

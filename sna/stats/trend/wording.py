@@ -18,7 +18,7 @@ DA-related crimes, financial-year quarters):
 ...                    index=pd.period_range("2021Q1", periods=12, freq="Q-MAR"))
 >>> result = seasonal_trend(counts)
 >>> describe_trend(result)
-'After allowing for the seasonal pattern, DA-related crimes rose by 4.4% a year on average (95% CI 0.0% to 8.9%), a statistically significant upward trend.'
+'After allowing for the seasonal pattern, DA-related crimes rose by 4.4% a year on average (95% CI 0.05% to 8.9%), a statistically significant upward trend.'
 >>> trend_note(result)
 'Trend: rate ratio per year 1.0438, 95% CI 1.0005 to 1.0889; t test in the negative binomial GLM (NB2), p = 0.048.'
 >>> describe_seasonality(result)
@@ -37,8 +37,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sna.errors import SnaInputError
-from sna.stats.rates import conf_label
 from sna.stats.trend.compare import PeriodComparison
+from sna.wording import (
+    format_count,
+    format_interval,
+    format_p,
+    format_percent,
+    format_ratio,
+    format_statistic,
+)
 
 __all__ = [
     "change_note",
@@ -46,8 +53,6 @@ __all__ = [
     "describe_seasonality",
     "describe_trend",
     "describe_year_on_year",
-    "format_number",
-    "format_p",
     "row_comparison",
     "seasonality_note",
     "trend_note",
@@ -56,77 +61,15 @@ __all__ = [
 if TYPE_CHECKING:
     from sna.stats.trend.seasonal import SeasonalTrend
 
-def format_number(value: float) -> str:
-    """Whole numbers with thousands separators; others to one decimal.
-
-    Examples
-    --------
-    >>> format_number(6287), format_number(2.25)
-    ('6,287', '2.2')
-    """
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
-
-
-def _fmt_p(p_value: float, alpha: float = 0.05, with_equals: bool = True) -> str:
-    """``p < 0.001``, else 2 decimals (3 below 0.1), never rounding across ``alpha``."""
-    if p_value < 0.001:
-        return "p < 0.001" if with_equals else "< 0.001"
-    decimals = 2 if p_value >= 0.1 else 3
-    while decimals < 6 and (p_value < alpha) != (round(p_value, decimals) < alpha):
-        decimals += 1
-    text = f"{p_value:.{decimals}f}"
-    return f"p = {text}" if with_equals else f"= {text}"
-
-
-def format_p(p_value: float, alpha: float = 0.05, with_equals: bool = True) -> str:
-    """Format a p-value: the project's one p-value formatter (see :mod:`sna.reports.wording`).
-
-    Parameters
-    ----------
-    p_value : float
-        The p-value.
-    alpha : float, default 0.05
-        Significance level: the rounding never moves p across it, so a p-value of
-        0.0496 is never printed "0.05" beside "significant".
-    with_equals : bool, default True
-        ``"p = 0.72"``; with False just ``"0.72"`` (or ``"< 0.001"``), for a table column.
-
-    Returns
-    -------
-    str
-        ``"p < 0.001"`` below 0.001; otherwise ``"p = "`` and 3 decimals below
-        0.1 or 2 decimals above, with more decimals if rounding would cross ``alpha``.
-
-    Examples
-    --------
-    >>> format_p(0.7213), format_p(0.0042), format_p(0.0004), format_p(0.04996)
-    ('p = 0.72', 'p = 0.004', 'p < 0.001', 'p = 0.04996')
-    >>> format_p(0.0496), format_p(0.0496, with_equals=False), format_p(0.0002, with_equals=False)
-    ('p = 0.0496', '0.0496', '< 0.001')
-    """
-    text = _fmt_p(p_value, alpha, with_equals)
-    return text if with_equals else text.removeprefix("= ")
-
-
-def _fmt_ratio_ci(ratio: float, lower: float, upper: float) -> tuple[str, str, str]:
-    """Ratio and CI to 2 decimals, more if rounding would hide that the CI excludes 1."""
-    decimals = 2
-    while decimals < 5 and ((lower > 1 and round(lower, decimals) <= 1)
-                            or (upper < 1 and round(upper, decimals) >= 1)):
-        decimals += 1
-
-    def text(value: float) -> str:
-        return "infinity" if math.isinf(value) else f"{value:.{decimals}f}"
-
-    return text(ratio), text(lower), text(upper)
+def _percent_1dp(value: float) -> str:
+    """The trend sentences print percentages to one decimal (``4.4% a year``)."""
+    return format_percent(value, decimals=1)
 
 
 def _between(count_a: int, count_b: int, period_a: str | None, period_b: str | None) -> str:
     in_a = f" in {period_a}" if period_a else ""
     in_b = f" in {period_b}" if period_b else ""
-    return f"{format_number(count_a)}{in_a} to {format_number(count_b)}{in_b}"
+    return f"{format_count(count_a)}{in_a} to {format_count(count_b)}{in_b}"
 
 
 def _movement(r: PeriodComparison, subject: str, period_a: str | None,
@@ -135,7 +78,8 @@ def _movement(r: PeriodComparison, subject: str, period_a: str | None,
     rate_based = r.exposure_a != r.exposure_b
     pct = (r.rate_ratio - 1) * 100 if rate_based else r.change_pct
     direction = "rose" if r.rate_ratio > 1 else "fell" if r.rate_ratio < 1 else "were unchanged"
-    size = f" {abs(pct):.1f}%" if r.rate_ratio != 1 and math.isfinite(pct) else ""
+    size = (f" {format_percent(abs(pct), decimals=1)}"
+            if r.rate_ratio != 1 and math.isfinite(pct) else "")
     what = f"The rate of {subject}" if rate_based else subject
     if rate_based and r.rate_ratio == 1:
         direction = "was unchanged"
@@ -206,18 +150,15 @@ def change_note(result: PeriodComparison, subject: str | None = None) -> str:
     r = result
     if r.count_a == 0 and r.count_b == 0:
         return "No test: both counts are zero."
-    ratio, lower, upper = _fmt_ratio_ci(r.rate_ratio, r.rr_lower, r.rr_upper)
-    ratio_text = (f"rate ratio {ratio}, {conf_label(r.conf)} CI {lower} to {upper}"
-                  if math.isfinite(r.rate_ratio) else
-                  f"{conf_label(r.conf)} CI for the rate ratio {lower} to {upper}")
+    ratio_text = f"rate ratio {format_ratio(r.rate_ratio, r.rr_lower, r.rr_upper, conf=r.conf)}"
     test = f"{subject}: {r.test}" if subject else r.test[0].upper() + r.test[1:]
     if r.dispersion > 1:
         df = "normal" if math.isinf(r.df) else f"t on {r.df:g} df"
-        test += f" allowing for dispersion {r.dispersion:.2f} ({df})"
-    note = f"{test}, {_fmt_p(r.p_value, 1 - r.conf)}; {ratio_text}."
+        test += f" allowing for dispersion {format_statistic(r.dispersion)} ({df})"
+    note = f"{test}, {format_p(r.p_value, alpha=1 - r.conf)}; {ratio_text}."
     if r.dispersion > 1 and not math.isnan(r.p_value_exact):
         note += (" The exact Poisson test, which ignores the extra variation, would give "
-                 f"{_fmt_p(r.p_value_exact, 1 - r.conf)}.")
+                 f"{format_p(r.p_value_exact, alpha=1 - r.conf)}.")
     if not r.ci_agrees_with_test:
         note += " The interval and the test disagree at this level: treat it as borderline."
     return note
@@ -244,14 +185,14 @@ def describe_trend(result: SeasonalTrend, subject: str = "DA-related crimes") ->
     """
     t = result.trend
     start = "After allowing for the seasonal pattern, "
-    ci = (f"{conf_label(t.conf)} CI {(t.lower - 1) * 100:.1f}% to "
-          f"{(t.upper - 1) * 100:.1f}%")
+    ci = format_interval((t.lower - 1) * 100, (t.upper - 1) * 100, conf=t.conf,
+                         formatter=_percent_1dp)
     if t.verdict == "no significant change":
         return (f"{start}{subject} show no statistically significant trend (estimated change "
-                f"{t.pct_per_year:+.1f}% a year, {ci}).")
+                f"{format_percent(t.pct_per_year, decimals=1, signed=True)} a year, {ci}).")
     direction, word = ("rose", "upward") if t.verdict == "increase" else ("fell", "downward")
-    return (f"{start}{subject} {direction} by {abs(t.pct_per_year):.1f}% a year on average "
-            f"({ci}), a statistically significant {word} trend.")
+    return (f"{start}{subject} {direction} by {_percent_1dp(abs(t.pct_per_year))} a year on "
+            f"average ({ci}), a statistically significant {word} trend.")
 
 
 def trend_note(result: SeasonalTrend) -> str:
@@ -262,9 +203,9 @@ def trend_note(result: SeasonalTrend) -> str:
     See the worked example of :mod:`sna.stats.trend.wording`, which prints every sentence.
     """
     t = result.trend
-    ratio, lower, upper = _fmt_ratio_ci(t.rate_ratio_per_year, t.lower, t.upper)
-    return (f"Trend: rate ratio per year {ratio}, {conf_label(t.conf)} CI {lower} to {upper}; "
-            f"{t.test}, {_fmt_p(t.p_value, 1 - t.conf)}.")
+    ratio = format_ratio(t.rate_ratio_per_year, t.lower, t.upper, conf=t.conf)
+    return (f"Trend: rate ratio per year {ratio}; {t.test}, "
+            f"{format_p(t.p_value, alpha=1 - t.conf)}.")
 
 
 def describe_seasonality(result: SeasonalTrend, subject: str | None = None) -> str:
@@ -291,10 +232,10 @@ def describe_seasonality(result: SeasonalTrend, subject: str | None = None) -> s
     peak = indices.loc[indices["index"].idxmax()]
     unit = "quarter" if result.periods_per_year == 4 else "month"
     of_subject = f" for {subject}" if subject else ""
+    ci = format_interval((peak["lower"] - 1) * 100, (peak["upper"] - 1) * 100,
+                         conf=result.conf, formatter=_percent_1dp)
     peak_text = (f"{peak['season']} is the seasonal peak{of_subject}: "
-                 f"{(peak['index'] - 1) * 100:.1f}% above the average {unit} "
-                 f"({conf_label(result.conf)} CI {(peak['lower'] - 1) * 100:.1f}% to "
-                 f"{(peak['upper'] - 1) * 100:.1f}%)")
+                 f"{_percent_1dp((peak['index'] - 1) * 100)} above the average {unit} ({ci})")
     if result.seasonality_test.p_value < 1 - result.conf:
         return f"{peak_text}; the seasonal pattern is statistically significant."
     return (f"{peak_text}, but the seasonal pattern is not statistically significant, so do "
@@ -310,8 +251,9 @@ def seasonality_note(result: SeasonalTrend) -> str:
     """
     lrt = result.seasonality_test
     unit = "quarter" if result.periods_per_year == 4 else "month"
-    return (f"Seasonality: {lrt.test} of the {unit} terms, F = {lrt.f_statistic:.2f} on "
-            f"{lrt.df:g} and {lrt.df_resid:g} df, {_fmt_p(lrt.p_value, 1 - result.conf)}.")
+    return (f"Seasonality: {lrt.test} of the {unit} terms, F = "
+            f"{format_statistic(lrt.f_statistic)} on {lrt.df:g} and {lrt.df_resid:g} df, "
+            f"{format_p(lrt.p_value, alpha=1 - result.conf)}.")
 
 
 def describe_year_on_year(row: pd.Series | dict, subject: str = "DA-related crimes") -> str:

@@ -441,7 +441,7 @@ def test_trend_band_flags_use_a_different_shape(built, rendered):
 
 def test_rates_chart_benchmark_and_comparisons(built, rendered):
     alt_text = built["rates"].alt
-    assert "highest York (12.5, 95% CI 11 to 14.1)" in alt_text
+    assert "highest York (12.5, 95% CI 11.0 to 14.1)" in alt_text
     assert "North Yorkshire 9.5" in alt_text and "North Yorkshire 9.5" in rendered["rates"]
     assert "higher: York; similar: Selby; lower: Craven" in alt_text
 
@@ -463,7 +463,7 @@ def test_shift_chart_log_scale_with_reference_at_one(built):
     text = json.dumps(spec)
     assert '"type": "log"' in text
     assert {"datum": 1} in [layer["encoding"].get("x") for layer in spec["layer"]]
-    assert "increase: Race (1.5, 95% CI 1.2 to 1.9)" in built["shift"].alt
+    assert "increase: Race (1.50, 95% CI 1.20 to 1.90)" in built["shift"].alt
 
 
 def test_shift_chart_leaves_out_ratios_that_cannot_be_logged():

@@ -25,11 +25,11 @@ from sna.stats.trend import (
     describe_trend,
     describe_year_on_year,
     financial_quarter_series,
-    format_p,
     judge_change,
     seasonal_trend,
     seasonality_note,
 )
+from sna.wording import format_p
 
 DA_CSV = raw_dir() / "shipped" / "published" / "da_related_crimes_quarterly.csv"
 

@@ -3,17 +3,19 @@
 import pandas as pd
 import pytest
 
+import sna.wording as numbers
 from sna.reports import findings, wording
 from sna.stats import strands, trend
 
 
 def test_one_p_formatter_everywhere_and_never_rounds_across_alpha():
-    assert wording.format_p is trend.format_p
+    assert strands.format_p is numbers.format_p  # the statistics use the shared formatter
+    assert not hasattr(trend, "format_p") and not hasattr(wording, "format_p")
     assert not hasattr(strands, "_format_p")
-    assert trend.format_p(0.0496) == "p = 0.0496"  # was "p = 0.05" beside "significant"
-    assert trend.format_p(0.0504) == "p = 0.050"
-    assert trend.format_p(0.3149) == "p = 0.31"
-    assert trend.format_p(0.0002, with_equals=False) == "< 0.001"
+    assert numbers.format_p(0.0496) == "p = 0.0496"  # was "p = 0.05" beside "significant"
+    assert numbers.format_p(0.0504) == "p = 0.050"
+    assert numbers.format_p(0.3149) == "p = 0.31"
+    assert numbers.format_p(0.0002, with_equals=False) == "< 0.001"
 
 
 def test_strand_shift_sentence_uses_the_shared_formatter():
@@ -56,8 +58,8 @@ def test_change_sentence_never_overstates_small_counts():
 
 
 def test_counts_and_rates_formatting():
-    assert wording.format_count(21164.0) == "21,164"
-    assert wording.format_rate(24.781) == "24.8" and wording.format_rate(0.47) == "0.47"
+    assert numbers.format_count(21164.0) == "21,164"
+    assert numbers.format_rate(24.781) == "24.8" and numbers.format_rate(0.47) == "0.47"
     assert wording.period_text("2025-01", "2025-12") == "January to December 2025"
     assert wording.month_runs_text(["2024-05", "2024-06", "2025-01"]) == \
         "May to June 2024 and January 2025"
