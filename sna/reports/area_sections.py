@@ -32,7 +32,7 @@ NATIONAL_SOURCE = ("police.uk street-level crime 2025, national aggregate (Home 
                    "v3.0); ONS Census 2021")
 
 
-def area_summary(codes, area_name: str = "", subarea_kind: str = "") -> Section:
+def area_summary(codes, *, area_name: str = "", subarea_kind: str = "") -> Section:
     """Who the report is about: councils, police force area, LSOAs, residents, caveats.
 
     Examples
@@ -67,7 +67,7 @@ def area_summary(codes, area_name: str = "", subarea_kind: str = "") -> Section:
 
 
 @degrades
-def similar_areas_section(codes, area_name: str = "", k: int = 10,
+def similar_areas_section(codes, *, area_name: str = "", k: int = 10,
                           method: str = "euclidean") -> Section:
     """The councils most like the study area (statistical neighbours), with distances."""
     from sna.io.area import resolve_area
@@ -105,7 +105,7 @@ def similar_areas_section(codes, area_name: str = "", k: int = 10,
 
 
 @degrades
-def national_benchmarks(codes, categories, last_month: str, area_name: str = "", k: int = 10,
+def national_benchmarks(codes, categories, last_month: str, *, area_name: str = "", k: int = 10,
                         method: str = "euclidean", what: str = "Serious-violence-related "
                         "offences", conf: float = 0.95) -> Section:
     """The area's rate against England and Wales and its similar councils.
@@ -178,7 +178,7 @@ def national_benchmarks(codes, categories, last_month: str, area_name: str = "",
 
 
 @degrades
-def adjacent_forces_section(codes, categories, last_month: str, forces=(),
+def adjacent_forces_section(codes, categories, last_month: str, *, forces=(),
                             conf: float = 0.95) -> Section:
     """The area's force(s) against adjacent forces: crude and rurality-standardised rates.
 
@@ -247,7 +247,7 @@ def adjacent_forces_section(codes, categories, last_month: str, forces=(),
     return section
 
 
-def report_area(ltla24_codes, area_name: str = "", police_uk: str = "",
+def report_area(ltla24_codes, *, area_name: str = "", police_uk: str = "",
                 require_police_uk: bool = True) -> dict:
     """The area parameters with defaults derived from the area codes.
 

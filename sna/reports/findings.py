@@ -42,7 +42,7 @@ import html
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import KW_ONLY, asdict, dataclass, field
 
 from sna.reports.wording import GLOSSARY, change_sentence, strength
 from sna.wording import format_rate
@@ -151,6 +151,7 @@ class Finding:
     strength: str
     section: str
     section_title: str
+    _: KW_ONLY
     size: float = 0.0
     certainty: float = 0.0
     topic: str = ""
@@ -193,8 +194,9 @@ def change_finding(subject: str, count_a: int, count_b: int, period_a: str, peri
     if ratio is None:
         ratio = (count_b / count_a) if count_a else (math.inf if count_b else 1.0)
     return Finding(change_sentence(subject, count_a, count_b, period_a, period_b, verdict),
-                   phrase, section, section_title, ratio_size(ratio),
-                   CERTAINTY.get(phrase, 0.4), topic, demo, "finding", lead)
+                   phrase, section, section_title, size=ratio_size(ratio),
+                   certainty=CERTAINTY.get(phrase, 0.4), topic=topic, demo=demo, kind="finding",
+                   lead=lead)
 
 
 def highest_rate_finding(lead: str, value: float, benchmark: float, comparison: str, *,
@@ -216,10 +218,11 @@ def highest_rate_finding(lead: str, value: float, benchmark: float, comparison: 
     phrase = strength({"higher": "higher", "lower": "lower"}.get(comparison, "similar"))
     return Finding(f"{lead}: {format_rate(value)} {unit} against {format_rate(benchmark)} "
                    f"across {area_name}: {phrase}.", phrase, section, section_title,
-                   ratio_size(value / benchmark), CERTAINTY.get(phrase, 0.4), topic, demo=demo)
+                   size=ratio_size(value / benchmark), certainty=CERTAINTY.get(phrase, 0.4),
+                   topic=topic, demo=demo)
 
 
-def rank(findings: Iterable[Finding], limit: int = MAX_FINDINGS) -> list[Finding]:
+def rank(findings: Iterable[Finding], *, limit: int = MAX_FINDINGS) -> list[Finding]:
     """The findings to show, best first: the lead, then by score; gaps are left out.
 
     Where a demo finding and a real one share a topic and a section (the same indicator
@@ -228,8 +231,9 @@ def rank(findings: Iterable[Finding], limit: int = MAX_FINDINGS) -> list[Finding
 
     Examples
     --------
-    >>> a = Finding("A.", "clear rise", "s", "S", 1.0, 1.0, "violence")
-    >>> b = Finding("B.", "no clear change", "s", "S", 0.1, 0.4, "violence", lead=True)
+    >>> a = Finding("A.", "clear rise", "s", "S", size=1.0, certainty=1.0, topic="violence")
+    >>> b = Finding("B.", "no clear change", "s", "S", size=0.1, certainty=0.4,
+    ...             topic="violence", lead=True)
     >>> [f.sentence for f in rank([a, b])]
     ['B.', 'A.']
     """
@@ -263,6 +267,7 @@ class ReportFrame:
     title: str
     area: str
     period: str
+    _: KW_ONLY
     priorities: Mapping[str, Sequence[str]] = field(default_factory=dict)
     real_sources: list[str] = field(default_factory=list)
     demo_sources: list[str] = field(default_factory=list)
@@ -328,8 +333,8 @@ def summary_html(frame: ReportFrame | None, findings: Sequence[Finding]) -> str:
 
     Examples
     --------
-    >>> f = Finding("Robberies rose: a clear rise.", "clear rise", "prio", "Priorities", 1, 1,
-    ...             "robbery")
+    >>> f = Finding("Robberies rose: a clear rise.", "clear rise", "prio", "Priorities",
+    ...             size=1, certainty=1, topic="robbery")
     >>> page = summary_html(ReportFrame("T", "York", "2025"), [f])
     >>> 'id="summary"' in page and 'href="#prio"' in page
     True
@@ -389,7 +394,8 @@ def recommendations(frame: ReportFrame, findings: Sequence[Finding]
     --------
     >>> frame = ReportFrame("T", "A", "P", priorities={"Weapons": ["weapons", "robbery"],
     ...                                                "Awareness": ["perception"]})
-    >>> f = Finding("Robberies rose: a clear rise.", "clear rise", "p", "P", 1, 1, "robbery")
+    >>> f = Finding("Robberies rose: a clear rise.", "clear rise", "p", "P", size=1, certainty=1,
+    ...             topic="robbery")
     >>> [(name, len(items)) for name, items in recommendations(frame, [f])]
     [('Weapons', 1), ('Awareness', 0)]
     """
@@ -438,12 +444,12 @@ def recommendations_html(frame: ReportFrame, findings: Sequence[Finding]) -> str
     return "\n".join(blocks)
 
 
-def glossary_html(terms: Mapping[str, str] = GLOSSARY) -> str:
+def glossary_html(*, terms: Mapping[str, str] = GLOSSARY) -> str:
     """The glossary of the few terms reader text keeps.
 
     Examples
     --------
-    >>> 'id="glossary"' in glossary_html({"Rate": "per 1,000 residents."})
+    >>> 'id="glossary"' in glossary_html(terms={"Rate": "per 1,000 residents."})
     True
     """
     rows = "".join(f"<dt>{html.escape(term)}</dt><dd>{html.escape(text)}</dd>"
@@ -458,7 +464,7 @@ def findings_from_json(payload: str | list) -> list[Finding]:
 
     Examples
     --------
-    >>> f = Finding("A.", "clear rise", "s", "S", 1.0, 1.0, "violence")
+    >>> f = Finding("A.", "clear rise", "s", "S", size=1.0, certainty=1.0, topic="violence")
     >>> findings_from_json(json.dumps([f.to_dict()])) == [f]
     True
     """

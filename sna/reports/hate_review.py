@@ -202,7 +202,7 @@ class HateReviewInputs:
 
 
 def load_inputs(extract: str, ltla24_codes: Sequence[str],
-                strands: Sequence[str] = DEFAULT_STRANDS, min_count: int = 10,
+                *, strands: Sequence[str] = DEFAULT_STRANDS, min_count: int = 10,
                 subareas: str = "auto") -> HateReviewInputs:
     """Read the force extract for the study area, with the area's LSOA profile.
 
@@ -239,7 +239,7 @@ def load_inputs(extract: str, ltla24_codes: Sequence[str],
                             tuple(accounted.notes["strands"]), path.name)
 
 
-def validate_params(params: dict, params_file: Path | None = None) -> dict:
+def validate_params(params: dict, *, params_file: Path | None = None) -> dict:
     """Check the review's parameter values before the notebook runs (the notebook's validator).
 
     Parameters
@@ -365,7 +365,7 @@ def _with_symbol(frame: pd.DataFrame, hidden: pd.Series | np.ndarray,
 # ---------------------------------------------------------------- data quality
 
 
-def data_quality(accounted: Accounted, strands: Sequence[str] = DEFAULT_STRANDS,
+def data_quality(accounted: Accounted, *, strands: Sequence[str] = DEFAULT_STRANDS,
                  synthetic: bool = True) -> Section:
     """Extract rows read, used and set aside by reason, and the hate offences found.
 
@@ -375,7 +375,8 @@ def data_quality(accounted: Accounted, strands: Sequence[str] = DEFAULT_STRANDS,
     >>> rows = pd.DataFrame({"month": pd.PeriodIndex(["2025-01", "2025-02"], freq="M"),
     ...                      "hate_race": [True, False], "source_file": "x.csv",
     ...                      "source_row": [2, 3]})
-    >>> section = data_quality(split_by_reason(rows, pd.Series([None, None])), ["race"])
+    >>> section = data_quality(split_by_reason(rows, pd.Series([None, None])),
+    ...                        strands=["race"])
     >>> section.results["hate_offences"], section.results["multi_strand"]
     (1, 0)
     """
@@ -449,7 +450,7 @@ def _annual_table(trend) -> pd.DataFrame:
 
 @degrades
 def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
-                     conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                     *, conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True) -> Section:
     """Hate offences in the review year against the year before, by month, and the trend.
 
@@ -558,7 +559,7 @@ def _quarter_block(section: Section, monthly: pd.Series, periods: ReviewPeriods,
 
 @degrades
 def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
-                     conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                     *, conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True) -> Section:
     """Seasonal indices of hate offences and the "recurring annual trend" question.
 
@@ -738,7 +739,7 @@ def _shares_chart(section: Section, shift: hs.StrandShift, area_name: str,
         conf=shift.composition.conf))
 
 
-def describe_rolling_trend(trend: hs.RollingTrend, p_adjusted: float | None = None,
+def describe_rolling_trend(trend: hs.RollingTrend, *, p_adjusted: float | None = None,
                            n_tests: int = 1) -> str:
     """One plain sentence on a strand's gradual trend over 12 months (:func:`~sna.stats.strands.rolling_12_month`).
 
@@ -780,7 +781,7 @@ def describe_rolling_trend(trend: hs.RollingTrend, p_adjusted: float | None = No
             f"trend (estimated change {_signed_percent_1dp(pct)} a year, {ci}).")
 
 
-def rolling_trend_note(trend: hs.RollingTrend, p_adjusted: float | None = None,
+def rolling_trend_note(trend: hs.RollingTrend, *, p_adjusted: float | None = None,
                        n_tests: int = 1) -> str:
     """The technical note for :func:`describe_rolling_trend`: model, dispersion, t test."""
     what = hs.strand_label(trend.strand)
@@ -815,8 +816,10 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
     for _, row in table.iterrows():
         if row["trend"] is not None and (row["strand"] in trend_strands
                                          or row["verdict"] != "no significant trend"):
-            section.technical(describe_rolling_trend(row["trend"], row["p_adjusted"], tested))
-            section.technical(rolling_trend_note(row["trend"], row["p_adjusted"], tested))
+            section.technical(describe_rolling_trend(row["trend"], p_adjusted=row["p_adjusted"],
+                                                     n_tests=tested))
+            section.technical(rolling_trend_note(row["trend"], p_adjusted=row["p_adjusted"],
+                                                 n_tests=tested))
     shown = table.drop(columns=["strand", "trend"]).rename(columns={
         "strand_label": "Strand", "count_12_months": "Flags in 12 months",
         "rr_per_year": "Rate ratio per year", "lower": "Lower CI", "upper": "Upper CI",
@@ -844,7 +847,7 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
 
 @degrades
 def composition_and_shifts(offences: pd.DataFrame, last_month: str, area_name: str,
-                           conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                           *, conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                            trend_strands: Sequence[str] = ("disability",),
                            synthetic: bool = True, n_permutations: int = 9999) -> Section:
     """Strand counts and shares, strand shifts (year and quarter) and 12-month strand trends.
@@ -897,7 +900,7 @@ def composition_and_shifts(offences: pd.DataFrame, last_month: str, area_name: s
 
 
 def lsoa_hate_counts(offences: pd.DataFrame, lsoas: pd.DataFrame, period: tuple[str, str],
-                     strands: Sequence[str] = DEFAULT_STRANDS) -> pd.DataFrame:
+                     *, strands: Sequence[str] = DEFAULT_STRANDS) -> pd.DataFrame:
     """Hate offences (each once) per LSOA of the study area in a period, zeros included.
 
     Returns
@@ -911,7 +914,7 @@ def lsoa_hate_counts(offences: pd.DataFrame, lsoas: pd.DataFrame, period: tuple[
     ...                       "usual_residents": [1500, 1600]})
     >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01"] * 2, freq="M"),
     ...                    "lsoa21_code": ["E01000001"] * 2, "hate_race": [True, False]})
-    >>> lsoa_hate_counts(df, lsoas, ("2025-01", "2025-12"), ["race"])["count"].tolist()
+    >>> lsoa_hate_counts(df, lsoas, ("2025-01", "2025-12"), strands=["race"])["count"].tolist()
     [1, 0]
     """
     rows = rows_in_period(offences, period)
@@ -990,7 +993,7 @@ def _rates_view(section: Section, rates: pd.DataFrame, what: str, area_name: str
 
 @degrades
 def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePolicy,
-              last_month: str, area_name: str, conf: float = 0.95,
+              last_month: str, area_name: str, *, conf: float = 0.95,
               strands: Sequence[str] = DEFAULT_STRANDS, synthetic: bool = True,
               subarea_name: str = "") -> Section:
     """Hate offence rates by sub-area and by rural-urban class, disclosure-controlled.
@@ -1022,7 +1025,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     section = _start(synthetic, "sec-geography", "Geography: districts and rurality")
     periods = review_periods(last_month)
     _check_covered(offences, periods, previous=False)
-    by_lsoa = lsoa_hate_counts(offences, lsoas, periods.year, strands)
+    by_lsoa = lsoa_hate_counts(offences, lsoas, periods.year, strands=strands)
     districts = by_lsoa.groupby("district_name")[["count", "population"]].sum()
     district_rates = protected_rates(districts["count"], districts["population"], policy, conf=conf)
     section.results["districts"] = district_rates
@@ -1067,7 +1070,7 @@ CENSUS_NOT_USED = {
 
 @degrades
 def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: str,
-                     conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                     *, conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                      synthetic: bool = True, census_dir: str | Path | None = None) -> Section:
     """INDICATIVE strand rates per 1,000 residents of the related Census 2021 group.
 
@@ -1137,7 +1140,7 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
 
 
 def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
-                        policy: DisclosurePolicy, strands: Sequence[str] = DEFAULT_STRANDS
+                        policy: DisclosurePolicy, *, strands: Sequence[str] = DEFAULT_STRANDS
                         ) -> pd.Series:
     """Multi-strand hate offences by combination of strands, with their total, protected.
 
@@ -1151,7 +1154,7 @@ def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
     ...                    "hate_race": [True] * 14, "hate_religion": [True] * 12 + [False] * 2,
     ...                    "hate_disability": [False] * 12 + [True, False]})
     >>> strand_combinations(df, ("2025-01", "2025-01"), DisclosurePolicy(min_count=10),
-    ...                     ["race", "religion", "disability"]).tolist()
+    ...                     strands=["race", "religion", "disability"]).tolist()
     [<NA>, <NA>, 13]
 
     The one other combination (1 offence) is suppressed, and so is the larger one, which
@@ -1181,7 +1184,7 @@ def _monthly_multi_strand(offences: pd.DataFrame, last_month: str,
 
 @degrades
 def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: DisclosurePolicy,
-                      conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
+                      *, conf: float = 0.95, strands: Sequence[str] = DEFAULT_STRANDS,
                       synthetic: bool = True) -> Section:
     """How many hate offences carry two or more strands, and which combinations.
 
@@ -1215,10 +1218,9 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
     section.text(change_sentence("Multi-strand hate crimes", comparison.count_a,
                                  comparison.count_b, year_a, year_b, comparison.verdict))
     section.technical(describe_change(comparison, subject="Multi-strand hate offences",
-                                      period_a=periods.previous_year_label,
-                                      period_b=periods.year_label))
+                                      period_a=periods.previous_year_label, period_b=periods.year_label))
     section.technical(change_note(comparison, subject="Multi-strand hate offences"))
-    combinations = strand_combinations(offences, periods.year, policy, strands)
+    combinations = strand_combinations(offences, periods.year, policy, strands=strands)
     section.results["combinations"] = combinations
     shown = combinations.rename_axis("Strands recorded").rename("Offences").reset_index()
     shown["Offences"] = shown["Offences"].astype(object).where(shown["Offences"].notna(),
@@ -1251,13 +1253,13 @@ def disclosure_statement(policy: DisclosurePolicy) -> str:
             + policy.footnote())
 
 
-def methods(policy: DisclosurePolicy | None = None, synthetic: bool = True,
+def methods(*, policy: DisclosurePolicy | None = None, synthetic: bool = True,
             n_permutations: int = 9999, strands: Sequence[str] = DEFAULT_STRANDS) -> Section:
     """Tests and methods used, data sources with licences, and the synthetic-data statement.
 
     Examples
     --------
-    >>> s = methods(DisclosurePolicy(min_count=10))
+    >>> s = methods(policy=DisclosurePolicy(min_count=10))
     >>> "Holm" in s._repr_html_(), "Open Government Licence" in s._repr_html_()
     (True, True)
     """
@@ -1326,7 +1328,7 @@ __all__ = [
 ]
 
 
-def frame(area_name: str, last_month: str, uses_synthetic_data: bool = True) -> ReportFrame:
+def frame(area_name: str, last_month: str, *, uses_synthetic_data: bool = True) -> ReportFrame:
     """The review's frame: title with area and period, and which data are real or demo.
 
     Examples

@@ -118,7 +118,8 @@ def collect_findings(nb: nbformat.NotebookNode
     Examples
     --------
     >>> from nbformat.v4 import new_notebook, new_code_cell, new_output
-    >>> f = fnd.Finding("A.", "clear rise", "s", "S", 1.0, 1.0, "violence")
+    >>> f = fnd.Finding("A.", "clear rise", "s", "S", size=1.0, certainty=1.0,
+    ...                 topic="violence")
     >>> cell = new_code_cell("x", outputs=[new_output("display_data", data={
     ...     fnd.FINDINGS_MIME: [f.to_dict()], "text/html": "<p>x</p>"})])
     >>> collect_findings(new_notebook(cells=[cell]))[1] == [f]
@@ -308,7 +309,7 @@ def provenance_html(provenance: dict[str, Any]) -> str:
     ])
 
 
-def synthetic_banner_html(text: str | None = None) -> str:
+def synthetic_banner_html(*, text: str | None = None) -> str:
     """Return the page-top banner shown when a report runs on synthetic data.
 
     ``text`` (from :meth:`sna.reports.findings.ReportFrame.banner`) says which figures are
@@ -395,7 +396,7 @@ def decorate_page(page: str, *, synthetic: bool, run_stamp: str | None,
     else:
         page = page.replace("<main>", "<main>" + header_html, 1)
     if synthetic:
-        page = page.replace("<main>", "<main>\n" + synthetic_banner_html(banner), 1)
+        page = page.replace("<main>", "<main>\n" + synthetic_banner_html(text=banner), 1)
     return page
 
 

@@ -298,7 +298,8 @@ class HateReview:
         -------
         Section
         """
-        return hate_review.methods(self.policy, strands=self.strands, synthetic=self.synthetic)
+        return hate_review.methods(policy=self.policy, strands=self.strands,
+                                   synthetic=self.synthetic)
 
 
 # ---------------------------------------------------------------- SVD needs assessment

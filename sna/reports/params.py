@@ -410,7 +410,7 @@ class RuleContext:
     def __init__(self, key: str, file: str | None) -> None:
         self.key, self.file = key, file
 
-    def error(self, problem: str, fix: str, value: Any = None) -> SnaInputError:
+    def error(self, problem: str, fix: str, *, value: Any = None) -> SnaInputError:
         """A :class:`SnaInputError` naming the params file and this parameter."""
         return SnaInputError(problem, file=self.file, column=self.key, value=value, fix=fix)
 
@@ -426,10 +426,10 @@ def month_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
     """A real month ``YYYY-MM`` (01-12), not after the current month."""
     if not isinstance(value, str) or not _MONTH.match(value):
         raise ctx.error(f"{ctx.key} {value!r} is not a month (YYYY-MM, month 01 to 12)",
-                        "write it as 'YYYY-MM', e.g. '2025-12'", value)
+                        "write it as 'YYYY-MM', e.g. '2025-12'", value=value)
     if value > current_month():
         raise ctx.error(f"{ctx.key} {value} is in the future (now {current_month()})",
-                        "use a month whose data has been published", value)
+                        "use a month whose data has been published", value=value)
 
 
 def first_last_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
@@ -439,12 +439,12 @@ def first_last_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> Non
         return
     if first > last:
         raise ctx.error(f"first_month {first} is after last_month {last}",
-                        "give the earlier month as first_month", last)
+                        "give the earlier month as first_month", value=last)
     months = _data_months(params.get("police_uk"))
     if months and (first > months[-1] or last < months[0]):
         raise ctx.error(f"the study period {first} to {last} is outside the police.uk data "
                         f"({months[0]} to {months[-1]})",
-                        f"choose months between {months[0]} and {months[-1]}", last)
+                        f"choose months between {months[0]} and {months[-1]}", value=last)
 
 
 def _data_months(source: Any) -> list[str]:
@@ -472,7 +472,7 @@ def count_threshold_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -
         raise ctx.error(f"{ctx.key} must be a whole number from 1 to 100, got {value!r}",
                         "use 5 for tables, 10 for hate-crime and domestic-abuse breakdowns "
                         "below local-authority level (above 100 every small-area cell would "
-                        "be suppressed)", value)
+                        "be suppressed)", value=value)
 
 
 def conf_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
@@ -484,18 +484,18 @@ def _path_rule(kind: str, suffixes: tuple[str, ...] = ()) -> Rule:
     def rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
         if not isinstance(value, str) or not value.strip():
             raise ctx.error(f"{ctx.key} is empty", "give a path relative to the project root",
-                            value)
+                            value=value)
         path = _project_path(value)
         if not path.exists():
             raise ctx.error(f"{ctx.key} {value!r} does not exist",
-                            "give the path relative to the project root", value)
+                            "give the path relative to the project root", value=value)
         if kind == "file" and not path.is_file():
             raise ctx.error(f"{ctx.key} {value!r} is a folder, not a file",
-                            "give the file itself", value)
+                            "give the file itself", value=value)
         name = path.name.lower()
         if suffixes and not any(name.endswith(suffix) for suffix in suffixes):
             raise ctx.error(f"{ctx.key} {value!r} is not a {' or '.join(suffixes)} file",
-                            f"give a {suffixes[0]} file", value)
+                            f"give a {suffixes[0]} file", value=value)
         if suffixes and ".csv" in suffixes:
             _check_csv_text(path, ctx, value)
 
@@ -514,16 +514,16 @@ def _check_csv_text(path: Path, ctx: RuleContext, value: Any) -> None:
         except zlib.error:
             raise ctx.error(f"{ctx.key} {value!r} is not a valid gzip file",
                             "give the published series as a CSV (or gzipped CSV) file",
-                            value) from None
+                            value=value) from None
     if b"\0" in head or not head.strip():
         raise ctx.error(f"{ctx.key} {value!r} is not a CSV text file",
-                        "give the published series as a CSV file", value)
+                        "give the published series as a CSV file", value=value)
     try:
         head.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         if err.start < len(head) - 4:
             raise ctx.error(f"{ctx.key} {value!r} is not UTF-8 CSV text",
-                            "re-save it as CSV UTF-8", value) from None
+                            "re-save it as CSV UTF-8", value=value) from None
 
 
 def codes_rule(pattern: str, example: str) -> Rule:
@@ -536,7 +536,7 @@ def codes_rule(pattern: str, example: str) -> Rule:
         for code in value:
             if not isinstance(code, str) or not compiled.match(code):
                 raise ctx.error(f"{ctx.key} has {code!r}, which is not a code like {example}",
-                                f"use codes like {example}", code)
+                                f"use codes like {example}", value=code)
 
     rule.__doc__ = f"A non-empty list of codes like {example}"
     return rule
@@ -545,7 +545,7 @@ def codes_rule(pattern: str, example: str) -> Rule:
 def text_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
     """Non-blank text."""
     if not isinstance(value, str) or not value.strip():
-        raise ctx.error(f"{ctx.key} is blank", f"give {ctx.key} a value", value)
+        raise ctx.error(f"{ctx.key} is blank", f"give {ctx.key} a value", value=value)
 
 
 def neighbours_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
@@ -554,7 +554,7 @@ def neighbours_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> Non
         path = record.get("police_uk") if isinstance(record, dict) else None
         if isinstance(path, str) and not _project_path(path).exists():
             raise ctx.error(f"{ctx.key}[{name!r}] police_uk {path!r} does not exist",
-                            "give the path relative to the project root", path)
+                            "give the path relative to the project root", value=path)
 
 
 #: Value checks by parameter name; extend with one entry per new parameter with a range.
@@ -651,7 +651,7 @@ def load_params(params_file: str | Path, notebook: str | Path) -> dict[str, Any]
     check_values(params, file=str(params_file), defaults=declared)
     validator = notebook_metadata(notebook).get("validator")
     if validator:
-        result = _load_validator(validator, notebook)(params, Path(params_file))
+        result = _load_validator(validator, notebook)(params, params_file=Path(params_file))
         if result is not None:
             params = dict(result)
     return params

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,7 @@ class PerformanceInputs:
     tiles: pd.DataFrame
     policy: DisclosurePolicy
     conf: float
+    _: KW_ONLY
     police_note: str = ""
     police_study: Any = None
     return_files: list[str] = field(default_factory=list)
@@ -155,7 +156,7 @@ def _info(clean: pd.DataFrame) -> pd.DataFrame:
 
 
 def police_tiles(study, categories: dict[str, str], report: ReportPeriod,
-                 conf: float = 0.95) -> tuple[pd.DataFrame, str]:
+                 *, conf: float = 0.95) -> tuple[pd.DataFrame, str]:
     """Tiles for police.uk categories, counted as in the SVD assessment.
 
     Parameters
@@ -216,7 +217,7 @@ def police_tiles(study, categories: dict[str, str], report: ReportPeriod,
     return tiles, note
 
 
-def return_tiles(clean: pd.DataFrame, report: ReportPeriod, conf: float = 0.95) -> pd.DataFrame:
+def return_tiles(clean: pd.DataFrame, report: ReportPeriod, *, conf: float = 0.95) -> pd.DataFrame:
     """Tiles of the partner-return indicators for the report period.
 
     In quarterly mode an indicator returned only for whole financial years (such as a
@@ -284,7 +285,7 @@ def load_inputs(area_name: str, returns: list[str], partners: list[str], priorit
     if codes:
         from sna.reports.area_sections import report_area
 
-        area = report_area(codes, area_name, police_uk, require_police_uk=False)
+        area = report_area(codes, area_name=area_name, police_uk=police_uk, require_police_uk=False)
         area_name, police_uk, codes = area["area_name"], area["police_uk"], area["ltla24_codes"]
     elif not area_name:
         raise SnaInputError("no area was given", column="ltla24_codes",
@@ -292,7 +293,7 @@ def load_inputs(area_name: str, returns: list[str], partners: list[str], priorit
                                 "(e.g. [E06000010]), or area_name")
     accounted = read_partner_returns([repo_root() / p for p in returns]) if returns \
         else no_returns()
-    tiles = return_tiles(accounted.clean, report, conf)
+    tiles = return_tiles(accounted.clean, report, conf=conf)
     if police_uk_indicators and police_uk:
         from sna.io.study import load_study
 
@@ -301,7 +302,7 @@ def load_inputs(area_name: str, returns: list[str], partners: list[str], priorit
         study = load_study(police_uk, ltla24_codes=codes or None,
                            forces=[force_name] if force_name else None,
                            first_month=str(first), last_month=report.months[-1])
-        police, police_note = police_tiles(study, police_uk_indicators, report, conf)
+        police, police_note = police_tiles(study, police_uk_indicators, report, conf=conf)
         tiles = pd.concat([tiles, police], ignore_index=True)
     elif police_uk_indicators:
         police_note = ("Not available: no police.uk files are shipped for this area's police "

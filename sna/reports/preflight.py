@@ -12,7 +12,7 @@ an unknown area code is an error naming the code and the closest known one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +49,7 @@ class Finding:
     input: str
     status: str
     message: str
+    _: KW_ONLY
     sections: str = ""
 
     def line(self) -> str:
@@ -56,7 +57,7 @@ class Finding:
 
         Examples
         --------
-        >>> Finding("x", "missing", "none", "Map: skipped").line()
+        >>> Finding("x", "missing", "none", sections="Map: skipped").line()
         'MISSING  x: none -> Map: skipped'
         """
         text = f"{self.status.upper():<8} {self.input}: {self.message}"
@@ -122,11 +123,11 @@ def _boundaries(area) -> Finding:
         shapes = read_boundaries(kind="lsoa21", codes=area.lsoas)
     except SnaInputError as err:
         return Finding("LSOA boundaries", MISSING, err.problem,
-                       "Where: the LSOA map and the Getis-Ord hotspots are skipped")
+                       sections="Where: the LSOA map and the Getis-Ord hotspots are skipped")
     lacking = len(area.lsoas) - len(shapes)
     if lacking:
         return Finding("LSOA boundaries", WARNING, f"{lacking} of {len(area.lsoas)} LSOAs have "
-                       "no boundary", "Where: those LSOAs are blank on the map")
+                       "no boundary", sections="Where: those LSOAs are blank on the map")
     return Finding("LSOA boundaries", OK, f"all {len(area.lsoas)} LSOAs (ONS BSC 2021)")
 
 
@@ -136,16 +137,16 @@ def _imd(area, report: str) -> Finding:
     try:
         imd = set(deprivation()["lsoa21_code"])
     except SnaInputError as err:
-        return Finding("IMD 2025", MISSING, err.problem, "Drivers: deprivation is skipped")
+        return Finding("IMD 2025", MISSING, err.problem, sections="Drivers: deprivation is skipped")
     lacking = [c for c in area.lsoas if c not in imd]
     affected = "Drivers: deprivation" if report == "svd_sna" else "Similar areas"
     if len(lacking) == len(area.lsoas):
         return Finding("IMD 2025", MISSING, "no LSOA of the area has an IMD (Wales has its own "
-                       "index, WIMD, not shipped)", f"{affected}: not available; similar "
+                       "index, WIMD, not shipped)", sections=f"{affected}: not available; similar "
                        "areas matched without deprivation")
     if lacking:
         return Finding("IMD 2025", WARNING, f"{len(lacking)} LSOAs (Welsh) have no IMD",
-                       f"{affected}: those LSOAs are left out")
+                       sections=f"{affected}: those LSOAs are left out")
     return Finding("IMD 2025", OK, f"all {len(area.lsoas)} LSOAs (England)")
 
 
@@ -158,8 +159,8 @@ def _police_uk(params: dict, area) -> list[Finding]:
         return [Finding("police.uk files", MISSING, f"no folder of police.uk files for "
                         f"{' and '.join(area.pfa24_names)}"
                         + (f" at {folder_name}" if folder_name else ""),
-                        "the SVD report cannot run: download the force's street files from "
-                        "data.police.uk and set police_uk")]
+                        sections="the SVD report cannot run: download the force's street files "
+                        "from data.police.uk and set police_uk")]
     months = _months_in_folder(_path(folder_name))
     first = params.get("first_month") or (months[0] if months else "")
     last = params.get("last_month") or (months[-1] if months else "")
@@ -175,12 +176,12 @@ def _police_uk(params: dict, area) -> list[Finding]:
     if (seen.reindex([f"{k:02d}" for k in range(1, 13)], fill_value=0) < 2).any():
         out.append(Finding("police.uk series length", WARNING,
                            f"{len(have)} months with data: fewer than two of every month",
-                           "Extent and trend: no seasonal model (it needs at least two "
+                           sections="Extent and trend: no seasonal model (it needs at least two "
                            "observations of every month); whole periods are compared"))
     previous = [str(pd.Period(m, freq="M") - 12) for m in have[-12:]]
     if not any(p in have for p in previous):
         out.append(Finding("police.uk year before", WARNING, "no months a year before the "
-                           "latest year", "Extent and trend: year-on-year comparison not "
+                           "latest year", sections="Extent and trend: year-on-year comparison not "
                            "available; the latest quarter is compared with the one before"))
     return out
 
@@ -194,13 +195,14 @@ def _performance(params: dict, area) -> list[Finding]:
     lacking = [r for r in returns if not _path(r).is_file()]
     if not returns:
         out = [Finding("partner returns", MISSING, "none given (parameter 'returns')",
-                       "Partner returns and the partners' tiles: 'Not available: no partner "
-                       "returns were supplied'; the dashboard shows police.uk indicators only")]
+                       sections="Partner returns and the partners' tiles: 'Not available: no "
+                       "partner returns were supplied'; the dashboard shows police.uk indicators "
+                       "only")]
     else:
         out = [Finding("partner returns", MISSING if lacking else OK,
                        f"{len(returns) - len(lacking)} of {len(returns)} files found"
                        + (f"; not found: {', '.join(lacking)}" if lacking else ""),
-                       "the report stops until the files exist" if lacking else "")]
+                       sections="the report stops until the files exist" if lacking else "")]
     if "police_uk_indicators" in params and not params["police_uk_indicators"]:
         return out
     folder_name = params.get("police_uk", "")
@@ -210,8 +212,8 @@ def _performance(params: dict, area) -> list[Finding]:
     if not folder_name or not _path(folder_name).exists():
         return out + [Finding("police.uk files", MISSING, "no folder of police.uk files for "
                               f"{' and '.join(area.pfa24_names)}",
-                              "police.uk indicators: 'Not available'; download the force's "
-                              "street files from data.police.uk and set police_uk")]
+                              sections="police.uk indicators: 'Not available'; download the "
+                              "force's street files from data.police.uk and set police_uk")]
     report = report_period(period=params.get("period", DEFAULT_PERIOD), year=params.get("year", ""))
     months = set(_months_in_folder(_path(folder_name)))
     now = [m for m in report.months if m not in months]
@@ -219,12 +221,13 @@ def _performance(params: dict, area) -> list[Finding]:
     out.append(Finding("police.uk files", WARNING if now else OK,
                        f"{len(report.months) - len(now)} of {len(report.months)} months of "
                        f"{report.label} in {folder_name}",
-                       "police.uk tiles: the latest complete period before it is shown"
+                       sections="police.uk tiles: the latest complete period before it is shown"
                        if now else ""))
     if not any(m in months for m in before):
         out.append(Finding("police.uk year before", WARNING, f"no months of "
                            f"{report.previous_label} in {folder_name}",
-                           "police.uk tiles: the change on a year earlier is 'too few to say'"))
+                           sections="police.uk tiles: the change on a year earlier is 'too few "
+                           "to say'"))
     return out
 
 
@@ -233,10 +236,10 @@ def _extract(params: dict, report: str) -> Finding:
     needs = ("When, Who, Response priorities: not available" if report == "svd_sna"
              else "the whole hate-crime review: it cannot run")
     if not value:
-        return Finding("force extract", MISSING, "none given (parameter 'extract')", needs)
+        return Finding("force extract", MISSING, "none given (parameter 'extract')", sections=needs)
     path = _path(value)
     if not path.is_file():
-        return Finding("force extract", MISSING, f"{value} does not exist", needs)
+        return Finding("force extract", MISSING, f"{value} does not exist", sections=needs)
     synthetic = "SYNTHETIC" in path.name
     try:
         dates = pd.to_datetime(pd.read_csv(path, usecols=["offence_date"], dtype=str)[
@@ -255,7 +258,7 @@ def _extract(params: dict, report: str) -> Finding:
     return Finding("force extract", WARNING if synthetic or not two_years else OK,
                    f"{value}, {first} to {last}"
                    + (" (SYNTHETIC demo data, labelled so in the report)" if synthetic else ""),
-                   affected)
+                   sections=affected)
 
 
 def _published(params: dict) -> Finding:
@@ -263,7 +266,7 @@ def _published(params: dict) -> Finding:
     if not value or not _path(value).is_file():
         return Finding("published domestic-abuse series", MISSING,
                        "none given" if not value else f"{value} does not exist",
-                       "Domestic abuse: the published quarterly series: not available")
+                       sections="Domestic abuse: the published quarterly series: not available")
     return Finding("published domestic-abuse series", OK, value)
 
 
@@ -283,7 +286,7 @@ def _partner(params: dict, area) -> list[Finding]:
                       for code, spec in councils.items())
     findings = [Finding("partner councils", OK if councils else MISSING,
                         f"{names or 'none'} ({how})",
-                        "" if councils else "Children and young people at risk, Health: "
+                        sections="" if councils else "Children and young people at risk, Health: "
                                             "not available")]
     findings += [Finding("partner councils", WARNING, note) for note in notes]
     for code, spec in councils.items():
@@ -292,7 +295,7 @@ def _partner(params: dict, area) -> list[Finding]:
             name = spec.get("name", code) if isinstance(spec, dict) else code
             findings.append(Finding("partner data", WARNING, f"{name}: figures before April "
                                     f"2023 and the DfE-MoJ education and offending figures are "
-                                    f"{note}", "Children and young people at risk: those "
+                                    f"{note}", sections="Children and young people at risk: those "
                                                "parts say 'not available'"))
     return findings
 
@@ -301,7 +304,7 @@ def _census(area) -> Finding:
     return Finding("Census 2021 denominators", WARNING,
                    "ethnic group, religion and disability by LSOA; sexual orientation by "
                    "council only (ONS does not publish it by LSOA); no gender-identity table "
-                   "is shipped", "Indicative rates: no transgender rate")
+                   "is shipped", sections="Indicative rates: no transgender rate")
 
 
 def _national(params: dict, area, report: str) -> list[Finding]:
@@ -314,12 +317,12 @@ def _national(params: dict, area, report: str) -> list[Finding]:
     if not set(months) <= available:
         return [Finding("national police.uk aggregate", MISSING, f"covers "
                         f"{min(available)} to {max(available)} only, not the 12 months to "
-                        f"{last}", "Similar areas and national benchmarks: rates not "
+                        f"{last}", sections="Similar areas and national benchmarks: rates not "
                         "available (the similar-area list is still shown)")]
     lacking = [f for f in area.forces if not set(months) <= set(coverage.get(f, []))]
     if lacking:
         return [Finding("national police.uk aggregate", MISSING, "no data for some months of "
-                        + ", ".join(lacking), "national benchmarks: not available")]
+                        + ", ".join(lacking), sections="national benchmarks: not available")]
     return [Finding("national police.uk aggregate", OK, f"the area's force has all 12 months "
                     f"to {last}" + ("" if report == "svd_sna" else
                                     " (hate crime is not in police.uk: no hate benchmark)"))]

@@ -56,7 +56,7 @@ def _files_under(path: Path) -> Iterator[Path]:
             yield child
 
 
-def collect_data_files(params: dict[str, Any], root: str | Path | None = None) -> list[Path]:
+def collect_data_files(params: dict[str, Any], *, root: str | Path | None = None) -> list[Path]:
     """Return the existing files that params values point to, wherever they live.
 
     Every string value (also inside lists and dicts) is read as a path, relative to
@@ -109,12 +109,12 @@ def _display_path(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
 
 
-def package_versions(names: Iterable[str] = RECORDED_PACKAGES) -> dict[str, str]:
+def package_versions(*, names: Iterable[str] = RECORDED_PACKAGES) -> dict[str, str]:
     """Return ``{"python": ..., name: version}``; "not installed" for a missing package.
 
     Examples
     --------
-    >>> versions = package_versions(["pandas", "no-such-package-xyz"])
+    >>> versions = package_versions(names=["pandas", "no-such-package-xyz"])
     >>> sorted(versions), versions["no-such-package-xyz"]
     (['no-such-package-xyz', 'pandas', 'python'], 'not installed')
     """
@@ -127,7 +127,7 @@ def package_versions(names: Iterable[str] = RECORDED_PACKAGES) -> dict[str, str]
     return versions
 
 
-def git_state(root: str | Path | None = None) -> dict[str, Any]:
+def git_state(*, root: str | Path | None = None) -> dict[str, Any]:
     """Return the git commit of ``root`` and whether its work tree has changes.
 
     Outside a git work tree (or without git) both are ``"unknown"``. Only read-only git
@@ -136,7 +136,7 @@ def git_state(root: str | Path | None = None) -> dict[str, Any]:
     Examples
     --------
     >>> import tempfile
-    >>> git_state(tempfile.mkdtemp())
+    >>> git_state(root=tempfile.mkdtemp())
     {'commit': 'unknown', 'dirty': 'unknown'}
     """
     base = str(root if root is not None else repo_root())
@@ -216,7 +216,7 @@ def build_provenance(
             for f in data_files
         ],
         "packages": package_versions(),
-        "git": git_state(base),
+        "git": git_state(root=base),
         "platform": platform.platform(),
     }
     if params_file is not None:

@@ -148,7 +148,7 @@ class RunResult:
     seconds: float
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RunAllSummary:
     """Outcome of :func:`run_all`.
 

@@ -156,7 +156,7 @@ class Section:
     ['by_area', 'total']
     """
 
-    def __init__(self, blocks: list[tuple[str, Any]] | None = None,
+    def __init__(self, *, blocks: list[tuple[str, Any]] | None = None,
                  results: dict[str, Any] | None = None, anchor: str = "", title: str = "",
                  findings: list[Finding] | None = None, appendix: bool = False) -> None:
         self.blocks: list[tuple[str, Any]] = list(blocks or [])
@@ -181,8 +181,8 @@ class Section:
         """Add a paragraph to the section's technical appendix (tests, models, p-values)."""
         self.blocks.append(("technical", f"<p>{html.escape(sentence)}</p>"))
 
-    def table(self, frame: pd.DataFrame, caption: str, note: str | None = None,
-              decimals: int | dict = 1, technical: bool = False, *, name: str | None = None,
+    def table(self, frame: pd.DataFrame, caption: str, *, note: str | None = None,
+              decimals: int | dict = 1, technical: bool = False, name: str | None = None,
               **options: Any) -> None:
         """Add a published table (already aggregated and suppressed).
 
@@ -193,12 +193,13 @@ class Section:
         from sna.reports.display import table
 
         self.blocks.append(("technical" if technical else "html",
-                            table(frame, caption, note, decimals=decimals, **options).data))
+                            table(frame, caption, note=note, decimals=decimals, **options).data))
         self._register(self.tables, name or f"table_{len(self.tables) + 1}", frame,
                        f"Table: {caption}")
 
-    def figure(self, described, caption: str | None = None, table: pd.DataFrame | None = None,
-               table_caption: str | None = None, *, name: str | None = None) -> None:
+    def figure(self, described, *, caption: str | None = None,
+               table: pd.DataFrame | None = None, table_caption: str | None = None,
+               name: str | None = None) -> None:
         """Add a chart (a DescribedChart from sna.reports.charts) as an accessible figure.
 
         ``name`` (default ``figure_<n>``) makes the :class:`~sna.reports.charts.Figure` the
@@ -224,7 +225,7 @@ class Section:
                                  "section_title": self.title})
         self.findings.append(finding)
 
-    def gap(self, sentence: str, action: str, topic: str = "") -> None:
+    def gap(self, sentence: str, action: str, *, topic: str = "") -> None:
         """Record a data gap: what is missing and what would close it (a recommendation)."""
         self.findings.append(Finding(sentence, "data gap", self.anchor, self.title,
                                      topic=topic, kind="gap", action=action))
@@ -398,7 +399,7 @@ def _restore_section(state: dict[str, Any]) -> Section:
 
 
 def publish_counts(frame: pd.DataFrame, count_cols: list[str], policy: DisclosurePolicy,
-                   derived: list[str] | None = None) -> pd.DataFrame:
+                   *, derived: list[str] | None = None) -> pd.DataFrame:
     """Suppress small counts (and what is derived from them) for a published table.
 
     The flag columns added by :func:`sna.stats.disclosure.suppress_counts` are dropped
@@ -407,7 +408,7 @@ def publish_counts(frame: pd.DataFrame, count_cols: list[str], policy: Disclosur
     Examples
     --------
     >>> df = pd.DataFrame({"area": ["a", "b"], "count": [3, 40], "rate": [0.1, 1.2]})
-    >>> out = publish_counts(df, ["count"], DisclosurePolicy(min_count=5), ["rate"])
+    >>> out = publish_counts(df, ["count"], DisclosurePolicy(min_count=5), derived=["rate"])
     >>> out["count"].isna().tolist(), out["rate"].isna().tolist()
     ([True, False], [True, False])
     """

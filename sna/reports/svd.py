@@ -104,14 +104,14 @@ def data_banner(uses_synthetic_data: bool, extract: str):
     return None
 
 
-def subarea_label(lsoas: pd.DataFrame, label: str = "") -> str:
+def subarea_label(lsoas: pd.DataFrame, *, label: str = "") -> str:
     """The name of the area's sub-areas for headings: ``label`` if given, else their kind.
 
     Examples
     --------
     >>> subarea_label(pd.DataFrame({"subarea_kind": ["ward"]}))
     'ward'
-    >>> subarea_label(pd.DataFrame({"subarea_kind": ["ward"]}), "hub area")
+    >>> subarea_label(pd.DataFrame({"subarea_kind": ["ward"]}), label="hub area")
     'hub area'
     """
     if label:
@@ -140,7 +140,7 @@ def svd_crimes(study: StudyData, categories: dict[str, str]) -> pd.DataFrame:
 
 
 def definition(categories: dict[str, str], offence_groups: dict[str, list[str]],
-               area_name: str = "the area") -> Section:
+               *, area_name: str = "the area") -> Section:
     """The report's one definition of serious violence, stated once, with the police.uk proxy."""
     section = Section(anchor="sec-definition", title="Definition of serious violence")
     local = [name[0].lower() + name[1:] for name in offence_groups]
@@ -163,7 +163,7 @@ def definition(categories: dict[str, str], offence_groups: dict[str, list[str]],
     return section
 
 
-def data_quality(study: StudyData, extract=None) -> Section:
+def data_quality(study: StudyData, *, extract=None) -> Section:
     """Rows in, used and set aside by reason, and months with no data."""
     section = Section(results={"study": study}, anchor="sec-data-quality", title="Data quality")
     quality = study.data_quality()
@@ -198,7 +198,7 @@ def _monthly_frame(study: StudyData, categories: dict[str, str]) -> pd.DataFrame
 
 @degrades
 def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: str,
-                     area_name: str, conf: float = 0.95) -> Section:
+                     area_name: str, *, conf: float = 0.95) -> Section:
     """Counts, rates per 1,000 with ranges, the year-on-year change and the seasonal trend."""
     section = Section(anchor="sec-extent", title="Extent and trend")
     crimes = svd_crimes(study, categories)
@@ -333,7 +333,7 @@ def _ratio_table(section: Section, ratios: pd.DataFrame, unit: str, reference: s
 
 @degrades
 def where(study: StudyData, categories: dict[str, str], last_month: str, area_name: str,
-          policy: DisclosurePolicy, conf: float = 0.95, boundaries=None,
+          policy: DisclosurePolicy, *, conf: float = 0.95, boundaries=None,
           subarea_name: str = "") -> Section:
     """Sub-area and rural-urban rates, neighbourhood map and funnel plot, repeat places.
 
@@ -342,7 +342,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     from sna.stats.rurality import rates_by_rurality
 
     section = Section(anchor="sec-where", title="Where: sub-areas, rurality and neighbourhoods")
-    unit = subarea_label(study.lsoas, subarea_name)
+    unit = subarea_label(study.lsoas, label=subarea_name)
     unit_title = unit[:1].upper() + unit[1:]
     months = [m for m in year_months(last_month) if m in study.months]
     span = period_text(months[0], months[-1])
@@ -450,7 +450,8 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
                               "population"]], rates[["value", "lower", "upper"]]], axis=1)
     top = table.sort_values("value", ascending=False).head(10)
     top_hidden = hidden.loc[top.index].to_numpy()
-    top = publish_counts(top.reset_index(drop=True), ["count"], policy, ["value", "lower", "upper"])
+    top = publish_counts(top.reset_index(drop=True), ["count"], policy,
+                         derived=["value", "lower", "upper"])
     top[["count", "value", "lower", "upper"]] = top[["count", "value", "lower", "upper"]].astype(
         "Float64").mask(pd.DataFrame({c: top_hidden for c in ("count", "value", "lower",
                                                                "upper")}).to_numpy())
@@ -469,7 +470,7 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
     points = pd.DataFrame({"label": lsoas["lsoa21_name"], "denominator": lsoas["population"],
                            "value": sig["value"], "significance": sig["significance"]})
     points = publish_counts(points.assign(count=lsoas["count"].to_numpy()), ["count"], policy,
-                            ["value"])
+                            derived=["value"])
     points = points[~hidden.to_numpy()].dropna(subset=["value"]).drop(columns="count")
     grid = pd.Series(sorted(set(
         pd.Series(lsoas["population"]).quantile([0, .25, .5, .75, 1]).round().tolist())))
@@ -537,7 +538,7 @@ def _map_and_hotspots(section: Section, lsoas: pd.DataFrame, rates: pd.DataFrame
     gdf = boundaries.merge(lsoas[["lsoa21_code", "count"]].assign(
         rate=rates["value"].to_numpy(), hidden=hidden.to_numpy()), on="lsoa21_code")
     published = publish_counts(gdf.drop(columns=["geometry", "hidden"]), ["count"], policy,
-                               ["rate"])
+                               derived=["rate"])
     gone = published["count"].isna().to_numpy() | gdf["hidden"].to_numpy()
     gdf = gdf[["lsoa21_code", "lsoa21_name", "geometry"]].assign(
         rate=published["rate"].astype("Float64").mask(gone).to_numpy(), suppressed=gone)
@@ -576,7 +577,7 @@ def _repeat_locations(section: Section, study: StudyData, categories: dict[str, 
 
 @degrades
 def drivers(study: StudyData, categories: dict[str, str], last_month: str,
-            conf: float = 0.95) -> Section:
+            *, conf: float = 0.95) -> Section:
     """Rates by deprivation decile (IMD 2025) and the gradient."""
     from sna.stats.deprivation import imd_gradient, rates_by_imd_decile
 
@@ -619,13 +620,14 @@ def drivers(study: StudyData, categories: dict[str, str], last_month: str,
     section.text(sentence)
     section.finding(Finding(sentence, "clear pattern" if clear else "no clear pattern",
                             section.anchor, section.title,
-                            ratio_size(most["value"] / least["value"]) if least["value"] else 1,
-                            1.0 if clear else 0.4, "deprivation"))
+                            size=(ratio_size(most["value"] / least["value"]) if least["value"]
+                                  else 1),
+                            certainty=1.0 if clear else 0.4, topic="deprivation"))
     section.technical(gradient.sentence("Serious-violence-related offence"))
     return section
 
 
-def rates_a_year(by: pd.DataFrame, conf: float = 0.95) -> tuple[pd.DataFrame, float]:
+def rates_a_year(by: pd.DataFrame, *, conf: float = 0.95) -> tuple[pd.DataFrame, float]:
     """Rates per 1,000 residents a year of areas with different months of data.
 
     Parameters
@@ -661,7 +663,7 @@ def rates_a_year(by: pd.DataFrame, conf: float = 0.95) -> tuple[pd.DataFrame, fl
 
 
 def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: dict[str, str],
-                         conf: float = 0.95, area_force: str | None = None) -> Section:
+                         *, conf: float = 0.95, area_force: str | None = None) -> Section:
     """Force rates per 1,000 against the neighbours' pooled rate, crude and rurality-standardised.
 
     ``forces`` maps a force name to ``{"police_uk": folder, "pfa24_code": code}``. Forces
@@ -684,7 +686,7 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     lsoas = pd.concat(lsoa_frames, ignore_index=True)
     by = lsoas.groupby("area").agg(count=("count", "sum"), population=("population", "sum"),
                                    months=("months", "first")).reset_index()
-    table, pooled = rates_a_year(by, conf)
+    table, pooled = rates_a_year(by, conf=conf)
     data = lsoas.assign(ruc21_code=lsoas["ruc21_code"].astype(str),
                         population=lsoas["population"] * lsoas["months"] / 12)
     ratios = rurality_standardised_ratio(data, data, ruc_column="ruc21_code", area="area",
@@ -711,8 +713,8 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
                 f"rural each force area is, it is still {adjusted}.")
     section.text(sentence)
     section.finding(Finding(sentence, strength(verdict), section.anchor, section.title,
-                            ratio_size(row["value"] / pooled),
-                            CERTAINTY.get(strength(verdict), 0.4), "comparison"))
+                            size=ratio_size(row["value"] / pooled),
+                            certainty=CERTAINTY.get(strength(verdict), 0.4), topic="comparison"))
     section.table(table.rename(columns={"area": "Force", "count": "Offences",
                                         "population": "Residents", "months": "Months of data",
                                         "value": "Per 1,000 residents a year",
@@ -778,7 +780,7 @@ def priority_mask(offences: pd.DataFrame, indicator: str) -> pd.Series:
 
 @degrades
 def priorities(offences: pd.DataFrame, population: float, last_month: str,
-               conf: float = 0.95, study: StudyData | None = None) -> Section:
+               *, conf: float = 0.95, study: StudyData | None = None) -> Section:
     """The five SVD response priorities as indicators: latest 12 months against the previous 12.
 
     Where police.uk holds the same offences (robbery, weapon possession) and ``study`` is
@@ -866,7 +868,8 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
 
 @degrades
 def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_month: str,
-                   policy: DisclosurePolicy, conf: float = 0.95, total_residents=None) -> Section:
+                   policy: DisclosurePolicy, *, conf: float = 0.95,
+                   total_residents=None) -> Section:
     """Victims of serious violence by age band, per 1,000 residents of that age (Census 2021)."""
     from sna.stats.rates import proportion_ci
 
@@ -885,7 +888,7 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
     # could subtract from, so the table is protected against them too.
     hidden, withheld = protect_published(counts.to_numpy(), {
         "known": list(range(len(AGE_BANDS))), "under_25": [0, 1]}, policy)
-    table = publish_counts(table, ["count"], policy, ["value", "lower", "upper"])
+    table = publish_counts(table, ["count"], policy, derived=["value", "lower", "upper"])
     table[["count", "value", "lower", "upper"]] = table[
         ["count", "value", "lower", "upper"]].astype("Float64").mask(
         pd.DataFrame({c: hidden for c in ("count", "value", "lower", "upper")}).to_numpy())
@@ -921,8 +924,9 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
                                         if clear else ": no clear difference."),
                             "clearly higher" if clear else "no clear difference",
                             section.anchor, section.title,
-                            ratio_size(share["value"] / resident_share) if resident_share else 0,
-                            1.0 if clear else 0.4, "young_people", demo=True))
+                            size=(ratio_size(share["value"] / resident_share) if resident_share
+                                  else 0),
+                            certainty=1.0 if clear else 0.4, topic="young_people", demo=True))
     interval = format_interval(share["lower"], share["upper"], conf=conf,
                                formatter=lambda v: format_percent(v, decimals=1))
     section.technical(f"Under-25 share {format_percent(share['value'], decimals=1)} ({interval}"
@@ -960,7 +964,8 @@ def day_and_time(offences: pd.DataFrame, last_month: str, policy: DisclosurePoli
     section.text(sentence)
     section.finding(Finding(f"Serious violence (local definition) peaks on {day_max} "
                             f"{band_max}: a clear pattern.", "clear pattern", section.anchor,
-                            section.title, 0.5, 1.0, "night_time_economy", demo=True))
+                            section.title, size=0.5, certainty=1.0, topic="night_time_economy",
+                            demo=True))
     section.table(published.rename_axis(index="Day").reset_index(),
                   f"Serious violence (local definition) by day and time, "
                   f"{period_text(*year_months(last_month)[::11])} (demo data; small counts "
@@ -969,7 +974,7 @@ def day_and_time(offences: pd.DataFrame, last_month: str, policy: DisclosurePoli
 
 
 @degrades
-def da_published(published: pd.DataFrame | None, conf: float = 0.95,
+def da_published(published: pd.DataFrame | None, *, conf: float = 0.95,
                  published_source: str = "") -> Section:
     """The partnership's published DA-related crimes by quarter: seasonality, trend, checks.
 
@@ -1002,8 +1007,8 @@ def da_published(published: pd.DataFrame | None, conf: float = 0.95,
     section.finding(Finding(trend_sentence(trend, "domestic-abuse-related crimes (published "
                                                   "series)"),
                             strength(t.verdict), section.anchor, section.title,
-                            ratio_size(t.rate_ratio_per_year), CERTAINTY.get(
-                                strength(t.verdict), 0.4), "domestic_abuse"))
+                            size=ratio_size(t.rate_ratio_per_year), certainty=CERTAINTY.get(
+                                strength(t.verdict), 0.4), topic="domestic_abuse"))
     section.technical(describe_seasonality(trend, subject="DA-related crimes"))
     section.technical(describe_trend(trend, subject="DA-related crimes"))
     section.technical(seasonality_note(trend))
@@ -1035,7 +1040,7 @@ class SvdInputs:
 
 def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_month: str,
                 last_month: str, extract: str, published_da: str, min_count: int,
-                subareas: str = "auto") -> SvdInputs:
+                *, subareas: str = "auto") -> SvdInputs:
     """Load police.uk data (through the cache), the force extract, boundaries and populations.
 
     ``subareas`` chooses the sub-areas (:func:`sna.io.geography.subarea_columns`). An empty
@@ -1065,7 +1070,7 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
                      policy=DisclosurePolicy(min_count=min_count))
 
 
-def sources_and_methods(inputs: SvdInputs, published_source: str = "",
+def sources_and_methods(inputs: SvdInputs, *, published_source: str = "",
                         synthetic: bool = True) -> Section:
     """Data sources with licence, the files read, and the methods used (an appendix)."""
     section = Section(anchor="sec-sources", title="Sources and methods", appendix=True)
@@ -1132,7 +1137,7 @@ def sources_and_methods(inputs: SvdInputs, published_source: str = "",
 
 
 def local_definition_mask(offences: pd.DataFrame,
-                          groups: tuple[str, ...] = LOCAL_DEFINITION_GROUPS,
+                          *, groups: tuple[str, ...] = LOCAL_DEFINITION_GROUPS,
                           include_da: bool = True) -> pd.Series:
     """Rows of a force extract inside the local definition of serious violence.
 
@@ -1150,13 +1155,13 @@ def local_definition_mask(offences: pd.DataFrame,
 
 
 def frame(area_name: str, first_month: str, last_month: str,
-          priorities: dict[str, list[str]] | None = None,
+          *, priorities: dict[str, list[str]] | None = None,
           uses_synthetic_data: bool = True) -> ReportFrame:
     """The SVD report's frame: title with area and period, priorities, real and demo sources.
 
     Examples
     --------
-    >>> f = frame("York", "2024-01", "2025-12", {"Weapons": ["weapons"]})
+    >>> f = frame("York", "2024-01", "2025-12", priorities={"Weapons": ["weapons"]})
     >>> f.title
     'Serious Violence Duty strategic needs assessment: York, January to December 2025'
     """

@@ -12,7 +12,7 @@ and parameters and returns a :class:`~sna.reports.sections.Section`. Figures com
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 
 import pandas as pd
 
@@ -92,6 +92,7 @@ class Areas:
     """The partnership's councils for partner data: code -> name and DfE LA number."""
 
     names: dict[str, str]
+    _: KW_ONLY
     la_numbers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -241,7 +242,7 @@ def _child_population(partner: PartnerData, year: str) -> pd.DataFrame:
     return rows[["area_code", "population_estimate"]]
 
 
-def assessment_factors(partner: PartnerData, areas: Areas, conf: float = 0.95) -> Section:
+def assessment_factors(partner: PartnerData, areas: Areas, *, conf: float = 0.95) -> Section:
     """Children's social care assessment factors per 10,000 children, benchmarks and trends."""
     section = Section()
     factors = partner.get("assessment_factors")
@@ -321,7 +322,7 @@ def assessment_factors(partner: PartnerData, areas: Areas, conf: float = 0.95) -
     return section
 
 
-def looked_after_convictions(partner: PartnerData, areas: Areas, conf: float = 0.95) -> Section:
+def looked_after_convictions(partner: PartnerData, areas: Areas, *, conf: float = 0.95) -> Section:
     """Children looked after aged 10-17 convicted or cautioned: share, England, trend."""
     section = Section()
     frame = partner.get("cla_convictions")
@@ -365,7 +366,7 @@ def looked_after_convictions(partner: PartnerData, areas: Areas, conf: float = 0
     return section
 
 
-def persistent_absence(partner: PartnerData, areas: Areas, conf: float = 0.95) -> Section:
+def persistent_absence(partner: PartnerData, areas: Areas, *, conf: float = 0.95) -> Section:
     """Persistent absence of children in need, on a plan, looked after: share, benchmarks, trend."""
     section = Section()
     frame = partner.get("absence_social_care")
@@ -420,7 +421,7 @@ def _cohort_sizes(partner: PartnerData) -> pd.DataFrame | None:
     return cohorts[cohorts["indicator"] == "Home"]
 
 
-def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> Section:
+def offending_cohort(partner: PartnerData, areas: Areas, *, conf: float = 0.95) -> Section:
     """Pupils cautioned or sentenced for serious violence: school and care experiences."""
     section = Section()
     sizes = _cohort_sizes(partner)
@@ -492,7 +493,7 @@ def offending_cohort(partner: PartnerData, areas: Areas, conf: float = 0.95) -> 
     return section
 
 
-def children_at_risk(partner: PartnerData, partner_areas: dict, conf: float = 0.95) -> Section:
+def children_at_risk(partner: PartnerData, partner_areas: dict, *, conf: float = 0.95) -> Section:
     """The children-and-young-people-at-risk section: all four parts, in order."""
     areas = Areas.from_params(partner_areas)
     section = Section()
@@ -508,7 +509,7 @@ def children_at_risk(partner: PartnerData, partner_areas: dict, conf: float = 0.
                           (offending_cohort, "Pupils cautioned or sentenced for serious "
                                              "violence")):
         section.blocks.append(("html", f"<h3>{heading}</h3>"))
-        result = part(partner, areas, conf)
+        result = part(partner, areas, conf=conf)
         section.blocks.extend(result.blocks)
         section.results.update(result.results)
     return section
@@ -559,7 +560,7 @@ def _fingertips_table(frame: pd.DataFrame, areas: Areas, neighbours: dict[str, l
     return pd.DataFrame(rows), period
 
 
-def health(partner: PartnerData, partner_areas: dict, conf: float = 0.95) -> Section:
+def health(partner: PartnerData, partner_areas: dict, *, conf: float = 0.95) -> Section:
     """Health: child injury admissions (Fingertips 90284) with benchmarks and trend; gaps named."""
     areas = Areas.from_params(partner_areas)
     section = Section()
@@ -632,7 +633,7 @@ def _crosstab(rows: pd.DataFrame, index: str, columns: str, policy: DisclosurePo
 
 @degrades
 def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict, last_month: str,
-        policy: DisclosurePolicy, conf: float = 0.95) -> Section:
+        policy: DisclosurePolicy, *, conf: float = 0.95) -> Section:
     """Victims by age, sex and ethnicity; suspects by age and sex; repeat victims and suspects."""
     from sna.stats.rates import proportion_ci, rate_ci
     from sna.stats.trend import compare_periods, describe_change
@@ -703,7 +704,7 @@ def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict
                         "Upper limit": ci["upper"]})
     if repeats:
         repeat_table = publish_counts(pd.DataFrame(repeats), ["count"], policy,
-                                      ["%", "Lower limit", "Upper limit"])
+                                      derived=["%", "Lower limit", "Upper limit"])
         section.results["repeats"] = repeat_table
         section.table(repeat_table.rename(columns={"count": "Offences"}),
                       "Repeat victims and repeat suspects (previous offence within 12 months), "
@@ -755,7 +756,7 @@ def _ethnicity(section: Section, rows: pd.DataFrame, partner: PartnerData, areas
         table["vs all victims' rate"] = compare_to_benchmark(
             rates["value"], rates["lower"], rates["upper"], overall)["comparison"].to_numpy()
         table = publish_counts(table, ["count"], policy,
-                               ["Per 1,000 residents", "Lower limit", "Upper limit"])
+                               derived=["Per 1,000 residents", "Lower limit", "Upper limit"])
     else:
         table = publish_counts(table, ["count"], policy)
     section.results["victims_ethnicity"] = table
@@ -888,7 +889,7 @@ def register_table(register: list, partner: PartnerData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def partner_register(register: list, partner: PartnerData, notes: list[str] | None = None
+def partner_register(register: list, partner: PartnerData, *, notes: list[str] | None = None
                      ) -> Section:
     """The partner data register: which specified authority supplied what.
 
@@ -1095,7 +1096,7 @@ def _sentence(text: str) -> str:
 
 
 def data_gaps(register: list, partner: PartnerData, partner_areas: dict,
-              synthetic_extract: bool = True, missing_months: list[str] | None = None
+              *, synthetic_extract: bool = True, missing_months: list[str] | None = None
               ) -> Section:
     """Every gap in the data, named, with what it means for the assessment's conclusions."""
     section = Section()

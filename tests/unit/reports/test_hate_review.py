@@ -297,11 +297,11 @@ def test_rolling_trend_sentence_verdicts():
     down = hr.describe_rolling_trend(
         rolling_12_month(falling, strand="disability", strands=["disability"]))
     level = hr.describe_rolling_trend(
-        rolling_12_month(flat, strand="disability", strands=["disability"]), 0.9, 10)
+        rolling_12_month(flat, strand="disability", strands=["disability"]), p_adjusted=0.9, n_tests=10)
     assert "statistically significant decreasing trend" in down and "test" not in down
     assert "no statistically significant gradual trend" in level
     note = hr.rolling_trend_note(rolling_12_month(flat, strand="disability", strands=["disability"]),
-                                 0.9, 10)
+                                 p_adjusted=0.9, n_tests=10)
     assert "t test" in note and "Holm-adjusted over 10 strands, p = 0.90" in note
 
 
@@ -416,7 +416,7 @@ def test_rare_combinations_are_grouped_and_protected():
     frame = pd.DataFrame({"month": months, "hate_race": [True] * 16,
                           "hate_religion": [True] * 11 + [False] * 5,
                           "hate_disability": [False] * 11 + [True] * 3 + [False] * 2})
-    out = hr.strand_combinations(frame, ("2025-01", "2025-01"), POLICY, STRANDS)
+    out = hr.strand_combinations(frame, ("2025-01", "2025-01"), POLICY, strands=STRANDS)
     # race+religion 11 is shown; race+disability 3 goes to "Other combinations" (3): that
     # is suppressed, and so is the 11, else it would be 14 - 11.
     assert list(out.index) == ["Race + Religion", "Other combinations",
@@ -433,7 +433,7 @@ def test_data_quality_accounts_for_rows_and_hate_offences(offences):
     reasons.iloc[:2] = "bad offence_date"
     raw = offences.assign(source_file="x.csv", source_row=range(2, len(offences) + 2))
     accounted = split_by_reason(raw, reasons)
-    section = hr.data_quality(accounted, STRANDS)
+    section = hr.data_quality(accounted, strands=STRANDS)
     hate_in_clean = int(accounted.clean[[f"hate_{s}" for s in STRANDS]].any(axis=1).sum())
     assert section.results["hate_offences"] == hate_in_clean
     assert section.results["multi_strand"] == 24
@@ -443,12 +443,12 @@ def test_data_quality_accounts_for_rows_and_hate_offences(offences):
 
 
 def test_methods_names_every_test_and_the_licence():
-    text = html.unescape(hr.methods(POLICY, n_permutations=999)._repr_html_())
+    text = html.unescape(hr.methods(policy=POLICY, n_permutations=999)._repr_html_())
     for name in ("exact conditional Poisson test", "Holm", "permutation", "Wilson",
                  "Fisher's exact test", "likelihood-ratio", "GLM", "Open Government Licence",
                  "SYNTHETIC"):
         assert name in text
-    assert "SYNTHETIC" not in html.unescape(hr.methods(POLICY, synthetic=False)._repr_html_())
+    assert "SYNTHETIC" not in html.unescape(hr.methods(policy=POLICY, synthetic=False)._repr_html_())
 
 
 def test_sections_raise_no_warnings(offences):

@@ -52,7 +52,7 @@ def tree(tmp_path):
 def test_collect_data_files_walks_values_and_folders(tree):
     params = {"area": "York", "data_dir": "data/raw", "extra": {"lookups": ["lookup.csv"]},
               "again": str(tree / "lookup.csv"), "missing": "data/none.csv", "n": 3}
-    assert collect_data_files(params, tree) == [
+    assert collect_data_files(params, root=tree) == [
         tree / "data" / "raw" / "a.csv", tree / "data" / "raw" / "sub" / "b.csv",
         tree / "lookup.csv"]
 
@@ -60,10 +60,10 @@ def test_collect_data_files_walks_values_and_folders(tree):
 def test_collect_data_files_ignores_root_but_hashes_inputs_outside_it(tree):
     # Issue 20: an input outside the project is read as much as one inside it.
     params = {"here": ".", "empty": "", "text": "York\nSelby", "fs_root": "/"}
-    assert collect_data_files(params, tree) == []
+    assert collect_data_files(params, root=tree) == []
     outside = (tree.parent / "outside.csv").resolve()
-    assert collect_data_files({"up": "../outside.csv"}, tree) == [outside]
-    assert collect_data_files({"absolute": str(outside)}, tree) == [outside]
+    assert collect_data_files({"up": "../outside.csv"}, root=tree) == [outside]
+    assert collect_data_files({"absolute": str(outside)}, root=tree) == [outside]
 
 
 def test_build_provenance(tree):
@@ -96,7 +96,7 @@ def test_package_versions_match_installed_metadata():
     assert versions["python"] == platform.python_version()
     for name in RECORDED_PACKAGES:
         assert versions[name] == metadata.version(name)
-    assert package_versions(["surely-not-installed-pkg"])["surely-not-installed-pkg"] == \
+    assert package_versions(names=["surely-not-installed-pkg"])["surely-not-installed-pkg"] == \
         "not installed"
 
 
@@ -118,7 +118,7 @@ def test_git_state_of_the_repository():
     git_dir = repo_root() / ".git"
     if not git_dir.is_dir():
         pytest.skip("not a plain git checkout")
-    state = git_state(repo_root())
+    state = git_state(root=repo_root())
     assert re.fullmatch(r"[0-9a-f]{40}", state["commit"])
     # Read HEAD from .git directly: an independent route to the same commit. (A commit made
     # between the two reads would fail this; a retry then passes.)
@@ -127,7 +127,7 @@ def test_git_state_of_the_repository():
 
 
 def test_git_state_outside_git(tmp_path):
-    assert git_state(tmp_path) == {"commit": "unknown", "dirty": "unknown"}
+    assert git_state(root=tmp_path) == {"commit": "unknown", "dirty": "unknown"}
 
 
 def test_timestamp_defaults_to_now_utc(tree):

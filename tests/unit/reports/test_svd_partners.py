@@ -446,7 +446,7 @@ def test_a_district_gets_its_county_figures_and_says_so(partner):
     status = {e["authority_type"]: e["status"] for e in register}
     assert status["local_authority"] == status["education"] == "published data used"
     assert "Lincolnshire" in sp.children_at_risk(partner, areas)._repr_html_()
-    page = sp.partner_register(register, partner, notes)._repr_html_()
+    page = sp.partner_register(register, partner, notes=notes)._repr_html_()
     assert "Boston (E07000136) is a district council" in page
 
 
@@ -460,7 +460,7 @@ def test_an_area_without_derivable_councils_says_why(partner):
     assert "Not available: no upper-tier council" in sp.children_at_risk(
         partner, areas)._repr_html_()
     assert "Not available: no upper-tier council" in sp.health(partner, areas)._repr_html_()
-    page = sp.partner_register(register, partner, notes)._repr_html_()
+    page = sp.partner_register(register, partner, notes=notes)._repr_html_()
     assert "Cardiff (W06000015) is a Welsh council" in page
 
 

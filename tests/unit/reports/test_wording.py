@@ -72,7 +72,7 @@ def test_bare_snap_points_are_named():
 
 def test_ranking_rule_size_certainty_harm_and_real_before_demo():
     def finding(sentence, strength, size, certainty, topic, **kw):
-        return findings.Finding(sentence, strength, "s", "S", size, certainty, topic, **kw)
+        return findings.Finding(sentence, strength, "s", "S", size=size, certainty=certainty, topic=topic, **kw)
 
     big_clear = finding("A", "clear rise", 1.0, 1.0, "robbery")            # 0.7
     homicide = finding("B", "clear rise", 0.5, 1.0, "homicide")            # 0.5
@@ -87,8 +87,8 @@ def test_ranking_rule_size_certainty_harm_and_real_before_demo():
 
 
 def test_real_figure_leads_a_demo_figure_of_the_same_indicator():
-    real = findings.Finding("Robbery (police.uk)", "clear rise", "prio", "P", 0.8, 1.0, "robbery")
-    demo = findings.Finding("Robbery (demo)", "clear rise", "prio", "P", 1.0, 1.0, "robbery",
+    real = findings.Finding("Robbery (police.uk)", "clear rise", "prio", "P", size=0.8, certainty=1.0, topic="robbery")
+    demo = findings.Finding("Robbery (demo)", "clear rise", "prio", "P", size=1.0, certainty=1.0, topic="robbery",
                             demo=True)
     assert [f.sentence for f in findings.rank([demo, real])] == ["Robbery (police.uk)"]
 
@@ -96,8 +96,8 @@ def test_real_figure_leads_a_demo_figure_of_the_same_indicator():
 def test_recommendations_follow_the_priorities_and_name_the_gaps():
     frame = findings.ReportFrame("T", "Area", "2025", priorities={
         "Weapons": ["weapons", "robbery"], "Awareness": ["perception"]})
-    rise = findings.Finding("Robbery rose: a clear rise.", "clear rise", "p", "P", 1, 1,
-                            "robbery")
+    rise = findings.Finding("Robbery rose: a clear rise.", "clear rise", "p", "P", size=1, certainty=1,
+                            topic="robbery")
     gap = findings.Finding("No knife flag.", "data gap", "p", "P", kind="gap",
                            action="Ask the force for it.")
     page = findings.recommendations_html(frame, [rise, gap])

@@ -92,7 +92,7 @@ def test_mahalanobis_matches_scipy():
 
 
 def test_north_yorkshire_similar_areas_match_the_independent_list(independent_neighbours):
-    section = similar_areas_section(NYY, "the test area")
+    section = similar_areas_section(NYY, area_name="the test area")
     found = section.results["similar"].neighbours
     assert found["unit"].tolist() == independent_neighbours.index.tolist()
     assert_allclose(found["distance"], independent_neighbours.to_numpy(), rtol=1e-6)
@@ -120,7 +120,7 @@ def counts_2025(lsoas):
 
 def test_north_yorkshire_national_benchmarks_match_the_independent_computation(
         counts_2025, independent_neighbours):
-    section = national_benchmarks(NYY, SVD, "2025-12", "the test area")
+    section = national_benchmarks(NYY, SVD, "2025-12", area_name="the test area")
     bench = section.results["benchmarks"]
     rates = bench.rates.set_index("label")
     covered = counts_2025[counts_2025["covered"]]
