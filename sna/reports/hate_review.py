@@ -1218,7 +1218,8 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
     section.text(change_sentence("Multi-strand hate crimes", comparison.count_a,
                                  comparison.count_b, year_a, year_b, comparison.verdict))
     section.technical(describe_change(comparison, subject="Multi-strand hate offences",
-                                      period_a=periods.previous_year_label, period_b=periods.year_label))
+                                      period_a=periods.previous_year_label,
+                                      period_b=periods.year_label))
     section.technical(change_note(comparison, subject="Multi-strand hate offences"))
     combinations = strand_combinations(offences, periods.year, policy, strands=strands)
     section.results["combinations"] = combinations
