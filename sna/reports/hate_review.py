@@ -757,7 +757,7 @@ def describe_rolling_trend(trend: hs.RollingTrend, *, p_adjusted: float | None =
     >>> months = pd.period_range("2025-01", "2025-12", freq="M")
     >>> df = pd.DataFrame({"month": np.repeat(months, [20, 19, 18, 17, 16, 15, 14, 13, 12,
     ...                                                  11, 10, 9]), "hate_disability": True})
-    >>> t = hs.rolling_12_month(df, "disability", strands=["disability"])
+    >>> t = hs.rolling_12_month(df, strand="disability", strands=["disability"])
     >>> describe_rolling_trend(t)
     'Over the 12 months Jan-Dec 2025, disability hate offences fell gradually, by 56.7% a year (95% CI 21.3% to 76.2%), a statistically significant decreasing trend.'
     """  # noqa: E501
