@@ -35,6 +35,20 @@ NATIONAL_SOURCE = ("police.uk street-level crime 2025, national aggregate (Home 
 def area_summary(codes, *, area_name: str = "", subarea_kind: str = "") -> Section:
     """Who the report is about: councils, police force area, LSOAs, residents, caveats.
 
+    Parameters
+    ----------
+    codes : sequence of str
+        The area's council (LAD 2024) codes.
+    area_name : str, default ""
+        The area's name; empty: the councils' names.
+    subarea_kind : str, default ""
+        What the area's sub-areas are (e.g. "ward"), named in the summary.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+
     Examples
     --------
     >>> s = area_summary(["E06000010"])
@@ -69,7 +83,24 @@ def area_summary(codes, *, area_name: str = "", subarea_kind: str = "") -> Secti
 @degrades
 def similar_areas_section(codes, *, area_name: str = "", k: int = 10,
                           method: str = "euclidean") -> Section:
-    """The councils most like the study area (statistical neighbours), with distances."""
+    """The councils most like the study area (statistical neighbours), with distances.
+
+    Parameters
+    ----------
+    codes : sequence of str
+        The area's council (LAD 2024) codes.
+    area_name : str, default ""
+        The area's name; empty: the councils' names.
+    k : int, default 10
+        How many similar councils to compare with.
+    method : str, default "euclidean"
+        The distance of :func:`sna.stats.similar_areas.similar_areas`.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     from sna.io.area import resolve_area
     from sna.stats.similar_areas import FEATURE_LABELS, similar_areas
 
@@ -111,6 +142,30 @@ def national_benchmarks(codes, categories, last_month: str, *, area_name: str = 
     """The area's rate against England and Wales and its similar councils.
 
     Also its rurality-standardised ratio with the national rural-urban reference.
+
+    Parameters
+    ----------
+    codes : sequence of str
+        The area's council (LAD 2024) codes.
+    categories : dict
+        police.uk category -> what it covers.
+    last_month : str
+        Last month of the benchmark year, ``"YYYY-MM"``.
+    area_name : str, default ""
+        The area's name; empty: the councils' names.
+    k : int, default 10
+        How many similar councils to compare with.
+    method : str, default "euclidean"
+        The distance of :func:`sna.stats.similar_areas.similar_areas`.
+    what : str, default 'Serious-violence-related offences'
+        What is counted, named in the sentences and titles.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
     """
     from sna.io.area import resolve_area
     from sna.stats.benchmarks import benchmark_rates, national_lsoa_table
@@ -184,6 +239,25 @@ def adjacent_forces_section(codes, categories, last_month: str, *, forces=(),
 
     ``forces`` lists police force area codes to compare; empty means the area's own
     force(s) and every force area sharing a border with them.
+
+    Parameters
+    ----------
+    codes : sequence of str
+        The area's council (LAD 2024) codes.
+    categories : dict
+        police.uk category -> what it covers.
+    last_month : str
+        Last month of the comparison, ``"YYYY-MM"``.
+    forces : sequence of str, default ()
+        Police force area codes to compare; empty: the area's force(s) and every force area
+        sharing a border with them.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
     """
     from sna.io.area import adjacent_forces, resolve_area
     from sna.stats.benchmarks import national_lsoa_table

@@ -108,6 +108,16 @@ CERTAINTY = {
 def ratio_size(ratio: float) -> float:
     """Size score of a ratio (later/earlier, or area/benchmark): ``|log ratio| / log 2``, at most 1.
 
+    Parameters
+    ----------
+    ratio : float
+        A rate ratio or ratio of two figures.
+
+    Returns
+    -------
+    float
+        0 to 1: how large the change is, for ranking.
+
     Examples
     --------
     >>> ratio_size(2.0), ratio_size(0.5), round(ratio_size(1.1), 2), ratio_size(float("nan"))
@@ -171,7 +181,13 @@ class Finding:
         return self.size * self.certainty * self.harm * (0.5 if self.demo else 1.0)
 
     def to_dict(self) -> dict:
-        """Plain dict (JSON-ready)."""
+        """Plain dict (JSON-ready).
+
+        Returns
+        -------
+        dict
+            The finding's fields (JSON-serialisable).
+        """
         return asdict(self)
 
 
@@ -182,6 +198,37 @@ def change_finding(subject: str, count_a: int, count_b: int, period_a: str, peri
     """A finding about a change between two periods, from a test's verdict and the counts.
 
     ``ratio`` (a rate ratio) gives the size; by default the ratio of the counts.
+
+    Parameters
+    ----------
+    subject : str
+        What changed, e.g. "Robberies".
+    count_a : int
+        The count of the earlier period.
+    count_b : int
+        The count of the later period.
+    period_a : str
+        The earlier period, as printed.
+    period_b : str
+        The later period, as printed.
+    verdict : str
+        The change rule's verdict (:func:`sna.stats.trend.judge_change`).
+    section : str
+        Id of the section's anchor (the summary links to ``#<section>``).
+    section_title : str
+        The section's title, for the link text.
+    topic : str
+        The priority topic the finding informs.
+    demo : bool, default False
+        The finding rests on synthetic demo data.
+    lead : bool, default False
+        Put the finding first in the summary.
+    ratio : float, optional
+        The rate ratio; default: ``count_b / count_a``.
+
+    Returns
+    -------
+    Finding
 
     Examples
     --------
@@ -207,6 +254,33 @@ def highest_rate_finding(lead: str, value: float, benchmark: float, comparison: 
     ``comparison`` is the group's verdict against the area ("higher", "lower" or anything
     else for "similar"), as :func:`sna.stats.rates.rates_against_total` gives it.
 
+    Parameters
+    ----------
+    lead : str
+        The start of the sentence, naming the group with the highest rate.
+    value : float
+        The group's rate.
+    benchmark : float
+        The whole area's rate.
+    comparison : str
+        The group's verdict against the area ("higher", "lower", else similar).
+    unit : str
+        The rate's unit, e.g. "per 1,000 residents".
+    area_name : str
+        The area, as named in the sentence.
+    section : str
+        Id of the section's anchor (the summary links to ``#<section>``).
+    section_title : str
+        The section's title, for the link text.
+    topic : str
+        The priority topic the finding informs.
+    demo : bool, default False
+        The finding rests on synthetic demo data.
+
+    Returns
+    -------
+    Finding
+
     Examples
     --------
     >>> f = highest_rate_finding("Ward A had the highest rate", 4.0, 2.0, "higher",
@@ -228,6 +302,18 @@ def rank(findings: Iterable[Finding], *, limit: int = MAX_FINDINGS) -> list[Find
     Where a demo finding and a real one share a topic and a section (the same indicator
     from demo and from real data), the real one is kept and the demo one dropped: the real
     figure leads.
+
+    Parameters
+    ----------
+    findings : iterable of Finding
+        Findings of every section.
+    limit : int, default MAX_FINDINGS
+        How many to keep.
+
+    Returns
+    -------
+    list of Finding
+        The strongest findings first (lead findings before the rest).
 
     Examples
     --------
@@ -278,7 +364,13 @@ class ReportFrame:
             self.priorities = {str(name): list(topics) for name, topics in self.priorities}
 
     def to_dict(self) -> dict:
-        """Plain dict (JSON-ready); priorities as ``[name, topics]`` pairs to keep their order."""
+        """Plain dict (JSON-ready); priorities as ``[name, topics]`` pairs to keep their order.
+
+        Returns
+        -------
+        dict
+            The frame's fields (JSON-serialisable).
+        """
         return {"title": self.title, "area": self.area, "period": self.period,
                 "priorities": [[k, list(v)] for k, v in self.priorities.items()],
                 "real_sources": list(self.real_sources),
@@ -286,6 +378,11 @@ class ReportFrame:
 
     def banner(self) -> str | None:
         """The page-top banner: none for real data, and never "all made up" when part is real.
+
+        Returns
+        -------
+        str or None
+            The banner's text naming the demo data, or None when every source is real.
 
         Examples
         --------
@@ -330,6 +427,18 @@ def _badge(phrase: str) -> str:
 
 def summary_html(frame: ReportFrame | None, findings: Sequence[Finding]) -> str:
     """The executive summary: what the report covers and its ranked key findings.
+
+    Parameters
+    ----------
+    frame : ReportFrame or None
+        What the report is about; None: no frame was displayed.
+    findings : sequence of Finding
+        The report's key findings and data gaps.
+
+    Returns
+    -------
+    str
+        The summary as an HTML ``<section>``.
 
     Examples
     --------
@@ -390,6 +499,18 @@ def recommendations(frame: ReportFrame, findings: Sequence[Finding]
     plus ``("Data gaps to close", ...)`` when any gap was recorded. A priority no finding
     bears on gets an empty list (the page then says that no figure measures it).
 
+    Parameters
+    ----------
+    frame : ReportFrame
+        What the report is about: title, area, period, priorities, real and demo sources.
+    findings : sequence of Finding
+        The report's key findings and data gaps.
+
+    Returns
+    -------
+    list of (str, list of (Finding, str))
+        Each priority with its findings and the action each suggests.
+
     Examples
     --------
     >>> frame = ReportFrame("T", "A", "P", priorities={"Weapons": ["weapons", "robbery"],
@@ -413,6 +534,18 @@ def recommendations(frame: ReportFrame, findings: Sequence[Finding]
 
 def recommendations_html(frame: ReportFrame, findings: Sequence[Finding]) -> str:
     """The Recommendations section: one block per priority, then the data gaps.
+
+    Parameters
+    ----------
+    frame : ReportFrame
+        What the report is about: title, area, period, priorities, real and demo sources.
+    findings : sequence of Finding
+        The report's key findings and data gaps.
+
+    Returns
+    -------
+    str
+        The recommendations as an HTML ``<section>``.
 
     Examples
     --------
@@ -447,6 +580,16 @@ def recommendations_html(frame: ReportFrame, findings: Sequence[Finding]) -> str
 def glossary_html(*, terms: Mapping[str, str] = GLOSSARY) -> str:
     """The glossary of the few terms reader text keeps.
 
+    Parameters
+    ----------
+    terms : mapping, default GLOSSARY
+        Term -> plain-English meaning.
+
+    Returns
+    -------
+    str
+        The glossary as an HTML ``<section>``.
+
     Examples
     --------
     >>> 'id="glossary"' in glossary_html(terms={"Rate": "per 1,000 residents."})
@@ -461,6 +604,15 @@ def glossary_html(*, terms: Mapping[str, str] = GLOSSARY) -> str:
 
 def findings_from_json(payload: str | list) -> list[Finding]:
     """Findings back from a notebook output's :data:`FINDINGS_MIME` payload.
+
+    Parameters
+    ----------
+    payload : str or list
+        JSON text, or the list it decodes to, of :meth:`Finding.to_dict` records.
+
+    Returns
+    -------
+    list of Finding
 
     Examples
     --------

@@ -300,6 +300,16 @@ def validate_params(params: dict, *, params_file: Path | None = None) -> dict:
 def data_banner(uses_synthetic_data: bool):
     """The note that opens the report when it runs on real force data (the frame does the rest).
 
+    Parameters
+    ----------
+    uses_synthetic_data : bool
+        The report runs on the synthetic demo extract.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The note, or nothing for synthetic data.
+
     Examples
     --------
     >>> "restricted" in data_banner(False).data, data_banner(True).data
@@ -368,6 +378,20 @@ def _with_symbol(frame: pd.DataFrame, hidden: pd.Series | np.ndarray,
 def data_quality(accounted: Accounted, *, strands: Sequence[str] = DEFAULT_STRANDS,
                  synthetic: bool = True) -> Section:
     """Extract rows read, used and set aside by reason, and the hate offences found.
+
+    Parameters
+    ----------
+    accounted : Accounted
+        The extract's clean rows, quarantine and notes (``inputs.accounted``).
+    strands : sequence of str, default every strand
+        Strands the force records (one ``hate_<strand>`` column each).
+    synthetic : bool, default True
+        The data are the synthetic demo: figures are labelled as demo data.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
 
     Examples
     --------
@@ -575,6 +599,21 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
         ``seasonal_reason`` (why not, or None), ``quarter_change``
         (:class:`~sna.stats.trend.PeriodComparison`), ``recurring``
         (:class:`~sna.stats.strands.RecurringChange`).
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        The force extract's clean rows (:func:`sna.io.extract.read_force_extract`).
+    last_month : str
+        Last month of the review year, ``"YYYY-MM"``.
+    area_name : str
+        The area's name as printed in sentences and titles.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+    strands : sequence of str, default every strand
+        Strands the force records (one ``hate_<strand>`` column each).
+    synthetic : bool, default True
+        The data are the synthetic demo: figures are labelled as demo data.
     """
     section = _start(synthetic, "sec-seasonal", "Seasonal pattern")
     periods = review_periods(last_month)
@@ -752,6 +791,11 @@ def describe_rolling_trend(trend: hs.RollingTrend, *, p_adjusted: float | None =
         Holm-adjusted p-value over ``n_tests`` strands; the verdict then uses it.
     n_tests : int, default 1
 
+    Returns
+    -------
+    str
+        One sentence for the technical appendix.
+
     Examples
     --------
     >>> months = pd.period_range("2025-01", "2025-12", freq="M")
@@ -783,7 +827,22 @@ def describe_rolling_trend(trend: hs.RollingTrend, *, p_adjusted: float | None =
 
 def rolling_trend_note(trend: hs.RollingTrend, *, p_adjusted: float | None = None,
                        n_tests: int = 1) -> str:
-    """The technical note for :func:`describe_rolling_trend`: model, dispersion, t test."""
+    """The technical note for :func:`describe_rolling_trend`: model, dispersion, t test.
+
+    Parameters
+    ----------
+    trend : RollingTrend
+        A strand's 12-month trend (:func:`sna.stats.strands.rolling_trends`).
+    p_adjusted : float, optional
+        The Holm-adjusted p-value over the strands tested; default: the trend's own.
+    n_tests : int, default 1
+        How many strands were tested (named in the adjustment note).
+
+    Returns
+    -------
+    str
+        The model, test and adjustment, for the technical appendix.
+    """
     what = hs.strand_label(trend.strand)
     quasi = "quasi-Poisson" if trend.dispersion > 1 else "Poisson"
     ratio = format_ratio(trend.rr_per_year, trend.rr_per_year_lower, trend.rr_per_year_upper,
@@ -908,6 +967,17 @@ def lsoa_hate_counts(offences: pd.DataFrame, lsoas: pd.DataFrame, period: tuple[
     pandas.DataFrame
         ``lsoas`` with ``count`` (hate offences) and ``population`` (``usual_residents``).
 
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        The force extract's clean rows (:func:`sna.io.extract.read_force_extract`).
+    lsoas : pandas.DataFrame
+        The study area's LSOAs with ``district_name``, ``ruc21_code`` and ``usual_residents``.
+    period : tuple of str
+        First and last month, ``"YYYY-MM"``.
+    strands : sequence of str, default every strand
+        Strands the force records (one ``hate_<strand>`` column each).
+
     Examples
     --------
     >>> lsoas = pd.DataFrame({"lsoa21_code": ["E01000001", "E01000002"],
@@ -998,8 +1068,6 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
               subarea_name: str = "") -> Section:
     """Hate offence rates by sub-area and by rural-urban class, disclosure-controlled.
 
-    ``subarea_name`` names the sub-areas in headings (default: their kind, e.g. "ward").
-
     Parameters
     ----------
     offences : pandas.DataFrame
@@ -1010,6 +1078,8 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
         Applied to every table and to the chart data (suppressed groups are not drawn).
     last_month, area_name, conf, strands, synthetic
         As for :func:`totals_and_trend`.
+    subarea_name : str, default ""
+        What the sub-areas are called in headings; empty: their kind (e.g. "ward").
 
     Returns
     -------
@@ -1083,6 +1153,23 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
     -------
     Section
         ``results``: ``rates`` (the table of :func:`sna.stats.strands.indicative_rates`).
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        The force extract's clean rows (:func:`sna.io.extract.read_force_extract`).
+    lsoas : pandas.DataFrame
+        The study area's LSOAs with ``district_name``, ``ruc21_code`` and ``usual_residents``.
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+    strands : sequence of str, default every strand
+        Strands the force records (one ``hate_<strand>`` column each).
+    synthetic : bool, default True
+        The data are the synthetic demo: figures are labelled as demo data.
+    census_dir : str or Path, optional
+        Folder of the Census 2021 tables; default: the shipped ones.
     """
     section = _start(synthetic, "sec-indicative", "Indicative rates per resident group")
     periods = review_periods(last_month)
@@ -1148,6 +1235,22 @@ def strand_combinations(offences: pd.DataFrame, period: tuple[str, str],
     combinations"; the one-way table with its total then goes through
     :func:`sna.stats.disclosure.suppress_crosstab`.
 
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        The force extract's clean rows (:func:`sna.io.extract.read_force_extract`).
+    period : tuple of str
+        First and last month, ``"YYYY-MM"``.
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+    strands : sequence of str, default every strand
+        Strands the force records (one ``hate_<strand>`` column each).
+
+    Returns
+    -------
+    pandas.Series
+        Offences by combination, ending with the total; suppressed cells missing.
+
     Examples
     --------
     >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01"] * 14, freq="M"),
@@ -1193,6 +1296,21 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
     Section
         ``results``: ``share`` (Wilson interval row), ``combinations``, ``comparison``
         (multi-strand offences against the year before, by the change rule).
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        The force extract's clean rows (:func:`sna.io.extract.read_force_extract`).
+    last_month : str
+        Last month of the review year, ``"YYYY-MM"``.
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+    strands : sequence of str, default every strand
+        Strands the force records (one ``hate_<strand>`` column each).
+    synthetic : bool, default True
+        The data are the synthetic demo: figures are labelled as demo data.
     """
     section = _start(synthetic, "sec-multi", "Multi-strand offences")
     periods = review_periods(last_month)
@@ -1242,6 +1360,15 @@ def disclosure_statement(policy: DisclosurePolicy) -> str:
     protected by ``policy``; the whole area's totals by strand and by period are published
     as counted, however small, as the force's own annual figures are.
 
+    Parameters
+    ----------
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> text = disclosure_statement(DisclosurePolicy(min_count=10))
@@ -1257,6 +1384,22 @@ def disclosure_statement(policy: DisclosurePolicy) -> str:
 def methods(*, policy: DisclosurePolicy | None = None, synthetic: bool = True,
             n_permutations: int = 9999, strands: Sequence[str] = DEFAULT_STRANDS) -> Section:
     """Tests and methods used, data sources with licences, and the synthetic-data statement.
+
+    Parameters
+    ----------
+    policy : DisclosurePolicy, optional
+        The rule for breakdowns below the whole area; default ``min_count=10``.
+    synthetic : bool, default True
+        The data are the synthetic demo: figures are labelled as demo data.
+    n_permutations : int, default 9999
+        Shuffles of the permutation test of the strand mix.
+    strands : sequence of str, default every strand
+        Strands the force records (one ``hate_<strand>`` column each).
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
 
     Examples
     --------
@@ -1331,6 +1474,19 @@ __all__ = [
 
 def frame(area_name: str, last_month: str, *, uses_synthetic_data: bool = True) -> ReportFrame:
     """The review's frame: title with area and period, and which data are real or demo.
+
+    Parameters
+    ----------
+    area_name : str
+        The area's name as printed in sentences and titles.
+    last_month : str
+        Last month of the review year, ``"YYYY-MM"``.
+    uses_synthetic_data : bool, default True
+        The report runs on the synthetic demo extract.
+
+    Returns
+    -------
+    ReportFrame
 
     Examples
     --------

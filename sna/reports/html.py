@@ -72,6 +72,16 @@ def find_remote_resources(page: str) -> list[str]:
     ``http(s)://`` address inside a ``<script>`` (a script that loads code at run time).
     Ordinary hyperlinks (``<a href="https://...">``) are allowed.
 
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+
+    Returns
+    -------
+    list of str
+        Each offending tag or address; empty when the page is offline.
+
     Examples
     --------
     >>> find_remote_resources('<a href="https://data.police.uk">source</a>')
@@ -96,6 +106,11 @@ def report_figure(output: nbformat.NotebookNode) -> None:
     shows the last, as ``text/html``, and never embeds the spec or the PNG. Other outputs are
     left alone.
 
+    Parameters
+    ----------
+    output : nbformat.NotebookNode
+        One output of a code cell; changed in place.
+
     Examples
     --------
     >>> from nbformat.v4 import new_output
@@ -114,6 +129,15 @@ def report_figure(output: nbformat.NotebookNode) -> None:
 def collect_findings(nb: nbformat.NotebookNode
                      ) -> tuple[fnd.ReportFrame | None, list[fnd.Finding]]:
     """The report frame and every finding the notebook's outputs carry, in order.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed report notebook.
+
+    Returns
+    -------
+    (ReportFrame or None, list of Finding)
 
     Examples
     --------
@@ -147,6 +171,18 @@ def prepare_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.Notebook
     papermill's error-marker cells, clears execution counts, drops code cells without
     outputs (their code is hidden anyway) and keeps only the report rendering of each figure
     (:func:`report_figure`).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed report notebook.
+    title : str
+        The report's title.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A new notebook; ``nb`` is unchanged.
 
     Examples
     --------
@@ -183,6 +219,18 @@ def prepare_notebook(nb: nbformat.NotebookNode, title: str) -> nbformat.Notebook
 def export_html(nb: nbformat.NotebookNode, title: str) -> str:
     """Export a (prepared) notebook with the project template: no code, no prompts, light theme.
 
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A notebook prepared by :func:`prepare_notebook`.
+    title : str
+        The report's title.
+
+    Returns
+    -------
+    str
+        The HTML page.
+
     Examples
     --------
     >>> from nbformat.v4 import new_notebook, new_markdown_cell
@@ -211,6 +259,15 @@ def _heading_text(inner: str) -> str:
 def unique_heading_ids(page: str) -> str:
     """Make repeated h1-h3 ids unique (``x``, ``x-2``, ...), fixing their anchor links too.
 
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> unique_heading_ids('<h2 id="A">A</h2><h2 id="A">A</h2>')
@@ -232,6 +289,18 @@ def unique_heading_ids(page: str) -> str:
 
 def toc_html(page: str, *, skip_first_h1: bool = True) -> str:
     """Build a ``<nav>`` table of contents linking to every h1-h3 heading that has an id.
+
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+    skip_first_h1 : bool, default True
+        Leave out the page's first h1 (the title).
+
+    Returns
+    -------
+    str
+        An HTML ``<nav>``.
 
     Examples
     --------
@@ -255,6 +324,16 @@ def toc_html(page: str, *, skip_first_h1: bool = True) -> str:
 
 def provenance_html(provenance: dict[str, Any]) -> str:
     """Render a provenance record (without its run timestamp) as a Provenance section.
+
+    Parameters
+    ----------
+    provenance : dict
+        The run's provenance record (:func:`sna.reports.provenance.build_provenance`).
+
+    Returns
+    -------
+    str
+        An HTML ``<section>``.
 
     Examples
     --------
@@ -315,6 +394,16 @@ def synthetic_banner_html(*, text: str | None = None) -> str:
     ``text`` (from :meth:`sna.reports.findings.ReportFrame.banner`) says which figures are
     demo data; without it the generic all-synthetic wording is used.
 
+    Parameters
+    ----------
+    text : str, optional
+        Which figures are demo data; default: the generic all-synthetic wording.
+
+    Returns
+    -------
+    str
+        An HTML ``<div>``.
+
     Examples
     --------
     >>> "SYNTHETIC DEMO DATA" in synthetic_banner_html()
@@ -328,6 +417,17 @@ def synthetic_banner_html(*, text: str | None = None) -> str:
 
 def retitle(page: str, title: str) -> str:
     """Replace the page's ``<title>`` and first h1 text with ``title`` (area and period).
+
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+    title : str
+        The report's title.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -347,6 +447,20 @@ def add_summary(page: str, frame: fnd.ReportFrame | None, found: list[fnd.Findin
 
     The summary goes before the first h2 of the notebook content; the recommendations (when
     the frame holds priorities) and the glossary go before ``</main>``.
+
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+    frame : ReportFrame or None
+        What the report is about (:func:`collect_findings`).
+    found : list of Finding
+        The notebook's findings, in order.
+
+    Returns
+    -------
+    str
+        The page with the summary, recommendations and glossary.
 
     Examples
     --------
@@ -374,6 +488,24 @@ def add_summary(page: str, frame: fnd.ReportFrame | None, found: list[fnd.Findin
 def decorate_page(page: str, *, synthetic: bool, run_stamp: str | None,
                   provenance: dict[str, Any] | None, banner: str | None = None) -> str:
     r"""Add banner, run stamp, table of contents and provenance to an exported page.
+
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+    synthetic : bool
+        The report uses synthetic demo data: add the banner.
+    run_stamp : str or None
+        The run's id and time, shown under the title.
+    provenance : dict or None
+        The run's provenance record (:func:`sna.reports.provenance.build_provenance`).
+    banner : str, optional
+        The banner's text (:meth:`ReportFrame.banner`); default: the generic wording.
+
+    Returns
+    -------
+    str
+        The decorated page.
 
     Examples
     --------

@@ -34,6 +34,17 @@ def source_cell_number(nb: nbformat.NotebookNode, index: int) -> int:
     Cells papermill inserted (injected parameters, error markers) are not counted, so the
     number matches the notebook the author edits.
 
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed report notebook.
+    index : int
+        0-based index of the cell in the executed notebook.
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> from nbformat.v4 import new_notebook, new_code_cell
@@ -119,6 +130,15 @@ def _plain(fragment: str) -> str:
 def page_tables(page: str) -> list[tuple[str, list[str], list[list[str]]]]:
     """Every ``<table>`` of a page as ``(caption, header, rows)`` of plain text.
 
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+
+    Returns
+    -------
+    list of (str, list of str, list of list of str)
+
     Examples
     --------
     >>> page_tables("<table><caption>T</caption><thead><tr><th>a</th><th>b</th></tr>"
@@ -140,7 +160,17 @@ def page_tables(page: str) -> list[tuple[str, list[str], list[list[str]]]]:
 
 
 def page_sentences(page: str) -> list[str]:
-    """The plain text of every paragraph and list item outside tables and charts."""
+    """The plain text of every paragraph and list item outside tables and charts.
+
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+
+    Returns
+    -------
+    list of str
+    """
     body = re.sub(r"<(table|svg|script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
     return [" ".join(_plain(p).split())
             for p in re.findall(r"<(?:p|li)\b[^>]*>(.*?)</(?:p|li)>", body, re.S)]
@@ -148,6 +178,15 @@ def page_sentences(page: str) -> list[str]:
 
 def page_svgs(page: str) -> list[str]:
     """Every top-level inline ``<svg>`` of a page (charts), nested ``<svg>`` kept inside.
+
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+
+    Returns
+    -------
+    list of str
 
     Examples
     --------
@@ -174,6 +213,20 @@ def geometry_problems(page: str, *, position_decimals: int = 0,
     Mark positions (``translate``) may have ``position_decimals`` decimals, path data
     ``path_decimals``; more would let a reader invert the axes exactly.
 
+    Parameters
+    ----------
+    page : str
+        The report's HTML page.
+    position_decimals : int, default 0
+        Decimals allowed in mark positions.
+    path_decimals : int, default 1
+        Decimals allowed in path data.
+
+    Returns
+    -------
+    list of str
+        One message per finding; empty when none.
+
     Examples
     --------
     >>> geometry_problems('<svg><path transform="translate(12.3456,7)"/></svg>')
@@ -196,6 +249,15 @@ def geometry_problems(page: str, *, position_decimals: int = 0,
 
 def published_number(text: str) -> float | None:
     """A table cell or figure as a number (None when suppressed or not a number).
+
+    Parameters
+    ----------
+    text : str
+        The cell's text.
+
+    Returns
+    -------
+    float or None
 
     Examples
     --------

@@ -356,6 +356,22 @@ class SvdAssessment:
         What the sub-areas are called in table headings (empty: derived).
     synthetic : bool
         The force extract is the synthetic demo.
+
+    Examples
+    --------
+    The frame and the definition need no loaded data, so an assessment made by hand
+    without inputs shows them (:meth:`from_params` loads everything the other sections use):
+
+    >>> assessment = SvdAssessment(
+    ...     area_name="Testshire", ltla24_codes=("E06000063",), area=None, inputs=None,
+    ...     partner=PartnerData(), partner_areas={}, register=[], partner_notes=[],
+    ...     categories={"Robbery": "Robbery (police.uk does not flag knife use)."},
+    ...     offence_groups={"Homicide": ["homicide"]}, priorities={},
+    ...     first_month="2025-01", last_month="2025-12", neighbour_last_month="2025-12")
+    >>> assessment.frame().title
+    'Serious Violence Duty strategic needs assessment: Testshire, January to December 2025'
+    >>> "Robbery" in assessment.definition()._repr_html_()
+    True
     """
 
     area_name: str
@@ -706,6 +722,17 @@ class PerformanceReport:
     ----------
     inputs : PerformanceInputs
         The area, the report period, the returns, the tiles, the policy and ``conf``.
+
+    Examples
+    --------
+    An area with no partner returns and no police.uk files: each section says what is
+    missing instead of failing.
+
+    >>> report = PerformanceReport.from_params(period="Q3 2025/26", area_name="Testshire")
+    >>> report.inputs.report.label
+    'Q3 2025/26'
+    >>> "no partner returns were supplied" in report.partner_sections()._repr_html_()
+    True
     """
 
     inputs: PerformanceInputs

@@ -313,6 +313,17 @@ def check_shape(value: Any, default: Any, where: str, *, file: str | None = None
 
     Defaults that are empty, mixed, ``None`` or not literals constrain nothing more.
 
+    Parameters
+    ----------
+    value : object
+        The value given.
+    default : object
+        The notebook's default, whose shape the value must have.
+    where : str
+        The parameter (and key) checked, named in errors.
+    file : str, optional
+        The params file, named in error messages.
+
     Examples
     --------
     >>> default = {"A": {"police_uk": "x", "pfa24_code": "E23000009"}}
@@ -411,19 +422,50 @@ class RuleContext:
         self.key, self.file = key, file
 
     def error(self, problem: str, fix: str, *, value: Any = None) -> SnaInputError:
-        """A :class:`SnaInputError` naming the params file and this parameter."""
+        """A :class:`SnaInputError` naming the params file and this parameter.
+
+        Parameters
+        ----------
+        problem : str
+            What is wrong.
+        fix : str
+            How to fix it.
+        value : object, optional
+            The offending value, named in the message.
+
+        Returns
+        -------
+        SnaInputError
+            Naming the file, the parameter and the value, to be raised.
+        """
         return SnaInputError(problem, file=self.file, column=self.key, value=value, fix=fix)
 
 
 def current_month() -> str:
-    """Return the current month, ``YYYY-MM`` (UTC)."""
+    """Return the current month, ``YYYY-MM`` (UTC).
+
+    Returns
+    -------
+    str
+        ``"YYYY-MM"``.
+    """
     from datetime import UTC, datetime
 
     return datetime.now(UTC).strftime("%Y-%m")
 
 
 def month_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
-    """A real month ``YYYY-MM`` (01-12), not after the current month."""
+    """A real month ``YYYY-MM`` (01-12), not after the current month.
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    params : dict
+        Parameters read from the params file.
+    ctx : RuleContext
+        The parameter being checked and its params file.
+    """
     if not isinstance(value, str) or not _MONTH.match(value):
         raise ctx.error(f"{ctx.key} {value!r} is not a month (YYYY-MM, month 01 to 12)",
                         "write it as 'YYYY-MM', e.g. '2025-12'", value=value)
@@ -433,7 +475,17 @@ def month_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
 
 
 def first_last_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
-    """``first_month`` not after ``last_month``, both within the police.uk data."""
+    """``first_month`` not after ``last_month``, both within the police.uk data.
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    params : dict
+        Parameters read from the params file.
+    ctx : RuleContext
+        The parameter being checked and its params file.
+    """
     first, last = params.get("first_month"), params.get("last_month")
     if not (isinstance(first, str) and isinstance(last, str)):
         return
@@ -467,7 +519,17 @@ def _project_path(text: str) -> Path:
 
 
 def count_threshold_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
-    """A disclosure threshold: a whole number from 1 to 100."""
+    """A disclosure threshold: a whole number from 1 to 100.
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    params : dict
+        Parameters read from the params file.
+    ctx : RuleContext
+        The parameter being checked and its params file.
+    """
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
         raise ctx.error(f"{ctx.key} must be a whole number from 1 to 100, got {value!r}",
                         "use 5 for tables, 10 for hate-crime and domestic-abuse breakdowns "
@@ -476,7 +538,17 @@ def count_threshold_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -
 
 
 def conf_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
-    """A confidence level in ``[0.9, 1)`` (:func:`sna.checks.check_conf`)."""
+    """A confidence level in ``[0.9, 1)`` (:func:`sna.checks.check_conf`).
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    params : dict
+        Parameters read from the params file.
+    ctx : RuleContext
+        The parameter being checked and its params file.
+    """
     check_conf(value, file=ctx.file)
 
 
@@ -527,7 +599,20 @@ def _check_csv_text(path: Path, ctx: RuleContext, value: Any) -> None:
 
 
 def codes_rule(pattern: str, example: str) -> Rule:
-    """Every item of a list matches ``pattern``."""
+    """Every item of a list matches ``pattern``.
+
+    Parameters
+    ----------
+    pattern : str
+        Regular expression every code must match.
+    example : str
+        An example code, named in the fix.
+
+    Returns
+    -------
+    callable
+        A rule ``(value, params, ctx)`` that raises for a bad code.
+    """
     compiled = re.compile(pattern)
 
     def rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
@@ -543,13 +628,33 @@ def codes_rule(pattern: str, example: str) -> Rule:
 
 
 def text_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
-    """Non-blank text."""
+    """Non-blank text.
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    params : dict
+        Parameters read from the params file.
+    ctx : RuleContext
+        The parameter being checked and its params file.
+    """
     if not isinstance(value, str) or not value.strip():
         raise ctx.error(f"{ctx.key} is blank", f"give {ctx.key} a value", value=value)
 
 
 def neighbours_rule(value: Any, params: dict[str, Any], ctx: RuleContext) -> None:
-    """Each neighbour's police.uk path exists."""
+    """Each neighbour's police.uk path exists.
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    params : dict
+        Parameters read from the params file.
+    ctx : RuleContext
+        The parameter being checked and its params file.
+    """
     for name, record in (value or {}).items():
         path = record.get("police_uk") if isinstance(record, dict) else None
         if isinstance(path, str) and not _project_path(path).exists():
@@ -584,6 +689,16 @@ def check_values(params: dict[str, Any], *, file: str | None = None,
 
     ``defaults`` (the notebook's) are what rules relating parameters see for a
     parameter the file does not set; only the file's values are checked.
+
+    Parameters
+    ----------
+    params : dict
+        Parameters read from the params file.
+    file : str, optional
+        The params file, named in error messages.
+    defaults : dict, optional
+        The notebook's defaults, seen by rules relating parameters for those the file
+        leaves out.
 
     Raises
     ------
@@ -659,6 +774,16 @@ def load_params(params_file: str | Path, notebook: str | Path) -> dict[str, Any]
 
 def notebook_metadata(notebook: str | Path) -> dict[str, Any]:
     """Return the notebook's ``metadata["sna"]`` mapping (empty if absent).
+
+    Parameters
+    ----------
+    notebook : str or Path
+        The report notebook.
+
+    Returns
+    -------
+    dict
+        The notebook's ``metadata.sna`` (e.g. its ``validator``), or empty.
 
     Examples
     --------

@@ -86,6 +86,18 @@ def validate_params(params: dict[str, Any], params_file: Path) -> dict[str, Any]
     annual params file writes ``period: ""``), return files that exist, lists of partner and
     priority names, ``min_count`` >= 1 and ``conf`` (:func:`sna.checks.check_conf`).
 
+    Parameters
+    ----------
+    params : dict
+        Parameters read from the params file (names and types already checked).
+    params_file : Path
+        The params file, named in error messages.
+
+    Returns
+    -------
+    dict
+        ``params`` unchanged.
+
     Examples
     --------
     >>> validate_params({"period": "Q3 2023/24", "year": ""}, Path("p.yaml"))["period"]
@@ -224,6 +236,20 @@ def return_tiles(clean: pd.DataFrame, report: ReportPeriod, *, conf: float = 0.9
     grant-funded intervention's output against its annual target) gets the tile of the
     financial year the quarter is in. Indicators with neither a figure nor a target (for
     example shares by outcome, which have no single total) are left to the partner sections.
+
+    Parameters
+    ----------
+    clean : pandas.DataFrame
+        The returns' clean rows (:func:`sna.io.partner_returns.read_partner_returns`).
+    report : ReportPeriod
+        The report period (:func:`sna.stats.kpi.report_period`).
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One tile per indicator of the returns.
     """
     info = _info(clean)
     values = period_values(clean, report.kind)
@@ -277,6 +303,10 @@ def load_inputs(area_name: str, returns: list[str], partners: list[str], priorit
         police.uk crime type -> the priority it informs.
     min_count : int
     conf : float
+
+    Returns
+    -------
+    PerformanceInputs
     """
     from sna.paths import repo_root
 
@@ -467,7 +497,18 @@ def _named_gaps(inputs: PerformanceInputs) -> list[str]:
 
 
 def dashboard(inputs: PerformanceInputs) -> Section:
-    """The KPI dashboard: one tile per indicator, a summary table and the named gaps."""
+    """The KPI dashboard: one tile per indicator, a summary table and the named gaps.
+
+    Parameters
+    ----------
+    inputs : PerformanceInputs
+        Everything the report shows, loaded once (:func:`load_inputs`).
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section(results={"tiles": inputs.tiles})
     report = inputs.report
     counts = inputs.tiles["rag"].value_counts().reindex(
@@ -525,7 +566,18 @@ def _period_rows(clean: pd.DataFrame, report: ReportPeriod, tiles: pd.DataFrame,
 
 
 def partner_sections(inputs: PerformanceInputs) -> Section:
-    """One part per partner (in the params' order): its services' figures, checks and gaps."""
+    """One part per partner (in the params' order): its services' figures, checks and gaps.
+
+    Parameters
+    ----------
+    inputs : PerformanceInputs
+        Everything the report shows, loaded once (:func:`load_inputs`).
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     clean = inputs.returns.clean
     reconciliation = inputs.returns.notes["reconciliation"]
@@ -601,7 +653,18 @@ def _partner_table(rows: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame
 
 
 def priority_sections(inputs: PerformanceInputs) -> Section:
-    """One part per partnership priority: its indicators with RAG, or a named gap."""
+    """One part per partnership priority: its indicators with RAG, or a named gap.
+
+    Parameters
+    ----------
+    inputs : PerformanceInputs
+        Everything the report shows, loaded once (:func:`load_inputs`).
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     tiles = inputs.tiles
     listed = list(inputs.priorities)
@@ -624,7 +687,18 @@ def priority_sections(inputs: PerformanceInputs) -> Section:
 
 
 def data_quality(inputs: PerformanceInputs) -> Section:
-    """Rows read, used and set aside (with reasons) for the returns; checks of totals."""
+    """Rows read, used and set aside (with reasons) for the returns; checks of totals.
+
+    Parameters
+    ----------
+    inputs : PerformanceInputs
+        Everything the report shows, loaded once (:func:`load_inputs`).
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     if not inputs.return_files:
         section.unavailable("no partner returns were supplied, so there are no partner-return "
@@ -664,7 +738,18 @@ def _police_quality(section: Section, inputs: PerformanceInputs) -> Section:
 
 
 def sources_and_methods(inputs: PerformanceInputs) -> Section:
-    """Sources, the KPI rules, disclosure control and the return format."""
+    """Sources, the KPI rules, disclosure control and the return format.
+
+    Parameters
+    ----------
+    inputs : PerformanceInputs
+        Everything the report shows, loaded once (:func:`load_inputs`).
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     files = ", ".join(inputs.return_files) or "none supplied"
     rows = [("Partner returns", files, "commissioned services and partners, in the "
@@ -702,6 +787,18 @@ def change_tests(tiles: pd.DataFrame, policy: DisclosurePolicy) -> pd.DataFrame:
     are tiles with nothing to compare. The test is the one change rule's
     (:func:`sna.stats.trend.judge_change`): the dispersion allowed for, its degrees of
     freedom, why this test, and the exact Poisson test's p-value for reference.
+
+    Parameters
+    ----------
+    tiles : pandas.DataFrame
+        One row per indicator (:func:`sna.stats.kpi.kpi_tiles`).
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator tested: the change, its test and p-value.
     """
     rows = []
     for _, tile in tiles.iterrows():

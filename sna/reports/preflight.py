@@ -55,6 +55,10 @@ class Finding:
     def line(self) -> str:
         """One printable line.
 
+        Returns
+        -------
+        str
+
         Examples
         --------
         >>> Finding("x", "missing", "none", sections="Map: skipped").line()
@@ -80,6 +84,18 @@ def _path(value: str) -> Path:
 
 def check_area(params: dict, report: str) -> list[Finding]:
     """Findings for a report's params (svd_sna, hate_crime_review or performance_report).
+
+    Parameters
+    ----------
+    params : dict
+        Parameters read from the params file.
+    report : str
+        The report (notebook stem), e.g. ``"svd_sna"``.
+
+    Returns
+    -------
+    list of Finding
+        One per input.
 
     Raises
     ------
@@ -335,6 +351,11 @@ def check_params_file(params_file: str | Path) -> tuple[str, list[Finding]]:
     -------
     (str, list of Finding)
         The report (notebook) name and the findings.
+
+    Parameters
+    ----------
+    params_file : str or Path
+        The params YAML file.
     """
     from sna.paths import repo_root
     from sna.reports.params import read_params_yaml

@@ -112,6 +112,16 @@ def _display_path(path: Path, base: Path) -> str:
 def package_versions(*, names: Iterable[str] = RECORDED_PACKAGES) -> dict[str, str]:
     """Return ``{"python": ..., name: version}``; "not installed" for a missing package.
 
+    Parameters
+    ----------
+    names : iterable of str, default RECORDED_PACKAGES
+        Distribution names.
+
+    Returns
+    -------
+    dict
+        Name -> version (``"not installed"`` when missing).
+
     Examples
     --------
     >>> versions = package_versions(names=["pandas", "no-such-package-xyz"])
@@ -132,6 +142,16 @@ def git_state(*, root: str | Path | None = None) -> dict[str, Any]:
 
     Outside a git work tree (or without git) both are ``"unknown"``. Only read-only git
     commands are used (``--no-optional-locks`` keeps ``status`` from touching the index).
+
+    Parameters
+    ----------
+    root : str or Path, optional
+        The repository; default: the project root.
+
+    Returns
+    -------
+    dict
+        ``commit`` and ``dirty`` (``"unknown"`` when ``root`` is not a git checkout).
 
     Examples
     --------

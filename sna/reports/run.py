@@ -181,6 +181,15 @@ def _shown(path: Path) -> str:
 def notebook_title(notebook: str | Path) -> str:
     """Return a notebook's title: ``metadata.title``, else its first ``# `` heading, else its stem.
 
+    Parameters
+    ----------
+    notebook : str or Path
+        The report notebook.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> notebook_title(repo_root() / "tests/fixtures/report/tiny.ipynb")
@@ -199,6 +208,17 @@ def notebook_title(notebook: str | Path) -> str:
 
 def new_run_id(report_dir: Path, now: datetime) -> str:
     """Return a sortable UTC run id (``YYYYMMDDTHHMMSSZ``) not yet used in ``report_dir``.
+
+    Parameters
+    ----------
+    report_dir : Path
+        The report's folder under ``reports/`` (one sub-folder per run).
+    now : datetime
+        The run's start (UTC).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -228,6 +248,13 @@ def update_latest(report_dir: Path, run_id: str) -> None:
     """Point ``report_dir/latest`` at ``run_id`` and copy its page to ``latest.html``.
 
     Both files are replaced atomically (write beside, then ``os.replace``).
+
+    Parameters
+    ----------
+    report_dir : Path
+        The report's folder under ``reports/`` (one sub-folder per run).
+    run_id : str
+        The run that succeeded.
     """
     source = report_dir / run_id / "report.html"
     _replace_file(report_dir / "latest.html", lambda p: shutil.copyfile(source, p))
@@ -258,7 +285,19 @@ def _error_cell(executed: Path) -> int | None:
 
 
 def execution_failure(err: Any, partial: Path) -> ReportFailed:
-    """Turn a papermill ``PapermillExecutionError`` into a one-line :class:`ReportFailed`."""
+    """Turn a papermill ``PapermillExecutionError`` into a one-line :class:`ReportFailed`.
+
+    Parameters
+    ----------
+    err : PapermillExecutionError
+        The error papermill raised.
+    partial : Path
+        The partial executed notebook, kept for inspection.
+
+    Returns
+    -------
+    ReportFailed
+    """
     cell = _error_cell(partial)
     function = _failing_function(err.traceback or [])
     where = f"cell {cell}" if cell is not None else f"cell {err.cell_index + 1}"
@@ -274,6 +313,16 @@ def execution_failure(err: Any, partial: Path) -> ReportFailed:
 
 def section_headings(cells: list[Any]) -> list[str]:
     """Return, for each cell, the text of the last markdown heading at or before it.
+
+    Parameters
+    ----------
+    cells : list
+        The notebook's cells.
+
+    Returns
+    -------
+    list of str
+        One heading per cell (empty before the first heading).
 
     Examples
     --------
@@ -393,6 +442,16 @@ def retire_dead_builds(report_dir: Path) -> list[Path]:
     A build folder records its process id; one whose process no longer runs can never be
     promoted, so it is kept for inspection under ``failed/`` like any failed run. Folders
     of runs still going (a concurrent run) are left alone. Returns the folders moved.
+
+    Parameters
+    ----------
+    report_dir : Path
+        The report's folder under ``reports/`` (one sub-folder per run).
+
+    Returns
+    -------
+    list of Path
+        The folders moved.
 
     Examples
     --------
@@ -556,6 +615,17 @@ def match_notebook(params_file: Path, notebooks: list[Path]) -> Path:
 
     ``svd_sna_nyy_2025.yaml`` matches ``svd_sna.ipynb`` (the stem, or the stem followed by
     ``_``).
+
+    Parameters
+    ----------
+    params_file : Path
+        A params file, e.g. ``svd_sna_nyy_2025.yaml``.
+    notebooks : list of Path
+        The report notebooks.
+
+    Returns
+    -------
+    Path
 
     Examples
     --------

@@ -55,7 +55,16 @@ class SectionResults(dict):
         super().__delitem__(key)
         self._owner._refresh()
 
-    def update(self, *args: Any, **kwargs: Any) -> None:  # noqa: D102 - dict.update
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Update as :meth:`dict.update` does, then refresh the section's attributes.
+
+        Parameters
+        ----------
+        *args
+            As :meth:`dict.update`.
+        **kwargs
+            As :meth:`dict.update`.
+        """
         super().update(*args, **kwargs)
         self._owner._refresh()
 
@@ -86,6 +95,16 @@ def degrades(function: Callable[..., Section]) -> Callable[..., Section]:
     """Let a section function answer "Not available: ..." instead of failing for lack of data.
 
     Only :class:`NotAvailable` is caught; any other error still stops the report.
+
+    Parameters
+    ----------
+    function : callable
+        A section function.
+
+    Returns
+    -------
+    callable
+        The function, returning a "Not available" section instead of raising :class:`NotAvailable`.
 
     Examples
     --------
@@ -170,15 +189,33 @@ class Section:
 
     # ------------------------------------------------------------------ building
     def text(self, sentence: str) -> None:
-        """Add a paragraph for readers (plain text, escaped)."""
+        """Add a paragraph for readers (plain text, escaped).
+
+        Parameters
+        ----------
+        sentence : str
+            One plain-English sentence.
+        """
         self.blocks.append(("html", f"<p>{html.escape(sentence)}</p>"))
 
     def note(self, sentence: str) -> None:
-        """Add a small-print note for readers (caveats in plain words)."""
+        """Add a small-print note for readers (caveats in plain words).
+
+        Parameters
+        ----------
+        sentence : str
+            One plain-English sentence.
+        """
         self.blocks.append(("html", f'<p class="sna-note"><em>{html.escape(sentence)}</em></p>'))
 
     def technical(self, sentence: str) -> None:
-        """Add a paragraph to the section's technical appendix (tests, models, p-values)."""
+        """Add a paragraph to the section's technical appendix (tests, models, p-values).
+
+        Parameters
+        ----------
+        sentence : str
+            One plain-English sentence.
+        """
         self.blocks.append(("technical", f"<p>{html.escape(sentence)}</p>"))
 
     def table(self, frame: pd.DataFrame, caption: str, *, note: str | None = None,
@@ -189,6 +226,24 @@ class Section:
         ``technical=True`` puts it in the section's technical appendix; ``name`` (default
         ``table_<n>``) makes it the attribute ``section.<name>``; other keyword options go to
         :func:`sna.reports.display.table`.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            The table, already aggregated and suppressed.
+        caption : str
+            The table's caption.
+        note : str, optional
+            A note under the table (e.g. the suppression rule).
+        decimals : int or dict, default 1
+            Decimals of numbers, or column -> decimals.
+        technical : bool, default False
+            Put the table in the section's technical appendix.
+        name : str, optional
+            Attribute name for the item (``section.<name>``); default ``table_<n>`` /
+            ``figure_<n>``.
+        **options
+            Other options of :func:`sna.reports.display.table`.
         """
         from sna.reports.display import table
 
@@ -204,6 +259,20 @@ class Section:
 
         ``name`` (default ``figure_<n>``) makes the :class:`~sna.reports.charts.Figure` the
         attribute ``section.<name>`` (its ``.chart`` is the Altair chart).
+
+        Parameters
+        ----------
+        described : DescribedChart
+            A chart with its title, alt text and data (:mod:`sna.reports.charts`).
+        caption : str, optional
+            The figure's caption; default: the chart's title.
+        table : pandas.DataFrame, optional
+            The chart's data as a table under the figure (already suppressed).
+        table_caption : str, optional
+            The table's caption.
+        name : str, optional
+            Attribute name for the item (``section.<name>``); default ``table_<n>`` /
+            ``figure_<n>``.
         """
         from sna.reports.charts import Figure
 
@@ -219,25 +288,57 @@ class Section:
                        f"Figure: {figure.title or figure.alt}")
 
     def finding(self, finding: Finding) -> None:
-        """Record a key finding (it links to this section's anchor)."""
+        """Record a key finding (it links to this section's anchor).
+
+        Parameters
+        ----------
+        finding : Finding
+            A key finding (:mod:`sna.reports.findings`).
+        """
         if self.anchor and not finding.section:
             finding = Finding(**{**finding.to_dict(), "section": self.anchor,
                                  "section_title": self.title})
         self.findings.append(finding)
 
     def gap(self, sentence: str, action: str, *, topic: str = "") -> None:
-        """Record a data gap: what is missing and what would close it (a recommendation)."""
+        """Record a data gap: what is missing and what would close it (a recommendation).
+
+        Parameters
+        ----------
+        sentence : str
+            What is missing, in plain words.
+        action : str
+            What would close the gap (a recommendation).
+        topic : str, default ""
+            The priority topic the gap affects.
+        """
         self.findings.append(Finding(sentence, "data gap", self.anchor, self.title,
                                      topic=topic, kind="gap", action=action))
 
     def unavailable(self, reason: str) -> None:
-        """Add a "Not available: <reason>" note (a part of the section that cannot be shown)."""
+        """Add a "Not available: <reason>" note (a part of the section that cannot be shown).
+
+        Parameters
+        ----------
+        reason : str
+            Why it is not available, in plain words.
+        """
         self.blocks.append(("html", '<p class="sna-unavailable"><strong>Not available:</strong> '
                                     f"{html.escape(reason)}</p>"))
 
     @classmethod
     def not_available(cls, reason: str) -> Section:
         """A section holding only a "Not available: <reason>" note.
+
+        Parameters
+        ----------
+        reason : str
+            Why it is not available, in plain words.
+
+        Returns
+        -------
+        Section
+            Displays itself in a notebook; ``results`` holds the figures behind its sentences.
 
         Examples
         --------
@@ -375,6 +476,16 @@ class Section:
 def anchor_id(title: str) -> str:
     """A stable anchor id for a section title.
 
+    Parameters
+    ----------
+    title : str
+        A section title.
+
+    Returns
+    -------
+    str
+        An HTML id made from the title.
+
     Examples
     --------
     >>> anchor_id("Where: districts, rurality and neighbourhoods")
@@ -404,6 +515,22 @@ def publish_counts(frame: pd.DataFrame, count_cols: list[str], policy: Disclosur
 
     The flag columns added by :func:`sna.stats.disclosure.suppress_counts` are dropped
     from the returned table; suppressed cells show as missing (rendered as a dash).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to publish.
+    count_cols : list of str
+        Columns of counts to suppress.
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+    derived : list of str, optional
+        Columns derived from the counts (rates, limits), hidden with them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with suppressed counts (and their derived values) missing.
 
     Examples
     --------

@@ -93,7 +93,20 @@ NO_EXTRACT = ("no force extract was given (parameter 'extract'), so figures that
 
 
 def data_banner(uses_synthetic_data: bool, extract: str):
-    """The SYNTHETIC banner when the report uses the synthetic demo extract, else nothing."""
+    """The SYNTHETIC banner when the report uses the synthetic demo extract, else nothing.
+
+    Parameters
+    ----------
+    uses_synthetic_data : bool
+        The report runs on the synthetic demo extract.
+    extract : str
+        The force extract parameter; empty: none.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The banner, or nothing for real data.
+    """
     from sna.reports.display import synthetic_banner
 
     if uses_synthetic_data and extract:
@@ -106,6 +119,17 @@ def data_banner(uses_synthetic_data: bool, extract: str):
 
 def subarea_label(lsoas: pd.DataFrame, *, label: str = "") -> str:
     """The name of the area's sub-areas for headings: ``label`` if given, else their kind.
+
+    Parameters
+    ----------
+    lsoas : pandas.DataFrame
+        The study area's LSOAs with ``district_name``, ``ruc21_code`` and ``usual_residents``.
+    label : str, default ""
+        The name to use; empty: the sub-areas' kind.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -126,6 +150,18 @@ def like_for_like(study: StudyData, last_month: str) -> tuple[list[str], list[st
 
     A month is compared only when both it and the same month a year earlier
     have data, so a gap (e.g. police.uk 2024-05..2024-08) never reads as a fall.
+
+    Parameters
+    ----------
+    study : StudyData
+        The study area's police.uk data with geography (:func:`sna.io.study.load_study`).
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+
+    Returns
+    -------
+    (list of str, list of str)
+        The latest year's months and the same months a year earlier.
     """
     have = set(study.months)
     latest = [m for m in year_months(last_month) if m in have]
@@ -135,13 +171,41 @@ def like_for_like(study: StudyData, last_month: str) -> tuple[list[str], list[st
 
 
 def svd_crimes(study: StudyData, categories: dict[str, str]) -> pd.DataFrame:
-    """Crimes in the police.uk categories that approximate the local SVD definition."""
+    """Crimes in the police.uk categories that approximate the local SVD definition.
+
+    Parameters
+    ----------
+    study : StudyData
+        The study area's police.uk data with geography (:func:`sna.io.study.load_study`).
+    categories : dict
+        police.uk category -> what it covers (the ``police_uk_categories`` parameter).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The study's crimes in ``categories``.
+    """
     return study.crimes[study.crimes["crime_type"].isin(list(categories))]
 
 
 def definition(categories: dict[str, str], offence_groups: dict[str, list[str]],
                *, area_name: str = "the area") -> Section:
-    """The report's one definition of serious violence, stated once, with the police.uk proxy."""
+    """The report's one definition of serious violence, stated once, with the police.uk proxy.
+
+    Parameters
+    ----------
+    categories : dict
+        police.uk category -> what it covers (the ``police_uk_categories`` parameter).
+    offence_groups : dict
+        The local definition: group heading -> the extract's offence groups.
+    area_name : str, default "the area"
+        The area's name as printed.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section(anchor="sec-definition", title="Definition of serious violence")
     local = [name[0].lower() + name[1:] for name in offence_groups]
     section.text(f"This assessment uses the {area_name} definition of serious violence: "
@@ -164,7 +228,20 @@ def definition(categories: dict[str, str], offence_groups: dict[str, list[str]],
 
 
 def data_quality(study: StudyData, *, extract=None) -> Section:
-    """Rows in, used and set aside by reason, and months with no data."""
+    """Rows in, used and set aside by reason, and months with no data.
+
+    Parameters
+    ----------
+    study : StudyData
+        The study area's police.uk data with geography (:func:`sna.io.study.load_study`).
+    extract : Accounted, optional
+        The force extract as read (``inputs.extract``); None: not given.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section(results={"study": study}, anchor="sec-data-quality", title="Data quality")
     quality = study.data_quality()
     section.results["rows"] = quality
@@ -199,7 +276,26 @@ def _monthly_frame(study: StudyData, categories: dict[str, str]) -> pd.DataFrame
 @degrades
 def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: str,
                      area_name: str, *, conf: float = 0.95) -> Section:
-    """Counts, rates per 1,000 with ranges, the year-on-year change and the seasonal trend."""
+    """Counts, rates per 1,000 with ranges, the year-on-year change and the seasonal trend.
+
+    Parameters
+    ----------
+    study : StudyData
+        The study area's police.uk data with geography (:func:`sna.io.study.load_study`).
+    categories : dict
+        police.uk category -> what it covers (the ``police_uk_categories`` parameter).
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    area_name : str
+        The area's name as printed in sentences and titles.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section(anchor="sec-extent", title="Extent and trend")
     crimes = svd_crimes(study, categories)
     population = float(study.lsoas["usual_residents"].sum())
@@ -281,7 +377,22 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
 
 
 def lsoa_counts(study: StudyData, crimes: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """Counts per LSOA of the study area (zeros included) with population and profile."""
+    """Counts per LSOA of the study area (zeros included) with population and profile.
+
+    Parameters
+    ----------
+    study : StudyData
+        The study area's police.uk data with geography (:func:`sna.io.study.load_study`).
+    crimes : pandas.DataFrame
+        The crimes counted (:func:`svd_crimes`).
+    months : list of str
+        The months counted, ``"YYYY-MM"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per LSOA with ``count``, ``population`` and the LSOA's profile.
+    """
     selected = crimes[crimes["month"].astype(str).isin(months) & crimes["located"]]
     counts = selected.groupby("lsoa_code").size().rename("count")
     lsoas = study.lsoas.set_index("lsoa21_code")
@@ -338,6 +449,30 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     """Sub-area and rural-urban rates, neighbourhood map and funnel plot, repeat places.
 
     ``subarea_name`` names the sub-areas in headings (default: their kind, e.g. "ward").
+
+    Parameters
+    ----------
+    study : StudyData
+        The study area's police.uk data with geography (:func:`sna.io.study.load_study`).
+    categories : dict
+        police.uk category -> what it covers (the ``police_uk_categories`` parameter).
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    area_name : str
+        The area's name as printed in sentences and titles.
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+    boundaries : GeoDataFrame, optional
+        LSOA 2021 boundaries for the map; None: no map.
+    subarea_name : str, default ""
+        What the sub-areas are called in headings; empty: their kind (e.g. "ward").
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
     """
     from sna.stats.rurality import rates_by_rurality
 
@@ -420,6 +555,18 @@ def lsoa_hidden(lsoas: pd.DataFrame, policy: DisclosurePolicy) -> pd.Series:
     so an LSOA suppressed alone in one of them could be worked out by subtraction from
     the LSOAs drawn; :func:`sna.stats.disclosure.protect_published` suppresses more
     until none can.
+
+    Parameters
+    ----------
+    lsoas : pandas.DataFrame
+        The study area's LSOAs with ``district_name``, ``ruc21_code`` and ``usual_residents``.
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+
+    Returns
+    -------
+    pandas.Series of bool
+        True for an LSOA whose count is hidden everywhere.
 
     Examples
     --------
@@ -507,6 +654,17 @@ def _funnel_caption(dispersion) -> str:
 def funnel_sentence(significance: pd.DataFrame, dispersion) -> str:
     """How many LSOAs lie above the funnel's limits, against the limits actually drawn.
 
+    Parameters
+    ----------
+    significance : pandas.DataFrame
+        Each LSOA's position against the limits (:func:`sna.stats.funnels.funnel_significance`).
+    dispersion : FunnelDispersion
+        The over-dispersion check behind the limits (:func:`sna.stats.funnels.funnel_dispersion`).
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> from sna.stats.funnels import funnel_dispersion, funnel_significance
@@ -578,7 +736,24 @@ def _repeat_locations(section: Section, study: StudyData, categories: dict[str, 
 @degrades
 def drivers(study: StudyData, categories: dict[str, str], last_month: str,
             *, conf: float = 0.95) -> Section:
-    """Rates by deprivation decile (IMD 2025) and the gradient."""
+    """Rates by deprivation decile (IMD 2025) and the gradient.
+
+    Parameters
+    ----------
+    study : StudyData
+        The study area's police.uk data with geography (:func:`sna.io.study.load_study`).
+    categories : dict
+        police.uk category -> what it covers (the ``police_uk_categories`` parameter).
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     from sna.stats.deprivation import imd_gradient, rates_by_imd_decile
 
     section = Section(anchor="sec-drivers", title="Drivers: deprivation")
@@ -670,6 +845,24 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     may have different months of data, so every rate is per 1,000 residents a year
     (residents x months of data / 12 as the denominator), and the rurality-standardised
     ratios use the same person-years.
+
+    Parameters
+    ----------
+    forces : dict
+        Force name -> ``{"police_uk": folder, "pfa24_code": code}``.
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    categories : dict
+        police.uk category -> what it covers (the ``police_uk_categories`` parameter).
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+    area_force : str, optional
+        The area's own force, named first.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
     """
     from sna.io.study import load_study
     from sna.stats.rurality import rurality_standardised_ratio
@@ -757,6 +950,17 @@ LOCAL_DEFINITION_GROUPS = ("homicide", "violence_with_injury", "rape_sexual",
 def priority_mask(offences: pd.DataFrame, indicator: str) -> pd.Series:
     """Rows of a force extract that count towards one SVD response-priority indicator.
 
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        The force extract's clean rows (:func:`sna.io.extract.read_force_extract`).
+    indicator : str
+        The indicator, e.g. ``"vawg"``, ``"da"``, ``"weapons"``.
+
+    Returns
+    -------
+    pandas.Series of bool
+
     Examples
     --------
     >>> df = pd.DataFrame({"svd_group": ["robbery", "rape_sexual"], "victim_sex": ["M", "F"],
@@ -785,6 +989,24 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
 
     Where police.uk holds the same offences (robbery, weapon possession) and ``study`` is
     given, the real police.uk figure leads and the force-extract figure is marked demo.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        The force extract's clean rows (:func:`sna.io.extract.read_force_extract`).
+    population : float
+        Residents of the study area (Census 2021).
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+    study : StudyData, optional
+        police.uk data; where it holds the same offences its figure leads.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
     """
     if offences is None:
         raise NotAvailable(NO_EXTRACT, fix="set 'extract' to the force's extract")
@@ -870,7 +1092,29 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
 def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_month: str,
                    policy: DisclosurePolicy, *, conf: float = 0.95,
                    total_residents=None) -> Section:
-    """Victims of serious violence by age band, per 1,000 residents of that age (Census 2021)."""
+    """Victims of serious violence by age band, per 1,000 residents of that age (Census 2021).
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame or None
+        The force extract's clean rows; None: no extract.
+    lsoa_population : pandas.DataFrame
+        Census 2021 residents by LSOA and age (``inputs.lsoa_population``).
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+    total_residents : float, optional
+        The study area's usual residents, for the all-ages rate; default: the sum of
+        ``lsoa_population``.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     from sna.stats.rates import proportion_ci
 
     if offences is None:
@@ -937,7 +1181,22 @@ def victims_by_age(offences: pd.DataFrame, lsoa_population: pd.DataFrame, last_m
 
 @degrades
 def day_and_time(offences: pd.DataFrame, last_month: str, policy: DisclosurePolicy) -> Section:
-    """Serious violence by day of week and time of day (force extract), with disclosure control."""
+    """Serious violence by day of week and time of day (force extract), with disclosure control.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame or None
+        The force extract's clean rows; None: no extract.
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     from sna.stats.disclosure import suppress_crosstab
 
     if offences is None:
@@ -979,6 +1238,20 @@ def da_published(published: pd.DataFrame | None, *, conf: float = 0.95,
     """The partnership's published DA-related crimes by quarter: seasonality, trend, checks.
 
     ``published_source`` names the publication in the chart's source line.
+
+    Parameters
+    ----------
+    published : pandas.DataFrame or None
+        The published quarterly series (``inputs.published_da``); None: not given.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+    published_source : str, default ""
+        The publication named in the chart's source line.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
     """
     from sna.stats.trend import financial_quarter_series, reconcile_table
 
@@ -1046,6 +1319,31 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
     ``subareas`` chooses the sub-areas (:func:`sna.io.geography.subarea_columns`). An empty
     ``extract`` or ``published_da`` means the area has none: the sections that need it say
     "Not available" instead of failing.
+
+    Parameters
+    ----------
+    police_uk : str
+        Folder of police.uk files, relative to the project root.
+    force_name : str
+        Force name expected in the police.uk files; empty: not checked.
+    ltla24_codes : list of str
+        The area's councils (LAD 2024 codes).
+    first_month : str
+        First month of police.uk data, ``"YYYY-MM"``.
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    extract : str
+        The force extract, relative to the project root; empty: none.
+    published_da : str
+        The published domestic-abuse series (CSV), relative to the project root; empty: none.
+    min_count : int
+        Smallest count published.
+    subareas : str, default "auto"
+        The sub-areas (:func:`sna.io.geography.subarea_columns`).
+
+    Returns
+    -------
+    SvdInputs
     """
     from sna.io.extract import date_window_around, read_force_extract
     from sna.io.geography import population, read_boundaries
@@ -1072,7 +1370,22 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
 
 def sources_and_methods(inputs: SvdInputs, *, published_source: str = "",
                         synthetic: bool = True) -> Section:
-    """Data sources with licence, the files read, and the methods used (an appendix)."""
+    """Data sources with licence, the files read, and the methods used (an appendix).
+
+    Parameters
+    ----------
+    inputs : SvdInputs
+        What the report read (:func:`load_inputs`).
+    published_source : str, default ""
+        The publication named in the chart's source line.
+    synthetic : bool, default True
+        The data are the synthetic demo: figures are labelled as demo data.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section(anchor="sec-sources", title="Sources and methods", appendix=True)
     files = ", ".join(inputs.study.files)
     if inputs.extract is None:
@@ -1141,6 +1454,19 @@ def local_definition_mask(offences: pd.DataFrame,
                           include_da: bool = True) -> pd.Series:
     """Rows of a force extract inside the local definition of serious violence.
 
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        The force extract's clean rows (:func:`sna.io.extract.read_force_extract`).
+    groups : tuple of str, default LOCAL_DEFINITION_GROUPS
+        The extract's offence groups inside the local definition.
+    include_da : bool, default True
+        Count every domestic-abuse-flagged offence too.
+
+    Returns
+    -------
+    pandas.Series of bool
+
     Examples
     --------
     >>> df = pd.DataFrame({"svd_group": ["homicide", "robbery", "other"],
@@ -1158,6 +1484,23 @@ def frame(area_name: str, first_month: str, last_month: str,
           *, priorities: dict[str, list[str]] | None = None,
           uses_synthetic_data: bool = True) -> ReportFrame:
     """The SVD report's frame: title with area and period, priorities, real and demo sources.
+
+    Parameters
+    ----------
+    area_name : str
+        The area's name as printed in sentences and titles.
+    first_month : str
+        First month of police.uk data, ``"YYYY-MM"``.
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    priorities : dict, optional
+        The partnership's priorities -> their topics.
+    uses_synthetic_data : bool, default True
+        The report runs on the synthetic demo extract.
+
+    Returns
+    -------
+    ReportFrame
 
     Examples
     --------

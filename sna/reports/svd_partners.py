@@ -99,6 +99,15 @@ class Areas:
     def from_params(cls, partner_areas: dict) -> Areas:
         """Build from the params mapping ``{code: {"name": ..., "la_number": ...}}``.
 
+        Parameters
+        ----------
+        partner_areas : dict
+            Code -> ``{"name", "la_number"}`` (the ``partner_areas`` parameter).
+
+        Returns
+        -------
+        Areas
+
         Examples
         --------
         >>> Areas.from_params({"E06000014": {"name": "York", "la_number": "816"}}).names
@@ -136,7 +145,20 @@ def _la_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def neighbour_codes(partner: PartnerData, areas: Areas) -> dict[str, list[str]]:
-    """Each council's 10 statistical neighbours as area codes (DfE April 2021 groupings)."""
+    """Each council's 10 statistical neighbours as area codes (DfE April 2021 groupings).
+
+    Parameters
+    ----------
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    areas : Areas
+        The partnership's upper-tier councils, with DfE LA numbers.
+
+    Returns
+    -------
+    dict
+        Council code -> its statistical neighbours' area codes.
+    """
     from sna.io.partner.dfe import neighbours_of
 
     groupings = partner.get("statistical_neighbours")
@@ -243,7 +265,22 @@ def _child_population(partner: PartnerData, year: str) -> pd.DataFrame:
 
 
 def assessment_factors(partner: PartnerData, areas: Areas, *, conf: float = 0.95) -> Section:
-    """Children's social care assessment factors per 10,000 children, benchmarks and trends."""
+    """Children's social care assessment factors per 10,000 children, benchmarks and trends.
+
+    Parameters
+    ----------
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    areas : Areas
+        The partnership's upper-tier councils, with DfE LA numbers.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     factors = partner.get("assessment_factors")
     if factors is None or partner.get("children_looked_after") is None:
@@ -323,7 +360,22 @@ def assessment_factors(partner: PartnerData, areas: Areas, *, conf: float = 0.95
 
 
 def looked_after_convictions(partner: PartnerData, areas: Areas, *, conf: float = 0.95) -> Section:
-    """Children looked after aged 10-17 convicted or cautioned: share, England, trend."""
+    """Children looked after aged 10-17 convicted or cautioned: share, England, trend.
+
+    Parameters
+    ----------
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    areas : Areas
+        The partnership's upper-tier councils, with DfE LA numbers.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     frame = partner.get("cla_convictions")
     if frame is None:
@@ -367,7 +419,22 @@ def looked_after_convictions(partner: PartnerData, areas: Areas, *, conf: float 
 
 
 def persistent_absence(partner: PartnerData, areas: Areas, *, conf: float = 0.95) -> Section:
-    """Persistent absence of children in need, on a plan, looked after: share, benchmarks, trend."""
+    """Persistent absence of children in need, on a plan, looked after: share, benchmarks, trend.
+
+    Parameters
+    ----------
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    areas : Areas
+        The partnership's upper-tier councils, with DfE LA numbers.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     frame = partner.get("absence_social_care")
     if frame is None:
@@ -422,7 +489,22 @@ def _cohort_sizes(partner: PartnerData) -> pd.DataFrame | None:
 
 
 def offending_cohort(partner: PartnerData, areas: Areas, *, conf: float = 0.95) -> Section:
-    """Pupils cautioned or sentenced for serious violence: school and care experiences."""
+    """Pupils cautioned or sentenced for serious violence: school and care experiences.
+
+    Parameters
+    ----------
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    areas : Areas
+        The partnership's upper-tier councils, with DfE LA numbers.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     sizes = _cohort_sizes(partner)
     available = [key for key in DFE_MOJ_MEASURES if partner.has(key[0])]
@@ -494,7 +576,23 @@ def offending_cohort(partner: PartnerData, areas: Areas, *, conf: float = 0.95) 
 
 
 def children_at_risk(partner: PartnerData, partner_areas: dict, *, conf: float = 0.95) -> Section:
-    """The children-and-young-people-at-risk section: all four parts, in order."""
+    """The children-and-young-people-at-risk section: all four parts, in order.
+
+    Parameters
+    ----------
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    partner_areas : dict
+        Upper-tier council code -> ``{"name", "la_number"}`` (the ``partner_areas`` parameter, given
+        or derived).
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     areas = Areas.from_params(partner_areas)
     section = Section()
     if not areas.names:
@@ -561,7 +659,23 @@ def _fingertips_table(frame: pd.DataFrame, areas: Areas, neighbours: dict[str, l
 
 
 def health(partner: PartnerData, partner_areas: dict, *, conf: float = 0.95) -> Section:
-    """Health: child injury admissions (Fingertips 90284) with benchmarks and trend; gaps named."""
+    """Health: child injury admissions (Fingertips 90284) with benchmarks and trend; gaps named.
+
+    Parameters
+    ----------
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    partner_areas : dict
+        Upper-tier council code -> ``{"name", "la_number"}`` (the ``partner_areas`` parameter, given
+        or derived).
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     areas = Areas.from_params(partner_areas)
     section = Section()
     if not areas.names:
@@ -634,7 +748,29 @@ def _crosstab(rows: pd.DataFrame, index: str, columns: str, policy: DisclosurePo
 @degrades
 def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict, last_month: str,
         policy: DisclosurePolicy, *, conf: float = 0.95) -> Section:
-    """Victims by age, sex and ethnicity; suspects by age and sex; repeat victims and suspects."""
+    """Victims by age, sex and ethnicity; suspects by age and sex; repeat victims and suspects.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame or None
+        The force extract's clean rows; None: no extract.
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    partner_areas : dict
+        Upper-tier council code -> ``{"name", "la_number"}`` (the ``partner_areas`` parameter, given
+        or derived).
+    last_month : str
+        Last month of the period reported, ``"YYYY-MM"``.
+    policy : DisclosurePolicy
+        The rule for suppressing small counts in published tables and charts.
+    conf : float, default 0.95
+        Confidence level of every interval and test.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     from sna.stats.rates import proportion_ci, rate_ci
     from sna.stats.trend import compare_periods, describe_change
 
@@ -803,6 +939,16 @@ REGISTER_TEXT_KEYS = ("authority", "data", "period", "geography", "note")
 def check_register(register: list) -> list[dict]:
     """Validate the ``partner_register`` parameter (a list of mappings).
 
+    Parameters
+    ----------
+    register : list
+        The ``partner_register`` parameter.
+
+    Returns
+    -------
+    list of dict
+        The register, checked.
+
     Raises
     ------
     SnaInputError
@@ -866,6 +1012,19 @@ def register_table(register: list, partner: PartnerData) -> pd.DataFrame:
     A "supplied" or "published data used" entry whose named sources are all missing becomes
     "not supplied"; an authority type with no entry gets a "not supplied" row. Nothing is
     dropped.
+
+    Parameters
+    ----------
+    register : list of dict
+        What each specified authority supplied (the ``partner_register`` parameter, given or
+        derived).
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per specified authority.
     """
     check_register(register)
     rows = []
@@ -895,6 +1054,21 @@ def partner_register(register: list, partner: PartnerData, *, notes: list[str] |
 
     ``notes`` (from :func:`derive_partner_params`) say which councils' partner data could not
     be derived from the area codes, and why.
+
+    Parameters
+    ----------
+    register : list of dict
+        What each specified authority supplied (the ``partner_register`` parameter, given or
+        derived).
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    notes : list of str, optional
+        What could not be derived for the register, shown under it.
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
     """
     section = Section()
     table = register_table(register, partner)
@@ -1098,7 +1272,28 @@ def _sentence(text: str) -> str:
 def data_gaps(register: list, partner: PartnerData, partner_areas: dict,
               *, synthetic_extract: bool = True, missing_months: list[str] | None = None
               ) -> Section:
-    """Every gap in the data, named, with what it means for the assessment's conclusions."""
+    """Every gap in the data, named, with what it means for the assessment's conclusions.
+
+    Parameters
+    ----------
+    register : list of dict
+        What each specified authority supplied (the ``partner_register`` parameter, given or
+        derived).
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+    partner_areas : dict
+        Upper-tier council code -> ``{"name", "la_number"}`` (the ``partner_areas`` parameter, given
+        or derived).
+    synthetic_extract : bool, default True
+        The force extract is the synthetic demo (a gap in itself).
+    missing_months : list of str, optional
+        police.uk months missing from the source (no data, not zero).
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     gaps = []
     table = register_table(register, partner)
@@ -1160,7 +1355,18 @@ def data_gaps(register: list, partner: PartnerData, partner_areas: dict,
 
 
 def partner_accounting(partner: PartnerData) -> Section:
-    """Rows read, used and set aside (with reasons) for every partner file."""
+    """Rows read, used and set aside (with reasons) for every partner file.
+
+    Parameters
+    ----------
+    partner : PartnerData
+        The partner tables read, and the gaps (:func:`sna.io.partner.load.load_partner_data`).
+
+    Returns
+    -------
+    Section
+        Displays itself in a notebook; ``results`` holds the figures behind its sentences.
+    """
     section = Section()
     section.table(partner.accounting(), "Partner files: rows read, used and set aside",
                   decimals=0)
@@ -1182,6 +1388,13 @@ def validate_params(params: dict, params_file) -> None:
     ``partner_files`` (known sources, text paths) and ``partner_register``
     (:func:`check_register`); the top-level keys and types are checked by
     :func:`sna.reports.params.check_params` first.
+
+    Parameters
+    ----------
+    params : dict
+        Parameters read from the params file.
+    params_file : str or Path
+        The params file, named in error messages.
 
     Raises
     ------

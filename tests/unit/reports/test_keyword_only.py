@@ -10,45 +10,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
-import sna.reports
-
-# Modules owned by another helper this session (fmt12: the formatters and the charts); their
-# signatures move with that work. Each entry says why; remove it when the module follows
-# the rule.
-NOT_YET: dict[str, str] = {
-    "sna.reports.charts": "charts are fmt12's this session (shared formatting work)",
-    "sna.reports.display": "display is fmt12's this session (shared formatting work)",
-    "sna.reports.wording": "wording is fmt12's this session (one formatter per concept)",
-}
-
-
-def _modules() -> list[str]:
-    names = ["sna.reports"]
-    for info in pkgutil.walk_packages(sna.reports.__path__, "sna.reports."):
-        if not any(part.startswith("_") for part in info.name.split(".")):
-            names.append(info.name)
-    return sorted(names)
-
-
-def _owned_elsewhere(module: str) -> bool:
-    return any(module == m or module.startswith(m + ".") for m in NOT_YET)
-
-
-def _callables(obj: object, name: str) -> Iterator[tuple[str, Callable]]:
-    yield name, obj
-    if inspect.isclass(obj):
-        for attr, value in vars(obj).items():
-            if attr.startswith("_"):
-                continue
-            if isinstance(value, staticmethod | classmethod):
-                value = value.__func__
-            if inspect.isfunction(value):
-                yield f"{name}.{attr}", value
+from reports_public import NOT_YET, callables_of, public_callables
 
 
 def positional_options(function: Callable) -> list[str]:
@@ -60,24 +26,6 @@ def positional_options(function: Callable) -> list[str]:
     return [p.name for p in signature.parameters.values()
             if p.default is not p.empty and p.kind in (p.POSITIONAL_ONLY,
                                                        p.POSITIONAL_OR_KEYWORD)]
-
-
-def public_callables() -> list[tuple[str, Callable]]:
-    """Every public callable exported by ``sna.reports.*``, once, by its defining module."""
-    found: dict[tuple[str, str], tuple[str, Callable]] = {}
-    for module_name in _modules():
-        module = importlib.import_module(module_name)
-        for name in getattr(module, "__all__", []):
-            obj = getattr(module, name)
-            defined_in = getattr(obj, "__module__", "") or ""
-            if not callable(obj) or not defined_in.startswith("sna.reports"):
-                continue  # constants, and names re-exported from the layers below
-            if _owned_elsewhere(defined_in) or _owned_elsewhere(module_name):
-                continue
-            for label, function in _callables(obj, name):
-                key = (defined_in, getattr(function, "__qualname__", label))
-                found.setdefault(key, (f"{defined_in}.{label}", function))
-    return sorted(found.values(), key=lambda item: item[0])
 
 
 def test_the_rule_finds_positional_options():
@@ -97,7 +45,7 @@ def test_the_rule_finds_positional_options():
     assert positional_options(bad) == ["b"]
     assert positional_options(good) == []
     assert positional_options(Record) == ["y"]
-    assert [label for label, f in _callables(Record, "Record") if positional_options(f)] == [
+    assert [label for label, f in callables_of(Record, "Record") if positional_options(f)] == [
         "Record", "Record.method"]
 
 
@@ -105,7 +53,7 @@ def test_the_rule_covers_the_report_modules():
     names = {label for label, _ in public_callables()}
     assert {"sna.reports.hate_review.geography", "sna.reports.svd.where",
             "sna.reports.objects.HateReview.from_params", "sna.reports.sections.Section.table",
-            "sna.reports.run.run_report"} <= names
+            "sna.reports.findings.Finding", "sna.reports.run.run_report"} <= names
     assert not any(label.startswith(tuple(NOT_YET)) for label in names)
 
 
