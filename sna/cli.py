@@ -84,7 +84,7 @@ def _report(args: argparse.Namespace) -> int:
                                     "params/svd_sna_<area>_<year>.yaml")
         from sna.io.cache import check_folder_name
 
-        check_folder_name(args.name, "report name")
+        check_folder_name(args.name, what="report name")
         notebook = Path(args.notebooks_dir) / f"{args.name}.ipynb"
         if not notebook.exists():
             known = sorted(p.stem for p in Path(args.notebooks_dir).glob("*.ipynb"))
@@ -103,10 +103,10 @@ def _demo_data(args: argparse.Namespace) -> int:
     from sna.io.synthetic import write_area_extract, write_demo_extract
 
     if args.area:
-        path = write_area_extract(args.area, Path(args.out), start=args.start, end=args.end,
+        path = write_area_extract(args.area, out_dir=Path(args.out), start=args.start, end=args.end,
                                   seed=args.seed)
     else:
-        path = write_demo_extract(Path(args.out) / _default_demo_name(), seed=args.seed)
+        path = write_demo_extract(path=Path(args.out) / _default_demo_name(), seed=args.seed)
     print(f"SYNTHETIC demo extract written (not real data): {path}")
     return 0
 

@@ -487,6 +487,7 @@ def period_label(period: pd.Period | pd.PeriodIndex) -> str:
 def financial_quarter_series(
     frame: pd.DataFrame,
     count_column: str,
+    *,
     year_column: str = "financial_year",
     quarter_column: str = "quarter",
 ) -> pd.Series:

@@ -70,7 +70,8 @@ class Accounted:
         return pd.DataFrame(rows, columns=["measure", "rows"])
 
 
-def split_by_reason(frame: pd.DataFrame, reason: pd.Series, notes: dict | None = None) -> Accounted:
+def split_by_reason(frame: pd.DataFrame, reason: pd.Series, *,
+                    notes: dict | None = None) -> Accounted:
     """Split ``frame`` into clean rows and quarantined rows by ``reason``.
 
     Parameters

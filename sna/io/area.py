@@ -119,7 +119,7 @@ def _suggest(code: str, lookup: pd.DataFrame) -> str:
     return choices[close[0]] if close else ""
 
 
-def resolve_area(codes, folder: str | None = None) -> Area:
+def resolve_area(codes, *, folder: str | None = None) -> Area:
     """Resolve LAD, CSP or PFA codes (or exact council names) to a study area.
 
     Parameters
@@ -206,7 +206,7 @@ def resolve_area(codes, folder: str | None = None) -> Area:
                 lsoas=tuple(sorted(lsoa["lsoa21_code"])), notes=notes)
 
 
-def adjacent_forces(pfa24_codes, folder: str | None = None) -> list[str]:
+def adjacent_forces(pfa24_codes, *, folder: str | None = None) -> list[str]:
     """Police force areas sharing a border with the given ones (from the shipped boundaries).
 
     Examples
@@ -216,7 +216,7 @@ def adjacent_forces(pfa24_codes, folder: str | None = None) -> list[str]:
     """
     from sna.io.geography import read_boundaries
 
-    pfa = read_boundaries("pfa20", folder=folder)
+    pfa = read_boundaries(kind="pfa20", folder=folder)
     own = pfa[pfa["pfa20_code"].isin(list(pfa24_codes))]
     if own.empty:
         return []

@@ -52,7 +52,7 @@ _LEGACY_CONTENT = {MANIFEST, *OUTPUTS, "clean", "quarantine"}
 _STAGING = re.compile(r"^\.(?P<name>.+)-(?:staging|old)-(?P<pid>\d+)-")
 
 
-def check_folder_name(name: object, what: str = "cache name") -> str:
+def check_folder_name(name: object, *, what: str = "cache name") -> str:
     """Return ``name`` if it is a plain folder name, else raise.
 
     A plain name is 1-100 letters, digits, ``.``, ``_`` or ``-``, starting with a

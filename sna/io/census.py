@@ -39,7 +39,7 @@ def _read(path: str) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
-def read_census_tables(census_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+def read_census_tables(*, census_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Read the Census 2021 topic tables (read once a session; do not modify them).
 
     Parameters

@@ -104,12 +104,12 @@ def strand_column(strand: str) -> str:
     return f"{HATE_PREFIX}{strand}"
 
 
-def extract_columns(strands: Sequence[str] = DEFAULT_STRANDS) -> list[str]:
+def extract_columns(*, strands: Sequence[str] = DEFAULT_STRANDS) -> list[str]:
     """Return the extract's columns in the documented order.
 
     Examples
     --------
-    >>> extract_columns(["race", "disability"])[7:11]
+    >>> extract_columns(strands=["race", "disability"])[7:11]
     ['hate_race', 'hate_disability', 'victim_age_band', 'victim_sex']
     """
     return ["crime_ref", "offence_date", "offence_time", "ho_offence_code", "offence_description",
@@ -273,7 +273,7 @@ def _check_columns(header: list[str], strands: tuple[str, ...], file: str) -> li
                 fix=f"add '{name[len(HATE_PREFIX):]}' to strands= if it is a strand the force "
                     "records, otherwise remove or rename the column",
                 file=file, row=1, column=name)
-    known = set(extract_columns(strands))
+    known = set(extract_columns(strands=strands))
     extra = [c for c in header if c not in known]
     required = [*REQUIRED_COLUMNS, *[strand_column(s) for s in strands]]
     for name in required:
@@ -371,7 +371,7 @@ def _flag_checks(raw: pd.DataFrame, flag_columns: list[str]) -> tuple[list, dict
     return checks, blanks
 
 
-def date_window_around(first_month: str, last_month: str, margin_years: int = 10
+def date_window_around(first_month: str, last_month: str, *, margin_years: int = 10
                        ) -> tuple[str, str]:
     """The sane window for offence dates: a study period widened by ``margin_years``.
 
@@ -504,7 +504,7 @@ def _month_notes(clean: pd.DataFrame) -> dict:
 
 def read_force_extract(
     path: str | Path,
-    strands: Sequence[str] = DEFAULT_STRANDS,
+    *, strands: Sequence[str] = DEFAULT_STRANDS,
     study_lsoas: Iterable[str] | None = None,
     date_window: tuple[str, str] | None = None,
 ) -> Accounted:

@@ -65,13 +65,13 @@ def national_dir() -> Path:
     return raw_dir() / "shipped" / "national"
 
 
-def geography_dir(folder: str | Path | None = None) -> Path:
+def geography_dir(*, folder: str | Path | None = None) -> Path:
     """Return the folder holding the geography CSVs (shipped copy by default)."""
     return Path(folder) if folder is not None else raw_dir() / "shipped" / "geography"
 
 
 def _read(name: str, folder: str | Path | None = None, **kwargs) -> pd.DataFrame:
-    path = geography_dir(folder) / name
+    path = geography_dir(folder=folder) / name
     if not path.exists():
         raise SnaInputError("a geography lookup file is missing", file=str(path),
                             fix="restore data/raw/shipped from git, or pass folder= to "
@@ -136,7 +136,7 @@ def read_subarea_lookup(path: str | Path) -> pd.DataFrame:
                         fix="give columns lsoa21_code, subarea_code, subarea_name")
 
 
-def subarea_columns(lsoas: pd.DataFrame, subareas: str = "auto") -> tuple[pd.DataFrame, str]:
+def subarea_columns(lsoas: pd.DataFrame, *, subareas: str = "auto") -> tuple[pd.DataFrame, str]:
     """Give each LSOA of a study area its sub-area (``district_code, district_name``).
 
     Parameters
@@ -158,7 +158,7 @@ def subarea_columns(lsoas: pd.DataFrame, subareas: str = "auto") -> tuple[pd.Dat
     --------
     >>> lk = lsoa21_lookup()
     >>> one = lk[lk.ltla24_code == "E06000010"]
-    >>> subarea_columns(one)[1], subarea_columns(one, "councils")[1]
+    >>> subarea_columns(one)[1], subarea_columns(one, subareas="councils")[1]
     ('ward', 'council')
     """
     kind = subareas
@@ -211,7 +211,7 @@ def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
         raise SnaInputError(f"unknown area code(s): {', '.join(map(str, unknown))}", column=key,
                             value=unknown, fix="use ONS codes such as E06000063 (LAD 2024) or "
                                                "E23000010 (police force area)")
-    out, kind = subarea_columns(lk[selected].reset_index(drop=True), subareas)
+    out, kind = subarea_columns(lk[selected].reset_index(drop=True), subareas=subareas)
     out.attrs["subarea_kind"] = kind
     return out
 
@@ -307,7 +307,7 @@ def lsoa_profile(lsoas: pd.DataFrame) -> pd.DataFrame:
 
 
 def attach_geography(crimes: pd.DataFrame, area_lsoas: pd.DataFrame,
-                     lsoa_column: str = "lsoa_code") -> Accounted:
+                     *, lsoa_column: str = "lsoa_code") -> Accounted:
     """Give each crime its district, council, rurality and deprivation; quarantine the rest.
 
     Crimes with no location (``lsoa_code`` missing) are kept, with missing
@@ -342,7 +342,7 @@ BOUNDARY_FILES = {"lsoa21": ("lsoa21_bsc_ew", "lsoa21_code"),
                   "pfa20": ("pfa20_ew", "pfa20_code")}
 
 
-def read_boundaries(kind: str = "lsoa21", codes=None, folder: str | Path | None = None):
+def read_boundaries(*, kind: str = "lsoa21", codes=None, folder: str | Path | None = None):
     """Read shipped England and Wales boundaries, reprojected to British National Grid.
 
     Parameters
@@ -356,7 +356,7 @@ def read_boundaries(kind: str = "lsoa21", codes=None, folder: str | Path | None 
 
     Examples
     --------
-    >>> gdf = read_boundaries("ltla24", codes=["E06000063", "E06000064"])
+    >>> gdf = read_boundaries(kind="ltla24", codes=["E06000063", "E06000064"])
     >>> gdf.crs.to_epsg(), len(gdf)
     (27700, 2)
     """
@@ -398,6 +398,6 @@ def lsoa_area_km2() -> pd.DataFrame:
     >>> len(area), bool((area["area_km2"] > 0).all())
     (35672, True)
     """
-    gdf = read_boundaries("lsoa21")
+    gdf = read_boundaries(kind="lsoa21")
     return pd.DataFrame({"lsoa21_code": gdf["lsoa21_code"].to_numpy(),
                          "area_km2": gdf.geometry.area.to_numpy() / 1e6})

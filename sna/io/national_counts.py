@@ -38,7 +38,7 @@ SOURCE = ("police.uk street-level crime 2025 (Home Office, OGL v3.0), national a
           "of every force the public source holds")
 
 
-def national_dir(folder: str | Path | None = None) -> Path:
+def national_dir(*, folder: str | Path | None = None) -> Path:
     """Folder of the national aggregate (default: the shipped copy)."""
     return Path(folder) if folder else raw_dir() / "shipped" / "national" / "police_uk_2025"
 
@@ -48,7 +48,7 @@ def _counts(path: str) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def national_counts(folder: str | Path | None = None) -> pd.DataFrame:
+def national_counts(*, folder: str | Path | None = None) -> pd.DataFrame:
     """Offences by ``force, month, lsoa21_code, crime_type`` (police.uk, 2025).
 
     Examples
@@ -57,14 +57,14 @@ def national_counts(folder: str | Path | None = None) -> pd.DataFrame:
     >>> int(counts["offences"].sum())
     3868905
     """
-    path = national_dir(folder) / COUNTS_FILE
+    path = national_dir(folder=folder) / COUNTS_FILE
     if not path.exists():
         raise SnaInputError("the national police.uk aggregate is missing", file=str(path),
                             fix="restore data/raw/shipped/national from git")
     return _counts(str(path))
 
 
-def coverage(folder: str | Path | None = None) -> pd.DataFrame:
+def coverage(*, folder: str | Path | None = None) -> pd.DataFrame:
     """One row per force-month file listed by the source; ``rows_in`` is missing when absent.
 
     Examples
@@ -73,14 +73,14 @@ def coverage(folder: str | Path | None = None) -> pd.DataFrame:
     >>> int(cov["rows_in"].isna().sum())
     43
     """
-    path = national_dir(folder) / COVERAGE_FILE
+    path = national_dir(folder=folder) / COVERAGE_FILE
     if not path.exists():
         raise SnaInputError("the national coverage file is missing", file=str(path),
                             fix="restore data/raw/shipped/national from git")
     return pd.read_csv(path, dtype={"force": str, "month": str})
 
 
-def force_months(folder: str | Path | None = None) -> dict[str, list[str]]:
+def force_months(*, folder: str | Path | None = None) -> dict[str, list[str]]:
     """Months with data for each force in the aggregate (forces with none map to ``[]``).
 
     Examples
@@ -89,7 +89,7 @@ def force_months(folder: str | Path | None = None) -> dict[str, list[str]]:
     >>> len(months["cumbria"]), months["west-yorkshire"]
     (12, [])
     """
-    cov = coverage(folder)
+    cov = coverage(folder=folder)
     have = cov[cov["rows_in"].notna()]
     out = {force: [] for force in sorted(cov["force"].unique())}
     for force, group in have.groupby("force"):

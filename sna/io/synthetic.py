@@ -171,7 +171,7 @@ def _shipped() -> Path:
     return raw_dir() / "shipped"
 
 
-def study_lsoa_weights(ltla_codes: Sequence[str] = STUDY_LTLA_CODES,
+def study_lsoa_weights(*, ltla_codes: Sequence[str] = STUDY_LTLA_CODES,
                        police_uk: str | Path | None = CALIBRATION["police_uk"]) -> pd.DataFrame:
     """Return the study LSOAs 2021 with the weights the generator places offences by.
 
@@ -247,7 +247,7 @@ def da_monthly_means(months: pd.PeriodIndex) -> pd.Series:
     return pd.Series(means, index=months, name="da_mean")
 
 
-def hate_monthly_means(months: pd.PeriodIndex, per_year: float = HATE_OFFENCES_PER_YEAR,
+def hate_monthly_means(months: pd.PeriodIndex, *, per_year: float = HATE_OFFENCES_PER_YEAR,
                        effects: bool = True) -> pd.DataFrame:
     """Expected hate offences a month by primary strand (months x strands).
 
@@ -269,7 +269,7 @@ def hate_monthly_means(months: pd.PeriodIndex, per_year: float = HATE_OFFENCES_P
     return means
 
 
-def sv_monthly_means(months: pd.PeriodIndex, factors: dict[str, float] | None = None
+def sv_monthly_means(months: pd.PeriodIndex, *, factors: dict[str, float] | None = None
                      ) -> pd.DataFrame:
     """Expected serious-violence offences (not DA, not hate) a month (months x codes).
 
@@ -283,7 +283,7 @@ def sv_monthly_means(months: pd.PeriodIndex, factors: dict[str, float] | None = 
     Examples
     --------
     >>> months = pd.period_range("2025-01", "2025-01", freq="M")
-    >>> float(sv_monthly_means(months, {"Robbery": 0.5})["34B"].iloc[0])
+    >>> float(sv_monthly_means(months, factors={"Robbery": 0.5})["34B"].iloc[0])
     12.88
     """
     season = np.array([SV_SEASON[m.month - 1] for m in months])
@@ -296,7 +296,7 @@ def sv_monthly_means(months: pd.PeriodIndex, factors: dict[str, float] | None = 
     return means
 
 
-def sv_factors(ltla_codes: Sequence[str], residents_ratio: float | None = None
+def sv_factors(ltla_codes: Sequence[str], *, residents_ratio: float | None = None
                ) -> dict[str, float]:
     """An area's serious-violence volumes relative to the calibration area, by crime type.
 
@@ -436,7 +436,7 @@ def _da_offences(rng: np.random.Generator, months: pd.PeriodIndex,
 
 def _hate_offences(rng: np.random.Generator, months: pd.PeriodIndex, per_year: float,
                    effects: bool) -> pd.DataFrame:
-    rows = _poisson_rows(rng, hate_monthly_means(months, per_year, effects))
+    rows = _poisson_rows(rng, hate_monthly_means(months, per_year=per_year, effects=effects))
     primary = rows["key"].to_numpy()
     aggravated = np.isin(primary, ["race", "religion"])
     codes = np.where(aggravated, _choice(rng, HATE_CODE_MIX_AGGRAVATED, len(rows)),
@@ -452,7 +452,8 @@ def _hate_offences(rng: np.random.Generator, months: pd.PeriodIndex, per_year: f
 
 def _sv_offences(rng: np.random.Generator, months: pd.PeriodIndex,
                  scale: float = 1.0, factors: dict[str, float] | None = None) -> pd.DataFrame:
-    means = sv_monthly_means(months, factors) if factors else sv_monthly_means(months) * scale
+    means = sv_monthly_means(months,
+                             factors=factors) if factors else sv_monthly_means(months) * scale
     rows = _poisson_rows(rng, means)
     codes = rows["key"].to_numpy()
     group = pd.Series(codes).map(offence_codes().set_index("ho_offence_code")["svd_group"])
@@ -472,7 +473,7 @@ def _lsoa_column(rng: np.random.Generator, offences: pd.DataFrame,
     return out
 
 
-def study_ethnic_shares(ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> dict[str, float]:
+def study_ethnic_shares(*, ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> dict[str, float]:
     """Share of residents in each Census 2021 high-level ethnic group in the study councils.
 
     From the shipped ONS population by ethnic group of upper-tier councils
@@ -567,7 +568,7 @@ def _check_lsoas(lsoas: pd.DataFrame | Sequence[str] | None) -> pd.DataFrame:
 
 
 def generate_force_extract(
-    seed: int = SYNTHETIC_SEED,
+    *, seed: int = SYNTHETIC_SEED,
     start: str = "2020-04",
     end: str = "2025-12",
     lsoas: pd.DataFrame | Sequence[str] | None = None,
@@ -636,10 +637,10 @@ def generate_force_extract(
     offences[list(people.columns)] = people
     offences["offence_date"] = pd.DatetimeIndex(offences["offence_date"]).strftime("%Y-%m-%d")
     offences[flag_columns] = np.where(offences[flag_columns], "Y", "N")
-    return offences[extract_columns(DEFAULT_STRANDS)].astype(str)
+    return offences[extract_columns(strands=DEFAULT_STRANDS)].astype(str)
 
 
-def write_demo_extract(path: str | Path | None = None, seed: int = SYNTHETIC_SEED) -> Path:
+def write_demo_extract(*, path: str | Path | None = None, seed: int = SYNTHETIC_SEED) -> Path:
     """Write the SYNTHETIC demo extract as a reproducible gzipped CSV.
 
     Parameters
@@ -689,7 +690,7 @@ def area_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def write_area_extract(codes: Sequence[str] | str, out_dir: str | Path | None = None,
+def write_area_extract(codes: Sequence[str] | str, *, out_dir: str | Path | None = None,
                        start: str = "2024-01", end: str = "2025-12",
                        seed: int = SYNTHETIC_SEED) -> Path:
     """Write a SYNTHETIC demo force extract for any area of England and Wales.
@@ -718,18 +719,19 @@ def write_area_extract(codes: Sequence[str] | str, out_dir: str | Path | None = 
     Examples
     --------
     >>> import tempfile
-    >>> path = write_area_extract("E06000010", tempfile.mkdtemp(), "2025-01", "2025-02")
+    >>> path = write_area_extract("E06000010", out_dir=tempfile.mkdtemp(), start="2025-01",
+    ...                           end="2025-02")
     >>> path.name
     'SYNTHETIC_force_extract_kingston-upon-hull-city-of_2025-01_2025-02.csv.gz'
     """
     from sna.io.area import resolve_area
 
     area = resolve_area(codes)
-    weights = study_lsoa_weights(area.ltla24_codes, police_uk=None)
+    weights = study_lsoa_weights(ltla_codes=area.ltla24_codes, police_uk=None)
     scale = float(weights["usual_residents"].sum()) / float(CALIBRATION["usual_residents"])
     frame = generate_force_extract(seed=seed, start=start, end=end, lsoas=weights, scale=scale,
-                                   sv_factors=sv_factors(area.ltla24_codes, scale),
-                                   ethnic_shares=study_ethnic_shares(area.ltla24_codes))
+                                   sv_factors=sv_factors(area.ltla24_codes, residents_ratio=scale),
+                                   ethnic_shares=study_ethnic_shares(ltla_codes=area.ltla24_codes))
     folder = Path(out_dir) if out_dir is not None else _shipped() / "synthetic"
     name = f"SYNTHETIC_force_extract_{area_slug(area.name)}_{start}_{end}.csv.gz"
     return _write_gzip_csv(folder / name, frame)

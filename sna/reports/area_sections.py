@@ -294,7 +294,8 @@ def adjacent_forces_section(codes, categories, last_month: str, *, forces=(),
         raise NotAvailable("no adjacent force has police.uk data for all 12 months")
     out = group_rates(data, "area", multiplier=1000, conf=conf)
     pooled = out.attrs["benchmark"]
-    ratios = rurality_standardised_ratio(data, data, "ruc21_code", area="area", conf=conf)
+    ratios = rurality_standardised_ratio(data, data, ruc_column="ruc21_code", area="area",
+                                         conf=conf)
     section.results.update(force_rates=out, force_ratios=ratios, pooled=pooled)
     label = f"{len(out)} forces pooled"
     section.figure(charts.rates_ci_chart(

@@ -438,7 +438,8 @@ def data_quality(accounted: Accounted, *, strands: Sequence[str] = DEFAULT_STRAN
 
 def _seasonal(offences: pd.DataFrame, last_month: str, strands: Sequence[str], conf: float):
     """Monthly hate offences and their seasonal model, or the reason no model was fitted."""
-    monthly = hs.strand_monthly_counts(offences, None, strands, last_month=last_month)
+    monthly = hs.strand_monthly_counts(offences, strand=None, strands=strands,
+                                       last_month=last_month)
     reason = seasonal_model_reason(monthly.astype(float))
     if reason is not None:
         return monthly, None, reason
@@ -452,8 +453,9 @@ def _change_sentence(section: Section, comparison, subject: str, period_a: str,
     """The reader's sentence of a change (the change rule's verdict) and its technical notes."""
     section.text(change_sentence(subject, comparison.count_a, comparison.count_b, period_a,
                                  period_b, comparison.verdict))
-    section.technical(describe_change(comparison, subject, period_a, period_b))
-    section.technical(change_note(comparison, subject))
+    section.technical(describe_change(comparison, subject=subject, period_a=period_a,
+                                      period_b=period_b))
+    section.technical(change_note(comparison, subject=subject))
 
 
 def _annual_table(trend) -> pd.DataFrame:
@@ -511,9 +513,10 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
                                    year_b, comparison.verdict, section=section.anchor,
                                    section_title=section.title, topic="hate", demo=synthetic,
                                    lead=True, ratio=comparison.rate_ratio))
-    section.technical(describe_change(comparison, HATE_OFFENCES, periods.previous_year_label,
-                                      periods.year_label))
-    section.technical(change_note(comparison, HATE_OFFENCES))
+    section.technical(describe_change(comparison, subject=HATE_OFFENCES,
+                                      period_a=periods.previous_year_label,
+                                      period_b=periods.year_label))
+    section.technical(change_note(comparison, subject=HATE_OFFENCES))
     chart_data = pd.DataFrame({"period": monthly.index.astype(str), "count": monthly.to_numpy()})
     section.figure(charts.monthly_counts_chart(
         chart_data, title=f"Hate crimes per month, {area_name}, "
@@ -525,7 +528,7 @@ def totals_and_trend(offences: pd.DataFrame, last_month: str, area_name: str,
         section.results["annual"] = None
         return section
     section.text(trend_sentence(trend, "hate crimes"))
-    section.technical(describe_trend(trend, "hate offences"))
+    section.technical(describe_trend(trend, subject="hate offences"))
     section.technical(trend_note(trend))
     annual = _annual_table(trend)
     section.results["annual"] = annual
@@ -574,7 +577,7 @@ def _quarter_block(section: Section, monthly: pd.Series, periods: ReviewPeriods,
         section.text(f"That change is clearly {recurring.verdict.split(' than')[0]} than the "
                      "change between the same quarters a year earlier, so it is more than the "
                      "usual seasonal swing.")
-    section.technical(hs.describe_recurring_change(recurring, "Hate offences"))
+    section.technical(hs.describe_recurring_change(recurring, what="Hate offences"))
     section.technical(hs.recurring_change_note(recurring))
 
 
@@ -625,7 +628,7 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
                   f"{period_text(str(monthly.index[0]), str(monthly.index[-1]))} (1 = average "
                   "month)", source=_source(synthetic), conf=conf))
         section.text(seasonality_sentence(trend, "hate crimes", 1 - conf))
-        section.technical(describe_seasonality(trend, "hate offences"))
+        section.technical(describe_seasonality(trend, subject="hate offences"))
         section.technical(seasonality_note(trend))
     section.results.update(seasonal_trend=trend, seasonal_reason=reason)
     _quarter_block(section, monthly, periods, conf)
@@ -664,7 +667,7 @@ def _share_ci(row, conf: float, value: str = "share", lower: str = "share_lower"
 
 def _shares_block(section: Section, offences: pd.DataFrame, periods: ReviewPeriods,
                   strands: Sequence[str], conf: float) -> None:
-    table = hs.strand_share_table(offences, periods.year, strands, conf)
+    table = hs.strand_share_table(offences, periods.year, strands=strands, conf=conf)
     section.results["shares"] = table
     total = int(table["count"].iloc[-1])
     flags = int(table["count"].iloc[:-1].sum())
@@ -715,9 +718,10 @@ def _shift_block(section: Section, shift: hs.StrandShift, heading: str, key: str
                                                     "not testable")
     section.text("The mix of strands changed clearly between the two periods."
                  if mix_changed else "The mix of strands did not change clearly.")
-    section.technical(describe_change(shift.total, HATE_OFFENCES, shift.label_a, shift.label_b))
+    section.technical(describe_change(shift.total, subject=HATE_OFFENCES, period_a=shift.label_a,
+                                      period_b=shift.label_b))
     section.technical(hs.describe_composition(shift.composition))
-    section.technical(change_note(shift.total, HATE_OFFENCES))
+    section.technical(change_note(shift.total, subject=HATE_OFFENCES))
     table = shift.table
     ordered = pd.concat([table[table["verdict"] != "no significant change"],
                          table[table["verdict"] == "no significant change"]])
@@ -797,7 +801,7 @@ def describe_rolling_trend(trend: hs.RollingTrend, *, p_adjusted: float | None =
     >>> months = pd.period_range("2025-01", "2025-12", freq="M")
     >>> df = pd.DataFrame({"month": np.repeat(months, [20, 19, 18, 17, 16, 15, 14, 13, 12,
     ...                                                  11, 10, 9]), "hate_disability": True})
-    >>> t = hs.rolling_12_month(df, "disability", strands=["disability"])
+    >>> t = hs.rolling_12_month(df, strand="disability", strands=["disability"])
     >>> describe_rolling_trend(t)
     'Over the 12 months Jan-Dec 2025, disability hate offences fell gradually, by 56.7% a year (95% CI 21.3% to 76.2%), a statistically significant decreasing trend.'
     """  # noqa: E501
@@ -854,7 +858,7 @@ def rolling_trend_note(trend: hs.RollingTrend, *, p_adjusted: float | None = Non
 def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
                    strands: Sequence[str], trend_strands: Sequence[str], conf: float,
                    area_name: str, synthetic: bool) -> None:
-    table = hs.rolling_trends(offences, last_month, strands, conf)
+    table = hs.rolling_trends(offences, last_month, strands=strands, conf=conf)
     section.results["rolling"] = table
     tested = int(table["trend"].notna().sum())
     clear = table[table["verdict"].isin(["increasing", "decreasing"])]
@@ -888,7 +892,7 @@ def _rolling_block(section: Section, offences: pd.DataFrame, last_month: str,
                   technical=True)
     frames = []
     for row in table.itertuples():
-        monthly = hs.strand_monthly_counts(offences, row.strand, strands,
+        monthly = hs.strand_monthly_counts(offences, strand=row.strand, strands=strands,
                                            last_month=last_month)
         rolling = monthly.rolling(12).sum().dropna()
         frames.append(pd.DataFrame({"period": rolling.index.astype(str),
@@ -934,13 +938,14 @@ def composition_and_shifts(offences: pd.DataFrame, last_month: str, area_name: s
     periods = review_periods(last_month)
     _check_covered(offences, periods)
     _shares_block(section, offences, periods, strands, conf)
-    year = hs.strand_shift(offences, periods.previous_year, periods.year, strands, conf,
-                           n_permutations)
+    year = hs.strand_shift(offences, periods.previous_year, periods.year, strands=strands,
+                           conf=conf,
+                           n_permutations=n_permutations)
     _shares_chart(section, year, area_name, synthetic)
     _shift_block(section, year, f"{periods.year_label} against {periods.previous_year_label}",
                  "year_shift", synthetic, area_name)
-    quarter = hs.strand_shift(offences, periods.previous_quarter, periods.quarter, strands,
-                              conf, n_permutations)
+    quarter = hs.strand_shift(offences, periods.previous_quarter, periods.quarter, strands=strands,
+                              conf=conf, n_permutations=n_permutations)
     _shift_block(section, quarter, f"{periods.quarter_label} against "
                                    f"{periods.previous_quarter_label}",
                  "quarter_shift", synthetic, area_name)
@@ -1092,7 +1097,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     _check_covered(offences, periods, previous=False)
     by_lsoa = lsoa_hate_counts(offences, lsoas, periods.year, strands=strands)
     districts = by_lsoa.groupby("district_name")[["count", "population"]].sum()
-    district_rates = protected_rates(districts["count"], districts["population"], policy, conf)
+    district_rates = protected_rates(districts["count"], districts["population"], policy, conf=conf)
     section.results["districts"] = district_rates
     unit = subarea_name or (str(lsoas["subarea_kind"].iloc[0]) if "subarea_kind" in lsoas
                             else "sub-area")
@@ -1103,7 +1108,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     classes = by_lsoa.groupby("ruc")[["count", "population"]].sum()
     classes = classes.reindex([c for c in RUC21_ORDER if c in classes.index])
     classes.index = [f"{RUC21_LABELS[c]} ({c})" for c in classes.index]
-    class_rates = protected_rates(classes["count"], classes["population"], policy, conf)
+    class_rates = protected_rates(classes["count"], classes["population"], policy, conf=conf)
     section.results["rurality"] = class_rates
     _subheading(section, "Rural-urban classification (ONS RUC 2021)")
     _rates_view(section, class_rates, "rural-urban class", area_name, periods, conf, policy,
@@ -1170,8 +1175,9 @@ def indicative_rates(offences: pd.DataFrame, lsoas: pd.DataFrame, last_month: st
     periods = review_periods(last_month)
     _check_covered(offences, periods, previous=False)
     year = period_text(*periods.year)
-    counts = hs.strand_counts(rows_in_period(offences, periods.year), strands)
-    census = hs.census_denominators(read_census_tables(census_dir), lsoas["lsoa21_code"],
+    counts = hs.strand_counts(rows_in_period(offences, periods.year), strands=strands)
+    census = hs.census_denominators(read_census_tables(census_dir=census_dir),
+                                    lsoas=lsoas["lsoa21_code"],
                                     councils=lsoa21_lookup()[["lsoa21_code", "ltla24_code"]])
     rates = hs.indicative_rates(counts, census, multiplier=PER_1000, conf=conf)
     section.results["rates"] = rates
@@ -1309,7 +1315,7 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
     section = _start(synthetic, "sec-multi", "Multi-strand offences")
     periods = review_periods(last_month)
     _check_covered(offences, periods)
-    table = hs.strand_share_table(offences, periods.year, strands, conf)
+    table = hs.strand_share_table(offences, periods.year, strands=strands, conf=conf)
     total, multi = int(table["count"].iloc[-1]), table.attrs["multi_strand"]
     flags = int(table["count"].iloc[:-1].sum())
     share = proportion_ci(multi, total, conf=conf).iloc[0] if total else None
@@ -1329,9 +1335,10 @@ def multi_strand_note(offences: pd.DataFrame, last_month: str, policy: Disclosur
                           ", Wilson score interval).")
     section.text(change_sentence("Multi-strand hate crimes", comparison.count_a,
                                  comparison.count_b, year_a, year_b, comparison.verdict))
-    section.technical(describe_change(comparison, "Multi-strand hate offences",
-                                      periods.previous_year_label, periods.year_label))
-    section.technical(change_note(comparison, "Multi-strand hate offences"))
+    section.technical(describe_change(comparison, subject="Multi-strand hate offences",
+                                      period_a=periods.previous_year_label,
+                                      period_b=periods.year_label))
+    section.technical(change_note(comparison, subject="Multi-strand hate offences"))
     combinations = strand_combinations(offences, periods.year, policy, strands=strands)
     section.results["combinations"] = combinations
     shown = combinations.rename_axis("Strands recorded").rename("Offences").reset_index()

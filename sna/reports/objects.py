@@ -472,7 +472,7 @@ class SvdAssessment:
         inputs = svd.load_inputs(area["police_uk"], force_name, area["ltla24_codes"],
                                  first_month, last_month, extract, published_da, min_count,
                                  subareas=subareas)
-        partner = load_partner_data(dict(partner_files or {}))
+        partner = load_partner_data(files=dict(partner_files or {}))
         derived_areas, register, notes = svd_partners.derive_partner_params(
             dict(partner_areas or {}), list(partner_register or []), area["area"], partner,
             area_name=area["area_name"], force_name=force_name, extract=extract,

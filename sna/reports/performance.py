@@ -112,7 +112,7 @@ def validate_params(params: dict[str, Any], params_file: Path) -> dict[str, Any]
 
     file = str(params_file)
     try:
-        report_period(params.get("period", DEFAULT_PERIOD), params.get("year", ""))
+        report_period(period=params.get("period", DEFAULT_PERIOD), year=params.get("year", ""))
     except SnaInputError as err:
         raise SnaInputError(err.problem, fix=err.fix, file=file, column=err.column,
                             value=err.value) from None
@@ -310,7 +310,7 @@ def load_inputs(area_name: str, returns: list[str], partners: list[str], priorit
     """
     from sna.paths import repo_root
 
-    report = report_period(period, year)
+    report = report_period(period=period, year=year)
     police_note, study, codes = "", None, list(ltla24_codes or [])
     if codes:
         from sna.reports.area_sections import report_area

@@ -136,7 +136,7 @@ def _boundaries(area) -> Finding:
     from sna.io.geography import read_boundaries
 
     try:
-        shapes = read_boundaries("lsoa21", codes=area.lsoas)
+        shapes = read_boundaries(kind="lsoa21", codes=area.lsoas)
     except SnaInputError as err:
         return Finding("LSOA boundaries", MISSING, err.problem,
                        sections="Where: the LSOA map and the Getis-Ord hotspots are skipped")
@@ -230,7 +230,7 @@ def _performance(params: dict, area) -> list[Finding]:
                               f"{' and '.join(area.pfa24_names)}",
                               sections="police.uk indicators: 'Not available'; download the "
                               "force's street files from data.police.uk and set police_uk")]
-    report = report_period(params.get("period", DEFAULT_PERIOD), params.get("year", ""))
+    report = report_period(period=params.get("period", DEFAULT_PERIOD), year=params.get("year", ""))
     months = set(_months_in_folder(_path(folder_name)))
     now = [m for m in report.months if m not in months]
     before = [str(pd.Period(m, freq="M") - 12) for m in report.months]
@@ -296,7 +296,7 @@ def _partner(params: dict, area) -> list[Finding]:
         councils, notes = dict(given), []
         how = "given in the params file"
     else:
-        councils, notes = upper_tier_councils(area.ltla24_codes, area.council_names)
+        councils, notes = upper_tier_councils(area.ltla24_codes, names=area.council_names)
         how = "derived from the area codes"
     names = ", ".join(f"{spec.get('name', code) if isinstance(spec, dict) else code} ({code})"
                       for code, spec in councils.items())

@@ -341,10 +341,11 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
                                        section_title=section.title, topic="violence",
                                        lead=True, ratio=comparison.rate_ratio))
         technical_subject = "Serious-violence-related offences (police.uk)"
-        section.technical(describe_change(comparison, technical_subject,
-                                          f"the same {len(a_months)} months a year earlier",
-                                          f"{len(b_months)} months to {last_month}"))
-        section.technical(change_note(comparison, technical_subject))
+        earlier = f"the same {len(a_months)} months a year earlier"
+        section.technical(describe_change(comparison, subject=technical_subject,
+                                          period_a=earlier,
+                                          period_b=f"{len(b_months)} months to {last_month}"))
+        section.technical(change_note(comparison, subject=technical_subject))
     else:
         section.text("No year-on-year comparison is possible: no month of the latest year has "
                      "data for the same month a year earlier.")
@@ -366,9 +367,9 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
     section.results["seasonal_trend"] = trend
     section.text(trend_sentence(trend, "offences"))
     section.text(seasonality_sentence(trend, "offences", 1 - conf))
-    section.technical(describe_trend(trend, "Serious-violence-related offences"))
+    section.technical(describe_trend(trend, subject="Serious-violence-related offences"))
     section.technical(trend_note(trend))
-    section.technical(describe_seasonality(trend, "serious-violence-related offences"))
+    section.technical(describe_seasonality(trend, subject="serious-violence-related offences"))
     section.technical(seasonality_note(trend))
     for note in trend.notes:
         section.technical(note)
@@ -413,10 +414,11 @@ def _short_series_tail(section: Section, study: StudyData, categories: dict[str,
         section.text(change_sentence("Serious violence (police.uk proxy)", quarter.count_a,
                                      quarter.count_b, period_text(before[0], before[-1]),
                                      period_text(latest[0], latest[-1]), quarter.verdict))
-        section.technical(describe_change(quarter, "Serious-violence-related offences "
-                                          "(police.uk)", f"{before[0]} to {before[-1]}",
-                                          f"{latest[0]} to {latest[-1]}"))
-        section.technical(change_note(quarter, "Serious-violence-related offences (police.uk)"))
+        section.technical(describe_change(quarter, subject="Serious-violence-related offences "
+                                          "(police.uk)", period_a=f"{before[0]} to {before[-1]}",
+                                          period_b=f"{latest[0]} to {latest[-1]}"))
+        section.technical(change_note(quarter,
+                                      subject="Serious-violence-related offences (police.uk)"))
     section.figure(charts.monthly_counts_chart(
         series.rename("count").reset_index(),
         title=f"Serious violence (police.uk proxy) by month, {area_name}, "
@@ -518,7 +520,7 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
         f"{format_count(int(districts['count'].sum()))}, a little below the extent table's total.",
         decimals=2)
     by_class = rates_by_rurality(
-        lsoas.assign(ruc21_code=lsoas["ruc21_code"].astype(str)), "ruc21_code",
+        lsoas.assign(ruc21_code=lsoas["ruc21_code"].astype(str)), ruc_column="ruc21_code",
         multiplier=PER_1000, conf=conf)
     section.results["rurality_rates"] = by_class
     section.table(by_class[["ruc_label", "count", "population", "value", "lower", "upper"]].rename(
@@ -880,7 +882,8 @@ def neighbour_comparison(forces: dict[str, dict], last_month: str, categories: d
     table, pooled = rates_a_year(by, conf=conf)
     data = lsoas.assign(ruc21_code=lsoas["ruc21_code"].astype(str),
                         population=lsoas["population"] * lsoas["months"] / 12)
-    ratios = rurality_standardised_ratio(data, data, "ruc21_code", area="area", conf=conf)
+    ratios = rurality_standardised_ratio(data, data, ruc_column="ruc21_code", area="area",
+                                         conf=conf)
     section.results.update(force_rates=table, force_ratios=ratios, pooled=pooled)
     section.figure(charts.rates_ci_chart(
         table.rename(columns={"area": "label"})[["label", "value", "lower", "upper",
@@ -1046,10 +1049,10 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
                                            f"{month_text(last_month)}", comparison.verdict,
                                            section=section.anchor, section_title=section.title,
                                            topic=topic, ratio=comparison.rate_ratio))
-            technical.append(describe_change(comparison, f"{real} (police.uk)",
-                                             f"{len(a_months)} months a year earlier",
-                                             f"{len(b_months)} months to {last_month}"))
-            technical.append(change_note(comparison, f"{real} (police.uk)"))
+            technical.append(describe_change(comparison, subject=f"{real} (police.uk)",
+                                             period_a=f"{len(a_months)} months a year earlier",
+                                             period_b=f"{len(b_months)} months to {last_month}"))
+            technical.append(change_note(comparison, subject=f"{real} (police.uk)"))
         mask = priority_mask(offences, indicator).to_numpy()
         monthly = (pd.Series(mask.astype(float), index=months.to_numpy()).groupby(level=0).sum()
                    .reindex(index, fill_value=0.0))
@@ -1063,10 +1066,10 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
         section.finding(change_finding(label, a, b, period_a, period_b, comparison.verdict,
                                        section=section.anchor, section_title=section.title,
                                        topic=topic, demo=True, ratio=comparison.rate_ratio))
-        technical.append(describe_change(comparison, f"{label} (synthetic extract)",
-                                         f"{previous[0]} to {previous[-1]}",
-                                         f"{latest[0]} to {latest[-1]}"))
-        technical.append(change_note(comparison, f"{label} (synthetic extract)"))
+        technical.append(describe_change(comparison, subject=f"{label} (synthetic extract)",
+                                         period_a=f"{previous[0]} to {previous[-1]}",
+                                         period_b=f"{latest[0]} to {latest[-1]}"))
+        technical.append(change_note(comparison, subject=f"{label} (synthetic extract)"))
     table = pd.DataFrame(rows)
     section.results["priorities"] = table
     section.table(table, f"The partnership's response priorities: offences in {period_b} "
@@ -1279,8 +1282,8 @@ def da_published(published: pd.DataFrame | None, *, conf: float = 0.95,
                             strength(t.verdict), section.anchor, section.title,
                             size=ratio_size(t.rate_ratio_per_year), certainty=CERTAINTY.get(
                                 strength(t.verdict), 0.4), topic="domestic_abuse"))
-    section.technical(describe_seasonality(trend, "DA-related crimes"))
-    section.technical(describe_trend(trend, "DA-related crimes"))
+    section.technical(describe_seasonality(trend, subject="DA-related crimes"))
+    section.technical(describe_trend(trend, subject="DA-related crimes"))
     section.technical(seasonality_note(trend))
     section.technical(trend_note(trend))
     annual = trend.annual
@@ -1360,7 +1363,7 @@ def load_inputs(police_uk: str, force_name: str, ltla24_codes: list[str], first_
                      offences=accounted.clean if accounted is not None else None,
                      published_da=pd.read_csv(repo_root() / published_da) if published_da
                      else None,
-                     boundaries=read_boundaries("lsoa21", codes=study.lsoas["lsoa21_code"]),
+                     boundaries=read_boundaries(kind="lsoa21", codes=study.lsoas["lsoa21_code"]),
                      lsoa_population=residents,
                      policy=DisclosurePolicy(min_count=min_count))
 

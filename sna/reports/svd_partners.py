@@ -453,8 +453,9 @@ def persistent_absence(partner: PartnerData, areas: Areas, *, conf: float = 0.95
         tables.append(table)
         for code, name in areas.names.items():
             own = rows[rows["area_code"] == code].set_index("period").sort_index()
-            trend = annual_trend(own["t_pupils_pa_10_exact"], own["t_pupils"], "proportion",
-                                 conf)
+            trend = annual_trend(own["t_pupils_pa_10_exact"], exposure=own["t_pupils"],
+                                 kind="proportion",
+                                 conf=conf)
             if trend is not None:
                 trends.append({"Area": name, "Group": label, "From": trend.first_year,
                                "To": trend.last_year, "Years": trend.years,
@@ -529,7 +530,8 @@ def offending_cohort(partner: PartnerData, areas: Areas, *, conf: float = 0.95) 
             perc = own.get("Serious Violence Offence", pd.NA)
             count = round(float(perc) * float(n_sv) / 100) if pd.notna(perc) and pd.notna(n_sv) \
                 else pd.NA
-            ci = with_intervals([count], [n_sv], "proportion", 100, conf).iloc[0]
+            ci = with_intervals([count], [n_sv], kind="proportion", multiplier=100,
+                                conf=conf).iloc[0]
             rows.append({"Area": name, "Experience": label,
                          "Serious violence cohort (%)": perc, "Lower limit": ci["lower"],
                          "Upper limit": ci["upper"], "Cohort size": n_sv,
@@ -694,7 +696,7 @@ def health(partner: PartnerData, partner_areas: dict, *, conf: float = 0.95) -> 
         persons = frame[(frame["sex"] == "Persons") & (frame["category_type"] == "")]
         for code, name in areas.names.items():
             own = persons[persons["area_code"] == code].set_index("time_period").sort_index()
-            trend = annual_trend(own["count"], own["denominator"], "rate", conf)
+            trend = annual_trend(own["count"], exposure=own["denominator"], kind="rate", conf=conf)
             if trend is not None:
                 section.results[f"{source}_trend_{code}"] = trend
                 section.text(trend.sentence(f"{subject} in {name}"))
@@ -858,8 +860,9 @@ def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict
                  f"({format_percent(change.change_pct, decimals=1, signed=True)}), "
                  + ("a change larger than chance alone would explain." if change.p_value < 0.05
                     else "a change within what chance alone could explain."))
-    section.technical(describe_change(change, "Victims of serious violence aged under 25",
-                                      "the previous 12 months", "the latest 12 months"))
+    section.technical(describe_change(change, subject="Victims of serious violence aged under 25",
+                                      period_a="the previous 12 months",
+                                      period_b="the latest 12 months"))
     section.note("No England or statistical-neighbour comparison: record-level victim and "
                  "suspect data are held by each force and are not published nationally in this "
                  "form. Counts from 1 to "
@@ -1220,7 +1223,7 @@ def derive_partner_params(partner_areas: dict, partner_register: list, area, par
 
     notes: list[str] = []
     if not partner_areas:
-        partner_areas, notes = upper_tier_councils(area.ltla24_codes, area.council_names)
+        partner_areas, notes = upper_tier_councils(area.ltla24_codes, names=area.council_names)
     if partner_register:
         return partner_areas, partner_register, notes
     areas = Areas.from_params(partner_areas)

@@ -32,12 +32,12 @@ __all__ = [
 PER_1000 = 1000
 
 
-def window_months(last_month: str, months: int = 12) -> list[str]:
+def window_months(last_month: str, *, months: int = 12) -> list[str]:
     """The ``months`` months ending with ``last_month`` (``YYYY-MM``).
 
     Examples
     --------
-    >>> window_months("2025-12", 2)
+    >>> window_months("2025-12", months=2)
     ['2025-11', '2025-12']
     """
     end = pd.Period(last_month, freq="M")
@@ -125,7 +125,7 @@ class Benchmarks:
 
 
 def benchmark_rates(table: pd.DataFrame, area_lsoas, area_label: str, similar: pd.DataFrame,
-                    conf: float = 0.95) -> Benchmarks:
+                    *, conf: float = 0.95) -> Benchmarks:
     """The area, England and Wales and its similar councils per 1,000, with intervals.
 
     Parameters
@@ -171,7 +171,8 @@ def benchmark_rates(table: pd.DataFrame, area_lsoas, area_label: str, similar: p
     frame["comparison"] = compare_to_benchmark(frame["value"], frame["lower"], frame["upper"],
                                                national)["comparison"].to_numpy()
     frame.loc[1, "comparison"] = "benchmark"
-    ratio = rurality_standardised_ratio(area.assign(area=area_label), covered, "ruc21_code",
+    ratio = rurality_standardised_ratio(area.assign(area=area_label), covered,
+                                        ruc_column="ruc21_code",
                                         area="area", conf=conf)
     share = covered["population"].sum() / table["population"].sum()
     return Benchmarks(frame, float(national), float(share), ratio, not_covered)

@@ -232,7 +232,7 @@ class CrosstabResult:
 def _check_rounding_keeps_threshold(min_count: int, round_to: int | None) -> None:
     if round_to is None or min_count <= 1:
         return
-    smallest_published = int(round_counts(np.array([min_count]), round_to)[0])
+    smallest_published = int(round_counts(np.array([min_count]), base=round_to)[0])
     if smallest_published < min_count:
         raise SnaInputError(
             f"rounding to {round_to} would publish a count of {min_count} as "
@@ -292,7 +292,7 @@ def _validated_counts(values: pd.Series, column: str) -> np.ndarray:
 # rounding and leak checking
 
 
-def round_counts(values: pd.Series | Iterable[float], base: int = 5) -> pd.Series | np.ndarray:
+def round_counts(values: pd.Series | Iterable[float], *, base: int = 5) -> pd.Series | np.ndarray:
     """Round counts to the nearest multiple of ``base``, halves away from zero.
 
     Halves go away from zero (2.5 -> 5 with base 5; counts are never negative,
@@ -325,7 +325,7 @@ def round_counts(values: pd.Series | Iterable[float], base: int = 5) -> pd.Serie
     check_whole_number(base, "base", minimum=1)
     if isinstance(values, pd.Series):
         numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-        rounded = round_counts(numbers, base)
+        rounded = round_counts(numbers, base=base)
         return pd.Series(pd.array(rounded, dtype="Int64"), index=values.index, name=values.name)
     numbers = np.asarray(values, dtype="float64")
     return np.sign(numbers) * np.floor(np.abs(numbers) / base + 0.5) * base
@@ -395,7 +395,7 @@ def _published_values(
     counts: np.ndarray, suppressed: np.ndarray, policy: DisclosurePolicy
 ) -> np.ndarray:
     """Float array of what is published: rounded if the policy rounds, NaN if suppressed."""
-    shown = counts if policy.round_to is None else round_counts(counts, policy.round_to)
+    shown = counts if policy.round_to is None else round_counts(counts, base=policy.round_to)
     return np.where(suppressed, np.nan, shown)
 
 
@@ -431,7 +431,7 @@ def suppress_counts(
     table: pd.DataFrame,
     count_cols: str | Sequence[str],
     policy: DisclosurePolicy,
-    by: str | Sequence[str] | None = None,
+    *, by: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Apply primary suppression (and optional rounding) to count columns of a tidy table.
 
@@ -527,7 +527,7 @@ def suppress_rates(
     rates_df: pd.DataFrame,
     count_col: str,
     policy: DisclosurePolicy,
-    derived_cols: Sequence[str] | None = None,
+    *, derived_cols: Sequence[str] | None = None,
     by: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Suppress a count and blank every rate, percentage or CI made from it.
@@ -875,7 +875,7 @@ def _labelled(values, table: pd.DataFrame | pd.Series, total_label: str):
 
 
 def suppress_crosstab(
-    table: pd.DataFrame | pd.Series, policy: DisclosurePolicy, total_label: str = "Total"
+    table: pd.DataFrame | pd.Series, policy: DisclosurePolicy, *, total_label: str = "Total"
 ) -> CrosstabResult:
     """Protect a table that is published with its totals: primary and secondary suppression.
 
@@ -942,7 +942,7 @@ def suppress_crosstab(
     r2     <NA>  <NA>  25     46
     r3       30    22  40     92
     Total    53    52  80    185
-    >>> is_recoverable(result.published, result.suppressed)
+    >>> is_recoverable(result.published, mask=result.suppressed)
     False
     """
     counts = _table_counts(table, total_label)
@@ -1056,7 +1056,7 @@ def protect_published(
 
 def recoverable_cells(
     published_with_margins: pd.DataFrame | pd.Series,
-    mask: pd.DataFrame | pd.Series | np.ndarray | None = None,
+    *, mask: pd.DataFrame | pd.Series | np.ndarray | None = None,
 ) -> pd.DataFrame | pd.Series:
     """Which suppressed entries the published values determine exactly.
 
@@ -1104,7 +1104,7 @@ def recoverable_cells(
 
 def is_recoverable(
     published_with_margins: pd.DataFrame | pd.Series,
-    mask: pd.DataFrame | pd.Series | np.ndarray | None = None,
+    *, mask: pd.DataFrame | pd.Series | np.ndarray | None = None,
 ) -> bool:
     """Whether any suppressed entry can be solved exactly from the published values.
 
@@ -1154,7 +1154,7 @@ def is_recoverable(
     >>> is_recoverable(rectangle)
     False
     """
-    return bool(np.asarray(recoverable_cells(published_with_margins, mask)).any())
+    return bool(np.asarray(recoverable_cells(published_with_margins, mask=mask)).any())
 
 
 def _unknown_entries(published: pd.DataFrame | pd.Series, mask) -> np.ndarray:
@@ -1185,7 +1185,7 @@ def _unknown_entries(published: pd.DataFrame | pd.Series, mask) -> np.ndarray:
 
 
 def protected_rates(counts: pd.Series, populations: pd.Series, policy: DisclosurePolicy,
-                    conf: float = 0.95, *, multiplier: float = 1000) -> pd.DataFrame:
+                    *, conf: float = 0.95, multiplier: float = 1000) -> pd.DataFrame:
     """Rates per 1,000 with CIs for groups published with their total, disclosure-controlled.
 
     The groups and their total form a one-way table, so :func:`suppress_crosstab`

@@ -20,8 +20,7 @@ __all__ = ["force_rates"]
 
 def force_rates(
     dataset: str | Path,
-    population_by_pfa: pd.DataFrame | None = None,
-    *,
+    *, population_by_pfa: pd.DataFrame | None = None,
     where: Mapping[str, object] | None = None,
     months: tuple[str, str] | None = None,
     multiplier: float = 100_000,
@@ -75,7 +74,8 @@ def force_rates(
     counts["pfa24_name"] = counts["force"].map(pfa_of_force)
     table = counts.merge(population[["pfa24_name", "population"]], on="pfa24_name", how="left",
                          validate="many_to_one")
-    rates = rate_ci(table["count"], table["population"].astype(float), multiplier, conf)
+    rates = rate_ci(table["count"], table["population"].astype(float), multiplier=multiplier,
+                    conf=conf)
     out = table[["force", "pfa24_name", "count", "population"]].reset_index(drop=True)
     columns = ["value", "lower", "upper", "confidence", "statistic", "method"]
     return pd.concat([out, rates[columns].reset_index(drop=True)], axis=1)

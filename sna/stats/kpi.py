@@ -141,7 +141,7 @@ def label_of(period: pd.Period) -> str:
     return period_label(period) if period.freqstr.startswith("Q") else fy_label(period)
 
 
-def report_period(period: str | None = None, year: str | None = None) -> ReportPeriod:
+def report_period(*, period: str | None = None, year: str | None = None) -> ReportPeriod:
     """The report's period from its parameters: exactly one of ``period`` or ``year``.
 
     Parameters
@@ -467,7 +467,7 @@ def direction(current: float, previous: float, *, unit: str = "count",
 
 
 def rag_status(value: float, target: float, polarity: str,
-               change: Direction | None = None) -> tuple[str, str]:
+               *, change: Direction | None = None) -> tuple[str, str]:
     """Red, Amber, Green or No rating by :data:`RAG_RULE`, with the reason.
 
     Parameters
@@ -487,9 +487,9 @@ def rag_status(value: float, target: float, polarity: str,
     --------
     >>> rag_status(27, 29, "up")
     ('Amber', 'missed the target of 29 by 2 (6.9%)')
-    >>> rag_status(1435, float("nan"), "down", direction(1435, 1538))[0]
+    >>> rag_status(1435, float("nan"), "down", change=direction(1435, 1538))[0]
     'Amber'
-    >>> rag_status(1000, float("nan"), "down", direction(1000, 1538))[0]
+    >>> rag_status(1000, float("nan"), "down", change=direction(1000, 1538))[0]
     'Green'
     >>> rag_status(float("nan"), 20, "up")
     ('No rating', 'no figure returned yet against the target of 20')
@@ -548,7 +548,7 @@ def _up_to(series: pd.Series, latest: pd.Period) -> pd.Series:
 
 
 def kpi_tiles(values: pd.DataFrame, info: pd.DataFrame, report: ReportPeriod,
-              conf: float = 0.95, history: int = 8,
+              *, conf: float = 0.95, history: int = 8,
               series: dict | None = None) -> pd.DataFrame:
     """One row per indicator tile: latest value, a year earlier, direction, target and RAG.
 
@@ -627,7 +627,8 @@ def kpi_tiles(values: pd.DataFrame, info: pd.DataFrame, report: ReportPeriod,
                                    reason=f"the returned total gives '{change.verdict}' but "
                                           f"the {chosen['parts_how']} gives "
                                           f"'{other.verdict}'")
-        status, reason = rag_status(chosen["value"], chosen["target"], meta["polarity"], change)
+        status, reason = rag_status(chosen["value"], chosen["target"], meta["polarity"],
+                                    change=change)
         shown = mine[mine["period"] <= latest].tail(history)
         rows.append({**base, "period": report.label, "latest_period": label_of(latest),
                      "latest_is_report_period": latest == report.period,

@@ -48,7 +48,7 @@ def pooled(counts: pd.Series, denominators: pd.Series) -> tuple[float, float, in
             float(np.asarray(denominators, dtype=float)[both].sum()), int(both.sum()))
 
 
-def with_intervals(count, denominator, kind: str = "rate", multiplier: float = 10_000,
+def with_intervals(count, denominator, *, kind: str = "rate", multiplier: float = 10_000,
                    conf: float = 0.95) -> pd.DataFrame:
     """Value and confidence limits: Byars/exact for a rate, Wilson for a proportion.
 
@@ -71,7 +71,7 @@ def with_intervals(count, denominator, kind: str = "rate", multiplier: float = 1
 
 
 def compare_with_benchmarks(area: pd.DataFrame, england: tuple[float, float],
-                            neighbours: tuple[float, float], kind: str = "rate",
+                            neighbours: tuple[float, float], *, kind: str = "rate",
                             multiplier: float = 10_000, conf: float = 0.95,
                             polarity: str = "no judgement") -> pd.DataFrame:
     """An area's value with its interval, compared with England and its neighbours pooled.
@@ -100,7 +100,8 @@ def compare_with_benchmarks(area: pd.DataFrame, england: tuple[float, float],
     >>> out[["vs_england", "vs_neighbours"]].values.tolist()
     [['higher', 'similar']]
     """
-    values = with_intervals(area["count"], area["denominator"], kind, multiplier, conf)
+    values = with_intervals(area["count"], area["denominator"], kind=kind, multiplier=multiplier,
+                            conf=conf)
     out = pd.DataFrame({"value": values["value"].to_numpy(), "lower": values["lower"].to_numpy(),
                         "upper": values["upper"].to_numpy()}, index=area.index)
     for name, (count, denominator) in (("england", england), ("neighbours", neighbours)):
@@ -186,7 +187,7 @@ def _year_number(label: str) -> float:
     return float(str(label)[:4])
 
 
-def annual_trend(counts: pd.Series, exposure: pd.Series | None = None, kind: str = "rate",
+def annual_trend(counts: pd.Series, *, exposure: pd.Series | None = None, kind: str = "rate",
                  conf: float = 0.95) -> AnnualTrend | None:
     """Average yearly change with a test that allows for extra year-to-year variation.
 

@@ -153,7 +153,7 @@ def _ci_frame(columns: dict[str, np.ndarray], index: pd.Index, conf: float, stat
 # ---------------------------------------------------------------- crude rates, proportions
 
 
-def rate_ci(count: ArrayLike, denominator: ArrayLike, multiplier: float = 100_000,
+def rate_ci(count: ArrayLike, denominator: ArrayLike, *, multiplier: float = 100_000,
             conf: float = 0.95) -> pd.DataFrame:
     r"""Crude rate with exact (count < 10) or Byars (count >= 10) confidence limits.
 
@@ -220,7 +220,7 @@ def rate_ci(count: ArrayLike, denominator: ArrayLike, multiplier: float = 100_00
     return _ci_frame(columns, index, conf, f"rate per {format_number(multiplier)}", method)
 
 
-def proportion_ci(count: ArrayLike, denominator: ArrayLike, multiplier: float = 1,
+def proportion_ci(count: ArrayLike, denominator: ArrayLike, *, multiplier: float = 1,
                   conf: float = 0.95) -> pd.DataFrame:
     r"""Proportion with Wilson score confidence limits.
 
@@ -312,7 +312,7 @@ def _sum_by_group(work: pd.DataFrame, group: list[str]) -> pd.DataFrame:
 
 
 def dsr(data: pd.DataFrame, count: str, population: str, standard: str,
-        group: str | Sequence[str] | None = None, multiplier: float = 100_000,
+        *, group: str | Sequence[str] | None = None, multiplier: float = 100_000,
         conf: float = 0.95) -> pd.DataFrame:
     r"""Directly standardised rate with Dobson confidence limits.
 
@@ -390,7 +390,7 @@ def dsr(data: pd.DataFrame, count: str, population: str, standard: str,
 
 
 def isr(data: pd.DataFrame, count: str, population: str, ref_count: str, ref_population: str,
-        group: str | Sequence[str] | None = None, measure: str = "ratio", refvalue: float = 1,
+        *, group: str | Sequence[str] | None = None, measure: str = "ratio", refvalue: float = 1,
         multiplier: float = 100_000, conf: float = 0.95) -> pd.DataFrame:
     r"""Indirectly standardised ratio (or rate) with exact/Byars limits.
 
@@ -479,7 +479,7 @@ def isr(data: pd.DataFrame, count: str, population: str, ref_count: str, ref_pop
 
 
 def compare_to_benchmark(value: ArrayLike, lower: ArrayLike, upper: ArrayLike,
-                         benchmark: ArrayLike, polarity: str = "no judgement",
+                         benchmark: ArrayLike, *, polarity: str = "no judgement",
                          method: str = "single", benchmark_lower: ArrayLike | None = None,
                          benchmark_upper: ArrayLike | None = None) -> pd.DataFrame:
     """Compare values with a benchmark as Fingertips does (overlapping intervals).

@@ -144,7 +144,7 @@ def _by_class(data: pd.DataFrame, keys: list[str], ruc_column: str, count: str |
     return summed.sort_values(["_area", "_rank"], kind="stable").drop(columns=["_area", "_rank"])
 
 
-def rates_by_rurality(data: pd.DataFrame, ruc_column: str = "ruc21_code", *,
+def rates_by_rurality(data: pd.DataFrame, *, ruc_column: str = "ruc21_code",
                       count: str = "count", population: str = "population",
                       area: str | Sequence[str] | None = None,
                       classes: Sequence[str] | None = None, multiplier: float = 100_000,
@@ -203,7 +203,7 @@ def _reference_by_class(reference: pd.DataFrame, ruc_column: str, ref_count: str
 
 
 def rurality_standardised_ratio(data: pd.DataFrame, reference: pd.DataFrame,
-                                ruc_column: str = "ruc21_code", *,
+                                *, ruc_column: str = "ruc21_code",
                                 area: str | Sequence[str] | None = "area",
                                 count: str = "count", population: str = "population",
                                 ref_count: str | None = None, ref_population: str | None = None,
@@ -295,7 +295,7 @@ def rurality_standardised_ratio(data: pd.DataFrame, reference: pd.DataFrame,
 
 
 def rurality_standardised_rate(data: pd.DataFrame, standard: pd.DataFrame,
-                               ruc_column: str = "ruc21_code", *,
+                               *, ruc_column: str = "ruc21_code",
                                area: str | Sequence[str] | None = "area",
                                count: str = "count", population: str = "population",
                                standard_population: str | None = None,
@@ -389,7 +389,7 @@ def _unstandardisable(grid: pd.DataFrame, gaps: pd.DataFrame, keys: list[str],
     return sums
 
 
-def rurality_ratios(lsoas: pd.DataFrame, by: str = "district_name", *,
+def rurality_ratios(lsoas: pd.DataFrame, *, by: str = "district_name",
                     reference: pd.DataFrame | None = None, conf: float = 0.95,
                     ruc_column: str = "ruc21_code") -> pd.DataFrame:
     """Rurality-standardised ratio of each group of LSOAs (reference: all of them by default).
@@ -423,4 +423,4 @@ def rurality_ratios(lsoas: pd.DataFrame, by: str = "district_name", *,
     data = lsoas.rename(columns={by: "area"})
     data[ruc_column] = data[ruc_column].astype(str)
     ref = data if reference is None else reference
-    return rurality_standardised_ratio(data, ref, ruc_column, area="area", conf=conf)
+    return rurality_standardised_ratio(data, ref, ruc_column=ruc_column, area="area", conf=conf)

@@ -66,7 +66,7 @@ FURTHER = ("UF1", "RLF1", "RSF1")
 METHODS = ("euclidean", "mahalanobis")
 
 
-def profile_units(lsoas: pd.DataFrame, unit: str = "unit") -> pd.DataFrame:
+def profile_units(lsoas: pd.DataFrame, *, unit: str = "unit") -> pd.DataFrame:
     """The characteristics of areas made of LSOAs.
 
     Parameters
@@ -146,7 +146,7 @@ class SimilarAreas:
     note: str
 
 
-def nearest_units(target: pd.Series, candidates: pd.DataFrame, k: int = 10,
+def nearest_units(target: pd.Series, candidates: pd.DataFrame, *, k: int = 10,
                   method: str = "euclidean", features=FEATURES) -> pd.DataFrame:
     """Rank candidate units by their distance from a target on standardised characteristics.
 
@@ -219,7 +219,7 @@ def council_profiles() -> pd.DataFrame:
     return units.assign(name=names.reindex(units.index).to_numpy()).rename_axis("ltla24_code")
 
 
-def similar_areas(lsoa_codes, exclude=(), k: int = 10, method: str = "euclidean"
+def similar_areas(lsoa_codes, *, exclude=(), k: int = 10, method: str = "euclidean"
                   ) -> SimilarAreas:
     """The ``k`` councils of England and Wales most similar to a study area.
 

@@ -136,7 +136,7 @@ def _check_within_data(months: pd.PeriodIndex, data_months: pd.Series, name: str
 # ---------------------------------------------------------------- counts
 
 
-def strands_long(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRANDS
+def strands_long(offences: pd.DataFrame, *, strands: Sequence[str] = DEFAULT_STRANDS
                  ) -> pd.DataFrame:
     """One row per offence and strand flagged (long format).
 
@@ -158,7 +158,7 @@ def strands_long(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRAND
     --------
     >>> df = pd.DataFrame({"crime_ref": ["a", "b"], "month": pd.period_range("2025-01", periods=2,
     ...                    freq="M"), "hate_race": [True, True], "hate_religion": [True, False]})
-    >>> strands_long(df, ["race", "religion"])[["crime_ref", "strand"]].values.tolist()
+    >>> strands_long(df, strands=["race", "religion"])[["crime_ref", "strand"]].values.tolist()
     [['a', 'race'], ['a', 'religion'], ['b', 'race']]
     """
     strands = _check_offences(offences, strands)
@@ -170,7 +170,7 @@ def strands_long(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRAND
     return out
 
 
-def strand_counts(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRANDS,
+def strand_counts(offences: pd.DataFrame, *, strands: Sequence[str] = DEFAULT_STRANDS,
                   by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Strand flags per strand, and hate offences counted once, as labelled rows.
 
@@ -197,7 +197,8 @@ def strand_counts(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRAN
     >>> df = pd.DataFrame({"month": pd.period_range("2025-01", periods=3, freq="M"),
     ...                    "hate_race": [True, True, False],
     ...                    "hate_religion": [True, False, False]})
-    >>> strand_counts(df, ["race", "religion"])[["strand", "counts_what", "count"]].values.tolist()
+    >>> counts = strand_counts(df, strands=["race", "religion"])
+    >>> counts[["strand", "counts_what", "count"]].values.tolist()
     [['race', 'strand flags', 2], ['religion', 'strand flags', 1], ['all', 'offences', 2]]
     """
     strands = _check_offences(offences, strands)
@@ -228,8 +229,8 @@ def strand_counts(offences: pd.DataFrame, strands: Sequence[str] = DEFAULT_STRAN
     return long[columns].astype({"count": "int64"}).reset_index(drop=True)
 
 
-def strand_monthly_counts(offences: pd.DataFrame, strand: str | None = None,
-                          strands: Sequence[str] = DEFAULT_STRANDS, *,
+def strand_monthly_counts(offences: pd.DataFrame, *, strand: str | None = None,
+                          strands: Sequence[str] = DEFAULT_STRANDS,
                           last_month: str | pd.Period | None = None) -> pd.Series:
     """Hate offences (``strand=None``) or one strand's flags per month, zeros filled.
 
@@ -262,7 +263,7 @@ def strand_monthly_counts(offences: pd.DataFrame, strand: str | None = None,
 
 
 def strand_share_table(offences: pd.DataFrame, period: tuple[str, str],
-                       strands: Sequence[str] = DEFAULT_STRANDS,
+                       *, strands: Sequence[str] = DEFAULT_STRANDS,
                        conf: float = 0.95) -> pd.DataFrame:
     """Strand flags in a period with their share of hate offences (Wilson intervals).
 
@@ -289,14 +290,14 @@ def strand_share_table(offences: pd.DataFrame, period: tuple[str, str],
     >>> df = pd.DataFrame({"month": pd.PeriodIndex(["2025-01"] * 3, freq="M"),
     ...                    "hate_race": [True, True, False],
     ...                    "hate_religion": [True, False, False]})
-    >>> t = strand_share_table(df, ("2025-01", "2025-01"), ["race", "religion"])
+    >>> t = strand_share_table(df, ("2025-01", "2025-01"), strands=["race", "religion"])
     >>> t[["strand", "counts_what", "count"]].values.tolist()
     [['race', 'strand flags', 2], ['religion', 'strand flags', 1], ['all', 'offences', 2]]
     >>> t["share"].tolist()[:2], t.attrs["multi_strand"]
     ([1.0, 0.5], 1)
     """
     rows = rows_in_period(offences, period)
-    counts = strand_counts(rows, strands)
+    counts = strand_counts(rows, strands=strands)
     total = int(counts.loc[counts["strand"] == ALL, "count"].iloc[0])
     flags = counts["counts_what"] == FLAGS
     share = pd.DataFrame(np.nan, index=counts.index, columns=["value", "lower", "upper"])
@@ -468,7 +469,8 @@ def holm_adjust(p_values: Sequence[float]) -> np.ndarray:
 def _shift_rows(counts_a: np.ndarray, counts_b: np.ndarray, totals: tuple[int, int],
                 months: tuple[int, int], conf: float,
                 variations: Sequence[Variation]) -> pd.DataFrame:
-    comparisons = [judge_change(a, b, months[0], months[1], variation=v, conf=conf).to_dict()
+    comparisons = [judge_change(a, b, exposure_a=months[0], exposure_b=months[1], variation=v,
+                                conf=conf).to_dict()
                    for a, b, v in zip(counts_a, counts_b, variations, strict=True)]
     rows = pd.DataFrame(comparisons).drop(columns=["exposure_a", "exposure_b", "verdict"])
     for suffix, counts, total in (("a", counts_a, totals[0]), ("b", counts_b, totals[1])):
@@ -492,7 +494,7 @@ def strand_shift(
     offences: pd.DataFrame,
     period_a: object,
     period_b: object,
-    strands: Sequence[str] = DEFAULT_STRANDS,
+    *, strands: Sequence[str] = DEFAULT_STRANDS,
     conf: float = 0.95,
     n_permutations: int = 9999,
     seed: int = PERMUTATION_SEED,
@@ -592,7 +594,7 @@ def strand_shift(
     hate = flags.any(axis=1) & (in_a | in_b)
     composition = _composition_test(flags[hate], in_b[hate], strands, conf, n_permutations,
                                     seed)
-    total = judge_change(totals[0], totals[1], len(months_a), len(months_b),
+    total = judge_change(totals[0], totals[1], exposure_a=len(months_a), exposure_b=len(months_b),
                          variation=variations[-1], conf=conf)
     return StrandShift(table[columns], composition, total, label_a, label_b)
 
@@ -670,7 +672,7 @@ def describe_composition(composition: CompositionTest) -> str:
     >>> months = pd.PeriodIndex(["2025-01"] * 40 + ["2025-02"] * 40, freq="M")
     >>> df = pd.DataFrame({"month": months, "hate_race": [True] * 80,
     ...                    "hate_disability": [False] * 40 + [True] * 40})
-    >>> shift = strand_shift(df, "2025-01", "2025-02", ["race", "disability"],
+    >>> shift = strand_shift(df, "2025-01", "2025-02", strands=["race", "disability"],
     ...                      n_permutations=199)
     >>> describe_composition(shift.composition)  # doctest: +ELLIPSIS
     'The mix of strands changed (permutation test over offences, p = 0.005); driven by ...'
@@ -754,7 +756,7 @@ def _window_counts(monthly: pd.Series, months: pd.PeriodIndex) -> int:
 
 
 def recurring_change(monthly_counts: pd.Series, quarter_b: object,
-                     conf: float = 0.95, min_dispersion: float = 1.0) -> RecurringChange:
+                     *, conf: float = 0.95, min_dispersion: float = 1.0) -> RecurringChange:
     r"""Test whether a quarter-on-quarter change differs from the same change a year earlier.
 
     The partnership's question: "there has been a rise compared to the previous
@@ -808,7 +810,8 @@ def recurring_change(monthly_counts: pd.Series, quarter_b: object,
     months_a = months_b - len(months_b)
     windows = [months_a - 12, months_b - 12, months_a, months_b]
     a0, b0, a1, b1 = (_window_counts(monthly_counts, w) for w in windows)
-    variation = window_variation(monthly_counts.astype(float), windows, min_dispersion)
+    variation = window_variation(monthly_counts.astype(float), windows,
+                                 min_dispersion=min_dispersion)
     judged = judge_interaction(a0, b0, a1, b1, variation=variation, conf=conf)
     verdict = ("in line with" if judged.verdict == "in line" else judged.verdict + " than")
     labels = [period_label(w) for w in windows]
@@ -820,7 +823,7 @@ def recurring_change(monthly_counts: pd.Series, quarter_b: object,
                            judged.reason, judged.dispersion, judged.p_value_exact)
 
 
-def describe_recurring_change(result: RecurringChange, what: str = "Hate crime") -> str:
+def describe_recurring_change(result: RecurringChange, *, what: str = "Hate crime") -> str:
     """One plain-English sentence for :func:`recurring_change`.
 
     Examples
@@ -933,7 +936,7 @@ def _poisson_trend(counts: np.ndarray, conf: float) -> tuple[float, float, float
     return slope, se, p_value, dispersion, df
 
 
-def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
+def rolling_12_month(offences: pd.DataFrame, *, strand: str | None = None,
                      last_month: str | pd.Period | None = None, conf: float = 0.95,
                      strands: Sequence[str] = DEFAULT_STRANDS) -> RollingTrend:
     r"""Monthly counts of a strand and a trend test over the last 12 months.
@@ -971,11 +974,11 @@ def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
     >>> months = pd.period_range("2025-01", "2025-12", freq="M")
     >>> df = pd.DataFrame({"month": np.repeat(months, [20, 19, 18, 17, 16, 15, 14, 13, 12,
     ...                                                  11, 10, 9]), "hate_disability": True})
-    >>> trend = rolling_12_month(df, "disability", strands=["disability"])
+    >>> trend = rolling_12_month(df, strand="disability", strands=["disability"])
     >>> trend.verdict, round(trend.rr_per_month, 3)
     ('decreasing', 0.933)
     """
-    counts = strand_monthly_counts(offences, strand, strands)
+    counts = strand_monthly_counts(offences, strand=strand, strands=strands)
     last = counts.index.max() if last_month is None else pd.Period(last_month, freq="M")
     window = pd.period_range(last - 11, last, freq="M")
     if window.min() < counts.index.min() or last > counts.index.max():
@@ -997,7 +1000,7 @@ def rolling_12_month(offences: pd.DataFrame, strand: str | None = None,
 
 
 def rolling_trends(offences: pd.DataFrame, last_month: str,
-                   strands: Sequence[str] = DEFAULT_STRANDS, conf: float = 0.95
+                   *, strands: Sequence[str] = DEFAULT_STRANDS, conf: float = 0.95
                    ) -> pd.DataFrame:
     """Gradual 12-month trend of every strand, Holm-adjusted over the strands tested.
 
@@ -1011,13 +1014,14 @@ def rolling_trends(offences: pd.DataFrame, last_month: str,
     """
     rows = []
     for strand in strands:
-        monthly = strand_monthly_counts(offences, strand, strands, last_month=last_month)
+        monthly = strand_monthly_counts(offences, strand=strand, strands=strands,
+                                        last_month=last_month)
         if monthly.iloc[-12:].sum() == 0:
             rows.append({"strand": strand, "count_12_months": 0, "trend": None})
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-zero months: log(0) terms
-            trend = rolling_12_month(offences, strand, last_month=last_month, conf=conf,
+            trend = rolling_12_month(offences, strand=strand, last_month=last_month, conf=conf,
                                      strands=strands)
         rows.append({"strand": strand, "count_12_months": int(monthly.iloc[-12:].sum()),
                      "rr_per_year": trend.rr_per_year, "lower": trend.rr_per_year_lower,
@@ -1050,8 +1054,8 @@ CENSUS_GROUPS = {
 SEXUAL_ORIENTATION_GROUPS = ("Gay or Lesbian", "Bisexual", "All other sexual orientations")
 
 
-def census_denominators(tables: dict[str, pd.DataFrame], lsoas: Sequence[str] | None = None,
-                        *, councils: pd.DataFrame | None = None) -> pd.DataFrame:
+def census_denominators(tables: dict[str, pd.DataFrame], *, lsoas: Sequence[str] | None = None,
+                        councils: pd.DataFrame | None = None) -> pd.DataFrame:
     """Census 2021 resident populations that strand rates are indicatively per.
 
     Sums the named groups of the tables it is given; it reads no file.
@@ -1128,7 +1132,7 @@ def census_denominators(tables: dict[str, pd.DataFrame], lsoas: Sequence[str] | 
 
 
 def indicative_rates(strand_counts: pd.DataFrame, census: pd.DataFrame,
-                     multiplier: float = 1000,
+                     *, multiplier: float = 1000,
                      years: float = 1.0, conf: float = 0.95) -> pd.DataFrame:
     """Indicative strand rates per 1,000 residents of the related Census group.
 

@@ -75,7 +75,7 @@ def test_district_rates_agree_with_independent_counts(independent, pipeline):
 
 def test_ruc_class_rates_agree(independent, pipeline):
     ours = rates_by_rurality(pipeline.assign(ruc21_code=pipeline["ruc21_code"].astype(str)),
-                             "ruc21_code", multiplier=1000).set_index("ruc21_code")
+                             ruc_column="ruc21_code", multiplier=1000).set_index("ruc21_code")
     theirs = independent.groupby("ruc")[["count", "population"]].sum()
     for code, row in theirs.iterrows():
         assert ours.loc[code, "value"] == pytest.approx(row["count"] / row["population"] * 1000)
@@ -84,7 +84,7 @@ def test_ruc_class_rates_agree(independent, pipeline):
 def test_rurality_standardised_ratio_by_district_by_hand(independent, pipeline):
     data = pipeline.rename(columns={"district_name": "area"}).assign(
         ruc21_code=pipeline["ruc21_code"].astype(str))
-    ours = rurality_standardised_ratio(data, data, "ruc21_code", area="area").set_index("area")
+    ours = rurality_standardised_ratio(data, data, ruc_column="ruc21_code", area="area").set_index("area")
     class_rate = independent.groupby("ruc")["count"].sum() / independent.groupby("ruc")[
         "population"].sum()
     by = independent.groupby(["district", "ruc"])[["count", "population"]].sum().reset_index()

@@ -70,7 +70,7 @@ def dfe_councils(path: str | None = None) -> pd.DataFrame:
     return latest[["code", "name", "la_number"]].sort_values("code").reset_index(drop=True)
 
 
-def upper_tier_councils(ltla24_codes: Sequence[str], names: Sequence[str] = ()
+def upper_tier_councils(ltla24_codes: Sequence[str], *, names: Sequence[str] = ()
                         ) -> tuple[dict[str, dict[str, str]], list[str]]:
     """The upper-tier councils covering an area's councils, and what could not be derived.
 
@@ -92,7 +92,7 @@ def upper_tier_councils(ltla24_codes: Sequence[str], names: Sequence[str] = ()
     >>> areas, notes = upper_tier_councils(["E06000063", "E06000064"])
     >>> {code: spec["la_number"] for code, spec in areas.items()}, notes
     ({'E06000063': '942', 'E06000064': '943'}, [])
-    >>> upper_tier_councils(["E07000136"], ["Boston"])[0]
+    >>> upper_tier_councils(["E07000136"], names=["Boston"])[0]
     {'E10000019': {'name': 'Lincolnshire', 'la_number': '925'}}
     """
     known = dfe_councils().set_index("code")

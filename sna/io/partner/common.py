@@ -110,7 +110,7 @@ def decode_csv(data: bytes, file: str) -> str:
 
 
 def find_header(lines: list[list[str]], required: Sequence[str], file: str, what: str,
-                sheet: str | None = None, repeated_ok: Sequence[str] = (),
+                *, sheet: str | None = None, repeated_ok: Sequence[str] = (),
                 unit: str = "line") -> None:
     """Check that line 1 is the header with every required column, or say what is wrong.
 
@@ -180,7 +180,7 @@ def find_header(lines: list[list[str]], required: Sequence[str], file: str, what
 
 
 def csv_frame(path: str | Path, required: Sequence[str], what: str,
-              repeated_ok: Sequence[str] = ()) -> pd.DataFrame:
+              *, repeated_ok: Sequence[str] = ()) -> pd.DataFrame:
     r"""Read a published CSV as text with ``source_file`` and ``source_row`` (header = line 1).
 
     Blank lines (every cell empty) are dropped, not counted as rows, and their number is kept

@@ -220,7 +220,7 @@ def read_statistical_neighbours(path: str | Path) -> Accounted:
                            notes={"blank_lines_skipped": raw.attrs.get("blank_lines", 0)})
 
 
-def neighbours_of(groupings: pd.DataFrame, la_number: str, n: int = 10) -> list[str]:
+def neighbours_of(groupings: pd.DataFrame, la_number: str, *, n: int = 10) -> list[str]:
     """The ``n`` nearest statistical neighbours (LA numbers) of one LA.
 
     Raises
@@ -231,7 +231,7 @@ def neighbours_of(groupings: pd.DataFrame, la_number: str, n: int = 10) -> list[
     Examples
     --------
     >>> df = pd.DataFrame({"la_number": ["816"], "neighbours": [["937", "896"]]})
-    >>> neighbours_of(df, "816", 1)
+    >>> neighbours_of(df, "816", n=1)
     ['937']
     """
     found = groupings.loc[groupings["la_number"] == str(la_number), "neighbours"]

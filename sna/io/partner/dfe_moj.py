@@ -134,7 +134,7 @@ def area_codes_by_name(names: pd.Series, lookup: dict[str, str] | None) -> tuple
 
 
 def read_dfe_moj_sheet(path: str | Path, sheet: str,
-                       name_to_code: dict[str, str] | None = None) -> Accounted:
+                       *, name_to_code: dict[str, str] | None = None) -> Accounted:
     r"""Read one long sheet of a DfE-MoJ workbook (cohort percentages) with row accounting.
 
     Parameters
@@ -212,7 +212,7 @@ def read_dfe_moj_sheet(path: str | Path, sheet: str,
                      rows_in=accounted.rows_in, notes=notes)
 
 
-def read_dfe_moj_cohorts(path: str | Path, name_to_code: dict[str, str] | None = None,
+def read_dfe_moj_cohorts(path: str | Path, *, name_to_code: dict[str, str] | None = None,
                          sheet: str = "info_table") -> Accounted:
     r"""Read the cohort sizes (``info_table`` of the demographics workbook).
 

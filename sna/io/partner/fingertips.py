@@ -63,7 +63,7 @@ REASON_REPEAT = "repeat of an earlier row with the same figures (same indicator,
                 "age, category and period)"
 
 
-def read_fingertips_export(path: str | Path, indicator_ids: Sequence[int] | None = None
+def read_fingertips_export(path: str | Path, *, indicator_ids: Sequence[int] | None = None
                            ) -> Accounted:
     r"""Read a Fingertips export with row accounting.
 
@@ -176,7 +176,7 @@ def _check_conflicts(frame: pd.DataFrame, repeat: pd.Series, valid: pd.Series,
                         "download may have been pasted together); download it again")
 
 
-def fingertips_cache_path(indicator_ids: Sequence[int], area_type_id: int = UTLA_AREA_TYPE,
+def fingertips_cache_path(indicator_ids: Sequence[int], *, area_type_id: int = UTLA_AREA_TYPE,
                           out_dir: str | Path | None = None) -> Path:
     """Where :func:`fetch_fingertips` caches an export.
 
@@ -190,7 +190,7 @@ def fingertips_cache_path(indicator_ids: Sequence[int], area_type_id: int = UTLA
     return folder / f"fingertips_{ids}_area_type_{int(area_type_id)}.csv.gz"
 
 
-def fetch_fingertips(indicator_ids: Sequence[int], area_type_id: int = UTLA_AREA_TYPE,
+def fetch_fingertips(indicator_ids: Sequence[int], *, area_type_id: int = UTLA_AREA_TYPE,
                      out_dir: str | Path | None = None, client=None) -> Path:
     """Download Fingertips indicators with ``fingertips_py`` and cache them with provenance.
 
@@ -250,7 +250,7 @@ def fetch_fingertips(indicator_ids: Sequence[int], area_type_id: int = UTLA_AREA
                             f"{area_type_id}", column="indicator", value=ids,
                             fix="check the indicator IDs and the area type on "
                                 "fingertips.phe.org.uk (area type 502 = counties and UAs)")
-    target = fingertips_cache_path(ids, area_type_id, out_dir)
+    target = fingertips_cache_path(ids, area_type_id=area_type_id, out_dir=out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     text = data.to_csv(index=False, lineterminator="\n")
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
@@ -259,7 +259,7 @@ def fetch_fingertips(indicator_ids: Sequence[int], area_type_id: int = UTLA_AREA
         with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as gz:
             gz.write(text.encode("utf-8"))
         staged.write_bytes(buffer.getvalue())
-        accounted = read_fingertips_export(staged, ids)
+        accounted = read_fingertips_export(staged, indicator_ids=ids)
         provenance = {
             "source": "OHID Fingertips API (fingertips_py.get_data_by_indicator_ids)",
             "api": FINGERTIPS_API, "indicator_ids": ids, "area_type_id": int(area_type_id),

@@ -144,17 +144,18 @@ def _read(name: str, spec: dict, path: Path, data: PartnerData) -> None:
     elif name == "statistical_neighbours":
         data.tables[name] = read_statistical_neighbours(path)
     elif "indicators" in spec:
-        data.tables[name] = read_fingertips_export(path, spec["indicators"])
+        data.tables[name] = read_fingertips_export(path, indicator_ids=spec["indicators"])
     elif name == "ethnic_population":
         data.tables[name] = read_ethnic_population(path)
     elif name == "dfe_moj_cohorts":
-        data.tables[name] = read_dfe_moj_cohorts(path, data.name_to_code())
+        data.tables[name] = read_dfe_moj_cohorts(path, name_to_code=data.name_to_code())
     else:
         for sheet in spec["sheets"]:
-            data.tables[f"{name}:{sheet}"] = read_dfe_moj_sheet(path, sheet, data.name_to_code())
+            data.tables[f"{name}:{sheet}"] = read_dfe_moj_sheet(path, sheet,
+                                                                name_to_code=data.name_to_code())
 
 
-def load_partner_data(files: dict[str, str] | None = None, root: str | Path | None = None
+def load_partner_data(*, files: dict[str, str] | None = None, root: str | Path | None = None
                       ) -> PartnerData:
     """Read the partner files; a source with no file is recorded as a gap, not an error.
 
@@ -177,7 +178,7 @@ def load_partner_data(files: dict[str, str] | None = None, root: str | Path | No
 
     Examples
     --------
-    >>> data = load_partner_data({"violence_admissions": "no/such/file.csv"})
+    >>> data = load_partner_data(files={"violence_admissions": "no/such/file.csv"})
     >>> data.gaps["violence_admissions"]
     'file not found: no/such/file.csv'
     >>> data.tables["child_injury_admissions"].rows_in

@@ -163,7 +163,7 @@ class Variation:
         return check + "No evidence of over-dispersion: changes judged by exact tests."
 
 
-def seasonal_model_reason(counts: pd.Series, min_per_season: int = MIN_PER_SEASON) -> str | None:
+def seasonal_model_reason(counts: pd.Series, *, min_per_season: int = MIN_PER_SEASON) -> str | None:
     """Why a seasonal model cannot be fitted to a series, in plain words (None if it can).
 
     A season's index estimated from one observation is that one period's count
@@ -283,7 +283,7 @@ def series_variation(counts: pd.Series, *, offset: pd.Series | float | None = No
         raise SnaInputError(f"min_dispersion must be a number >= 1, got {min_dispersion!r}",
                             fix="use 1 (no minimum) or e.g. 2", column="min_dispersion",
                             value=min_dispersion)
-    seasonal = seasonal_model_reason(counts, min_per_season) is None
+    seasonal = seasonal_model_reason(counts, min_per_season=min_per_season) is None
     full, per_year = _complete_series(counts)
     unit = "month" if per_year == 12 else "quarter"
     exposure = _exposure_series(offset, full.index)
@@ -302,7 +302,7 @@ def series_variation(counts: pd.Series, *, offset: pd.Series | float | None = No
 
 
 def window_variation(counts: pd.Series, windows: list[pd.PeriodIndex],
-                     min_dispersion: float = 1.0) -> Variation:
+                     *, min_dispersion: float = 1.0) -> Variation:
     """Measure the variation of the periods within each window (one mean per window).
 
     For comparisons of a few short windows (e.g. two quarters this year and the same
@@ -359,8 +359,9 @@ def _to_ratio(share: float, scale: float) -> float:
     return share / (1 - share) * scale if share < 1 else float("inf")
 
 
-def judge_change(count_a: int, count_b: int, exposure_a: float = 1, exposure_b: float = 1, *,
-                 variation: Variation | None = None, conf: float = 0.95) -> PeriodComparison:
+def judge_change(count_a: int, count_b: int, *, exposure_a: float = 1, exposure_b: float = 1,
+                 variation: Variation | None = None,
+                 conf: float = 0.95) -> PeriodComparison:
     r"""Judge a change between two periods, allowing for the variation the series shows.
 
     The one rule every published "rose/fell significantly" goes through.
@@ -405,7 +406,8 @@ def judge_change(count_a: int, count_b: int, exposure_a: float = 1, exposure_b: 
     >>> noisy.verdict, noisy.test, round(noisy.p_value, 2)
     ('no significant change', 'quasi-Poisson score test', 0.41)
     """
-    exact = compare_periods(count_a, count_b, exposure_a, exposure_b, conf)
+    exact = compare_periods(count_a, count_b, exposure_a=exposure_a, exposure_b=exposure_b,
+                            conf=conf)
     variation = variation if variation is not None else Variation(
         float("nan"), math.inf, float("nan"), "not measured")
     reason = variation.reason
@@ -487,7 +489,8 @@ def change_between(counts: pd.Series, period_a, period_b, *, conf: float = 0.95,
                                                           strict=True)]
     variation = series_variation(full, min_per_season=min_per_season,
                                  min_dispersion=min_dispersion)
-    return judge_change(totals[0], totals[1], len(windows[0]), len(windows[1]),
+    return judge_change(totals[0], totals[1], exposure_a=len(windows[0]),
+                        exposure_b=len(windows[1]),
                         variation=variation, conf=conf)
 
 

@@ -96,7 +96,7 @@ class PeriodComparison:
 def compare_periods(
     count_a: int,
     count_b: int,
-    exposure_a: float = 1,
+    *, exposure_a: float = 1,
     exposure_b: float = 1,
     conf: float = 0.95,
 ) -> PeriodComparison:

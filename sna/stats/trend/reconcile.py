@@ -53,7 +53,7 @@ class Reconciliation:
 def reconcile_totals(
     parts: Iterable[float],
     published_total: float,
-    label: str = "total",
+    *, label: str = "total",
     tolerance: float = 0,
 ) -> Reconciliation:
     """Check a printed total against the sum of its printed parts.
@@ -123,7 +123,7 @@ def reconcile_table(
     part_column: str,
     total_column: str,
     by: str,
-    tolerance: float = 0,
+    *, tolerance: float = 0,
 ) -> pd.DataFrame:
     """Reconcile a long table's printed totals with the sum of its parts, per group.
 

@@ -301,7 +301,8 @@ def _year_on_year(counts: pd.Series, exposure: pd.Series, per_year: int, variati
         weights = exposure[[before, period]]
         if pair.isna().any() or weights.isna().any():
             continue
-        comparison = judge_change(pair.iloc[0], pair.iloc[1], weights.iloc[0], weights.iloc[1],
+        comparison = judge_change(pair.iloc[0], pair.iloc[1], exposure_a=weights.iloc[0],
+                                  exposure_b=weights.iloc[1],
                                   variation=variation, conf=conf)
         rows.append(_comparison_row(period_label(before), period_label(period), comparison))
     return pd.DataFrame(rows, columns=_comparison_columns())
@@ -324,7 +325,8 @@ def _annual(counts: pd.Series, exposure: pd.Series, per_year: int, year_start_mo
         if not pair["complete"].all():
             continue
         comparison = judge_change(pair["total"].iloc[0], pair["total"].iloc[1],
-                                  pair["exposure"].iloc[0], pair["exposure"].iloc[1],
+                                  exposure_a=pair["exposure"].iloc[0],
+                                  exposure_b=pair["exposure"].iloc[1],
                                   variation=variation, conf=conf)
         rows.append(_comparison_row(pair["year"].iloc[0], pair["year"].iloc[1], comparison))
     comparisons = pd.DataFrame(rows, columns=_comparison_columns())
@@ -333,7 +335,7 @@ def _annual(counts: pd.Series, exposure: pd.Series, per_year: int, year_start_mo
 
 
 def _check_series_fits(counts: pd.Series, min_per_season: int) -> None:
-    reason = seasonal_model_reason(counts, min_per_season)
+    reason = seasonal_model_reason(counts, min_per_season=min_per_season)
     if reason is not None:
         raise SnaInputError(reason.rstrip("."), fix="use a longer series, or quarters instead "
                             "of months; check first with seasonal_model_reason()",

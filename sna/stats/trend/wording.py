@@ -89,7 +89,7 @@ def _movement(r: PeriodComparison, subject: str, period_a: str | None,
 
 def describe_change(
     result: PeriodComparison,
-    subject: str = "DA-related crimes",
+    *, subject: str = "DA-related crimes",
     period_a: str | None = None,
     period_b: str | None = None,
 ) -> str:
@@ -117,7 +117,8 @@ def describe_change(
     >>> describe_change(judge_change(6346, 6287))
     'DA-related crimes fell 0.9% (6,346 to 6,287): this is not a statistically significant change, treating the counts as varying only by chance (their variation was not checked).'
     >>> noisy = Variation(11.3, 47, 1e-9, "model")
-    >>> describe_change(judge_change(1000, 878, variation=noisy), "Hate offences", "2024", "2025")
+    >>> describe_change(judge_change(1000, 878, variation=noisy), subject="Hate offences",
+    ...                 period_a="2024", period_b="2025")
     'Hate offences fell 12.2% (1,000 in 2024 to 878 in 2025): this is not a statistically significant change after allowing for the usual month-to-month ups and downs of this series.'
     """  # noqa: E501
     r = result
@@ -135,7 +136,7 @@ def describe_change(
     return f"{movement}: {verdict}{tail}."
 
 
-def change_note(result: PeriodComparison, subject: str | None = None) -> str:
+def change_note(result: PeriodComparison, *, subject: str | None = None) -> str:
     """The technical note for :func:`describe_change`: test, p-value, rate ratio and interval.
 
     Examples
@@ -164,7 +165,7 @@ def change_note(result: PeriodComparison, subject: str | None = None) -> str:
     return note
 
 
-def describe_trend(result: SeasonalTrend, subject: str = "DA-related crimes") -> str:
+def describe_trend(result: SeasonalTrend, *, subject: str = "DA-related crimes") -> str:
     """Say in one plain sentence what the trend after season is.
 
     Parameters
@@ -208,7 +209,7 @@ def trend_note(result: SeasonalTrend) -> str:
             f"{format_p(t.p_value, alpha=1 - t.conf)}.")
 
 
-def describe_seasonality(result: SeasonalTrend, subject: str | None = None) -> str:
+def describe_seasonality(result: SeasonalTrend, *, subject: str | None = None) -> str:
     """Say in one plain sentence which season peaks, by how much, and whether seasonality is real.
 
     Parameters
@@ -256,7 +257,7 @@ def seasonality_note(result: SeasonalTrend) -> str:
             f"{format_p(lrt.p_value, alpha=1 - result.conf)}.")
 
 
-def describe_year_on_year(row: pd.Series | dict, subject: str = "DA-related crimes") -> str:
+def describe_year_on_year(row: pd.Series | dict, *, subject: str = "DA-related crimes") -> str:
     """Say in one plain sentence how a period compares with a year before.
 
     Parameters
@@ -281,7 +282,9 @@ def describe_year_on_year(row: pd.Series | dict, subject: str = "DA-related crim
     --------
     See the worked example of :mod:`sna.stats.trend.wording`, which prints every sentence.
     """
-    return describe_change(row_comparison(row), subject, *_row_periods(row))
+    period_a, period_b = _row_periods(row)
+    return describe_change(row_comparison(row), subject=subject, period_a=period_a,
+                           period_b=period_b)
 
 
 def _row_periods(row: pd.Series | dict) -> tuple[str, str]:

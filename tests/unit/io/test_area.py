@@ -72,8 +72,8 @@ def test_subareas_default_to_councils_or_wards_and_a_lookup_can_be_named(tmp_pat
                            "subarea_name": ["North"] * 100 + ["South"] * (len(one) - 100)})
     path = tmp_path / "hubs.csv"
     lookup.to_csv(path, index=False)
-    hubs, kind = subarea_columns(one, str(path))
+    hubs, kind = subarea_columns(one, subareas=str(path))
     assert kind == "sub-area" and hubs["district_name"].value_counts()["North"] == 100
     with pytest.raises(SnaInputError, match="does not cover 1 of"):
         lookup.iloc[1:].to_csv(path, index=False)
-        subarea_columns(one, str(path))
+        subarea_columns(one, subareas=str(path))

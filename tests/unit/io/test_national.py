@@ -491,11 +491,11 @@ def test_force_rates_missing_population_gives_missing_rate(dataset):
     out, _ = dataset
     population = pfa_population()
     population = population[population["pfa24_name"] != "Kent"]
-    rates = force_rates(out, population).set_index("force")
+    rates = force_rates(out, population_by_pfa=population).set_index("force")
     assert np.isnan(rates.loc["Kent Police", "value"])
     assert rates.drop(index="Kent Police")["value"].notna().all()
     with pytest.raises(SnaInputError, match="no column 'population'"):
-        force_rates(out, population.drop(columns="population"))
+        force_rates(out, population_by_pfa=population.drop(columns="population"))
 
 
 def test_manifest_is_json_with_per_file_parts(dataset):

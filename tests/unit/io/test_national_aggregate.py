@@ -41,7 +41,7 @@ def built(tmp_path_factory):
 
 def test_rows_equal_the_shipped_aggregate_exactly(built):
     out, summary = built
-    mine = national_counts(out)
+    mine = national_counts(folder=out)
     ref = national_counts()
     ref = ref[ref["force"].isin(FORCES)].reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, ref)
@@ -51,14 +51,14 @@ def test_rows_equal_the_shipped_aggregate_exactly(built):
 
 def test_coverage_equals_the_shipped_coverage_and_names_no_data(built):
     out, summary = built
-    mine = coverage(out)
+    mine = coverage(folder=out)
     ref = coverage()
     ref = ref[ref["force"].isin([*FORCES, "west-yorkshire"])].reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, ref)
     # West Yorkshire has no file: listed, blank, never zero, and absent from the counts.
     assert summary["no_data"] == [["west-yorkshire", f"2025-{m:02d}"] for m in range(1, 13)]
     assert mine.loc[mine["force"] == "west-yorkshire", "rows_in"].isna().all()
-    assert "west-yorkshire" not in set(national_counts(out)["force"])
+    assert "west-yorkshire" not in set(national_counts(folder=out)["force"])
 
 
 def test_rows_in_are_offences_plus_repeats_plus_other_quarantine(tmp_path):
@@ -72,8 +72,8 @@ def test_rows_in_are_offences_plus_repeats_plus_other_quarantine(tmp_path):
     copy.parent.mkdir()
     copy.write_text("\n".join(lines) + "\n")
     summary = build_national_counts(copy, tmp_path / "out")
-    cov = coverage(tmp_path / "out")
-    counted = int(national_counts(tmp_path / "out")["offences"].sum())
+    cov = coverage(folder=tmp_path / "out")
+    counted = int(national_counts(folder=tmp_path / "out")["offences"].sum())
     (reasons,) = summary["quarantined_other"].values()
     assert cov["rows_in"].sum() == counted + cov["repeat_crime_id_rows"].sum() + 1
     assert list(reasons.values()) == [1] and "crime type" in next(iter(reasons))
@@ -90,4 +90,4 @@ def test_cli_builds_the_aggregate(tmp_path, capsys):
                  "--forces", "cumbria", "durham"])
     printed = capsys.readouterr().out
     assert code == 0 and "2 force-months with no file" in printed
-    assert set(national_counts(tmp_path)["month"]) == {"2025-01", "2025-02"}
+    assert set(national_counts(folder=tmp_path)["month"]) == {"2025-01", "2025-02"}

@@ -93,7 +93,7 @@ def test_upper_tier_councils_come_from_the_dfe_file():
 
 def test_districts_get_their_county_and_welsh_councils_are_named_never_guessed():
     areas, notes = upper_tier_councils(["E07000136", "E07000137", "W06000015"],
-                                       ["Boston", "East Lindsey", "Cardiff"])
+                                       names=["Boston", "East Lindsey", "Cardiff"])
     assert areas == {"E10000019": {"name": "Lincolnshire", "la_number": "925"}}
     assert "Boston (E07000136) is a district council" in notes[0]
     assert "published for Lincolnshire (E10000019)" in notes[0] and "larger area" in notes[0]

@@ -33,8 +33,8 @@ def read(name):
     if name.startswith("ees"):
         return read_ees_csv(path, ["Gangs", "Going_missing"])
     if name.startswith("fingertips"):
-        return read_fingertips_export(path, [90284])
-    return read_dfe_moj_sheet(path, "EverSusExcl", NAMES)
+        return read_fingertips_export(path, indicator_ids=[90284])
+    return read_dfe_moj_sheet(path, "EverSusExcl", name_to_code=NAMES)
 
 
 ERRORS = {
@@ -170,12 +170,12 @@ def test_every_shipped_partner_file_accounts_for_every_row():
 
 
 def test_missing_partner_file_is_a_gap_not_an_error(tmp_path):
-    data = load_partner_data({"assessment_factors": "nowhere.csv", "cla_convictions": ""},
+    data = load_partner_data(files={"assessment_factors": "nowhere.csv", "cla_convictions": ""},
                              root=tmp_path)
     assert data.gaps["assessment_factors"] == "file not found: nowhere.csv"
     assert data.gaps["cla_convictions"] == "not supplied (no file given)"
     with pytest.raises(SnaInputError, match="unknown partner source 'absense'"):
-        load_partner_data({"absense": "x.csv"})
+        load_partner_data(files={"absense": "x.csv"})
 
 
 def test_statistical_neighbours_and_ethnic_population():
@@ -191,7 +191,7 @@ def test_statistical_neighbours_and_ethnic_population():
 
 
 def test_dfe_moj_cohort_sizes_from_text():
-    acc = read_dfe_moj_cohorts(SHIPPED / "2023_03_16_OFSEN_Demographics.xlsx", NAMES)
+    acc = read_dfe_moj_cohorts(SHIPPED / "2023_03_16_OFSEN_Demographics.xlsx", name_to_code=NAMES)
     ny = acc.clean[(acc.clean["area_name"] == "North Yorkshire")
                    & (acc.clean["indicator"] == "Home")].iloc[0]
     assert (ny["all_pupils"], ny["any_offence"], ny["sv_offence"]) == (34357, 1370, 214)
@@ -263,7 +263,7 @@ def test_fuzzed_dfe_moj_sheets_raise_only_project_errors(tmp_path_factory, rows,
     path = tmp_path_factory.mktemp("xlsx") / "w.xlsx"
     book.save(path)
     try:
-        acc = read_dfe_moj_sheet(path, "EverAP", NAMES)
+        acc = read_dfe_moj_sheet(path, "EverAP", name_to_code=NAMES)
     except SnaInputError:
         return
     assert acc.rows_in == len(acc.clean) + len(acc.quarantine)

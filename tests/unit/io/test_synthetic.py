@@ -58,8 +58,8 @@ def test_same_seed_same_rows_other_seed_other_rows():
 
 
 def test_written_file_is_byte_identical_and_matches_the_shipped_demo(tmp_path):
-    first = write_demo_extract(tmp_path / "a_SYNTHETIC.csv.gz")
-    second = write_demo_extract(tmp_path / "b_SYNTHETIC.csv.gz")
+    first = write_demo_extract(path=tmp_path / "a_SYNTHETIC.csv.gz")
+    second = write_demo_extract(path=tmp_path / "b_SYNTHETIC.csv.gz")
     assert first.read_bytes() == second.read_bytes()
     assert gzip.decompress(first.read_bytes()) == gzip.decompress(DEMO.read_bytes())
 
@@ -75,7 +75,7 @@ def test_demo_file_is_named_synthetic_small_and_documented():
 
 def test_writer_refuses_a_name_without_synthetic(tmp_path):
     with pytest.raises(SnaInputError) as info:
-        write_demo_extract(tmp_path / "force_extract.csv.gz")
+        write_demo_extract(path=tmp_path / "force_extract.csv.gz")
     assert info.value.column == "path"
 
 
@@ -273,7 +273,7 @@ def test_another_areas_serious_violence_follows_its_own_police_uk_volumes(code, 
     # the calibration area's robbery means (2025 level, after the doubling) times the factor
     from sna.io.synthetic import sv_monthly_means
 
-    means = sv_monthly_means(pd.period_range("2025-01", "2025-12", freq="M"), factors)
+    means = sv_monthly_means(pd.period_range("2025-01", "2025-12", freq="M"), factors=factors)
     expected = means[["34A", "34B"]].to_numpy().sum() / 12
     assert ours == pytest.approx(expected, rel=0.35)
     assert expected == pytest.approx(_national_monthly([code], force, "Robbery"), rel=0.35)
@@ -283,7 +283,7 @@ def test_another_areas_serious_violence_follows_its_own_police_uk_volumes(code, 
 def test_shipped_example_extracts_are_what_the_generator_makes(tmp_path):
     from sna.io.synthetic import write_area_extract
 
-    made = write_area_extract("E06000064", tmp_path, "2025-01", "2025-12")
+    made = write_area_extract("E06000064", out_dir=tmp_path, start="2025-01", end="2025-12")
     shipped = SHIPPED / "synthetic" / made.name
     assert gzip.decompress(made.read_bytes()) == gzip.decompress(shipped.read_bytes())
 

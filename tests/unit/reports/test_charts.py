@@ -579,7 +579,7 @@ def test_north_yorkshire_lsoa_map_is_small_enough():
     from sna.io.geography import read_boundaries, study_area_lsoas
 
     codes = study_area_lsoas(ltla24_codes=("E06000065", "E06000014"))["lsoa21_code"]
-    lsoas = read_boundaries("lsoa21", codes=codes)
+    lsoas = read_boundaries(kind="lsoa21", codes=codes)
     assert len(lsoas) == 500 and lsoas.crs.to_epsg() == 27700
     lsoas["rate"] = np.arange(500) / 10
     lsoas["small"] = np.arange(500) % 50 == 0

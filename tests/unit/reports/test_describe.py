@@ -88,14 +88,14 @@ def test_edge_sentences():
     assert "rate ratio infinity" not in change_note(from_zero)
     same = describe_change(compare_periods(10, 10))
     assert same.startswith("DA-related crimes were unchanged (10 to 10): this is not")
-    rate = describe_change(compare_periods(100, 130, 1000, 1100))
+    rate = describe_change(compare_periods(100, 130, exposure_a=1000, exposure_b=1100))
     rate_change = ((130 / 1100) / (100 / 1000) - 1) * 100
     assert rate.startswith(f"The rate of DA-related crimes rose {rate_change:.1f}% (100 to 130")
 
 
 def test_borderline_when_interval_and_test_disagree():
     # Unequal exposures: minimum-likelihood p < 0.05 but the central interval includes 1.
-    result = compare_periods(2, 13, 2.0, 3.0)
+    result = compare_periods(2, 13, exposure_a=2.0, exposure_b=3.0)
     assert stats.binomtest(13, 15, 0.6).pvalue < 0.05
     assert result.rr_lower < 1
     assert "borderline" in change_note(result)
@@ -124,9 +124,9 @@ def test_audit_case_over_dispersed_series_is_not_called_significant():
     hand_p = 2 * stats.t.sf(abs(b - n / 2) / np.sqrt(phi * n / 4), poisson.df_resid)
     assert new.p_value == pytest.approx(hand_p, rel=1e-8)
     assert old.verdict != "no significant change"  # the misleading verdict
-    assert "a statistically significant" in describe_change(old, "Hate offences")
+    assert "a statistically significant" in describe_change(old, subject="Hate offences")
     assert new.verdict == "no significant change" and new.test == "quasi-Poisson score test"
-    sentence = describe_change(new, "Hate offences")
+    sentence = describe_change(new, subject="Hate offences")
     assert sentence.endswith("this is not a statistically significant change after allowing "
                              "for the usual month-to-month ups and downs of this series.")
 
@@ -135,7 +135,7 @@ def test_audit_case_over_dispersed_series_is_not_called_significant():
 @given(a=st.integers(0, 3000), b=st.integers(0, 3000),
        e_a=st.sampled_from([1.0, 2.0, 1000.0]), e_b=st.sampled_from([1.0, 3.0, 1000.0]))
 def test_never_rose_or_fell_without_a_verdict(a, b, e_a, e_b):
-    result = compare_periods(a, b, e_a, e_b)
+    result = compare_periods(a, b, exposure_a=e_a, exposure_b=e_b)
     sentence = describe_change(result)
     if re.search(r"\b(rose|fell)\b", sentence):
         assert "statistically significant" in sentence

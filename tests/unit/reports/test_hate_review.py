@@ -230,7 +230,7 @@ def test_synthetic_note_can_be_switched_off(offences):
 
 
 def test_shares_table_counts_offences_once_and_flags_per_strand(offences):
-    table = hs.strand_share_table(offences, ("2025-01", "2025-12"), STRANDS)
+    table = hs.strand_share_table(offences, ("2025-01", "2025-12"), strands=STRANDS)
     by = table.set_index("strand")
     assert by.loc["all", "counts_what"] == "offences"
     assert by.loc["all", "count"] == OFFENCES_2025
@@ -283,7 +283,7 @@ def test_shift_sentences_state_verdict_and_test(composition):
 
 
 def test_rolling_trends_holm_adjusts_the_strands_tested(offences):
-    table = hs.rolling_trends(offences, LAST_MONTH, STRANDS)
+    table = hs.rolling_trends(offences, LAST_MONTH, strands=STRANDS)
     assert_allclose(table["p_adjusted"], holm(table["p_value"]), rtol=1e-9)
     race = table.set_index("strand").loc["race", "count_12_months"]
     assert race == RACE_ONLY_2025 + 12
@@ -295,12 +295,12 @@ def test_rolling_trend_sentence_verdicts():
                             "hate_disability": True})
     flat = pd.DataFrame({"month": np.repeat(months, 10), "hate_disability": True})
     down = hr.describe_rolling_trend(
-        rolling_12_month(falling, "disability", strands=["disability"]))
+        rolling_12_month(falling, strand="disability", strands=["disability"]))
     level = hr.describe_rolling_trend(
-        rolling_12_month(flat, "disability", strands=["disability"]), p_adjusted=0.9, n_tests=10)
+        rolling_12_month(flat, strand="disability", strands=["disability"]), p_adjusted=0.9, n_tests=10)
     assert "statistically significant decreasing trend" in down and "test" not in down
     assert "no statistically significant gradual trend" in level
-    note = hr.rolling_trend_note(rolling_12_month(flat, "disability", strands=["disability"]),
+    note = hr.rolling_trend_note(rolling_12_month(flat, strand="disability", strands=["disability"]),
                                  p_adjusted=0.9, n_tests=10)
     assert "t test" in note and "Holm-adjusted over 10 strands, p = 0.90" in note
 
@@ -455,7 +455,7 @@ def test_sections_raise_no_warnings(offences):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         hr.seasonal_pattern(offences, LAST_MONTH, "Test area", strands=STRANDS)
-        hs.rolling_trends(offences, LAST_MONTH, STRANDS)
+        hs.rolling_trends(offences, LAST_MONTH, strands=STRANDS)
 
 
 def test_seasonal_section_with_12_months_says_why_no_model(offences, monkeypatch):

@@ -319,7 +319,7 @@ def test_register_parameter_errors_are_actionable():
 
 
 def test_missing_partner_files_are_named_gaps_never_a_crash(tmp_path):
-    partner = load_partner_data({"assessment_factors": "", "dfe_moj_school": "gone.xlsx",
+    partner = load_partner_data(files={"assessment_factors": "", "dfe_moj_school": "gone.xlsx",
                                  "child_injury_admissions": "gone.csv"}, root=tmp_path)
     page = sp.children_at_risk(partner, AREAS)._repr_html_()
     assert "Not available, because the children&#x27;s social care assessment factors" in page

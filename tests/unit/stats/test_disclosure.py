@@ -279,9 +279,9 @@ def test_crosstab_3x3_one_small_cell_hand_worked():
         dtype="Int64",
     )
     pd.testing.assert_frame_equal(result.published, expected)
-    assert not is_recoverable(result.published, result.suppressed)
+    assert not is_recoverable(result.published, mask=result.suppressed)
     # primary suppression alone would not be enough: r2/A = 46 - 18 - 25
-    assert is_recoverable(_with_totals(table), result.primary)
+    assert is_recoverable(_with_totals(table), mask=result.primary)
 
 
 def test_crosstab_two_per_line_is_not_enough():
@@ -296,12 +296,12 @@ def test_crosstab_two_per_line_is_not_enough():
     )
     result = suppress_crosstab(table, FIVE)
     assert len(cells(result.primary)) == 9
-    assert cells(recoverable_cells(_with_totals(table), result.primary)) == {("r1", "c2")}
+    assert cells(recoverable_cells(_with_totals(table), mask=result.primary)) == {("r1", "c2")}
     # Closing a cycle through (r1, c2) needs one cell joining the two blocks:
     # r0c2 30, r0c3 40, r1c3 35, r2c0 50, r2c1 45, r3c0 60, r3c1 6 -> r3c1 (6), giving the
     # cycle r1-c2-r3-c1-r1 through the suppressed r3c2 and r1c1.
     assert cells(result.secondary) == {("r3", "c1")}
-    assert not is_recoverable(result.published, result.suppressed)
+    assert not is_recoverable(result.published, mask=result.suppressed)
 
 
 def test_crosstab_margins_are_primary_suppressed_when_small():
@@ -311,7 +311,7 @@ def test_crosstab_margins_are_primary_suppressed_when_small():
     # the cheapest closing path pairs the hamlet cells with the town cells.
     assert ("hamlet", "Total") in cells(result.primary)
     assert leak_check_values(result.published.stack().dropna().tolist(), 5) == []
-    assert not is_recoverable(result.published, result.suppressed)
+    assert not is_recoverable(result.published, mask=result.suppressed)
 
 
 def test_crosstab_zeros_shown_or_suppressed():
@@ -349,7 +349,7 @@ def test_one_way_table_with_total_hand_worked():
     assert result.published.index[-1] == "Total"
     assert cells(result.primary) == {"black"}
     assert cells(result.secondary) == {"white"}
-    assert not is_recoverable(result.published, result.suppressed)
+    assert not is_recoverable(result.published, mask=result.suppressed)
 
 
 def test_one_way_prefers_positive_partner_over_zero():
@@ -404,11 +404,11 @@ def test_is_recoverable_explicit_mask_and_suppressed_totals():
     published = _margins([[3, 10, 13], [5, 6, 11], [8, 16, 24]])
     mask = np.zeros((3, 3), dtype=bool)
     mask[0, 0] = True
-    assert is_recoverable(published, mask)
+    assert is_recoverable(published, mask=mask)
     # Hide the cell with its row and column totals: still solvable, by hand
     #   column-0 total = 24 - 16 = 8, cell = 8 - 5 = 3, row-0 total = 3 + 10 = 13.
     mask[0, 2] = mask[2, 0] = True
-    assert recoverable_cells(published, mask).to_numpy().tolist() == [
+    assert recoverable_cells(published, mask=mask).to_numpy().tolist() == [
         [True, False, True],
         [False, False, False],
         [True, False, False],
@@ -416,7 +416,7 @@ def test_is_recoverable_explicit_mask_and_suppressed_totals():
     # Hide the grand total as well: four unknowns tied by
     #   x + 10 = R,  x + 5 = C,  C + 16 = G,  R + 11 = G  -> one free parameter, none solvable.
     mask[2, 2] = True
-    assert not is_recoverable(published, mask)
+    assert not is_recoverable(published, mask=mask)
 
 
 def test_is_recoverable_one_way():
@@ -463,7 +463,7 @@ def test_property_is_recoverable_matches_graph_bridges(shape, data):
     flags = data.draw(st.lists(st.floats(0, 1), min_size=size, max_size=size))
     unknown = (np.array(flags) < density).reshape(shape)
     published = pd.DataFrame(np.ones(shape)) if len(shape) == 2 else pd.Series(np.ones(shape))
-    determined = recoverable_cells(published, unknown).to_numpy()
+    determined = recoverable_cells(published, mask=unknown).to_numpy()
     np.testing.assert_array_equal(determined, _graph_determined(unknown))
 
 
@@ -514,7 +514,7 @@ def test_property_crosstab_protects_every_table(table, policy):
     # no small count published, margins included
     assert leak_check_values(published[~np.isnan(published)].tolist(), policy.min_count) == []
     # no suppressed entry solvable from the published ones (exact linear algebra) ...
-    assert not is_recoverable(result.published, result.suppressed)
+    assert not is_recoverable(result.published, mask=result.suppressed)
     # ... nor by the independent graph criterion
     assert not _graph_determined(suppressed).any()
     # primary = exactly the small entries (and zeros when suppressed), computed by hand
@@ -688,7 +688,7 @@ _COUNTS = pd.DataFrame({"n": [1, 2], "g": ["a", "b"]})
         (lambda: is_recoverable(pd.Series([1])), "too small to hold cells", None),
         (lambda: is_recoverable(pd.DataFrame([[1, 2]])), "too small to hold cells", None),
         (
-            lambda: is_recoverable(pd.DataFrame(np.ones((3, 3))), np.zeros((2, 2), bool)),
+            lambda: is_recoverable(pd.DataFrame(np.ones((3, 3))), mask=np.zeros((2, 2), bool)),
             "mask has a different shape",
             "mask",
         ),

@@ -195,12 +195,12 @@ def test_rag_against_target(value, target, polarity, expected):
 
 def test_rag_without_target_follows_tested_direction():
     nan = float("nan")
-    assert rag_status(1000, nan, "down", direction(1000, 1538))[0] == "Green"
-    assert rag_status(1538, nan, "down", direction(1538, 1000))[0] == "Red"
-    assert rag_status(1538, nan, "up", direction(1538, 1000))[0] == "Green"
-    assert rag_status(1435, nan, "down", direction(1435, 1440))[0] == "Amber"
-    assert rag_status(3, nan, "down", direction(3, 5))[0] == "No rating"
-    assert rag_status(44, nan, "neutral", direction(44, 67))[0] == "No rating"
+    assert rag_status(1000, nan, "down", change=direction(1000, 1538))[0] == "Green"
+    assert rag_status(1538, nan, "down", change=direction(1538, 1000))[0] == "Red"
+    assert rag_status(1538, nan, "up", change=direction(1538, 1000))[0] == "Green"
+    assert rag_status(1435, nan, "down", change=direction(1435, 1440))[0] == "Amber"
+    assert rag_status(3, nan, "down", change=direction(3, 5))[0] == "No rating"
+    assert rag_status(44, nan, "neutral", change=direction(44, 67))[0] == "No rating"
     with pytest.raises(SnaInputError):
         rag_status(1, 2, "sideways")
 

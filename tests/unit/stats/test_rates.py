@@ -141,7 +141,7 @@ def test_proportion_ci_matches_phe(conf, suffix):
     cases = read_ref("phe_proportion_cases.csv")
     cases = cases.dropna(subset=["numerator", "denominator", f"lower{suffix}"])
     for multiplier, rows in cases.groupby("multiplier"):
-        out = proportion_ci(rows["numerator"], rows["denominator"], multiplier, conf)
+        out = proportion_ci(rows["numerator"], rows["denominator"], multiplier=multiplier, conf=conf)
         assert_allclose(out["value"], rows["value"], rtol=RTOL)
         assert_allclose(out["lower"], rows[f"lower{suffix}"], rtol=RTOL)
         assert_allclose(out["upper"], rows[f"upper{suffix}"], rtol=RTOL)

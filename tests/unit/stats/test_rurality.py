@@ -71,7 +71,7 @@ def test_rates_by_rurality_sums_rows_then_rate_ci():
 def test_rates_by_rurality_whole_frame_and_2011_scheme():
     data = pd.DataFrame({"RUC11CD": ["E2", "C1", "E2"], "count": [3, 50, 4],
                          "population": [1_000, 20_000, 1_500]})
-    out = rates_by_rurality(data, "RUC11CD")
+    out = rates_by_rurality(data, ruc_column="RUC11CD")
     assert out["RUC11CD"].tolist() == ["C1", "E2"]
     expected = rate_ci([50, 7], [20_000, 2_500])
     assert_allclose(out[["value", "lower", "upper"]], expected[["value", "lower", "upper"]],
@@ -82,7 +82,7 @@ def test_rates_by_rurality_whole_frame_and_2011_scheme():
 def test_rates_by_rurality_own_classes_and_empty_cells():
     data = pd.DataFrame({"area": ["A", "A", "B", "B"], "broad": ["Urban", "Rural"] * 2,
                          "count": [10, None, 5, 0], "population": [1_000, 500, 800, 0]})
-    out = rates_by_rurality(data, "broad", area="area", classes=["Urban", "Rural"])
+    out = rates_by_rurality(data, ruc_column="broad", area="area", classes=["Urban", "Rural"])
     assert out[["area", "broad"]].to_numpy().tolist() == [["A", "Urban"], ["A", "Rural"],
                                                           ["B", "Urban"]]
     assert out.loc[1, "count"] == 0  # a missing count is zero events
@@ -221,13 +221,13 @@ def test_error_unknown_ruc_class():
 def test_error_unknown_class_in_own_class_set():
     data = pd.DataFrame({"broad": ["Urban", "Town"], "count": [1, 2], "population": [10, 20]})
     with pytest.raises(SnaInputError, match=r"use only the classes passed in classes="):
-        rates_by_rurality(data, "broad", classes=["Urban", "Rural"])
+        rates_by_rurality(data, ruc_column="broad", classes=["Urban", "Rural"])
 
 
 def test_error_mixed_schemes():
     data = pd.DataFrame({"ruc": ["UN1", "C1"], "count": [1, 2], "population": [10, 20]})
     with pytest.raises(SnaInputError, match="mix the 2011 and 2021 schemes"):
-        rates_by_rurality(data, "ruc")
+        rates_by_rurality(data, ruc_column="ruc")
 
 
 def test_error_rows_without_class():

@@ -76,7 +76,7 @@ def holm_by_hand(p_values):
 
 
 def test_strand_counts_labels_flags_and_offences_separately():
-    counts = strand_counts(HAND[HAND["month"] <= pd.Period("2025-03", "M")], STRANDS)
+    counts = strand_counts(HAND[HAND["month"] <= pd.Period("2025-03", "M")], strands=STRANDS)
     flags = counts[counts["counts_what"] == "strand flags"].set_index("strand")["count"]
     assert flags.to_dict() == HAND_A
     offences = counts[counts["counts_what"] == "offences"]
@@ -88,14 +88,14 @@ def test_strand_counts_labels_flags_and_offences_separately():
 
 
 def test_strand_counts_by_month():
-    counts = strand_counts(HAND, STRANDS, by="month")
+    counts = strand_counts(HAND, strands=STRANDS, by="month")
     may = counts[counts["month"] == pd.Period("2025-05", "M")].set_index("strand")["count"]
     assert may["sexual_orientation"] == 3 and may["transgender"] == 1 and may["all"] == 3
     assert set(counts["month"].astype(str)) == {f"2025-0{m}" for m in range(1, 7)}
 
 
 def test_strands_long_has_one_row_per_flag():
-    long = strands_long(HAND, STRANDS)
+    long = strands_long(HAND, strands=STRANDS)
     assert len(long) == 7 + 9
     assert long["strand"].value_counts()["race"] == 8
     assert "hate_race" not in long.columns
@@ -105,14 +105,14 @@ def test_strands_long_has_one_row_per_flag():
 def test_monthly_counts_fill_months_without_hate_with_zero():
     frame = offences_from([("2025-01", {"race"}), ("2025-03", set()), ("2025-04", {"race"})])
     assert strand_monthly_counts(frame, strands=STRANDS).tolist() == [1, 0, 0, 1]
-    assert strand_monthly_counts(frame, "religion", STRANDS).tolist() == [0, 0, 0, 0]
+    assert strand_monthly_counts(frame, strand="religion", strands=STRANDS).tolist() == [0, 0, 0, 0]
 
 
 # ---------------------------------------------------------------- strand shift: hand example
 
 
 def test_strand_shift_hand_example_counts_shares_and_wilson_limits():
-    shift = strand_shift(HAND, Q_A, Q_B, STRANDS, n_permutations=199)
+    shift = strand_shift(HAND, Q_A, Q_B, strands=STRANDS, n_permutations=199)
     table = shift.table.set_index("strand")
     assert table["count_a"].to_dict() == HAND_A and table["count_b"].to_dict() == HAND_B
     assert (table["offences_a"] == 6).all() and (table["offences_b"] == 8).all()
@@ -127,7 +127,7 @@ def test_strand_shift_hand_example_counts_shares_and_wilson_limits():
 
 
 def test_strand_shift_hand_example_exact_test_and_holm():
-    shift = strand_shift(HAND, Q_A, Q_B, STRANDS, n_permutations=199)
+    shift = strand_shift(HAND, Q_A, Q_B, strands=STRANDS, n_permutations=199)
     table = shift.table.set_index("strand")
     # equal-length periods: b ~ Binomial(a + b, 1/2) under no change
     expected_p = [stats.binomtest(HAND_B[s], HAND_A[s] + HAND_B[s], 0.5).pvalue
@@ -163,7 +163,7 @@ def test_verdict_uses_the_holm_adjusted_p_value():
     spec = ([("2025-01", {"race"})] * 100 + [("2025-02", {"race"})] * 150
             + [("2025-01", {"disability"})] * 30 + [("2025-02", {"disability"})] * 15
             + [("2025-01", {"religion"})] * 10 + [("2025-02", {"religion"})] * 10)
-    shift = strand_shift(offences_from(spec), "2025-01", "2025-02", STRANDS, n_permutations=199)
+    shift = strand_shift(offences_from(spec), "2025-01", "2025-02", strands=STRANDS, n_permutations=199)
     table = shift.table.set_index("strand")
     p_race = stats.binomtest(150, 250, 0.5).pvalue
     p_dis = stats.binomtest(15, 45, 0.5).pvalue
@@ -177,7 +177,7 @@ def test_verdict_uses_the_holm_adjusted_p_value():
 def test_unequal_periods_compare_monthly_rates():
     spec = [("2025-01", {"race"})] * 30 + [("2025-02", {"race"})] * 30 + \
         [("2025-03", {"race"})] * 30
-    shift = strand_shift(offences_from(spec), ("2025-01", "2025-02"), "2025-03", STRANDS,
+    shift = strand_shift(offences_from(spec), ("2025-01", "2025-02"), "2025-03", strands=STRANDS,
                          n_permutations=99)
     race = shift.table.set_index("strand").loc["race"]
     assert race["rate_ratio"] == pytest.approx(1.0)  # 30/month in both
@@ -198,7 +198,7 @@ def _pearson_by_hand(table: np.ndarray) -> float:
 
 
 def test_composition_statistic_and_residuals_match_scipy_and_hand_formula():
-    comp = strand_shift(HAND, Q_A, Q_B, STRANDS, n_permutations=199).composition
+    comp = strand_shift(HAND, Q_A, Q_B, strands=STRANDS, n_permutations=199).composition
     table = np.array([[HAND_A[s], HAND_B[s]] for s in STRANDS])  # every strand has a flag
     assert comp.statistic == pytest.approx(_chi2(table))
     assert comp.df == 4
@@ -226,14 +226,14 @@ def test_permutation_p_value_matches_exact_enumeration_over_offences():
         stats_all.append(_pearson_by_hand(np.column_stack([flags[~labels].sum(0),
                                                            flags[labels].sum(0)])))
     exact = np.mean(np.array(stats_all) >= observed - 1e-9)
-    comp = strand_shift(HAND, Q_A, Q_B, STRANDS, n_permutations=20000).composition
+    comp = strand_shift(HAND, Q_A, Q_B, strands=STRANDS, n_permutations=20000).composition
     assert comp.p_value == pytest.approx(exact, abs=0.015)
 
 
 def test_composition_finds_the_strand_that_drives_a_change():
     spec = ([("2025-01", {"race"})] * 80 + [("2025-01", {"sexual_orientation"})] * 20
             + [("2025-02", {"race"})] * 80 + [("2025-02", {"sexual_orientation"})] * 60)
-    comp = strand_shift(offences_from(spec), "2025-01", "2025-02", STRANDS).composition
+    comp = strand_shift(offences_from(spec), "2025-01", "2025-02", strands=STRANDS).composition
     assert comp.verdict == "strand mix changed" and comp.p_value < 0.001
     assert comp.p_value_chi2_flags < 0.005  # single-strand offences: chi-square applies
     assert set(comp.drivers) == {"sexual_orientation", "race"}
@@ -244,7 +244,7 @@ def test_composition_finds_the_strand_that_drives_a_change():
 
 def test_composition_not_testable_with_one_strand():
     spec = [("2025-01", {"race"})] * 5 + [("2025-02", {"race"})] * 5
-    comp = strand_shift(offences_from(spec), "2025-01", "2025-02", STRANDS).composition
+    comp = strand_shift(offences_from(spec), "2025-01", "2025-02", strands=STRANDS).composition
     assert comp.verdict == "not testable" and math.isnan(comp.p_value)
     assert "could not be tested" in describe_composition(comp)
 
@@ -262,7 +262,7 @@ def test_properties_of_strand_shift(rows, random):
                                                   if f}) for later, flags in rows]
     spec += [("2025-01", set()), ("2025-02", set())]  # both months are in the data
     frame = offences_from(spec, strands)
-    shift = strand_shift(frame, "2025-01", "2025-02", strands, n_permutations=49)
+    shift = strand_shift(frame, "2025-01", "2025-02", strands=strands, n_permutations=49)
     table = shift.table
     for period in ("a", "b"):
         share = table[f"share_{period}"].dropna()
@@ -270,15 +270,15 @@ def test_properties_of_strand_shift(rows, random):
         lower, upper = table[f"share_{period}_lower"].dropna(), table[f"share_{period}_upper"]
         assert (lower <= share + 1e-12).all() and (share <= upper.dropna() + 1e-12).all()
     assert (table["p_adjusted"] >= table["p_value"] - 1e-12).all()
-    counts = strand_counts(frame, strands)
+    counts = strand_counts(frame, strands=strands)
     flags = counts.loc[counts["counts_what"] == "strand flags", "count"].sum()
     assert flags >= counts.loc[counts["counts_what"] == "offences", "count"].item()
-    assert len(strands_long(frame, strands)) == flags
+    assert len(strands_long(frame, strands=strands)) == flags
     # permuting the offences (rows) changes nothing
     order = list(range(len(frame)))
     random.shuffle(order)
     again = strand_shift(frame.iloc[order].reset_index(drop=True), "2025-01", "2025-02",
-                         strands, n_permutations=49)
+                         strands=strands, n_permutations=49)
     pd.testing.assert_frame_equal(table, again.table)
     assert again.composition.p_value == shift.composition.p_value or (
         math.isnan(again.composition.p_value) and math.isnan(shift.composition.p_value))
@@ -361,7 +361,7 @@ def test_recurring_change_verdicts_and_sentence():
     assert same.this_year.verdict == "increase"  # a real rise, but the usual one
     bigger = recurring_change(_quarters(300, 300, 300, 600), ("2025-04", "2025-06"))
     assert bigger.verdict == "larger than the same change a year earlier"
-    text = describe_recurring_change(bigger, "Disability hate crime")
+    text = describe_recurring_change(bigger, what="Disability hate crime")
     assert text.startswith("Disability hate crime rose from 300 (Jan-Mar 2025) to 600")
     assert "it did not change" in text and "p <" not in text
     assert "p < 0.001" in recurring_change_note(bigger)
@@ -399,7 +399,7 @@ def test_rolling_trend_is_the_poisson_mle_with_statsmodels_standard_errors():
     counts = np.array([14, 9, 12, 10, 8, 11, 7, 9, 6, 8, 5, 6])
     months = pd.period_range("2025-01", "2025-12", freq="M")
     frame = pd.DataFrame({"month": np.repeat(months, counts), "hate_disability": True})
-    trend = rolling_12_month(frame, "disability", strands=["disability"])
+    trend = rolling_12_month(frame, strand="disability", strands=["disability"])
     slope = math.log(trend.rr_per_month)
     t = np.arange(12)
     mu = counts.sum() / np.exp(slope * t).sum() * np.exp(slope * t)
@@ -475,7 +475,7 @@ def test_census_denominators_are_the_sums_of_the_named_groups():
     disability = pd.read_csv(root / "disability21_lsoa21_ew.csv.gz")
     disability = disability[disability["lsoa21_code"].isin(nyy)]
     disabled = disability.loc[disability["disability"].str.startswith("Disabled"), "n"].sum()
-    d = census_denominators(read_census_tables(), sorted(nyy), councils=lookup).set_index(
+    d = census_denominators(read_census_tables(), lsoas=sorted(nyy), councils=lookup).set_index(
         "strand")["population"]
     assert d["race"] == minority and d["religion"] == non_christian
     assert d["disability"] == disabled
@@ -512,19 +512,19 @@ def test_periods_and_labels():
 ])
 def test_strand_shift_period_errors(period_a, period_b, column):
     with pytest.raises(SnaInputError) as info:
-        strand_shift(HAND, period_a, period_b, STRANDS)
+        strand_shift(HAND, period_a, period_b, strands=STRANDS)
     assert info.value.column == column
 
 
 def test_input_errors_name_the_column():
     with pytest.raises(SnaInputError) as info:
-        strand_counts(HAND.drop(columns="hate_religion"), STRANDS)
+        strand_counts(HAND.drop(columns="hate_religion"), strands=STRANDS)
     assert info.value.column == "hate_religion"
     with pytest.raises(SnaInputError) as info:
-        strand_counts(HAND.assign(hate_race="Y"), STRANDS)
+        strand_counts(HAND.assign(hate_race="Y"), strands=STRANDS)
     assert "not boolean" in info.value.problem
     with pytest.raises(SnaInputError) as info:
-        strand_monthly_counts(HAND, "homeless", STRANDS)
+        strand_monthly_counts(HAND, strand="homeless", strands=STRANDS)
     assert info.value.column == "strand"
     with pytest.raises(SnaInputError):
         financial_quarter("2025/26", 5)

@@ -45,7 +45,7 @@ def test_p_value_is_binomial_test_of_the_conditional_split(a, b, e_a, e_b):
     # Given n = a + b, b ~ Binomial(n, e_b / (e_a + e_b)) when the rates are equal.
     p0 = e_b / (e_a + e_b)
     expected = stats.binomtest(b, a + b, p0, alternative="two-sided").pvalue
-    assert_allclose(compare_periods(a, b, e_a, e_b).p_value, expected, rtol=1e-10)
+    assert_allclose(compare_periods(a, b, exposure_a=e_a, exposure_b=e_b).p_value, expected, rtol=1e-10)
 
 
 @pytest.mark.parametrize(("a", "b", "e_a", "e_b", "conf"),
@@ -58,7 +58,7 @@ def test_rate_ratio_and_ci_by_hand(a, b, e_a, e_b, conf):
     tail = (1 - conf) / 2
     pi_low = stats.beta.ppf(tail, b, n - b + 1)
     pi_high = stats.beta.ppf(1 - tail, b + 1, n - b)
-    result = compare_periods(a, b, e_a, e_b, conf=conf)
+    result = compare_periods(a, b, exposure_a=e_a, exposure_b=e_b, conf=conf)
     assert_allclose(result.rate_ratio, (b / e_b) / (a / e_a), rtol=1e-12)
     assert_allclose(result.rr_lower, pi_low / (1 - pi_low) * e_a / e_b, rtol=1e-7)
     assert_allclose(result.rr_upper, pi_high / (1 - pi_high) * e_a / e_b, rtol=1e-7)
@@ -126,7 +126,7 @@ confs = st.sampled_from([0.9, 0.95, 0.99, 0.998])
 @settings(max_examples=100, deadline=None)
 @given(count=st.integers(min_value=1, max_value=100_000), exposure=exposures)
 def test_equal_counts_equal_exposure_give_rate_ratio_one(count, exposure):
-    result = compare_periods(count, count, exposure, exposure)
+    result = compare_periods(count, count, exposure_a=exposure, exposure_b=exposure)
     assert result.rate_ratio == 1
     assert result.verdict == "no significant change"
     assert result.rr_lower < 1 < result.rr_upper
@@ -135,15 +135,15 @@ def test_equal_counts_equal_exposure_give_rate_ratio_one(count, exposure):
 @settings(max_examples=100, deadline=None)
 @given(a=counts, b=counts, e_a=exposures, e_b=exposures)
 def test_p_value_symmetric_when_periods_swapped(a, b, e_a, e_b):
-    forward = compare_periods(a, b, e_a, e_b)
-    backward = compare_periods(b, a, e_b, e_a)
+    forward = compare_periods(a, b, exposure_a=e_a, exposure_b=e_b)
+    backward = compare_periods(b, a, exposure_a=e_b, exposure_b=e_a)
     assert_allclose(forward.p_value, backward.p_value, rtol=1e-6, atol=1e-12)
 
 
 @settings(max_examples=100, deadline=None)
 @given(a=counts, b=counts, e_a=exposures, e_b=exposures, conf=confs)
 def test_verdict_consistent_with_p_and_conf(a, b, e_a, e_b, conf):
-    result = compare_periods(a, b, e_a, e_b, conf=conf)
+    result = compare_periods(a, b, exposure_a=e_a, exposure_b=e_b, conf=conf)
     significant = result.p_value < 1 - conf
     assert (result.verdict != "no significant change") == significant
     if result.verdict == "increase":
@@ -697,12 +697,12 @@ def test_quasi_score_test_reduces_to_the_poisson_score_test_and_wilson():
 
     from sna.stats.trend import Variation, judge_change
 
-    result = judge_change(120, 150, 2.0, 3.0, variation=Variation.stated(1.0 + 1e-12))
+    result = judge_change(120, 150, exposure_a=2.0, exposure_b=3.0, variation=Variation.stated(1.0 + 1e-12))
     reference = test_poisson_2indep(150, 3.0, 120, 2.0, method="score")
     assert result.p_value == pytest.approx(reference.pvalue, rel=1e-6)
     # dispersion 3 with 40 df: Wilson on n / phi with the t quantile = statsmodels' Wilson
     # with n'' = n z^2 / (phi t^2) (Wilson depends on z^2 / n only)
-    noisy = judge_change(120, 150, 2.0, 3.0, variation=Variation(3.0, 40, 1e-5, "hand"))
+    noisy = judge_change(120, 150, exposure_a=2.0, exposure_b=3.0, variation=Variation(3.0, 40, 1e-5, "hand"))
     z, t = stats.norm.ppf(0.975), stats.t.ppf(0.975, 40)
     n2 = 270 * z**2 / (3.0 * t**2)
     low, high = proportion_confint(150 / 270 * n2, n2, method="wilson")
@@ -719,11 +719,11 @@ def test_quasi_score_test_reduces_to_the_poisson_score_test_and_wilson():
 def test_quasi_test_and_interval_always_agree(a, b, phi, df, e_b):
     from sna.stats.trend import Variation, judge_change
 
-    result = judge_change(a, b, 1.0, e_b, variation=Variation(phi, df, 1e-9, "hand"))
+    result = judge_change(a, b, exposure_a=1.0, exposure_b=e_b, variation=Variation(phi, df, 1e-9, "hand"))
     assert 0 <= result.p_value <= 1
     if a + b > 0 and 0 < result.rr_lower and math.isfinite(result.rr_upper):
         assert result.ci_agrees_with_test
     # never more liberal than the Poisson score test
     if a + b > 0:
-        plain = judge_change(a, b, 1.0, e_b, variation=Variation.stated(1.0 + 1e-12))
+        plain = judge_change(a, b, exposure_a=1.0, exposure_b=e_b, variation=Variation.stated(1.0 + 1e-12))
         assert result.p_value >= plain.p_value - 1e-12
