@@ -237,7 +237,7 @@ def _read_text(path: str | Path) -> str:
         raise SnaInputError(f"the file cannot be read ({err.strerror or err})", file=file,
                             fix="check the path and its permissions") from None
     if data[:2] == b"\x1f\x8b":
-        data = bounded_gunzip(data, file, limits)
+        data = bounded_gunzip(data, file, limits=limits)
     text = _decode(data, file)
     if not text.strip():
         raise SnaInputError("the file is empty", fix="export the extract again; it should "

@@ -34,7 +34,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -94,7 +94,7 @@ TYPED_COLUMNS = [*COLUMN_NAMES.values(), "source_file", "source_row", "located"]
 QUARANTINE_COLUMNS = ["source_file", "source_row", "reason", *POLICE_UK_COLUMNS]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReadLimits:
     """Bounds on what one input file may cost to read (against zip and gzip bombs).
 
@@ -157,7 +157,7 @@ def _too_big(name: str, compressed: int, limits: ReadLimits) -> SnaInputError:
                        "file raise SNA_MAX_INPUT_BYTES or SNA_MAX_EXPANSION_RATIO")
 
 
-def bounded_gunzip(data: bytes, name: str, limits: ReadLimits | None = None) -> bytes:
+def bounded_gunzip(data: bytes, name: str, *, limits: ReadLimits | None = None) -> bytes:
     r"""Decompress gzip ``data`` (all members), refusing output beyond ``limits``.
 
     Raises
@@ -224,9 +224,10 @@ class StreetFile:
 
     name: str
     path: Path
+    _: KW_ONLY
     member: str | None = None
 
-    def read_bytes(self, limits: ReadLimits | None = None) -> bytes:
+    def read_bytes(self, *, limits: ReadLimits | None = None) -> bytes:
         """Return the file's raw bytes (decompressing gzip or reading a zip member).
 
         Sizes are bounded by ``limits`` (default :meth:`ReadLimits.from_env`).
@@ -257,7 +258,7 @@ class StreetFile:
                                 file=self.name, fix="check the path and its permissions"
                                 ) from None
         if self.path.suffix == ".gz":
-            return bounded_gunzip(data, self.name, limits)
+            return bounded_gunzip(data, self.name, limits=limits)
         return data
 
     @property
@@ -267,17 +268,17 @@ class StreetFile:
         Examples
         --------
         >>> StreetFile("a.zip:2025-01/2025-01-cumbria-street.csv", Path("a.zip"),
-        ...            "2025-01/2025-01-cumbria-street.csv").identity
+        ...            member="2025-01/2025-01-cumbria-street.csv").identity
         ('2025-01', 'cumbria')
         """
         match = STREET_FILE.search(Path(self.member or self.path.name).name)
         return (match["month"], match["force"]) if match else None
 
-    def sha256(self, limits: ReadLimits | None = None) -> str:
+    def sha256(self, *, limits: ReadLimits | None = None) -> str:
         """SHA-256 of the decompressed CSV text (what is counted, whatever the wrapping)."""
         import hashlib
 
-        return hashlib.sha256(self.read_bytes(limits)).hexdigest()
+        return hashlib.sha256(self.read_bytes(limits=limits)).hexdigest()
 
 
 DUPLICATES_OPTIONS = ("error", "dedupe")
@@ -418,7 +419,7 @@ def _street_files_in_zip(path: Path) -> list[StreetFile]:
                             "(YYYY-MM-<force>-street.csv)", file=str(path),
                             fix="download the archive with 'Include crime data' ticked, "
                                 "or point to the street CSV files")
-    return [StreetFile(f"{path.name}:{m}", path, m) for m in members]
+    return [StreetFile(f"{path.name}:{m}", path, member=m) for m in members]
 
 
 def decode_utf8(data: bytes, name: str) -> bytes:
@@ -998,6 +999,7 @@ class CheckedFile:
     quarantine: pa.Table
     rows_in: int
     forces: dict[str, int]
+    _: KW_ONLY
     blank_lines: int = 0
     csv: dict | None = None
 
@@ -1039,8 +1041,8 @@ def check_street_file(file: StreetFile, *, use_threads: bool = False,
         clean = typed_street_arrow(rows.filter(pa.array(keep)), lon[keep], lat[keep], file.name)
     blank_lines = int((rows.schema.metadata or {}).get(b"sna.blank_lines", 0))
     return CheckedFile(file.name, clean, quarantine_arrow(rows, codes, bad, file.name),
-                       rows.num_rows + len(bad), first_row_of_each_force(rows), blank_lines,
-                       csv_record)
+                       rows.num_rows + len(bad), first_row_of_each_force(rows),
+                       blank_lines=blank_lines, csv=csv_record)
 
 
 def iter_checked(files: list[StreetFile], forces: set[str] | None, *,

@@ -39,11 +39,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from sna import __version__
 from sna.errors import SnaInputError
+from sna.io import batches as _batches
 from sna.io.batches import batch_size, input_bytes, plan_batches, run_batches
 from sna.io.cache import (
     MANIFEST,
@@ -145,19 +147,27 @@ def duckdb_connection(spill_dir: str | Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _repeat_ids_across_months(folder: Path) -> int:
+def _repeat_ids_across_months(folder: Path, hashes: np.ndarray) -> int:
     """Clean rows whose Crime ID is on an earlier clean row (as read_police_uk's note).
 
-    Exact, in two passes to keep memory low: 64-bit hashes find the few IDs
-    that may repeat, and only those are compared as text.
+    Exact, from the 64-bit hashes of the clean Crime IDs that the batches
+    computed while the rows were in memory (:func:`sna.io.batches.crime_id_hashes`):
+    an ID whose hash is on no other row is on no other row. Only when some
+    hashes repeat are the IDs with those hashes read back from the Parquet
+    parts and compared as text (two different IDs may share a hash).
     """
+    ordered = np.sort(hashes)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(repeated):
+        return 0
     glob = _sql_string(str(folder / "clean" / "*.parquet"))
-    ids = f"(SELECT crime_id FROM read_parquet({glob}) WHERE crime_id IS NOT NULL)"
-    sql = (f"SELECT count(*) - count(DISTINCT crime_id) FROM {ids} WHERE hash(crime_id) IN "
-           f"(SELECT hash(crime_id) FROM {ids} GROUP BY 1 HAVING count(*) > 1)")
+    candidates = pa.table({"h": repeated})
+    sql = (f"SELECT count(*) - count(DISTINCT crime_id) FROM read_parquet({glob}) "
+           f"WHERE crime_id IS NOT NULL AND {_batches.ID_HASH_SQL} IN (SELECT h FROM candidates)")
     spill = folder / ".duckdb-spill"
     try:
         with duckdb_connection(spill) as con:
+            con.register("candidates", candidates)
             return int(con.execute(sql).fetchone()[0])
     finally:
         shutil.rmtree(spill, ignore_errors=True)
@@ -220,8 +230,10 @@ def ingest_to_parquet_dataset(
     progress : bool, default False
         Show a progress bar.
     repeat_ids : bool, default True
-        Count ``repeat_crime_ids_across_months`` (one DuckDB pass over the
-        clean Crime IDs after writing); False skips it (the note is then None).
+        Count ``repeat_crime_ids_across_months``: the batches hash their clean
+        Crime IDs (64 bits, DuckDB's ``hash``), and only IDs whose hashes repeat
+        are read back from the Parquet parts and compared as text; False skips
+        it (the note is then None).
     compression : {"snappy", "zstd", "lz4", "gzip", "brotli", "none"}, default "snappy"
         Parquet compression. For a national year (6M rows): "snappy" ~460 MB,
         "none" ~525 MB (repeated text is dictionary-encoded anyway), "zstd"
@@ -269,13 +281,16 @@ def ingest_to_parquet_dataset(
     staging = make_staging(target)
     try:
         parts: dict[str, dict] = {}
-        entries = _ingest_files(files, staging, allowed, workers, progress, compression, parts,
-                                file_hashes)
+        id_hashes: list[np.ndarray] | None = [] if repeat_ids else None
+        entries = _ingest_files(files, staging, allowed, workers=workers, progress=progress,
+                                compression=compression, parts=parts, hashes=file_hashes,
+                                id_hashes=id_hashes)
         options = {"forces": sorted(allowed) if allowed else None, "months": list(months or []),
                    "file_hashes": file_hashes}
         manifest = _manifest(entries, options, months)
         manifest["notes"]["repeat_crime_ids_across_months"] = (
-            _repeat_ids_across_months(staging) if repeat_ids else None)
+            _repeat_ids_across_months(staging, np.concatenate(id_hashes or [[]]).astype(
+                np.uint64)) if repeat_ids else None)
         manifest["written_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         manifest["ingest_seconds"] = round(time.perf_counter() - started, 3)
         manifest["parts"] = dict(sorted(parts.items()))
@@ -287,12 +302,13 @@ def ingest_to_parquet_dataset(
     return manifest
 
 
-def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers: int | None,
+def _ingest_files(files: list, staging: Path, allowed: set[str] | None, *, workers: int | None,
                   progress: bool, compression: str, parts: dict[str, dict],
-                  hashes: bool = False) -> list[dict]:
+                  hashes: bool = False, id_hashes: list[np.ndarray] | None = None) -> list[dict]:
     """Check ``files`` in batches into ``staging``; their manifest entries, in file order.
 
-    ``parts`` receives the record (SHA-256, bytes) of each Parquet part written.
+    ``parts`` receives the record (SHA-256, bytes) of each Parquet part written;
+    ``id_hashes`` (if given) each batch's hashes of its clean Crime IDs.
 
     Errors surface in file order, as checking the files one by one would raise them.
     """
@@ -300,8 +316,9 @@ def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers:
         (staging / folder).mkdir()
     workers = workers or os.cpu_count() or 1
     sizes = input_bytes(files)
-    batches = plan_batches(files, sizes, staging, compression, batch_size(sum(sizes), workers),
-                           hashes)
+    batches = plan_batches(files, sizes, staging, compression=compression,
+                           batch_bytes=batch_size(sum(sizes), workers), hashes=hashes,
+                           id_hashes=id_hashes is not None)
     bar = None
     if progress and len(files) > 1:
         from tqdm.auto import tqdm
@@ -312,6 +329,8 @@ def _ingest_files(files: list, staging: Path, allowed: set[str] | None, workers:
         done = bar and (lambda batch: bar.update(len(batch.files)))
         for result in run_batches(batches, workers, on_done=done):
             parts.update(result.parts)
+            if id_hashes is not None and result.id_hashes is not None:
+                id_hashes.append(result.id_hashes)
             for entry, first_rows in zip(result.entries, result.forces, strict=True):
                 if allowed is not None:
                     check_force(first_rows, entry["source"], allowed)
@@ -440,8 +459,8 @@ def _sql_string(text: str) -> str:
 
 def counts_by(
     dataset: str | Path,
-    by: str | Sequence[str] = ("force", "month", "crime_type"),
     *,
+    by: str | Sequence[str] = ("force", "month", "crime_type"),
     where: Mapping[str, object] | None = None,
     months: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
@@ -538,7 +557,7 @@ def pfa_of_force(force: str) -> str:
     return re.sub(r" (Police Service|Constabulary|Police)$", "", force)
 
 
-def pfa_population(folder: str | None = None) -> pd.DataFrame:
+def pfa_population(*, folder: str | None = None) -> pd.DataFrame:
     """Census 2021 usual residents of each police force area (sum of its LSOAs 2021).
 
     Returns

@@ -70,7 +70,7 @@ def force_rates(
         raise SnaInputError(f"population_by_pfa has no column '{missing[0]}'",
                             column=missing[0], fix="give columns pfa24_name and population, "
                                                    "e.g. from pfa_population()")
-    counts = counts_by(dataset, "force", where=where, months=months)
+    counts = counts_by(dataset, by="force", where=where, months=months)
     counts["pfa24_name"] = counts["force"].map(pfa_of_force)
     table = counts.merge(population[["pfa24_name", "population"]], on="pfa24_name", how="left",
                          validate="many_to_one")

@@ -122,7 +122,7 @@ def test_folder_named_like_a_street_file_is_not_read_as_one():
 def test_limits_are_configurable(monkeypatch):
     big = StreetFile(M, C / "dup_two_folders" / "a" / M)
     with pytest.raises(SnaInputError, match="the file is 1,275 bytes, more than the limit of 1,000"):
-        big.read_bytes(ReadLimits(max_input_bytes=1000))
+        big.read_bytes(limits=ReadLimits(max_input_bytes=1000))
     monkeypatch.setenv("SNA_MAX_EXPANSION_RATIO", "2000")
     monkeypatch.setenv("SNA_MAX_INPUT_BYTES", str(64 * 2**20))
     data = StreetFile(f"{M}.gz", C / "gzip_bomb" / f"{M}.gz").read_bytes()

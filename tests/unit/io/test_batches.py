@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
@@ -128,8 +130,8 @@ def test_duckdb_passes_keep_to_the_memory_limit_and_leave_no_spill(tmp_path, mon
     limited = national.ingest_to_parquet_dataset(src, tmp_path / "b")
     assert limited["notes"]["repeat_crime_ids_across_months"] == \
         expected["notes"]["repeat_crime_ids_across_months"] > 0
-    pd.testing.assert_frame_equal(national.counts_by(tmp_path / "a", ["lsoa_code", "month"]),
-                                  national.counts_by(tmp_path / "b", ["lsoa_code", "month"]))
+    pd.testing.assert_frame_equal(national.counts_by(tmp_path / "a", by=["lsoa_code", "month"]),
+                                  national.counts_by(tmp_path / "b", by=["lsoa_code", "month"]))
     assert not any(p.name.startswith(".duckdb") for p in (tmp_path / "b").iterdir())
 
 
@@ -145,7 +147,7 @@ def test_zip_members_are_sized_from_the_archive_and_ingest_like_files(tmp_path):
             out.writestr(f"{name[:7]}/{name}", text)
     plain = tmp_path / "2025-03-cumbria-street.csv"
     plain.write_bytes(b"x" * 1234)
-    files = [StreetFile("a", archive, f"{n[:7]}/{n}") for n in texts] + [
+    files = [StreetFile("a", archive, member=f"{n[:7]}/{n}") for n in texts] + [
         StreetFile(plain.name, plain)]
     assert batches.input_bytes(files) == [*(len(t) for t in texts.values()), 1234]
     from_zip = national.ingest_to_parquet_dataset(archive, tmp_path / "z", repeat_ids=False)
@@ -156,3 +158,26 @@ def test_zip_members_are_sized_from_the_archive_and_ingest_like_files(tmp_path):
     from_folder = national.ingest_to_parquet_dataset(folder, tmp_path / "f", repeat_ids=False)
     assert [e["rows_in"] for e in from_zip["files"]] == [e["rows_in"] for e in from_folder["files"]]
     assert from_zip["quarantine_reasons"] == from_folder["quarantine_reasons"]
+
+
+def test_repeat_ids_are_counted_exactly_when_hashes_collide(tmp_path, monkeypatch):
+    src = SHIPPED / "north-yorkshire"
+    expected = national.ingest_to_parquet_dataset(src, tmp_path / "a")
+    # Four hash values for ~100k IDs: nearly every ID shares its hash with others.
+    monkeypatch.setattr(batches, "ID_HASH_SQL", "hash(crime_id) & 3::UBIGINT")
+    ids = pq.read_table(tmp_path / "a" / "clean", columns=["crime_id"])["crime_id"]
+    keys = batches.crime_id_hashes([pa.table({"crime_id": ids})])
+    assert set(keys.tolist()) == {0, 1, 2, 3} and len(keys) == len(ids) - ids.null_count
+    collided = national.ingest_to_parquet_dataset(src, tmp_path / "b")
+    assert collided["notes"]["repeat_crime_ids_across_months"] == \
+        expected["notes"]["repeat_crime_ids_across_months"] > 0
+
+
+def test_crime_id_hashes_cover_given_ids_only_and_repeat_with_the_id():
+    tables = [pa.table({"crime_id": pa.array(["x", None, "y"])}),
+              pa.table({"crime_id": pa.array([], pa.string())}),
+              pa.table({"crime_id": pa.array(["x"])})]
+    found = batches.crime_id_hashes(tables)
+    assert found.dtype == np.uint64 and len(found) == 3
+    assert found[0] == found[2] != found[1]
+    assert len(batches.crime_id_hashes([])) == 0

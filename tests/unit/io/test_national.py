@@ -351,8 +351,8 @@ def test_zstd_dataset_reads_the_same(tmp_path):
     src = SHIPPED / "cumbria" / "2025-01-cumbria-street.csv.gz"
     ingest_to_parquet_dataset(src, tmp_path / "a", repeat_ids=False)
     ingest_to_parquet_dataset(src, tmp_path / "b", repeat_ids=False, compression="zstd")
-    pd.testing.assert_frame_equal(counts_by(tmp_path / "a", ["lsoa_code", "crime_type"]),
-                                  counts_by(tmp_path / "b", ["lsoa_code", "crime_type"]))
+    pd.testing.assert_frame_equal(counts_by(tmp_path / "a", by=["lsoa_code", "crime_type"]),
+                                  counts_by(tmp_path / "b", by=["lsoa_code", "crime_type"]))
 
 
 def test_read_manifest_of_a_plain_folder_is_actionable(tmp_path):
@@ -385,7 +385,7 @@ def normalised(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
                                 ["month"], ["located", "force"]])
 def test_counts_by_equals_pandas_groupby(dataset, in_memory, by):
     out, _ = dataset
-    got = normalised(counts_by(out, by), by)
+    got = normalised(counts_by(out, by=by), by)
     expected = normalised(pandas_counts(in_memory.clean, by), by)
     assert got["count"].dtype == np.int64
     pd.testing.assert_frame_equal(got[by + ["count"]], expected[by + ["count"]],
@@ -394,7 +394,7 @@ def test_counts_by_equals_pandas_groupby(dataset, in_memory, by):
 
 def test_counts_by_filters_equal_pandas(dataset, in_memory):
     out, _ = dataset
-    got = counts_by(out, ["force"], where={"crime_type": ["Robbery", "Drugs"]},
+    got = counts_by(out, by=["force"], where={"crime_type": ["Robbery", "Drugs"]},
                     months=("2025-04", "2025-06"))
     clean = in_memory.clean
     keep = (clean["crime_type"].isin(["Robbery", "Drugs"])
@@ -405,7 +405,7 @@ def test_counts_by_filters_equal_pandas(dataset, in_memory):
 
 def test_counts_by_missing_lsoa_and_month_filter(dataset, in_memory):
     out, _ = dataset
-    got = counts_by(out, "force", where={"lsoa_code": None, "month": "2025-02"})
+    got = counts_by(out, by="force", where={"lsoa_code": None, "month": "2025-02"})
     clean = in_memory.clean
     expected = clean[clean["lsoa_code"].isna() & (clean["month"] == pd.Period("2025-02", "M"))]
     assert got["count"].sum() == len(expected) > 0
@@ -426,12 +426,12 @@ def test_counts_by_errors_are_actionable(dataset, kwargs, message):
 
 def test_counts_by_without_parquet_is_actionable(tmp_path):
     with pytest.raises(SnaInputError, match="no Parquet files found"):
-        counts_by(tmp_path, "force")
+        counts_by(tmp_path, by="force")
 
 
 def test_parquet_glob_accepts_a_folder_or_a_glob(dataset):
     out, manifest = dataset
-    assert counts_by(parquet_glob(out), "force")["count"].sum() == manifest["rows_clean"]
+    assert counts_by(parquet_glob(out), by="force")["count"].sum() == manifest["rows_clean"]
 
 
 # ---------------------------------------------------------------- rates by force area
