@@ -13,15 +13,6 @@ from collections.abc import Callable, Iterator
 
 import sna.reports
 
-# Modules owned by another helper this session (fmt12: the formatters and the charts); their
-# signatures and docstrings move with that work. Each entry says why; remove it when the
-# module follows the rules.
-NOT_YET: dict[str, str] = {
-    "sna.reports.charts": "charts are fmt12's this session (shared formatting work)",
-    "sna.reports.display": "display is fmt12's this session (shared formatting work)",
-    "sna.reports.wording": "wording is fmt12's this session (one formatter per concept)",
-}
-
 
 def report_modules() -> list[str]:
     """Dotted names of ``sna.reports`` and its public submodules."""
@@ -30,11 +21,6 @@ def report_modules() -> list[str]:
         if not any(part.startswith("_") for part in info.name.split(".")):
             names.append(info.name)
     return sorted(names)
-
-
-def owned_elsewhere(module: str) -> bool:
-    """True for a module listed in :data:`NOT_YET` (or inside one)."""
-    return any(module == m or module.startswith(m + ".") for m in NOT_YET)
 
 
 def callables_of(obj: object, name: str) -> Iterator[tuple[str, Callable]]:
@@ -60,8 +46,6 @@ def public_callables() -> list[tuple[str, Callable]]:
             defined_in = getattr(obj, "__module__", "") or ""
             if not callable(obj) or not defined_in.startswith("sna.reports"):
                 continue  # constants, and names re-exported from the layers below
-            if owned_elsewhere(defined_in) or owned_elsewhere(module_name):
-                continue
             for label, function in callables_of(obj, name):
                 key = (defined_in, getattr(function, "__qualname__", label))
                 found.setdefault(key, (f"{defined_in}.{label}", function))

@@ -123,8 +123,8 @@ def _body_rows(frame: pd.DataFrame, show_index: bool, na: str,
 def table(
     frame: pd.DataFrame,
     caption: str,
-    note: str | None = None,
     *,
+    note: str | None = None,
     na: str = MISSING,
     decimals: int | Mapping[str, int] = 1,
     index: bool | None = None,
@@ -188,6 +188,15 @@ def table(
 def markdown(text: str) -> Markdown:
     r"""Show markdown text (dedented); headings in it get anchors and join the contents.
 
+    Parameters
+    ----------
+    text : str
+        Markdown, indented as in the notebook's source.
+
+    Returns
+    -------
+    IPython.display.Markdown
+
     Examples
     --------
     >>> markdown('''
@@ -199,8 +208,19 @@ def markdown(text: str) -> Markdown:
     return Markdown(textwrap.dedent(text).strip())
 
 
-def heading(text: str, level: int = 2) -> Markdown:
+def heading(text: str, *, level: int = 2) -> Markdown:
     """Show a markdown heading of ``level`` 1-6 (built from data, e.g. an area name).
+
+    Parameters
+    ----------
+    text : str
+        The heading's words (markdown).
+    level : int, default 2
+        1 for the title, 2 for sections, 3 for subsections.
+
+    Returns
+    -------
+    IPython.display.Markdown
 
     Raises
     ------
@@ -219,8 +239,17 @@ def heading(text: str, level: int = 2) -> Markdown:
     return Markdown(f"{'#' * level} {text}")
 
 
-def synthetic_banner(text: str = SYNTHETIC_TEXT) -> HTML:
+def synthetic_banner(*, text: str = SYNTHETIC_TEXT) -> HTML:
     """Show a prominent banner (``role="note"``) warning that the data are synthetic.
+
+    Parameters
+    ----------
+    text : str, default :data:`SYNTHETIC_TEXT`
+        The warning (escaped).
+
+    Returns
+    -------
+    IPython.display.HTML
 
     Examples
     --------

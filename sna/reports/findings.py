@@ -237,7 +237,7 @@ def change_finding(subject: str, count_a: int, count_b: int, period_a: str, peri
     >>> f.strength, f.certainty
     ('too few to say', 0.1)
     """
-    phrase = strength(verdict, count_a, count_b)
+    phrase = strength(verdict, count_a=count_a, count_b=count_b)
     if ratio is None:
         ratio = (count_b / count_a) if count_a else (math.inf if count_b else 1.0)
     return Finding(change_sentence(subject, count_a, count_b, period_a, period_b, verdict),

@@ -627,7 +627,7 @@ def seasonal_pattern(offences: pd.DataFrame, last_month: str, area_name: str,
             title=f"Hate crimes by month of the year, {area_name}, "
                   f"{period_text(str(monthly.index[0]), str(monthly.index[-1]))} (1 = average "
                   "month)", source=_source(synthetic), conf=conf))
-        section.text(seasonality_sentence(trend, "hate crimes", 1 - conf))
+        section.text(seasonality_sentence(trend, "hate crimes", alpha=1 - conf))
         section.technical(describe_seasonality(trend, subject="hate offences"))
         section.technical(seasonality_note(trend))
     section.results.update(seasonal_trend=trend, seasonal_reason=reason)
@@ -1509,7 +1509,7 @@ def _annual_reader_table(annual: pd.DataFrame) -> pd.DataFrame:
     previous = annual["Hate offences"].shift(1)
     change = [percent_change_text(a, b) if not pd.isna(p) else ""
               for a, b, p in zip(previous, annual["Hate offences"], annual["p"], strict=True)]
-    evidence = [strength(v, a, b) if not pd.isna(p) else ""
+    evidence = [strength(v, count_a=a, count_b=b) if not pd.isna(p) else ""
                 for v, a, b, p in zip(annual["Verdict"], previous, annual["Hate offences"],
                                       annual["p"], strict=True)]
     return pd.DataFrame({"Year": annual["Year"], "Months with data": annual["Months with data"],
@@ -1523,8 +1523,8 @@ def _shift_reader_table(shift: hs.StrandShift) -> pd.DataFrame:
         "Strand": t["strand_label"], shift.label_a: t["count_a"], shift.label_b: t["count_b"],
         "Change": [percent_change_text(a, b) for a, b in zip(t["count_a"], t["count_b"],
                                                              strict=True)],
-        "Evidence": [strength(v, a, b) for v, a, b in zip(t["verdict"], t["count_a"],
-                                                          t["count_b"], strict=True)]})
+        "Evidence": [strength(v, count_a=a, count_b=b)
+                     for v, a, b in zip(t["verdict"], t["count_a"], t["count_b"], strict=True)]})
 
 
 def _plain_group(definition: str) -> str:

@@ -99,8 +99,14 @@ class ReportInterrupted(ReportFailed, KeyboardInterrupt):
         self.exit_code = 128 + signum
 
 
-class _Stopped(BaseException):
-    """Raised inside a run by the signal handler (not an Exception: nothing swallows it)."""
+class _Stopped(KeyboardInterrupt):
+    """Raised inside a run by the signal handler.
+
+    A ``KeyboardInterrupt``, not only a ``BaseException``: asyncio re-raises
+    ``KeyboardInterrupt`` out of the event loop when a signal lands inside one of its tasks,
+    where any other exception would be kept in the task (nbclient runs the notebook in an
+    asyncio loop, so a plain ``BaseException`` could leave the run going after SIGTERM).
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)

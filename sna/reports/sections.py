@@ -282,7 +282,8 @@ class Section:
                 table=described.table if table is None else table,
                 table_caption=described.table_caption if table_caption is None else table_caption)
         else:
-            figure = Figure(described, None, caption, table, table_caption)
+            figure = Figure(described, None, caption=caption, table=table,
+                            table_caption=table_caption)
         self.blocks.append(("figure", figure))
         self._register(self.figures, name or f"figure_{len(self.figures) + 1}", figure,
                        f"Figure: {figure.title or figure.alt}")

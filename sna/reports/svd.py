@@ -110,7 +110,7 @@ def data_banner(uses_synthetic_data: bool, extract: str):
     from sna.reports.display import synthetic_banner
 
     if uses_synthetic_data and extract:
-        return synthetic_banner("SYNTHETIC DEMO DATA in part: police.uk figures are real; "
+        return synthetic_banner(text="SYNTHETIC DEMO DATA in part: police.uk figures are real; "
                                 "offence-code, domestic-abuse, victim-age and time-of-day "
                                 "figures come from a synthetic force extract generated for "
                                 "demonstration.")
@@ -366,7 +366,7 @@ def extent_and_trend(study: StudyData, categories: dict[str, str], last_month: s
     trend = seasonal_trend(series.astype(float), conf=conf)
     section.results["seasonal_trend"] = trend
     section.text(trend_sentence(trend, "offences"))
-    section.text(seasonality_sentence(trend, "offences", 1 - conf))
+    section.text(seasonality_sentence(trend, "offences", alpha=1 - conf))
     section.technical(describe_trend(trend, subject="Serious-violence-related offences"))
     section.technical(trend_note(trend))
     section.technical(describe_seasonality(trend, subject="serious-violence-related offences"))
@@ -1039,8 +1039,8 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
             rows.append({"Priority": label, "Source": "police.uk (real)",
                          "Earlier": comparison.count_a, "Later": comparison.count_b,
                          "Months compared": len(b_months),
-                         "Change": strength(comparison.verdict, comparison.count_a,
-                                            comparison.count_b)})
+                         "Change": strength(comparison.verdict, count_a=comparison.count_a,
+                                            count_b=comparison.count_b)})
             section.text(change_sentence(f"{real} (police.uk, real)", comparison.count_a,
                                          comparison.count_b, pa, f"{pb} to "
                                          f"{month_text(last_month)}", comparison.verdict))
@@ -1060,7 +1060,7 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
         a, b = comparison.count_a, comparison.count_b
         rows.append({"Priority": label, "Source": "force extract (demo)", "Earlier": a,
                      "Later": b, "Months compared": len(latest),
-                     "Change": strength(comparison.verdict, a, b)})
+                     "Change": strength(comparison.verdict, count_a=a, count_b=b)})
         subject = f"{label} (demo data)"
         section.text(change_sentence(subject, a, b, period_a, period_b, comparison.verdict))
         section.finding(change_finding(label, a, b, period_a, period_b, comparison.verdict,
@@ -1274,7 +1274,7 @@ def da_published(published: pd.DataFrame | None, *, conf: float = 0.95,
               f"{published['financial_year'].iloc[0]} to "
               f"{published['financial_year'].iloc[-1]} (1 = average quarter)",
         source=published_source or "published by the partnership", conf=conf))
-    section.text(seasonality_sentence(trend, "domestic-abuse-related crimes", 1 - conf))
+    section.text(seasonality_sentence(trend, "domestic-abuse-related crimes", alpha=1 - conf))
     section.text(trend_sentence(trend, "domestic-abuse-related crimes"))
     t = trend.trend
     section.finding(Finding(trend_sentence(trend, "domestic-abuse-related crimes (published "

@@ -16,7 +16,8 @@ Examples
 --------
 >>> percent_change_text(1, 2), percent_change_text(216, 456)
 ('', '+111%')
->>> strength("increase", 216, 456), strength("no significant change", 3, 5)
+>>> (strength("increase", count_a=216, count_b=456),
+...  strength("no significant change", count_a=3, count_b=5))
 ('clear rise', 'too few to say')
 """
 
@@ -97,11 +98,23 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-def percent_change_text(count_a, count_b, min_count: int = MIN_COUNT_FOR_PERCENT) -> str:
+def percent_change_text(count_a, count_b, *, min_count: int = MIN_COUNT_FOR_PERCENT) -> str:
     """Signed percentage change from ``count_a`` to ``count_b``, or ``""`` on small counts.
 
     Nothing is printed when the earlier count is below ``min_count`` (default 10): a
     change from 1 to 2 is not "+100%".
+
+    Parameters
+    ----------
+    count_a, count_b : int
+        Counts in the earlier and the later period.
+    min_count : int, default 10
+        Below this earlier count no percentage is printed.
+
+    Returns
+    -------
+    str
+        ``"+111%"``, ``"0%"``, ``"-12%"``, or ``""``.
 
     Examples
     --------
@@ -116,7 +129,7 @@ def percent_change_text(count_a, count_b, min_count: int = MIN_COUNT_FOR_PERCENT
     return format_percent(pct, decimals=0, signed=True)
 
 
-def strength(verdict: str, count_a=None, count_b=None,
+def strength(verdict: str, *, count_a=None, count_b=None,
              min_count: int = MIN_COUNT_FOR_PERCENT) -> str:
     """The evidence phrase for a finding: "clear rise", "no clear change", "too few to say"...
 
@@ -124,11 +137,26 @@ def strength(verdict: str, count_a=None, count_b=None,
     and both counts are below ``min_count`` the phrase is "too few to say" (a small count
     cannot show a change either way).
 
+    Parameters
+    ----------
+    verdict : str
+        The verdict of the test the section relies on (a key of :data:`EVIDENCE`).
+    count_a, count_b : int, optional
+        The two counts compared, when there are counts.
+    min_count : int, default 10
+        Below this, both counts are too few to show a change.
+
+    Returns
+    -------
+    str
+        The evidence phrase.
+
     Examples
     --------
-    >>> strength("decrease", 1000, 880), strength("no significant change", 458, 448)
+    >>> (strength("decrease", count_a=1000, count_b=880),
+    ...  strength("no significant change", count_a=458, count_b=448))
     ('clear fall', 'no clear change')
-    >>> strength("higher"), strength("similar", 4, 6)
+    >>> strength("higher"), strength("similar", count_a=4, count_b=6)
     ('clearly higher', 'too few to say')
     """
     phrase = EVIDENCE.get(verdict, verdict)
@@ -142,6 +170,15 @@ def strength(verdict: str, count_a=None, count_b=None,
 def month_text(month: str) -> str:
     """``"2025-12"`` -> ``"December 2025"``.
 
+    Parameters
+    ----------
+    month : str
+        ``"YYYY-MM"`` (or anything :class:`pandas.Period` reads as a month).
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> month_text("2025-12")
@@ -153,6 +190,15 @@ def month_text(month: str) -> str:
 
 def period_text(first_month: str, last_month: str) -> str:
     """A span of months in words: ``"January to December 2025"``, ``"May 2024 to April 2025"``.
+
+    Parameters
+    ----------
+    first_month, last_month : str
+        The first and last months, ``"YYYY-MM"``.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -169,8 +215,19 @@ def period_text(first_month: str, last_month: str) -> str:
     return f"{month_text(str(first))} to {month_text(str(last))}"
 
 
-def join_words(items: Iterable[str], conjunction: str = "and") -> str:
+def join_words(items: Iterable[str], *, conjunction: str = "and") -> str:
     """``["a", "b", "c"]`` -> ``"a, b and c"``.
+
+    Parameters
+    ----------
+    items : iterable of str
+        The words, in order.
+    conjunction : str, default "and"
+        The word before the last item (e.g. ``"or"``).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -184,7 +241,7 @@ def join_words(items: Iterable[str], conjunction: str = "and") -> str:
 
 
 def change_sentence(subject: str, count_a, count_b, period_a: str, period_b: str,
-                    verdict: str, min_count: int = MIN_COUNT_FOR_PERCENT) -> str:
+                    verdict: str, *, min_count: int = MIN_COUNT_FOR_PERCENT) -> str:
     """One plain-English sentence for a change between two periods, with its evidence phrase.
 
     Parameters
@@ -201,6 +258,10 @@ def change_sentence(subject: str, count_a, count_b, period_a: str, period_b: str
     min_count : int, default 10
         Below this earlier count no percentage is printed.
 
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> change_sentence("Robberies", 216, 456, "2024", "2025", "increase")
@@ -209,9 +270,9 @@ def change_sentence(subject: str, count_a, count_b, period_a: str, period_b: str
     ...                 "no significant change")
     'Hate crimes against sex workers fell from 3 in 2024 to 1 in 2025: too few to say.'
     """
-    pct = percent_change_text(count_a, count_b, min_count)
+    pct = percent_change_text(count_a, count_b, min_count=min_count)
     pct = f" ({pct})" if pct else ""
-    phrase = strength(verdict, count_a, count_b, min_count)
+    phrase = strength(verdict, count_a=count_a, count_b=count_b, min_count=min_count)
     article = "a " if phrase.startswith("clear ") else ""
     if format_count(count_a) == format_count(count_b):
         movement = f"stayed at {format_count(count_b)} in {period_a} and in {period_b}"
@@ -225,16 +286,28 @@ def change_sentence(subject: str, count_a, count_b, period_a: str, period_b: str
 _BARE_SNAP = re.compile(r"^\s*on or near\s*$", re.IGNORECASE)
 
 
-def snap_point_name(location, area: str | None = None) -> str:
+def snap_point_name(location, *, area: str | None = None) -> str:
     """A police.uk snap point's name for a table; a bare "On or near" says it has no name.
 
     police.uk moves every offence to an anonymous map point; points that are not on a
     named street (parks, car parks without a name, open land) come through as a bare
     "On or near".
 
+    Parameters
+    ----------
+    location : str
+        police.uk's ``Location`` text.
+    area : str, optional
+        Where the point is (e.g. its LSOA's name), used for an unnamed point.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
-    >>> snap_point_name("On or near Low Ousegate"), snap_point_name("On or near", "York 013I")
+    >>> (snap_point_name("On or near Low Ousegate"),
+    ...  snap_point_name("On or near", area="York 013I"))
     ('On or near Low Ousegate', 'Unnamed point in York 013I')
     >>> snap_point_name("On or near ")
     'Unnamed point (no street name published)'
@@ -247,6 +320,15 @@ def snap_point_name(location, area: str | None = None) -> str:
 def is_whole(value) -> bool:
     """Whether a number is a whole number (for showing counts without decimals).
 
+    Parameters
+    ----------
+    value : object
+        Anything; only finite whole numbers (not booleans) are whole.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> is_whole(3.0), is_whole(2.5), is_whole(True)
@@ -257,6 +339,17 @@ def is_whole(value) -> bool:
 
 def trend_sentence(trend, subject: str) -> str:
     """Plain sentence for the trend after season of a seasonal model (``SeasonalTrend``).
+
+    Parameters
+    ----------
+    trend : SeasonalTrend
+        The fitted model (:func:`sna.stats.trend.seasonal_trend`).
+    subject : str
+        What was counted, plural (``"offences"``).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -277,8 +370,21 @@ def trend_sentence(trend, subject: str) -> str:
             f"{format_percent(abs(t.pct_per_year), decimals=0)} a year: {phrase}.")
 
 
-def seasonality_sentence(trend, subject: str, alpha: float = 0.05) -> str:
+def seasonality_sentence(trend, subject: str, *, alpha: float = 0.05) -> str:
     """Plain sentence for the seasonal peak of a seasonal model, and whether to plan on it.
+
+    Parameters
+    ----------
+    trend : SeasonalTrend
+        The fitted model (:func:`sna.stats.trend.seasonal_trend`).
+    subject : str
+        What was counted, plural (``"offences"``).
+    alpha : float, default 0.05
+        Significance level of the seasonality test (1 - ``conf``).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -306,6 +412,16 @@ def seasonality_sentence(trend, subject: str, alpha: float = 0.05) -> str:
 
 def month_runs_text(months: Iterable[str]) -> str:
     """Months in words, runs of consecutive months joined: ``"May to August 2024 and June 2025"``.
+
+    Parameters
+    ----------
+    months : iterable of str
+        Months, ``"YYYY-MM"``, in any order.
+
+    Returns
+    -------
+    str
+        The runs in words (``""`` for no months).
 
     Examples
     --------

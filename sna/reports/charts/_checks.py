@@ -57,7 +57,7 @@ def _hash_id_column(frame: pd.DataFrame) -> object | None:
     return None
 
 
-def ensure_aggregated(df: pd.DataFrame, max_rows: int = MAX_CHART_ROWS) -> pd.DataFrame:
+def ensure_aggregated(df: pd.DataFrame, *, max_rows: int = MAX_CHART_ROWS) -> pd.DataFrame:
     """Refuse frames that look record-level before they reach a chart.
 
     Altair embeds every row and column of the frame it is given in the chart

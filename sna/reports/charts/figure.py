@@ -26,7 +26,7 @@ import hashlib
 import html
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 import altair
@@ -163,6 +163,16 @@ def round_geometry(svg: str) -> str:
     would let a reader invert the axes and recover the exact values behind each mark
     (issue 20), so no more precision than the axis shows is published.
 
+    Parameters
+    ----------
+    svg : str
+        The SVG text Vega wrote.
+
+    Returns
+    -------
+    str
+        The same SVG with whole-pixel positions and path data to 0.1 pixel.
+
     Examples
     --------
     >>> round_geometry('<path transform="translate(12.3456,7.5)" d="M2.6458,0L1.25,3"/>')
@@ -188,7 +198,7 @@ def _spec_title(spec: dict) -> str:
     return str(title) if title else ""
 
 
-def table_html(table: pd.DataFrame, caption: str, na_rep: str = "[x]") -> str:
+def table_html(table: pd.DataFrame, caption: str, *, na_rep: str = "[x]") -> str:
     """Render an aggregated table as an HTML ``<table>`` with a ``<caption>``.
 
     The chart's data table is drawn as every report table is
@@ -224,9 +234,9 @@ def table_html(table: pd.DataFrame, caption: str, na_rep: str = "[x]") -> str:
     return display_table(table, caption, na=na_rep, decimals=2, index=False).data
 
 
-def figure_html(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = None,
+def figure_html(chart: altair.TopLevelMixin | DescribedChart, *, alt: str | None = None,
                 caption: str | None = None, table: pd.DataFrame | None = None,
-                table_caption: str | None = None, *, table_na_rep: str = "[x]") -> str:
+                table_caption: str | None = None, table_na_rep: str = "[x]") -> str:
     """Return the HTML of an accessible, offline figure (see :func:`figure`).
 
     Parameters
@@ -290,6 +300,16 @@ def interactive_spec(chart: altair.TopLevelMixin) -> dict:
     (``config.mark.tooltip``). The ``$schema`` names Vega-Lite 5, the version JupyterLab 4
     bundles; the charts use no Vega-Lite 6 features.
 
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin
+        The chart.
+
+    Returns
+    -------
+    dict
+        The Vega-Lite spec with the project's theme and tooltips.
+
     Examples
     --------
     >>> import altair as alt, pandas as pd
@@ -304,8 +324,20 @@ def interactive_spec(chart: altair.TopLevelMixin) -> dict:
     return spec
 
 
-def chart_png(chart: altair.TopLevelMixin, scale: float = 2.0) -> bytes:
+def chart_png(chart: altair.TopLevelMixin, *, scale: float = 2.0) -> bytes:
     """Render a chart to PNG (themed, en-GB), ``scale`` pixels per CSS pixel.
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin
+        The chart.
+    scale : float, default 2.0
+        Pixels per CSS pixel.
+
+    Returns
+    -------
+    bytes
+        The PNG file's bytes.
 
     Examples
     --------
@@ -365,6 +397,7 @@ class Figure:
 
     chart: altair.TopLevelMixin
     alt: str
+    _: KW_ONLY
     caption: str | None = None
     table: pd.DataFrame | None = None
     table_caption: str | None = None
@@ -386,9 +419,15 @@ class Figure:
         return self.caption if self.caption is not None else _spec_title(chart_spec(self.chart))
 
     def html(self) -> str:
-        """The report's offline ``<figure>`` (inline SVG, alt text, caption, data table)."""
-        return figure_html(self.chart, self.alt, self.caption, self.table, self.table_caption,
-                           table_na_rep=self.table_na_rep)
+        """The report's offline ``<figure>`` (inline SVG, alt text, caption, data table).
+
+        Returns
+        -------
+        str
+            The ``<figure>`` element, as :func:`figure_html` makes it.
+        """
+        return figure_html(self.chart, alt=self.alt, caption=self.caption, table=self.table,
+                           table_caption=self.table_caption, table_na_rep=self.table_na_rep)
 
     @property
     def data(self) -> str:
@@ -396,16 +435,32 @@ class Figure:
         return self.html()
 
     def spec(self) -> dict:
-        """The Vega-Lite spec shown in JupyterLab (tooltips on every mark)."""
+        """The Vega-Lite spec shown in JupyterLab (tooltips on every mark).
+
+        Returns
+        -------
+        dict
+            As :func:`interactive_spec` returns it.
+        """
         return interactive_spec(self.chart)
 
-    def png(self, scale: float = 1.0) -> bytes:
+    def png(self, *, scale: float = 1.0) -> bytes:
         """The chart as PNG (``scale`` pixels per CSS pixel).
 
         In the notebook bundle the PNG is only the fallback for viewers without Vega, at
         scale 1 (a scale-2 PNG is about three times the bytes in every executed notebook).
+
+        Parameters
+        ----------
+        scale : float, default 1.0
+            Pixels per CSS pixel.
+
+        Returns
+        -------
+        bytes
+            The PNG file's bytes.
         """
-        return chart_png(self.chart, scale)
+        return chart_png(self.chart, scale=scale)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None
                           ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -419,9 +474,9 @@ class Figure:
         return bundle, metadata
 
 
-def figure(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = None,
+def figure(chart: altair.TopLevelMixin | DescribedChart, *, alt: str | None = None,
            caption: str | None = None, table: pd.DataFrame | None = None,
-           table_caption: str | None = None, *, table_na_rep: str = "[x]") -> Figure:
+           table_caption: str | None = None, table_na_rep: str = "[x]") -> Figure:
     """Display a chart as an accessible figure in a notebook, in JupyterLab and in the report.
 
     Use this (not Altair's renderers) in report notebooks: it shows the interactive chart in
@@ -453,4 +508,5 @@ def figure(chart: altair.TopLevelMixin | DescribedChart, alt: str | None = None,
     >>> figure(chart, alt="A single point.").html().startswith('<figure class="sna-figure"')
     True
     """
-    return Figure(chart, alt, caption, table, table_caption, table_na_rep)
+    return Figure(chart, alt, caption=caption, table=table, table_caption=table_caption,
+                  table_na_rep=table_na_rep)

@@ -91,7 +91,7 @@ def _prepare_estimates(df: pd.DataFrame, label: str, value: str, optional: list[
     return data
 
 
-def rates_ci_chart(df: pd.DataFrame, benchmark: float | None = None, *, title: str,
+def rates_ci_chart(df: pd.DataFrame, *, benchmark: float | None = None, title: str,
                    source: str, x_title: str = "Rate", conf: float = 0.95,
                    benchmark_label: str = "Benchmark") -> DescribedChart:
     """Horizontal dot-and-whisker chart of rates (or any estimates) with confidence intervals.
@@ -130,7 +130,7 @@ def rates_ci_chart(df: pd.DataFrame, benchmark: float | None = None, *, title: s
     >>> df = pd.DataFrame({"label": ["York", "Selby"], "value": [12.5, 8.0],
     ...                    "lower": [11.0, 6.5], "upper": [14.1, 9.7],
     ...                    "comparison": ["higher", "similar"]})
-    >>> text = rates_ci_chart(df, 9.0, title="Rates", source="police.uk",
+    >>> text = rates_ci_chart(df, benchmark=9.0, title="Rates", source="police.uk",
     ...                       benchmark_label="England").alt
     >>> text.split("; ", 1)[1]
     'highest York (12.5, 95% CI 11.0 to 14.1), lowest Selby (8.00, 95% CI 6.50 to 9.70); \

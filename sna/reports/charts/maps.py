@@ -38,7 +38,7 @@ SUPPRESSED_LABEL = "Suppressed (small numbers)"
 NO_DATA_LABEL = "No data"
 
 
-def to_bng(gdf: gpd.GeoDataFrame, simplify_m: float = 20.0) -> gpd.GeoDataFrame:
+def to_bng(gdf: gpd.GeoDataFrame, *, simplify_m: float = 20.0) -> gpd.GeoDataFrame:
     """Reproject polygons to EPSG:27700, simplify, snap to 1 m and wind them for Vega.
 
     Parameters
@@ -100,18 +100,32 @@ def _status_layer(frame: gpd.GeoDataFrame, label: str, status: str, statuses: li
         tooltip=alt.Tooltip(f"{label_col}:N"))
 
 
-def class_breaks(values: pd.Series, classes: str = "quantile", k: int = 5) -> list[float]:
+def class_breaks(values: pd.Series, *, classes: str = "quantile", k: int = 5) -> list[float]:
     """Class breaks for a choropleth: quantiles (equal numbers of areas) or log-spaced.
 
     Returns ``k + 1`` increasing breaks from the minimum to the maximum (fewer when values
     repeat). ``"log"`` spaces the breaks evenly on a log scale over the positive values
     (zeros fall in the first class).
 
+    Parameters
+    ----------
+    values : pandas.Series
+        The mapped values (non-numbers are ignored).
+    classes : {"quantile", "log"}, default "quantile"
+        Equal numbers of areas per class, or breaks evenly spaced on a log scale.
+    k : int, default 5
+        How many classes.
+
+    Returns
+    -------
+    list of float
+        The breaks, increasing (empty when there are no values).
+
     Examples
     --------
     >>> class_breaks(pd.Series(range(1, 101)), k=4)
     [1.0, 25.75, 50.5, 75.25, 100.0]
-    >>> class_breaks(pd.Series([1, 10, 100, 1000]), "log", k=3)
+    >>> class_breaks(pd.Series([1, 10, 100, 1000]), classes="log", k=3)
     [1.0, 10.0, 100.0, 1000.0]
     >>> class_breaks(pd.Series([2.0, 2.0, 2.0]))
     [2.0, 2.0]
@@ -220,7 +234,8 @@ def choropleth(gdf: gpd.GeoDataFrame, value_col: str, label_col: str, *, title: 
     optional = [suppressed_col] if suppressed_col else []
     table = select_columns(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)),
                            [label_col, value_col, *optional], chart="choropleth")
-    shapes = to_bng(gpd.GeoDataFrame(geometry=gdf.geometry.values, crs=gdf.crs), simplify_m)
+    shapes = to_bng(gpd.GeoDataFrame(geometry=gdf.geometry.values, crs=gdf.crs),
+                    simplify_m=simplify_m)
     data = gpd.GeoDataFrame(table, geometry=shapes.geometry.values, crs=BNG)
     data[label_col] = data[label_col].astype(str)
     data[value_col] = numeric_column(data, value_col)
@@ -231,7 +246,7 @@ def choropleth(gdf: gpd.GeoDataFrame, value_col: str, label_col: str, *, title: 
     legend = legend_title or value_col
     shaded = data[~(suppressed | no_data)].copy()
     layers = []
-    breaks = class_breaks(shaded[value_col], classes, k) if len(shaded) else []
+    breaks = class_breaks(shaded[value_col], classes=classes, k=k) if len(shaded) else []
     if len(shaded):
         shaded["class"] = _assign_classes(shaded[value_col], breaks)
         labels = _class_labels(breaks)

@@ -51,7 +51,7 @@ def _month_x(title: str | None = "Month") -> alt.X:
                  axis=alt.Axis(format="%b %Y", labelAngle=-40, labelOverlap=True))
 
 
-def complete_months(frame: pd.DataFrame, value_cols: list[str],
+def complete_months(frame: pd.DataFrame, value_cols: list[str], *,
                     group_col: str | None = None) -> pd.DataFrame:
     """Give every group one row per month over the common span, missing months as NaN.
 
@@ -120,7 +120,7 @@ def _prepare_monthly(df: pd.DataFrame, value: str, group: str | None,
     data[value] = numeric_column(data, value)
     if group is not None and group in data:
         data[group] = data[group].astype(str)
-    return complete_months(data, [value], group if group in data else None)
+    return complete_months(data, [value], group_col=group if group in data else None)
 
 
 def monthly_counts_chart(df: pd.DataFrame, *, title: str, source: str,

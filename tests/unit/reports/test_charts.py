@@ -109,7 +109,7 @@ def build_all() -> dict[str, charts.DescribedChart]:
         "seasonal": charts.seasonal_chart(seasonal_frame(), title="Seasonal pattern",
                                           source=SOURCE),
         "trend": charts.trend_band_chart(trend_frame(), title="Trend and band", source=SOURCE),
-        "rates": charts.rates_ci_chart(rates_frame(), 9.5, title="Rates by district",
+        "rates": charts.rates_ci_chart(rates_frame(), benchmark=9.5, title="Rates by district",
                                        source=SOURCE, benchmark_label="North Yorkshire"),
         "shares": charts.shares_ci_chart(shares_frame(), title="Strand shares", source=SOURCE),
         "shift": charts.shift_chart(shift_frame(), title="Change by strand", source=SOURCE),
@@ -606,5 +606,5 @@ def test_choropleth_uses_quantile_classes_with_breaks_in_the_legend():
     skewed = pd.Series([1.0] * 40 + [2.0] * 40 + [300.0] * 20)
     breaks = class_breaks(skewed, k=4)
     assert breaks[0] == 1.0 and breaks[-1] == 300.0 and len(breaks) >= 3
-    assert class_breaks(pd.Series([1.0, 10.0, 1000.0]), "log", k=3) == [1.0, 10.0, 100.0,
+    assert class_breaks(pd.Series([1.0, 10.0, 1000.0]), classes="log", k=3) == [1.0, 10.0, 100.0,
                                                                          1000.0]

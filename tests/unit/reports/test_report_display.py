@@ -103,7 +103,7 @@ def test_markdown_heading_banner():
     assert heading("x", level=1).data == "# x"
     banner = synthetic_banner().data
     assert 'role="note"' in banner and "SYNTHETIC DEMO DATA" in banner
-    assert "&lt;b&gt;" in synthetic_banner("<b>").data
+    assert "&lt;b&gt;" in synthetic_banner(text="<b>").data
 
 
 @pytest.mark.parametrize("level", [0, 7, 2.0, True, "2"])

@@ -410,3 +410,50 @@ def test_sigterm_reported_as_another_error_is_still_an_interruption(tmp_path, mo
     assert caught.value.exit_code == 128 + signal.SIGTERM
     assert str(caught.value).startswith("Report interrupted by SIGTERM; nothing was published")
     assert (tmp_path / "tiny" / "failed" / "term" / "params.yaml").exists()
+
+
+_ASYNCIO_SIGTERM_RUN = """
+import asyncio, os, signal, sys
+from pathlib import Path
+import nbformat
+from sna.reports import run as run_module
+
+def execute_in_a_loop(notebook, output, parameters, **_):
+    async def main():
+        async def listener():
+            os.kill(os.getpid(), signal.SIGTERM)
+            await asyncio.sleep(0)
+        task = asyncio.ensure_future(listener())
+        await asyncio.sleep(0.5)
+        return task
+    asyncio.run(main())
+    nb = nbformat.read(notebook, as_version=4)
+    nbformat.write(nb, output)
+
+run_module._execute = execute_in_a_loop
+try:
+    run_module.run_report(sys.argv[1], sys.argv[2], reports_root=sys.argv[3], run_id="term",
+                          progress=False)
+    print("finished")
+except run_module.ReportInterrupted as err:
+    print("interrupted", err.exit_code)
+"""
+
+
+def test_sigterm_inside_an_asyncio_task_stops_the_run(tmp_path):
+    """A signal landing in a background task (nbclient's loop) must not be kept in the task.
+
+    Run in a child process: a ``KeyboardInterrupt`` leaving one of asyncio's C tasks upsets
+    CPython 3.11's recursion counter for the rest of that process (as Ctrl-C does), which a
+    command that stops anyway does not mind but a test worker would.
+    """
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(run_module.__file__).parents[2])}
+    done = subprocess.run([sys.executable, "-c", _ASYNCIO_SIGTERM_RUN, str(TINY), str(GOOD),
+                           str(tmp_path)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.stdout.split() == ["interrupted", str(128 + signal.SIGTERM)], done.stderr
+    assert not (tmp_path / "tiny" / "latest").exists()

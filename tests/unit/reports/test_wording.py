@@ -47,7 +47,7 @@ def test_percentage_minimum_is_a_parameter():
     ("higher", None, None, "clearly higher"), ("similar", 2, 3, "too few to say"),
 ])
 def test_evidence_phrases(verdict, a, b, phrase):
-    assert wording.strength(verdict, a, b) == phrase
+    assert wording.strength(verdict, count_a=a, count_b=b) == phrase
 
 
 def test_change_sentence_never_overstates_small_counts():
