@@ -58,6 +58,18 @@ def check_folder_name(name: object, *, what: str = "cache name") -> str:
     A plain name is 1-100 letters, digits, ``.``, ``_`` or ``-``, starting with a
     letter or digit: never empty, no path separators, never ``.`` or ``..``.
 
+    Parameters
+    ----------
+    name : object
+        The proposed folder name.
+    what : str, default "cache name"
+        What the name is, used in the error message.
+
+    Returns
+    -------
+    str
+        ``name`` unchanged.
+
     Examples
     --------
     >>> check_folder_name("humberside")
@@ -83,7 +95,18 @@ def _umask() -> int:
 
 
 def make_staging(target: Path) -> Path:
-    """A new staging folder beside ``target`` (mode per the umask, with :data:`MARKER`)."""
+    """A new staging folder beside ``target`` (mode per the umask, with :data:`MARKER`).
+
+    Parameters
+    ----------
+    target : Path
+        The folder the finished output will replace.
+
+    Returns
+    -------
+    Path
+        The new, empty staging folder (holding only the marker file).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-staging-{os.getpid()}-",
                                     dir=target.parent))
@@ -110,6 +133,18 @@ def clean_staging_leftovers(parent: Path, name: str) -> list[Path]:
     Only folders named as :func:`make_staging` names them, holding :data:`MARKER`,
     whose process is no longer running, are removed. Returns those removed.
 
+    Parameters
+    ----------
+    parent : Path
+        The folder holding the cache folders.
+    name : str
+        The cache folder name whose staging leftovers are removed.
+
+    Returns
+    -------
+    list of Path
+        The staging folders removed (empty when none).
+
     Examples
     --------
     >>> clean_staging_leftovers(Path(tempfile.mkdtemp()), "c")
@@ -131,7 +166,18 @@ def clean_staging_leftovers(parent: Path, name: str) -> list[Path]:
 
 
 def written_by_sna(folder: Path) -> bool:
-    """True when ``folder`` holds :data:`MARKER` (or only a pre-marker cache's files)."""
+    """True when ``folder`` holds :data:`MARKER` (or only a pre-marker cache's files).
+
+    Parameters
+    ----------
+    folder : Path
+        The folder to check.
+
+    Returns
+    -------
+    bool
+        Whether sna wrote ``folder``.
+    """
     if (folder / MARKER).is_file():
         return True
     try:
@@ -143,6 +189,16 @@ def written_by_sna(folder: Path) -> bool:
 
 def check_replaceable(target: Path) -> bool:
     """Return whether ``target`` exists; raise if it exists but sna did not write it.
+
+    Parameters
+    ----------
+    target : Path
+        The output folder about to be replaced.
+
+    Returns
+    -------
+    bool
+        True when ``target`` exists (and sna wrote it), False when it does not exist.
 
     Raises
     ------
@@ -160,7 +216,20 @@ def check_replaceable(target: Path) -> bool:
 
 
 def output_error(err: OSError, where: Path) -> SnaInputError:
-    """An OS error while writing outputs, as a one-line :class:`SnaInputError`."""
+    """An OS error while writing outputs, as a one-line :class:`SnaInputError`.
+
+    Parameters
+    ----------
+    err : OSError
+        The error raised while writing.
+    where : Path
+        The file or folder being written.
+
+    Returns
+    -------
+    SnaInputError
+        The error to raise, naming ``where``, the problem and the fix.
+    """
     if err.errno == errno.ENOSPC:
         problem, fix = "the disk is full", "free some space and run again"
     elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -173,7 +242,20 @@ def output_error(err: OSError, where: Path) -> SnaInputError:
 
 
 def input_fingerprint(source: Iterable[Path], options: dict) -> dict:
-    """Hashes of every input file plus the options and sna version that shape the output."""
+    """Hashes of every input file plus the options and sna version that shape the output.
+
+    Parameters
+    ----------
+    source : iterable of Path
+        Police.uk street files or folders holding them.
+    options : dict
+        The ingest options (``duplicates``, forces, months, ...).
+
+    Returns
+    -------
+    dict
+        ``sna_version``, ``options`` and ``inputs`` (path -> size and SHA-256 record).
+    """
     duplicates = options.get("duplicates", "error")
     files = sorted({f.path for f in find_street_files(list(source), duplicates=duplicates)})
     return {
@@ -203,6 +285,13 @@ def move_into_place(staging: Path, target: Path) -> None:
     the new complete folder, never a half-written one. A ``target`` that is not
     a folder this tool wrote (see :func:`written_by_sna`) is never replaced.
 
+    Parameters
+    ----------
+    staging : Path
+        The finished staging folder.
+    target : Path
+        The folder it replaces.
+
     Raises
     ------
     SnaInputError
@@ -221,6 +310,16 @@ def move_into_place(staging: Path, target: Path) -> None:
 def load_manifest(folder: Path) -> tuple[object, str | None]:
     """Read ``folder``'s manifest: ``(manifest, None)``, or ``(None, why it cannot be read)``.
 
+    Parameters
+    ----------
+    folder : Path
+        A cache folder.
+
+    Returns
+    -------
+    tuple of (object, str or None)
+        The parsed manifest and None, or None and the reason it cannot be read.
+
     Examples
     --------
     >>> load_manifest(Path(tempfile.mkdtemp()))
@@ -238,6 +337,22 @@ def record_problem(path: Path, name: str, record: dict, *, hashes: bool = True) 
     """Why the file at ``path`` does not match its manifest ``record`` (one line), or None.
 
     The size must match and, with ``hashes``, the SHA-256 too (as written by :func:`write_cache`).
+
+    Parameters
+    ----------
+    path : Path
+        The file to check.
+    name : str
+        Its name in messages.
+    record : dict
+        Its manifest record (``bytes`` and ``sha256``).
+    hashes : bool, default True
+        Also compare the SHA-256 (False checks the size only).
+
+    Returns
+    -------
+    str or None
+        The problem in one line, or None when the file matches.
 
     Examples
     --------
@@ -258,7 +373,24 @@ def record_problem(path: Path, name: str, record: dict, *, hashes: bool = True) 
 
 
 def write_cache(accounted: Accounted, target: Path, fingerprint: dict, seconds: float) -> Path:
-    """Write clean/quarantine Parquet and the manifest atomically into ``target``."""
+    """Write clean/quarantine Parquet and the manifest atomically into ``target``.
+
+    Parameters
+    ----------
+    accounted : Accounted
+        The clean and quarantined rows with their counts and notes.
+    target : Path
+        The cache folder to write (replaced atomically).
+    fingerprint : dict
+        The inputs' fingerprint from :func:`input_fingerprint`, stored in the manifest.
+    seconds : float
+        How long the ingest took, stored in the manifest.
+
+    Returns
+    -------
+    Path
+        ``target``.
+    """
     try:
         staging = make_staging(target)
     except OSError as err:
@@ -291,6 +423,16 @@ def write_cache(accounted: Accounted, target: Path, fingerprint: dict, seconds: 
 def read_cache(target: Path) -> Accounted:
     """Read a cache folder written by :func:`write_cache` back into an Accounted.
 
+    Parameters
+    ----------
+    target : Path
+        A cache folder written by :func:`write_cache`.
+
+    Returns
+    -------
+    Accounted
+        The clean and quarantined rows, rows in and notes.
+
     Raises
     ------
     SnaInputError
@@ -311,6 +453,16 @@ def cache_problem(target: Path) -> str | None:
 
     Each Parquet file's size and SHA-256 must match the manifest.
 
+    Parameters
+    ----------
+    target : Path
+        A cache folder.
+
+    Returns
+    -------
+    str or None
+        The first problem found, or None when the cache is intact.
+
     Examples
     --------
     >>> cache_problem(Path(tempfile.mkdtemp()))
@@ -330,7 +482,20 @@ def cache_problem(target: Path) -> str | None:
 
 
 def cache_is_current(target: Path, fingerprint: dict) -> bool:
-    """True when ``target`` holds an intact cache made from exactly these inputs."""
+    """True when ``target`` holds an intact cache made from exactly these inputs.
+
+    Parameters
+    ----------
+    target : Path
+        A cache folder.
+    fingerprint : dict
+        The current inputs' fingerprint from :func:`input_fingerprint`.
+
+    Returns
+    -------
+    bool
+        Whether the cache is intact and its version, options and inputs match ``fingerprint``.
+    """
     if cache_problem(target) is not None:
         return False
     manifest = json.loads((target / MANIFEST).read_text())
@@ -365,6 +530,23 @@ def ingest_to_cache(
     inputs whose Parquet files no longer match the manifest is rebuilt, and
     ``notes["cache_rebuilt"]`` says why. ``duplicates`` is passed to
     :func:`sna.io.ingest.read_police_uk`.
+
+    Parameters
+    ----------
+    source : str, Path or iterable of str or Path
+        Police.uk street files or folders holding them.
+    name : str
+        The cache folder name under ``out_dir``.
+    forces : iterable of str, optional
+        Keep only these forces (all when None).
+    months : tuple of (str, str), optional
+        First and last month (``"YYYY-MM"``) to keep (all when None).
+    out_dir : str or Path, optional
+        Where cache folders are kept (``processed_dir()`` when None).
+    progress : bool, default False
+        Print progress while ingesting.
+    duplicates : str, default "error"
+        What to do with a force-month supplied twice (see ``read_police_uk``).
 
     Returns
     -------
