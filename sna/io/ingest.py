@@ -160,6 +160,20 @@ def _too_big(name: str, compressed: int, limits: ReadLimits) -> SnaInputError:
 def bounded_gunzip(data: bytes, name: str, *, limits: ReadLimits | None = None) -> bytes:
     r"""Decompress gzip ``data`` (all members), refusing output beyond ``limits``.
 
+    Parameters
+    ----------
+    data : bytes
+        The gzip-compressed bytes.
+    name : str
+        The file's name, for error messages.
+    limits : ReadLimits, optional
+        Size bounds (``ReadLimits.from_env()`` when None).
+
+    Returns
+    -------
+    bytes
+        The decompressed bytes.
+
     Raises
     ------
     SnaInputError
@@ -346,6 +360,21 @@ def unique_force_months(files: list[StreetFile], *, duplicates: str = "error",
                         dropped: list[dict] | None = None) -> list[StreetFile]:
     """Keep one file per (month, force); see :func:`find_street_files`.
 
+    Parameters
+    ----------
+    files : list of StreetFile
+        The street files found.
+    duplicates : str, default "error"
+        ``"error"`` raises for a (month, force) held by two files; ``"dedupe"``
+        keeps the first of identical copies (and still raises if they differ).
+    dropped : list of dict, optional
+        When given, each copy left out is appended as ``{"kept", "dropped", "sha256"}``.
+
+    Returns
+    -------
+    list of StreetFile
+        The files kept, in their original order.
+
     Examples
     --------
     >>> a = StreetFile("2025-01-x-street.csv", Path("a/2025-01-x-street.csv"))
@@ -425,6 +454,18 @@ def _street_files_in_zip(path: Path) -> list[StreetFile]:
 def decode_utf8(data: bytes, name: str) -> bytes:
     r"""Return ``data`` without a UTF-8 byte-order mark, or raise if it is not UTF-8.
 
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    name : str
+        The file's name, for error messages.
+
+    Returns
+    -------
+    bytes
+        ``data`` without a leading byte-order mark.
+
     Examples
     --------
     >>> decode_utf8(b"\xef\xbb\xbfa,b\n", "f.csv")
@@ -450,6 +491,13 @@ def decode_utf8(data: bytes, name: str) -> bytes:
 
 def check_header(columns: list[str], name: str) -> None:
     """Raise if the police.uk columns are missing or renamed.
+
+    Parameters
+    ----------
+    columns : list of str
+        The header's column names.
+    name : str
+        The file's name, for error messages.
 
     Examples
     --------
@@ -619,6 +667,17 @@ def physical_lines(data: bytes) -> tuple[np.ndarray | None, int]:
     Line breaks inside quoted fields do not end a record. ``(None, 0)`` when no
     line is blank (the common case, checked without copying the file).
 
+    Parameters
+    ----------
+    data : bytes
+        The CSV text as bytes, header included.
+
+    Returns
+    -------
+    (numpy.ndarray or None, int)
+        The 1-based line number of each non-blank record (None when no line is
+        blank), and the number of blank lines.
+
     Examples
     --------
     >>> physical_lines(b"h\n\na\r\n\r\nb\n")
@@ -687,6 +746,18 @@ def matches(values: pa.Array, pattern: str) -> np.ndarray:
     again with Python's ``re``, whose ``\d`` and ``$`` accept a little more
     (Unicode digits, a trailing newline).
 
+    Parameters
+    ----------
+    values : pyarrow.Array
+        Text values.
+    pattern : str
+        A regular expression, anchored at the start as ``re.match`` anchors it.
+
+    Returns
+    -------
+    numpy.ndarray
+        One bool per value.
+
     Examples
     --------
     >>> matches(pa.array(["E01000001", "E01000001\n", "E0100001"]), LSOA_PATTERN).tolist()
@@ -736,6 +807,16 @@ def coordinate(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     :func:`pandas.to_numeric`, so the result is always that of
     ``pd.to_numeric(values.replace("", nan), errors="coerce")``.
 
+    Parameters
+    ----------
+    values : pyarrow.Array or pyarrow.ChunkedArray
+        Coordinate text.
+
+    Returns
+    -------
+    numpy.ndarray
+        Floats, NaN where blank or not a number.
+
     Examples
     --------
     >>> coordinate(pa.array(["-1.5", "", "x", " 2"])).tolist()
@@ -765,6 +846,18 @@ def _coordinate(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def repeats_within_month(month: pa.Array, crime_id: pa.Array) -> np.ndarray:
     """True for a row whose (Month, Crime ID) is on an earlier row; blank IDs never repeat.
+
+    Parameters
+    ----------
+    month : pyarrow.Array
+        The ``Month`` text of each row.
+    crime_id : pyarrow.Array
+        The ``Crime ID`` text of each row.
+
+    Returns
+    -------
+    numpy.ndarray
+        One bool per row.
 
     Examples
     --------
@@ -807,6 +900,11 @@ def street_reason_codes(rows: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndar
     beyond 180 or a latitude beyond 90 degrees; a Crime ID already on an earlier
     row of the same month (blank IDs, anti-social behaviour, never repeat).
 
+    Parameters
+    ----------
+    rows : pyarrow.Table
+        One file's rows as read (police.uk columns as text).
+
     Returns
     -------
     (numpy.ndarray, numpy.ndarray, numpy.ndarray)
@@ -846,6 +944,13 @@ def check_month(rows: pa.Table, name: str) -> None:
 
     On the Arrow table of :func:`read_street_arrow`, repeated header lines
     aside; the first offending row is named.
+
+    Parameters
+    ----------
+    rows : pyarrow.Table
+        One file's rows as read, with ``source_row``.
+    name : str
+        The file's name (its month is taken from it), for error messages.
     """
     body = ~_per_value(rows["Month"], _is_header)
     invalid = body & ~_per_value(rows["Month"], lambda v: matches(v, MONTH_PATTERN))
@@ -863,6 +968,16 @@ def check_month(rows: pa.Table, name: str) -> None:
 
 def first_row_of_each_force(rows: pa.Table) -> dict[str, int]:
     """Each force in ``Falls within`` with the line it first appears on (header repeats aside).
+
+    Parameters
+    ----------
+    rows : pyarrow.Table
+        One file's rows with ``Month``, ``Falls within`` and ``source_row``.
+
+    Returns
+    -------
+    dict of str to int
+        Force name -> line of its first row, in order of first appearance.
 
     Examples
     --------
@@ -890,6 +1005,15 @@ def check_force(first_rows: dict[str, int], name: str, forces: set[str]) -> None
     """Raise for the first row (``first_rows``) of a force not in ``forces``.
 
     A blank force is an error of its own.
+
+    Parameters
+    ----------
+    first_rows : dict of str to int
+        Force -> first line, from :func:`first_row_of_each_force`.
+    name : str
+        The file's name, for error messages.
+    forces : set of str
+        The forces allowed.
     """
     blank = [row for force, row in first_rows.items() if not force.strip()]
     if blank:
@@ -920,6 +1044,20 @@ def typed_street_arrow(rows: pa.Table, lon: np.ndarray, lat: np.ndarray, name: s
     ``force``, ``reported_by`` and ``crime_type`` (dictionaries), ``longitude``
     and ``latitude`` (null when blank, or both 0), the text columns (null when
     blank), ``source_file``, ``source_row`` and ``located`` (an LSOA code given).
+
+    Parameters
+    ----------
+    rows : pyarrow.Table
+        The clean rows as read (police.uk columns as text, with ``source_row``).
+    lon, lat : numpy.ndarray
+        Their parsed longitudes and latitudes (NaN where blank).
+    name : str
+        The file's name, stored in ``source_file``.
+
+    Returns
+    -------
+    pyarrow.Table
+        The typed table with the columns above.
     """
     out = {COLUMN_NAMES[raw]: rows[raw] for raw in POLICE_UK_COLUMNS}
     out["crime_id"] = _blank_to_null(_strings(out["crime_id"]))
@@ -946,7 +1084,24 @@ def typed_street_arrow(rows: pa.Table, lon: np.ndarray, lat: np.ndarray, name: s
 
 def quarantine_arrow(rows: pa.Table, codes: np.ndarray, bad: list[tuple[int, str]],
                      name: str) -> pa.Table:
-    """Quarantined rows as read (``QUARANTINE_COLUMNS``), then the malformed lines."""
+    """Quarantined rows as read (``QUARANTINE_COLUMNS``), then the malformed lines.
+
+    Parameters
+    ----------
+    rows : pyarrow.Table
+        One file's rows as read, with ``source_row``.
+    codes : numpy.ndarray
+        Reason codes per row from :func:`street_reason_codes` (0 for clean).
+    bad : list of (int, str)
+        Malformed lines: line number and text (kept in ``Location``, cut to 200 characters).
+    name : str
+        The file's name, stored in ``source_file``.
+
+    Returns
+    -------
+    pyarrow.Table
+        ``source_file``, ``source_row``, ``reason`` and the police.uk columns as text.
+    """
     failed = codes > 0
     if not bad and not failed.any():
         return _EMPTY_QUARANTINE
@@ -1010,6 +1165,20 @@ def check_street_file(file: StreetFile, *, use_threads: bool = False,
 
     With ``hashes`` the CSV text's size and SHA-256 are recorded (``CheckedFile.csv``).
 
+    Parameters
+    ----------
+    file : StreetFile
+        The street file to read.
+    use_threads : bool, default False
+        Let Arrow's CSV reader use several threads.
+    hashes : bool, default False
+        Record the CSV text's size and SHA-256.
+
+    Returns
+    -------
+    CheckedFile
+        The typed clean rows, quarantined rows and facts about the file.
+
     Raises
     ------
     SnaInputError
@@ -1070,6 +1239,11 @@ def iter_checked(files: list[StreetFile], forces: set[str] | None, *,
     then : callable, optional
         Run on each :class:`CheckedFile` in its worker thread (e.g. to write
         it out); its result is yielded with the file, as ``(checked, result)``.
+
+    Yields
+    ------
+    CheckedFile or (CheckedFile, object)
+        Each file's result in file order; with ``then``, paired with its result.
     """
     workers = max(1, min(workers or pa.cpu_count(), len(files)))
     use_threads = len(files) == 1
@@ -1103,6 +1277,16 @@ def clean_frame(tables: list[pa.Table]) -> pd.DataFrame:
     ``month`` becomes a ``Period[M]``, coordinates nullable floats (``Float64``),
     ``force``, ``reported_by``, ``source_file`` and ``crime_type`` categoricals,
     the other text columns strings with missing values.
+
+    Parameters
+    ----------
+    tables : list of pyarrow.Table
+        Typed tables from :func:`typed_street_arrow`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of all tables, with the columns of :data:`TYPED_COLUMNS`.
     """
     table = pa.concat_tables(tables)
     for col in TEXT_COLUMNS:
@@ -1197,6 +1381,13 @@ def read_police_uk(
 def check_month_range(months: tuple[str, str] | None, *, column: str = "months") -> None:
     """Raise unless ``months`` is None or two real months, in order, not in the future.
 
+    Parameters
+    ----------
+    months : tuple of (str, str) or None
+        First and last month, ``"YYYY-MM"``.
+    column : str, default "months"
+        The option's name, for error messages.
+
     Examples
     --------
     >>> check_month_range(("2024-01", "2025-12"))
@@ -1230,6 +1421,21 @@ def check_month_range(months: tuple[str, str] | None, *, column: str = "months")
 def month_notes(clean: pd.DataFrame, files: list[StreetFile],
                 months: tuple[str, str] | None) -> dict:
     """Months covered, months with no data (never zero), and the files read.
+
+    Parameters
+    ----------
+    clean : pandas.DataFrame
+        Clean rows with a ``month`` Period column.
+    files : list of StreetFile
+        The files read.
+    months : tuple of (str, str) or None
+        The requested first and last month (the data's own range when None).
+
+    Returns
+    -------
+    dict
+        ``months`` (present, sorted), ``missing_months`` (in range, absent) and
+        ``files`` (names), all lists of str.
 
     Examples
     --------
