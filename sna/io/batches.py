@@ -130,6 +130,18 @@ class PartFile:
 def column_compression(columns: Sequence[str], compression: str) -> dict[str, str]:
     """Parquet compression of each column (Crime IDs uncompressed with fast codecs).
 
+    Parameters
+    ----------
+    columns : sequence of str
+        The table's column names.
+    compression : str
+        The Parquet codec asked for (e.g. ``"snappy"``, ``"zstd"``).
+
+    Returns
+    -------
+    dict of str to str
+        Column name -> codec (``"none"`` for ``crime_id`` with a fast codec).
+
     Examples
     --------
     >>> column_compression(["crime_id", "location"], "snappy")
@@ -143,6 +155,16 @@ def column_compression(columns: Sequence[str], compression: str) -> dict[str, st
 
 def month_counts(clean: pa.Table) -> list[list]:
     """Clean rows by force and month: ``[[force, "YYYY-MM", rows], ...]``.
+
+    Parameters
+    ----------
+    clean : pyarrow.Table
+        Typed clean rows with a dictionary ``force`` and a timestamp ``month``.
+
+    Returns
+    -------
+    list of list
+        ``[force, "YYYY-MM", rows]`` per force and month, sorted by force then month.
 
     Examples
     --------
@@ -167,7 +189,22 @@ def month_counts(clean: pa.Table) -> list[list]:
 
 def file_entry(checked: CheckedFile, clean_part: str | None,
                quarantine_part: str | None) -> dict:
-    """The manifest entry of one checked street file."""
+    """The manifest entry of one checked street file.
+
+    Parameters
+    ----------
+    checked : CheckedFile
+        The checked file.
+    clean_part, quarantine_part : str or None
+        The part files its clean and quarantined rows went to (None when none).
+
+    Returns
+    -------
+    dict
+        ``source``, ``rows_in``, ``rows_clean``, ``rows_quarantined``,
+        ``quarantine_reasons``, ``clean_by_force_month`` (:func:`month_counts`),
+        ``clean`` and ``quarantine`` part paths, and ``csv_bytes``/``csv_sha256`` with hashes.
+    """
     reasons = pc.value_counts(checked.quarantine["reason"]).to_pylist()
     csv = {f"csv_{k}": v for k, v in (checked.csv or {}).items()}  # with hashes only
     return {
@@ -192,6 +229,16 @@ def crime_id_hashes(tables: Sequence[pa.Table]) -> np.ndarray:
     the repeats across months are found from 8 bytes a row instead of a second
     pass over the Parquet files (:func:`sna.io.national.ingest_to_parquet_dataset`);
     rows whose hashes repeat are then compared as text.
+
+    Parameters
+    ----------
+    tables : sequence of pyarrow.Table
+        Tables with a ``crime_id`` column.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint64 hashes, one per non-missing Crime ID, in table order.
 
     Examples
     --------
@@ -259,6 +306,17 @@ def ingest_batch(batch: Batch) -> BatchResult:
     and is returned, not raised, with the entries of the files before it.
     The parts written are recorded (``"clean/part-NNNNN.parquet"``: SHA-256 and
     bytes) in the batch's thread, so hashing overlaps the other batches' work.
+
+    Parameters
+    ----------
+    batch : Batch
+        The files, part folder and options of one batch.
+
+    Returns
+    -------
+    BatchResult
+        The per-file entries and forces, the parts written, the Crime ID hashes
+        (with ``id_hashes``) and the error that stopped the batch, if any.
     """
     name = f"part-{batch.number:05d}.parquet"
     clean = PartFile(Path(batch.folder) / "clean" / name, compression=batch.compression)
@@ -292,6 +350,16 @@ def input_bytes(files: Sequence[StreetFile]) -> list[int]:
 
     Zip members' sizes come from their archive's directory, read once an archive.
 
+    Parameters
+    ----------
+    files : sequence of StreetFile
+        The street files (plain, gzip or zip members).
+
+    Returns
+    -------
+    list of int
+        Approximate CSV bytes per file, in order.
+
     Examples
     --------
     >>> from sna.paths import raw_dir
@@ -318,6 +386,18 @@ def input_bytes(files: Sequence[StreetFile]) -> list[int]:
 def batch_size(total_bytes: int, workers: int) -> int:
     """CSV bytes per batch: :data:`BATCH_BYTES` at most, and four batches a worker at least.
 
+    Parameters
+    ----------
+    total_bytes : int
+        CSV bytes of all the files.
+    workers : int
+        Worker threads.
+
+    Returns
+    -------
+    int
+        Bytes per batch (at least 1).
+
     Examples
     --------
     >>> batch_size(1000 * 2**20, 2) == BATCH_BYTES, batch_size(80 * 2**20, 2) == 10 * 2**20
@@ -333,6 +413,28 @@ def plan_batches(files: Sequence[StreetFile], sizes: Sequence[int], folder: str 
 
     A run ends before the file that would take it over ``batch_bytes``
     (default :data:`BATCH_BYTES`); a bigger file is a batch on its own.
+
+    Parameters
+    ----------
+    files : sequence of StreetFile
+        The street files, in order.
+    sizes : sequence of int
+        Their CSV sizes (:func:`input_bytes`).
+    folder : str or Path
+        The folder the batches write their parts into.
+    compression : str, default "snappy"
+        Parquet codec of the parts.
+    batch_bytes : int, optional
+        Target CSV bytes per batch (:data:`BATCH_BYTES` when None).
+    hashes : bool, default False
+        Record each file's CSV size and SHA-256.
+    id_hashes : bool, default False
+        Return the clean Crime IDs' hashes.
+
+    Returns
+    -------
+    list of Batch
+        Numbered from 0, in file order.
 
     Examples
     --------
@@ -361,6 +463,20 @@ def run_batches(batches: list[Batch], workers: int, *,
     With ``workers > 1`` and more than one batch, batches run on a thread
     pool; otherwise one after another. When the caller stops early (e.g. to
     raise a batch's error), batches not yet started are dropped.
+
+    Parameters
+    ----------
+    batches : list of Batch
+        The batches to run.
+    workers : int
+        Threads (1 runs them one after another).
+    on_done : callable, optional
+        Called with each batch after its result is yielded.
+
+    Yields
+    ------
+    BatchResult
+        Each batch's result, in batch order.
     """
     parallel = workers > 1 and len(batches) > 1
     pool = ThreadPoolExecutor(min(workers, len(batches))) if parallel else None
