@@ -61,12 +61,29 @@ SOURCE_NOTE = (
 
 
 def national_dir() -> Path:
-    """Return the folder of the shipped national reference data."""
+    """Return the folder of the shipped national reference data.
+
+    Returns
+    -------
+    Path
+        ``data/raw/shipped/national`` in the project.
+    """
     return raw_dir() / "shipped" / "national"
 
 
 def geography_dir(*, folder: str | Path | None = None) -> Path:
-    """Return the folder holding the geography CSVs (shipped copy by default)."""
+    """Return the folder holding the geography CSVs (shipped copy by default).
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        A folder to use instead of the shipped ``data/raw/shipped/geography``.
+
+    Returns
+    -------
+    Path
+        ``folder``, or the shipped geography folder when None.
+    """
     return Path(folder) if folder is not None else raw_dir() / "shipped" / "geography"
 
 
@@ -82,6 +99,11 @@ def _read(name: str, folder: str | Path | None = None, **kwargs) -> pd.DataFrame
 @cache
 def lsoa21_lookup(folder: str | None = None) -> pd.DataFrame:
     """LSOA 2021 -> ward, council (LAD 2024), CSP and police force area.
+
+    Parameters
+    ----------
+    folder : str, optional
+        Folder holding the lookup CSVs (the shipped copy when None).
 
     Returns
     -------
@@ -111,6 +133,11 @@ def read_subarea_lookup(path: str | Path) -> pd.DataFrame:
     ``subarea_code, subarea_name`` or ``ltla22_code, ltla22_name`` (the ONS
     LSOA 2021 -> LAD 2022 layout, which gives pre-2023 districts). An LSOA
     listed twice keeps its first row.
+
+    Parameters
+    ----------
+    path : str or Path
+        The lookup file; a relative path is taken from the project root.
 
     Returns
     -------
@@ -192,6 +219,23 @@ def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
     Each LSOA gets its sub-area in ``district_code, district_name`` (see
     :func:`subarea_columns`; ``attrs["subarea_kind"]`` names the kind).
 
+    Parameters
+    ----------
+    ltla24_codes : tuple of str, optional
+        The study area's councils (LAD 2024 codes).
+    pfa24_code : str, optional
+        The study area's police force area code (give exactly one of the two).
+    folder : str, optional
+        Folder holding the lookup CSVs (the shipped copy when None).
+    subareas : str, default "auto"
+        The sub-area kind, as for :func:`subarea_columns`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The :func:`lsoa21_lookup` rows of the area with ``district_code,
+        district_name``, one row per LSOA.
+
     Examples
     --------
     >>> len(study_area_lsoas(ltla24_codes=("E06000063", "E06000064")))
@@ -224,6 +268,18 @@ def rurality(vintage: int = 2021, folder: str | None = None) -> pd.DataFrame:
     ``lsoa11_code, ruc11_code, ruc_name, urban_rural`` (2011), with the code an ordered
     categorical (urban to most rural).
 
+    Parameters
+    ----------
+    vintage : int, default 2021
+        2021 or 2011.
+    folder : str, optional
+        Folder holding the lookup CSVs (the shipped copy when None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per LSOA, with the columns above.
+
     Examples
     --------
     >>> r = rurality(2021)
@@ -252,6 +308,18 @@ def rurality(vintage: int = 2021, folder: str | None = None) -> pd.DataFrame:
 def population(folder: str | None = None) -> pd.DataFrame:
     """Census 2021 usual residents by LSOA 2021, with age groups (census day 21 March 2021).
 
+    Parameters
+    ----------
+    folder : str, optional
+        Folder holding the Census CSV (the shipped copy when None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per LSOA 2021: ``lsoa21_code, lsoa21_name, usual_residents``,
+        household/communal and sex counts, five-year (``age_0_4`` ...) and six-band
+        (``age6_0_15`` ...) age groups, and ``age_under_25``.
+
     Examples
     --------
     >>> int(population().set_index("lsoa21_code").loc["E01013335", "usual_residents"]) > 0
@@ -268,6 +336,16 @@ def deprivation(folder: str | None = None) -> pd.DataFrame:
 
     Every English LSOA 2021 (33,755). Wales is not covered: it has its own index
     (WIMD), which is not shipped, so Welsh LSOAs have no IMD here.
+
+    Parameters
+    ----------
+    folder : str, optional
+        Folder holding the IMD CSV (the shipped national folder when None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoa21_code, imd_decile, imd_rank, imd_score``, one row per English LSOA.
 
     Examples
     --------
@@ -293,6 +371,13 @@ def lsoa_profile(lsoas: pd.DataFrame) -> pd.DataFrame:
     lsoas : pandas.DataFrame
         Needs ``lsoa21_code`` (e.g. from :func:`study_area_lsoas`).
 
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoas`` (left join) with ``ruc21_code, ruc_name, urban_rural``,
+        ``usual_residents, age_under_25, age6_0_15, age6_16_24`` and
+        ``imd_decile, imd_rank, imd_score`` (missing where not matched).
+
     Examples
     --------
     >>> prof = lsoa_profile(study_area_lsoas(ltla24_codes=("E06000010",)))
@@ -313,6 +398,15 @@ def attach_geography(crimes: pd.DataFrame, area_lsoas: pd.DataFrame,
     Crimes with no location (``lsoa_code`` missing) are kept, with missing
     geography. Crimes whose LSOA is not in ``area_lsoas`` (force-border
     offences, or codes with no lookup entry) are quarantined with that reason.
+
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        Crimes with an LSOA code column.
+    area_lsoas : pandas.DataFrame
+        The study area's LSOAs (:func:`study_area_lsoas`).
+    lsoa_column : str, default "lsoa_code"
+        The crimes' LSOA code column.
 
     Returns
     -------
@@ -391,6 +485,11 @@ def lsoa_area_km2() -> pd.DataFrame:
 
     Measured in British National Grid (EPSG:27700). The boundaries are clipped to the
     coastline and generalised, so areas are approximate (good for density bands).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoa21_code, area_km2``, one row per LSOA 2021 in England and Wales.
 
     Examples
     --------
