@@ -60,6 +60,18 @@ HEADER_SEARCH_LINES = 20
 def read_bytes(path: str | Path, what: str) -> bytes:
     """Return a file's bytes, gunzipped if needed; SnaInputError if missing, empty or corrupt.
 
+    Parameters
+    ----------
+    path : str or Path
+        The file (plain or gzip).
+    what : str
+        What the file is, for the error's fix (e.g. "a DfE CSV").
+
+    Returns
+    -------
+    bytes
+        The file's (decompressed) bytes.
+
     Examples
     --------
     >>> try:
@@ -87,6 +99,18 @@ def read_bytes(path: str | Path, what: str) -> bytes:
 
 def decode_csv(data: bytes, file: str) -> str:
     r"""Decode CSV bytes as UTF-8 (BOM allowed); refuse workbooks and other encodings.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    file : str
+        The file's name, for error messages.
+
+    Returns
+    -------
+    str
+        The text, without a byte-order mark.
 
     Examples
     --------
@@ -186,6 +210,23 @@ def csv_frame(path: str | Path, required: Sequence[str], what: str,
     Blank lines (every cell empty) are dropped, not counted as rows, and their number is kept
     in ``attrs["blank_lines"]``. Every value stays text; the readers type them.
 
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (plain or gzip).
+    required : sequence of str
+        Columns the header must have.
+    what : str
+        What the file is, for error messages.
+    repeated_ok : sequence of str, default ()
+        Columns that may appear more than once in the header.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The file's columns as text, plus ``source_file`` (str) and ``source_row`` (int,
+        the line in the file).
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -237,6 +278,11 @@ def _unique_names(names: list[str]) -> list[str]:
 def parse_values(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Numbers, the symbol of each unpublished value, and a mask of unreadable values.
 
+    Parameters
+    ----------
+    text : pandas.Series
+        Published cells as text.
+
     Returns
     -------
     (values, symbol, bad)
@@ -263,6 +309,16 @@ def parse_values(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 def symbol_reason(symbol: pd.Series) -> pd.Series:
     """Plain-English reason for each published symbol (missing where there is none).
 
+    Parameters
+    ----------
+    symbol : pandas.Series
+        Published symbols (as from :func:`parse_values`).
+
+    Returns
+    -------
+    pandas.Series
+        string dtype, one reason per symbol.
+
     Examples
     --------
     >>> symbol_reason(pd.Series(["c", None])).tolist()
@@ -283,6 +339,12 @@ def area_code_changes(path: str | None = None) -> pd.DataFrame:
     ----------
     path : str, optional
         Another lookup with the same columns (default: the shipped one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``old_code, old_name, new_code, new_name, change, date`` as text, one row per
+        (old code, new code).
 
     Raises
     ------
@@ -323,6 +385,11 @@ def area_code_changes(path: str | None = None) -> pd.DataFrame:
 def same_boundary_codes() -> dict[str, str]:
     """Old county code -> the unitary council's code, for changes with the same boundary.
 
+    Returns
+    -------
+    dict of str to str
+        Old county code -> new council code.
+
     Examples
     --------
     >>> same_boundary_codes()["E10000027"]
@@ -335,6 +402,11 @@ def same_boundary_codes() -> dict[str, str]:
 
 def split_codes() -> dict[str, list[str]]:
     """Old county code -> the councils it was split between (their figures cannot be copied).
+
+    Returns
+    -------
+    dict of str to list of str
+        Old county code -> the successor councils' codes, sorted.
 
     Examples
     --------
@@ -350,6 +422,16 @@ def split_note(code: str) -> str | None:
     """Why a successor of a split county has no figures of its own before the split.
 
     Returns ``None`` when ``code`` did not succeed a split county.
+
+    Parameters
+    ----------
+    code : str
+        A council's area code.
+
+    Returns
+    -------
+    str or None
+        The "not available: ..." sentence, or None.
 
     Examples
     --------
@@ -381,6 +463,17 @@ def map_area_codes(codes: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     (:func:`same_boundary_codes`); a county that was split keeps its own code, because its
     figures belong to no single successor.
 
+    Parameters
+    ----------
+    codes : pandas.Series
+        Area codes (stripped and upper-cased here).
+
+    Returns
+    -------
+    (pandas.Series, dict of str to int)
+        The codes with same-boundary counties replaced, and ``"old -> new"`` -> rows
+        replaced.
+
     Examples
     --------
     >>> codes, mapped = map_area_codes(pd.Series(["E10000027", "E10000006", "E06000010"]))
@@ -399,6 +492,16 @@ def map_area_codes(codes: pd.Series) -> tuple[pd.Series, dict[str, int]]:
 
 def mapping_sentence(mapped: dict[str, int]) -> str | None:
     """A sentence saying which old area codes were mapped, for the report's notes.
+
+    Parameters
+    ----------
+    mapped : dict of str to int
+        ``"old -> new"`` -> rows, as from :func:`map_area_codes`.
+
+    Returns
+    -------
+    str or None
+        One sentence per mapping, joined; None when nothing was mapped.
 
     Examples
     --------
@@ -424,6 +527,20 @@ def mapping_sentence(mapped: dict[str, int]) -> str | None:
 
 def duplicated_keys(frame: pd.DataFrame, keys: Sequence[str], valid: pd.Series) -> pd.Series:
     """True for a valid row whose key repeats that of an earlier valid row.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows.
+    keys : sequence of str
+        The key columns.
+    valid : pandas.Series
+        bool per row; only valid rows are compared.
+
+    Returns
+    -------
+    pandas.Series
+        bool, aligned on ``frame``'s index.
 
     Examples
     --------
