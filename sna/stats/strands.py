@@ -89,6 +89,16 @@ ADJUSTMENT = "Holm"
 def strand_label(strand: str) -> str:
     """Return the plain-English name of a strand.
 
+    Parameters
+    ----------
+    strand : str
+        A strand name (``"race"``, ``"sexual_orientation"``, ...) or ``"all"``.
+
+    Returns
+    -------
+    str
+        Its label; an unknown strand is capitalised with underscores as spaces.
+
     Examples
     --------
     >>> strand_label("sexual_orientation"), strand_label("all"), strand_label("homeless")
@@ -237,6 +247,22 @@ def strand_monthly_counts(offences: pd.DataFrame, *, strand: str | None = None,
     The months run from the first to the last month of ``offences`` (all rows, not
     only hate offences), so a month with offences but no hate crime counts 0; with
     ``last_month``, they stop there.
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Offences with a ``month`` column and a ``hate_<strand>`` bool column per strand.
+    strand : str, optional
+        Count this strand's flags (None counts offences with any strand flagged).
+    strands : sequence of str, default DEFAULT_STRANDS
+        The strands recorded.
+    last_month : str or pandas.Period, optional
+        Stop at this month (the data's last month when None).
+
+    Returns
+    -------
+    pandas.Series
+        int counts indexed by monthly Period, named ``strand`` (or ``"all"``).
 
     Examples
     --------
@@ -455,6 +481,16 @@ def holm_adjust(p_values: Sequence[float]) -> np.ndarray:
     The one place sna adjusts for multiple tests: :func:`strand_shift` over the strands
     and :func:`rolling_trends` over the strands tested.
 
+    Parameters
+    ----------
+    p_values : sequence of float
+        Unadjusted p-values.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, in the same order.
+
     Examples
     --------
     >>> holm_adjust([0.01, 0.04, 0.03]).round(2).tolist()
@@ -609,6 +645,16 @@ def describe_strand_shift(row: pd.Series | dict) -> str:
 
     The test and p-values are in :func:`strand_shift_note`.
 
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        One row of ``strand_shift(...).table``.
+
+    Returns
+    -------
+    str
+        The sentence.
+
     Examples
     --------
     >>> row = {"strand_label": "Sexual orientation", "count_a": 150, "count_b": 185,
@@ -648,6 +694,17 @@ def describe_strand_shift(row: pd.Series | dict) -> str:
 def strand_shift_note(row: pd.Series | dict) -> str:
     """The technical note for :func:`describe_strand_shift`: test, dispersion, p-values.
 
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        One row of ``strand_shift(...).table`` (``strand_label, test, p_value,
+        p_adjusted``, and ``dispersion, df`` if known).
+
+    Returns
+    -------
+    str
+        The note.
+
     Examples
     --------
     >>> strand_shift_note({"strand_label": "Race", "test": "quasi-Poisson score test",
@@ -666,6 +723,16 @@ def strand_shift_note(row: pd.Series | dict) -> str:
 
 def describe_composition(composition: CompositionTest) -> str:
     """One plain-English sentence for the composition test of :func:`strand_shift`.
+
+    Parameters
+    ----------
+    composition : CompositionTest
+        ``strand_shift(...).composition``.
+
+    Returns
+    -------
+    str
+        The sentence.
 
     Examples
     --------
@@ -826,6 +893,18 @@ def recurring_change(monthly_counts: pd.Series, quarter_b: object,
 def describe_recurring_change(result: RecurringChange, *, what: str = "Hate crime") -> str:
     """One plain-English sentence for :func:`recurring_change`.
 
+    Parameters
+    ----------
+    result : RecurringChange
+        The result of :func:`recurring_change`.
+    what : str, default "Hate crime"
+        The subject of the sentence.
+
+    Returns
+    -------
+    str
+        The sentence.
+
     Examples
     --------
     >>> counts = pd.Series([90] * 3 + [110] * 3 + [90] * 3 + [112] * 3, index=pd.PeriodIndex(
@@ -854,6 +933,16 @@ def describe_recurring_change(result: RecurringChange, *, what: str = "Hate crim
 
 def recurring_change_note(result: RecurringChange) -> str:
     """The technical note for :func:`describe_recurring_change`.
+
+    Parameters
+    ----------
+    result : RecurringChange
+        The result of :func:`recurring_change`.
+
+    Returns
+    -------
+    str
+        The note: ratio of rate ratios with its interval, the test and p-value.
 
     Examples
     --------
@@ -1005,6 +1094,17 @@ def rolling_trends(offences: pd.DataFrame, last_month: str,
     """Gradual 12-month trend of every strand, Holm-adjusted over the strands tested.
 
     Strands with no flag in the 12 months are not tested (``verdict`` "no offences").
+
+    Parameters
+    ----------
+    offences : pandas.DataFrame
+        Offences with ``month`` and a ``hate_<strand>`` flag per strand.
+    last_month : str
+        The last month of the 12 (``"YYYY-MM"``).
+    strands : sequence of str, default DEFAULT_STRANDS
+        The strands to test.
+    conf : float, default 0.95
+        Confidence level of the intervals.
 
     Returns
     -------
