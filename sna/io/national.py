@@ -133,6 +133,16 @@ def duckdb_connection(spill_dir: str | Path) -> duckdb.DuckDBPyConnection:
     Past the limit DuckDB spills to ``spill_dir`` (created only if needed), so
     a pass over ten years of national data keeps the memory of one.
 
+    Parameters
+    ----------
+    spill_dir : str or Path
+        Folder DuckDB spills to when over its memory limit.
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        The connection (insertion order not preserved).
+
     Examples
     --------
     >>> import tempfile
@@ -350,6 +360,18 @@ def dataset_problem(dataset: str | Path, *, hashes: bool = False) -> str | None:
 
     Every Parquet part the manifest records must exist with its recorded size
     (and, with ``hashes``, its SHA-256), and no unrecorded part may be present.
+
+    Parameters
+    ----------
+    dataset : str or Path
+        A dataset folder written by :func:`ingest_to_parquet_dataset`.
+    hashes : bool, default False
+        Also compare each part's SHA-256.
+
+    Returns
+    -------
+    str or None
+        The first problem found, or None when the folder matches.
     """
     folder = Path(dataset)
     manifest, problem = load_manifest(folder)
@@ -370,6 +392,18 @@ def dataset_problem(dataset: str | Path, *, hashes: bool = False) -> str | None:
 
 def read_manifest(dataset: str | Path, *, hashes: bool = False) -> dict:
     """The manifest of a dataset folder written by :func:`ingest_to_parquet_dataset`.
+
+    Parameters
+    ----------
+    dataset : str or Path
+        A dataset folder.
+    hashes : bool, default False
+        Also compare each part's SHA-256.
+
+    Returns
+    -------
+    dict
+        The parsed ``manifest.json``.
 
     Raises
     ------
@@ -394,6 +428,16 @@ def read_manifest(dataset: str | Path, *, hashes: bool = False) -> dict:
 
 def parquet_glob(dataset: str | Path) -> str:
     """The clean-row Parquet files of a dataset folder, or a glob given directly.
+
+    Parameters
+    ----------
+    dataset : str or Path
+        A dataset folder, or a path ending in ``.parquet`` (a glob is allowed).
+
+    Returns
+    -------
+    str
+        ``<dataset>/clean/*.parquet``, or ``dataset`` itself when it names Parquet files.
 
     Examples
     --------
@@ -545,6 +589,16 @@ def _run(sql: str, params: list, dataset: str | Path) -> pa.Table:
 def pfa_of_force(force: str) -> str:
     """The ONS police force area name of a police.uk force name (``Falls within``).
 
+    Parameters
+    ----------
+    force : str
+        A police.uk force name.
+
+    Returns
+    -------
+    str
+        The police force area name (``pfa24_name``).
+
     Examples
     --------
     >>> pfa_of_force("North Yorkshire Police"), pfa_of_force("Cumbria Constabulary")
@@ -559,6 +613,11 @@ def pfa_of_force(force: str) -> str:
 
 def pfa_population(*, folder: str | None = None) -> pd.DataFrame:
     """Census 2021 usual residents of each police force area (sum of its LSOAs 2021).
+
+    Parameters
+    ----------
+    folder : str, optional
+        Folder holding the geography CSVs (the shipped copy when None).
 
     Returns
     -------

@@ -153,6 +153,16 @@ class Period:
 def fy_label(year: pd.Period) -> str:
     """Label a ``Y-MAR`` period as a financial year.
 
+    Parameters
+    ----------
+    year : pandas.Period
+        A financial year (coerced to ``Y-MAR``).
+
+    Returns
+    -------
+    str
+        ``"YYYY/YY"``.
+
     Examples
     --------
     >>> fy_label(pd.Period("2024", freq="Y-MAR"))
@@ -210,6 +220,16 @@ def parse_period(text: object) -> Period:
 
 def months_of(period: Period) -> list[str]:
     """The months (``YYYY-MM``) a period covers.
+
+    Parameters
+    ----------
+    period : Period
+        A parsed return period (:func:`parse_period`).
+
+    Returns
+    -------
+    list of str
+        The months in order.
 
     Examples
     --------
@@ -654,6 +674,12 @@ def no_returns() -> Accounted:
 
     For a report whose area has no partner returns (its sections say so) rather than an error.
 
+    Returns
+    -------
+    Accounted
+        Empty ``clean`` and ``quarantine``, ``rows_in`` 0, and notes with no files,
+        messages or extra columns and an empty reconciliation table.
+
     Examples
     --------
     >>> acc = no_returns()
@@ -678,6 +704,16 @@ def _typed_empty() -> pd.DataFrame:
 
 def reconciliation_messages(reconciliation: pd.DataFrame) -> list[str]:
     """Exact messages for the totals that do not match the sum of their parts.
+
+    Parameters
+    ----------
+    reconciliation : pandas.DataFrame
+        The table of :func:`reconcile` (``source_file, rows, matches, sentence``).
+
+    Returns
+    -------
+    list of str
+        One message per total that does not match, naming file, rows and fix.
 
     Examples
     --------
@@ -754,6 +790,12 @@ TEMPLATE_ROWS: list[dict[str, str]] = [
 def template_frame() -> pd.DataFrame:
     """The template's example rows as a table in the return layout.
 
+    Returns
+    -------
+    pandas.DataFrame
+        The example rows, columns :data:`COLUMNS` (``partner, service, measure, breakdown,
+        period, value, unit, target, polarity, source``).
+
     Examples
     --------
     >>> list(template_frame().columns) == list(COLUMNS)
@@ -764,6 +806,16 @@ def template_frame() -> pd.DataFrame:
 
 def write_template_csv(path: str | Path) -> Path:
     """Write the CSV template (header and example rows, UTF-8).
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
 
     Examples
     --------
@@ -782,6 +834,16 @@ def write_template_xlsx(path: str | Path) -> Path:
 
     Every cell of the ``return`` sheet is formatted as text, so Excel does not turn
     ``2023-10`` into a date or ``2023/24`` into a fraction.
+
+    Parameters
+    ----------
+    path : str or Path
+        The workbook to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
 
     Examples
     --------
