@@ -229,6 +229,16 @@ def da_monthly_means(months: pd.PeriodIndex) -> pd.Series:
     other quarter takes the 2022/23 figure for the same quarter (level and
     seasonal shape of the latest published year).
 
+    Parameters
+    ----------
+    months : pandas.PeriodIndex
+        Monthly periods.
+
+    Returns
+    -------
+    pandas.Series
+        float expected offences, one per month, indexed by ``months``.
+
     Examples
     --------
     >>> da_monthly_means(pd.period_range("2020-04", "2020-06", freq="M")).round(1).tolist()
@@ -250,6 +260,20 @@ def da_monthly_means(months: pd.PeriodIndex) -> pd.Series:
 def hate_monthly_means(months: pd.PeriodIndex, *, per_year: float = HATE_OFFENCES_PER_YEAR,
                        effects: bool = True) -> pd.DataFrame:
     """Expected hate offences a month by primary strand (months x strands).
+
+    Parameters
+    ----------
+    months : pandas.PeriodIndex
+        Monthly periods.
+    per_year : float, default HATE_OFFENCES_PER_YEAR
+        Expected hate offences a year, before the seasonal shape.
+    effects : bool, default True
+        Apply the planted strand effects in the last 12 months.
+
+    Returns
+    -------
+    pandas.DataFrame
+        float means indexed by ``months``, one column per primary strand.
 
     Examples
     --------
@@ -280,6 +304,12 @@ def sv_monthly_means(months: pd.PeriodIndex, *, factors: dict[str, float] | None
         police.uk crime type -> multiplier of the calibration area's means
         (:func:`sv_factors`); default none (the calibration area).
 
+    Returns
+    -------
+    pandas.DataFrame
+        float means indexed by ``months``, one column per serious-violence Home
+        Office offence code (e.g. ``"34B"``).
+
     Examples
     --------
     >>> months = pd.period_range("2025-01", "2025-01", freq="M")
@@ -306,6 +336,18 @@ def sv_factors(ltla_codes: Sequence[str], *, residents_ratio: float | None = Non
     the months that force has data) divided by the calibration area's. An area whose force has
     no data in the aggregate (a force missing from the source) falls back to
     ``residents_ratio`` (default: the ratio of Census 2021 usual residents).
+
+    Parameters
+    ----------
+    ltla_codes : sequence of str
+        The area's councils (LAD 2024 codes).
+    residents_ratio : float, optional
+        The fallback multiplier for a force without data (the residents ratio when None).
+
+    Returns
+    -------
+    dict of str to float
+        police.uk crime type -> multiplier.
 
     Examples
     --------
@@ -479,6 +521,16 @@ def study_ethnic_shares(*, ltla_codes: Sequence[str] = STUDY_LTLA_CODES) -> dict
     From the shipped ONS population by ethnic group of upper-tier councils
     (``partner/ons-ethnic-population-la``); councils not in it (districts, Welsh councils) are
     summed from the LSOA 2021 table (``national/census2021/ethnicity21_lsoa21_ew``).
+
+    Parameters
+    ----------
+    ltla_codes : sequence of str, default STUDY_LTLA_CODES
+        The study councils (LAD 2024 codes).
+
+    Returns
+    -------
+    dict of str to float
+        Broad ethnic group -> share of residents (summing to 1).
 
     Examples
     --------
@@ -681,6 +733,16 @@ def _write_gzip_csv(path: Path, frame: pd.DataFrame) -> Path:
 
 def area_slug(name: str) -> str:
     """A file-name-safe short form of an area name.
+
+    Parameters
+    ----------
+    name : str
+        An area name.
+
+    Returns
+    -------
+    str
+        Lower-case letters and digits joined by ``-``.
 
     Examples
     --------
