@@ -116,6 +116,11 @@ def first_reason(checks: list[tuple[pd.Series, str]], index: pd.Index) -> pd.Ser
     index : pandas.Index
         The index of the frame being checked.
 
+    Returns
+    -------
+    pandas.Series
+        object dtype: the first failing check's reason per row, None where every check passes.
+
     Examples
     --------
     >>> idx = pd.RangeIndex(3)

@@ -42,6 +42,16 @@ _FORCE_SLUGS = {"Metropolitan Police": "metropolitan", "London, City of": "city-
 def force_slug(pfa24_name: str) -> str:
     """The police.uk file name of a force, from its ONS police force area name.
 
+    Parameters
+    ----------
+    pfa24_name : str
+        The ONS police force area name.
+
+    Returns
+    -------
+    str
+        The force's slug in police.uk file names.
+
     Examples
     --------
     >>> force_slug("Devon & Cornwall"), force_slug("Avon and Somerset")
@@ -208,6 +218,18 @@ def resolve_area(codes, *, folder: str | None = None) -> Area:
 
 def adjacent_forces(pfa24_codes, *, folder: str | None = None) -> list[str]:
     """Police force areas sharing a border with the given ones (from the shipped boundaries).
+
+    Parameters
+    ----------
+    pfa24_codes : iterable of str
+        Police force area codes.
+    folder : str, optional
+        Folder holding the boundaries (the shipped copy when None).
+
+    Returns
+    -------
+    list of str
+        The neighbouring force areas' codes, sorted, the given ones left out.
 
     Examples
     --------

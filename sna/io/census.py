@@ -30,7 +30,13 @@ SEXUAL_ORIENTATION_FILE = "sexualorientation21_ltla24_ew.csv.gz"
 
 
 def census_dir_default() -> Path:
-    """The shipped national Census 2021 folder (England and Wales)."""
+    """The shipped national Census 2021 folder (England and Wales).
+
+    Returns
+    -------
+    Path
+        ``data/raw/shipped/national/census2021``.
+    """
     return raw_dir() / "shipped" / "national" / "census2021"
 
 

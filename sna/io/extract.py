@@ -96,6 +96,16 @@ EARLIEST_DATE = "1990-01-01"
 def strand_column(strand: str) -> str:
     """Return the extract column holding the flag for ``strand``.
 
+    Parameters
+    ----------
+    strand : str
+        A strand name, e.g. ``"race"``.
+
+    Returns
+    -------
+    str
+        ``"hate_<strand>"``.
+
     Examples
     --------
     >>> strand_column("sexual_orientation")
@@ -106,6 +116,16 @@ def strand_column(strand: str) -> str:
 
 def extract_columns(*, strands: Sequence[str] = DEFAULT_STRANDS) -> list[str]:
     """Return the extract's columns in the documented order.
+
+    Parameters
+    ----------
+    strands : sequence of str, default DEFAULT_STRANDS
+        The strands the extract flags (one ``hate_<strand>`` column each).
+
+    Returns
+    -------
+    list of str
+        The column names.
 
     Examples
     --------
@@ -148,6 +168,16 @@ def normalise_offence_code(codes: pd.Series) -> pd.Series:
     Upper-case, surrounding spaces removed, and a dot between class and sub-class
     read as a slash (ONS tables write ``4.1`` for the Counting Rules' ``4/1``).
 
+    Parameters
+    ----------
+    codes : pandas.Series
+        Home Office offence codes as given.
+
+    Returns
+    -------
+    pandas.Series
+        The codes as text in the documented form.
+
     Examples
     --------
     >>> normalise_offence_code(pd.Series([" 8n", "4.1", "105a"])).tolist()
@@ -158,6 +188,16 @@ def normalise_offence_code(codes: pd.Series) -> pd.Series:
 
 def check_strands(strands: Iterable[str]) -> tuple[str, ...]:
     """Validate a list of strand names and return it as a tuple.
+
+    Parameters
+    ----------
+    strands : iterable of str
+        Strand names (a single string is one strand).
+
+    Returns
+    -------
+    tuple of str
+        The strands, in order.
 
     Raises
     ------
@@ -374,6 +414,18 @@ def _flag_checks(raw: pd.DataFrame, flag_columns: list[str]) -> tuple[list, dict
 def date_window_around(first_month: str, last_month: str, *, margin_years: int = 10
                        ) -> tuple[str, str]:
     """The sane window for offence dates: a study period widened by ``margin_years``.
+
+    Parameters
+    ----------
+    first_month, last_month : str
+        The study period's first and last month (``"YYYY-MM"``).
+    margin_years : int, default 10
+        Years added on each side.
+
+    Returns
+    -------
+    (str, str)
+        First and last allowed date, ``"YYYY-MM-DD"``.
 
     Examples
     --------

@@ -39,7 +39,18 @@ SOURCE = ("police.uk street-level crime 2025 (Home Office, OGL v3.0), national a
 
 
 def national_dir(*, folder: str | Path | None = None) -> Path:
-    """Folder of the national aggregate (default: the shipped copy)."""
+    """Folder of the national aggregate (default: the shipped copy).
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        A folder to use instead of the shipped ``national/police_uk_2025``.
+
+    Returns
+    -------
+    Path
+        ``folder``, or the shipped aggregate's folder when None.
+    """
     return Path(folder) if folder else raw_dir() / "shipped" / "national" / "police_uk_2025"
 
 
@@ -50,6 +61,17 @@ def _counts(path: str) -> pd.DataFrame:
 
 def national_counts(*, folder: str | Path | None = None) -> pd.DataFrame:
     """Offences by ``force, month, lsoa21_code, crime_type`` (police.uk, 2025).
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        The aggregate's folder (the shipped copy when None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``force, month, lsoa21_code, crime_type, offences``, one row per combination
+        with offences.
 
     Examples
     --------
@@ -67,6 +89,16 @@ def national_counts(*, folder: str | Path | None = None) -> pd.DataFrame:
 def coverage(*, folder: str | Path | None = None) -> pd.DataFrame:
     """One row per force-month file listed by the source; ``rows_in`` is missing when absent.
 
+    Parameters
+    ----------
+    folder : str or Path, optional
+        The aggregate's folder (the shipped copy when None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``force, month, file, rows_in, repeat_crime_id_rows, bytes, sha256``.
+
     Examples
     --------
     >>> cov = coverage()
@@ -82,6 +114,16 @@ def coverage(*, folder: str | Path | None = None) -> pd.DataFrame:
 
 def force_months(*, folder: str | Path | None = None) -> dict[str, list[str]]:
     """Months with data for each force in the aggregate (forces with none map to ``[]``).
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        The aggregate's folder (the shipped copy when None).
+
+    Returns
+    -------
+    dict of str to list of str
+        police.uk force slug -> its months with data (``"YYYY-MM"``, sorted).
 
     Examples
     --------

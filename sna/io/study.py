@@ -111,6 +111,8 @@ def load_study(
         Name of the cache folder under ``data/processed``.
     subareas : str, default "auto"
         The sub-areas figures are broken down by (:func:`sna.io.geography.subarea_columns`).
+    cache_dir : str or Path, optional
+        Where the cache folder is kept (``data/processed`` when None).
 
     Examples
     --------
