@@ -29,6 +29,11 @@ COUNTY_FILE = "ltla24_county24_en.csv.gz"
 def district_counties() -> dict[str, str]:
     """District council (LAD 2024, ``E07``) -> its county council's code (``E10``).
 
+    Returns
+    -------
+    dict of str to str
+        District code -> county code, from the shipped lookup.
+
     Examples
     --------
     >>> district_counties()["E07000136"]
@@ -50,6 +55,11 @@ def dfe_councils(path: str | None = None) -> pd.DataFrame:
     path : str, optional
         A DfE Explore Education Statistics CSV with ``new_la_code``, ``la_name`` and
         ``old_la_code`` (default: the shipped children-looked-after file).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, name, la_number`` (all text), one row per council, sorted by code.
 
     Examples
     --------

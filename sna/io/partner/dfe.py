@@ -223,6 +223,21 @@ def read_statistical_neighbours(path: str | Path) -> Accounted:
 def neighbours_of(groupings: pd.DataFrame, la_number: str, *, n: int = 10) -> list[str]:
     """The ``n`` nearest statistical neighbours (LA numbers) of one LA.
 
+    Parameters
+    ----------
+    groupings : pandas.DataFrame
+        Statistical neighbour groupings with ``la_number`` and ``neighbours`` (a list,
+        nearest first).
+    la_number : str
+        The DfE LA number (e.g. ``"810"``).
+    n : int, default 10
+        How many neighbours.
+
+    Returns
+    -------
+    list of str
+        The neighbours' LA numbers, nearest first.
+
     Raises
     ------
     SnaInputError

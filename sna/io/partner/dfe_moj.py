@@ -116,6 +116,19 @@ def area_codes_by_name(names: pd.Series, lookup: dict[str, str] | None) -> tuple
     a county that was split keeps its own code; names not in the lookup get no code. Returns
     the codes and the count of each code mapping.
 
+    Parameters
+    ----------
+    names : pandas.Series
+        Area names as written in the workbook.
+    lookup : dict of str to str or None
+        Area name -> code (matched ignoring case and surrounding spaces); None or empty
+        gives no codes.
+
+    Returns
+    -------
+    (pandas.Series, dict of str to int)
+        string codes (missing where not found), and ``"old -> new"`` -> names mapped.
+
     Examples
     --------
     >>> codes, mapped = area_codes_by_name(pd.Series(["North Yorkshire", "Poole"]),
@@ -216,6 +229,15 @@ def read_dfe_moj_cohorts(path: str | Path, *, name_to_code: dict[str, str] | Non
                          sheet: str = "info_table") -> Accounted:
     r"""Read the cohort sizes (``info_table`` of the demographics workbook).
 
+    Parameters
+    ----------
+    path : str or Path
+        The demographics workbook (``.xlsx``).
+    name_to_code : dict of str to str, optional
+        Area name -> code, for ``area_code`` (see :func:`area_codes_by_name`).
+    sheet : str, default "info_table"
+        The sheet to read.
+
     Returns
     -------
     Accounted
@@ -267,6 +289,16 @@ def read_dfe_moj_cohorts(path: str | Path, *, name_to_code: dict[str, str] | Non
 
 def count_from_text(text: str) -> int | None:
     """The number in a DfE-MoJ cohort cell such as ``"1370 (4%)"``.
+
+    Parameters
+    ----------
+    text : str
+        A cell's text.
+
+    Returns
+    -------
+    int or None
+        The count, or None when the text is not ``"N (P%)"``.
 
     Examples
     --------

@@ -180,6 +180,20 @@ def fingertips_cache_path(indicator_ids: Sequence[int], *, area_type_id: int = U
                           out_dir: str | Path | None = None) -> Path:
     """Where :func:`fetch_fingertips` caches an export.
 
+    Parameters
+    ----------
+    indicator_ids : sequence of int
+        Fingertips indicator IDs (order does not matter).
+    area_type_id : int, default UTLA_AREA_TYPE
+        Fingertips area type.
+    out_dir : str or Path, optional
+        The cache folder (``data/raw/fingertips`` when None).
+
+    Returns
+    -------
+    Path
+        ``<out_dir>/fingertips_<ids>_area_type_<id>.csv.gz``.
+
     Examples
     --------
     >>> fingertips_cache_path([11201, 90284], out_dir="x").as_posix()

@@ -33,6 +33,16 @@ BROAD_GROUPS = {"Asian": "Asian", "Black": "Black", "Mixed": "Mixed", "White": "
 def broad_ethnic_group(category: pd.Series) -> pd.Series:
     """The high-level group (Asian, Black, Mixed, White, Other) of a 20-category label.
 
+    Parameters
+    ----------
+    category : pandas.Series
+        Census 2021 ethnic group labels (20 categories).
+
+    Returns
+    -------
+    pandas.Series
+        string dtype: the broad group, missing for a label outside the five groups.
+
     Examples
     --------
     >>> broad_ethnic_group(pd.Series(["White: English, Welsh, Scottish", "Other ethnic group: Arab",
@@ -45,6 +55,11 @@ def broad_ethnic_group(category: pd.Series) -> pd.Series:
 
 def read_ethnic_population(path: str | Path) -> Accounted:
     r"""Read ONS Census 2021 usual residents by ethnic group (20 categories) and upper-tier LA.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ONS CSV (plain or gzip).
 
     Returns
     -------
