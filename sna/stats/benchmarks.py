@@ -35,6 +35,18 @@ PER_1000 = 1000
 def window_months(last_month: str, *, months: int = 12) -> list[str]:
     """The ``months`` months ending with ``last_month`` (``YYYY-MM``).
 
+    Parameters
+    ----------
+    last_month : str
+        The window's last month (``"YYYY-MM"``).
+    months : int, default 12
+        The window's length.
+
+    Returns
+    -------
+    list of str
+        The months, oldest first.
+
     Examples
     --------
     >>> window_months("2025-12", months=2)
@@ -46,6 +58,13 @@ def window_months(last_month: str, *, months: int = 12) -> list[str]:
 
 def national_lsoa_table(crime_types, last_month: str) -> pd.DataFrame:
     """Offences per LSOA 2021 in England and Wales over the 12 months to ``last_month``.
+
+    Parameters
+    ----------
+    crime_types : iterable of str
+        The police.uk crime types counted.
+    last_month : str
+        The last month of the 12 (``"YYYY-MM"``).
 
     Returns
     -------
@@ -138,6 +157,12 @@ def benchmark_rates(table: pd.DataFrame, area_lsoas, area_label: str, similar: p
     similar : pandas.DataFrame
         ``unit, name`` of the similar councils (:func:`sna.stats.similar_areas.similar_areas`).
     conf : float, default 0.95
+
+    Returns
+    -------
+    Benchmarks
+        The rates table (area, England and Wales, similar councils) and the national
+        rate and coverage.
 
     Raises
     ------

@@ -25,6 +25,25 @@ def rates_by_imd_decile(lsoas: pd.DataFrame, *, count: str = "count",
                         conf: float = 0.95) -> pd.DataFrame:
     """Crude rate with CI per IMD decile (1 = most deprived 10% of LSOAs in England).
 
+    Parameters
+    ----------
+    lsoas : pandas.DataFrame
+        One row per LSOA with ``imd_decile`` and the count and population columns.
+    count : str, default "count"
+        The column of counts.
+    population : str, default "population"
+        The column of residents.
+    multiplier : float, default 1000
+        Rates per this many residents.
+    conf : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per decile present: ``imd_decile``, the summed count and population
+        columns, ``value, lower, upper, method`` (:func:`sna.stats.rates.rate_ci`).
+
     Examples
     --------
     >>> df = pd.DataFrame({"imd_decile": [1, 1, 10], "count": [5, 5, 2],
@@ -77,6 +96,25 @@ def imd_gradient(lsoas: pd.DataFrame, *, count: str = "count", population: str =
     ``dispersion_limit`` the same model is fitted as a negative binomial GLM
     (NB2, alpha estimated by maximum likelihood) and its Wald test is used.
     The rate ratio :math:`e^b` is the change per decile step.
+
+    Parameters
+    ----------
+    lsoas : pandas.DataFrame
+        One row per LSOA with ``imd_decile`` and the count and population columns
+        (LSOAs with no population are left out).
+    count : str, default "count"
+        The column of counts.
+    population : str, default "population"
+        The column of residents (the model's offset).
+    conf : float, default 0.95
+        Confidence level of the rate ratio's interval.
+    dispersion_limit : float, default 1.5
+        Pearson dispersion above which the negative binomial model is used.
+
+    Returns
+    -------
+    Gradient
+        ``rate_ratio, lower, upper, p_value, model, dispersion, conf``.
 
     Examples
     --------

@@ -133,6 +133,16 @@ class ReportPeriod:
 def label_of(period: pd.Period) -> str:
     """Label a ``Q-MAR`` or ``Y-MAR`` period.
 
+    Parameters
+    ----------
+    period : pandas.Period
+        A financial quarter (``Q-MAR``) or year (``Y-MAR``).
+
+    Returns
+    -------
+    str
+        ``"Qn YYYY/YY"`` or ``"YYYY/YY"``.
+
     Examples
     --------
     >>> label_of(pd.Period("2024Q3", freq="Q-MAR")), label_of(pd.Period("2025", freq="Y-MAR"))

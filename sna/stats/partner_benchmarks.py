@@ -31,6 +31,11 @@ ROLES = ("area", "neighbours", "england")
 def pooled(counts: pd.Series, denominators: pd.Series) -> tuple[float, float, int]:
     """Sum of counts and denominators over the areas where both are published.
 
+    Parameters
+    ----------
+    counts, denominators : pandas.Series
+        Per-area counts and denominators (missing where unpublished), aligned by position.
+
     Returns
     -------
     (count, denominator, areas)
@@ -53,6 +58,25 @@ def with_intervals(count, denominator, *, kind: str = "rate", multiplier: float 
     """Value and confidence limits: Byars/exact for a rate, Wilson for a proportion.
 
     Missing counts (unpublished) give missing values, never zeros.
+
+    Parameters
+    ----------
+    count, denominator : array-like
+        Counts and denominators (missing counts allowed).
+    kind : str, default "rate"
+        ``"rate"`` (:func:`~sna.stats.rates.rate_ci`) or ``"proportion"``
+        (:func:`~sna.stats.rates.proportion_ci`).
+    multiplier : float, default 10_000
+        Per this many of the denominator.
+    conf : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`~sna.stats.rates.rate_ci` or
+        :func:`~sna.stats.rates.proportion_ci` (``count, denominator, value, lower,
+        upper, ...``), one row per input.
 
     Examples
     --------

@@ -71,6 +71,16 @@ REASON_MISSING_CLASS = "no population in class(es) {}; direct standardisation ne
 def ruc_scheme(codes: Iterable[str]) -> str:
     """Name the ONS Rural-Urban scheme of some class codes: "2011" or "2021".
 
+    Parameters
+    ----------
+    codes : iterable of str
+        Rural-Urban class codes.
+
+    Returns
+    -------
+    str
+        ``"2011"`` or ``"2021"``.
+
     Raises
     ------
     SnaInputError

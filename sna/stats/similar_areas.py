@@ -203,6 +203,12 @@ def nearest_units(target: pd.Series, candidates: pd.DataFrame, *, k: int = 10,
 def council_profiles() -> pd.DataFrame:
     """The characteristics of every council (LAD 2024) of England and Wales (318 rows).
 
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``ltla24_code``: the columns of :func:`profile_units`
+        (``population, area_km2, density`` and the features) and ``name``.
+
     Examples
     --------
     >>> p = council_profiles()

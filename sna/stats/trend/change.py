@@ -224,7 +224,18 @@ def seasonal_model_reason(counts: pd.Series, *, min_per_season: int = MIN_PER_SE
 
 
 def check_min_per_season(min_per_season: int) -> int:
-    """Check the minimum observations of every season: a whole number >= 2."""
+    """Check the minimum observations of every season: a whole number >= 2.
+
+    Parameters
+    ----------
+    min_per_season : int
+        The minimum observations of every season.
+
+    Returns
+    -------
+    int
+        ``min_per_season`` as an int.
+    """
     if not (isinstance(min_per_season, int | np.integer) and min_per_season >= MIN_PER_SEASON):
         raise SnaInputError(f"min_per_season must be a whole number >= {MIN_PER_SEASON}, got "
                             f"{min_per_season!r}", fix="seasonal models need at least two "
