@@ -139,6 +139,18 @@ def describe_change(
 def change_note(result: PeriodComparison, *, subject: str | None = None) -> str:
     """The technical note for :func:`describe_change`: test, p-value, rate ratio and interval.
 
+    Parameters
+    ----------
+    result : PeriodComparison
+        A comparison of two periods (e.g. from :func:`compare_periods`).
+    subject : str, optional
+        A subject put before the test's name (``"<subject>: <test>"``).
+
+    Returns
+    -------
+    str
+        The note.
+
     Examples
     --------
     >>> from sna.stats.trend import Variation, judge_change
@@ -199,6 +211,16 @@ def describe_trend(result: SeasonalTrend, *, subject: str = "DA-related crimes")
 def trend_note(result: SeasonalTrend) -> str:
     """The technical note for :func:`describe_trend`.
 
+    Parameters
+    ----------
+    result : SeasonalTrend
+        A fitted seasonal trend.
+
+    Returns
+    -------
+    str
+        The note: rate ratio per year with its interval, the test and p-value.
+
     Examples
     --------
     See the worked example of :mod:`sna.stats.trend.wording`, which prints every sentence.
@@ -245,6 +267,16 @@ def describe_seasonality(result: SeasonalTrend, *, subject: str | None = None) -
 
 def seasonality_note(result: SeasonalTrend) -> str:
     """The technical note for :func:`describe_seasonality`: the likelihood-ratio F test.
+
+    Parameters
+    ----------
+    result : SeasonalTrend
+        A fitted seasonal trend.
+
+    Returns
+    -------
+    str
+        The note: the F statistic, its degrees of freedom and p-value.
 
     Examples
     --------
@@ -294,6 +326,16 @@ def _row_periods(row: pd.Series | dict) -> tuple[str, str]:
 
 def row_comparison(row: pd.Series | dict) -> PeriodComparison:
     """Rebuild the :class:`PeriodComparison` of a comparison-table row.
+
+    Parameters
+    ----------
+    row : pandas.Series or dict
+        A row of a comparison table (columns named as :class:`PeriodComparison`'s fields).
+
+    Returns
+    -------
+    PeriodComparison
+        The comparison, from the row's fields.
 
     Raises
     ------
