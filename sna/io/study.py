@@ -114,6 +114,12 @@ def load_study(
     cache_dir : str or Path, optional
         Where the cache folder is kept (``data/processed`` when None).
 
+    Returns
+    -------
+    StudyData
+        The study area's crimes, the rows set aside (``quarantine``), rows read, the
+        area's LSOAs, the months with and without data, the files and the sub-area kind.
+
     Examples
     --------
     >>> s = load_study("data/raw/shipped/police_uk/north-yorkshire",
