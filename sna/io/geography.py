@@ -234,7 +234,7 @@ def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
     -------
     pandas.DataFrame
         The :func:`lsoa21_lookup` rows of the area with ``district_code,
-        district_name``, one row per LSOA.
+        district_name, subarea_kind``, one row per LSOA.
 
     Examples
     --------

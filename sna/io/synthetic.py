@@ -237,7 +237,7 @@ def da_monthly_means(months: pd.PeriodIndex) -> pd.Series:
     Returns
     -------
     pandas.Series
-        float expected offences, one per month, indexed by ``months``.
+        ``da_mean``: expected offences, one per month, indexed by ``months``.
 
     Examples
     --------
@@ -342,7 +342,8 @@ def sv_factors(ltla_codes: Sequence[str], *, residents_ratio: float | None = Non
     ltla_codes : sequence of str
         The area's councils (LAD 2024 codes).
     residents_ratio : float, optional
-        The fallback multiplier for a force without data (the residents ratio when None).
+        The multiplier where the area's force has no data (or the calibration area
+        has none of a crime type); the Census 2021 residents ratio when None.
 
     Returns
     -------
