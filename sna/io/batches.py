@@ -164,7 +164,7 @@ def month_counts(clean: pa.Table) -> list[list]:
     Returns
     -------
     list of list
-        ``[force, "YYYY-MM", rows]`` per force and month, sorted by force then month.
+        ``[force, "YYYY-MM", rows]`` per force and month, by the force's dictionary order then month.
 
     Examples
     --------
@@ -238,7 +238,7 @@ def crime_id_hashes(tables: Sequence[pa.Table]) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        uint64 hashes, one per non-missing Crime ID, in table order.
+        uint64 hashes, one per non-missing Crime ID.
 
     Examples
     --------
