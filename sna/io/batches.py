@@ -164,7 +164,8 @@ def month_counts(clean: pa.Table) -> list[list]:
     Returns
     -------
     list of list
-        ``[force, "YYYY-MM", rows]`` per force and month, by the force's dictionary order then month.
+        ``[force, "YYYY-MM", rows]`` per force and month, in the force's dictionary
+        order, then by month.
 
     Examples
     --------
