@@ -709,8 +709,9 @@ def _map_and_hotspots(section: Section, lsoas: pd.DataFrame, rates: pd.DataFrame
     hot = getis_ord_hotspots(gdf.assign(rate=rates["value"].to_numpy()), "rate")
     section.results["hotspots"] = hot
     counts = hot["hotspot"].value_counts()
-    section.text(f"{int(counts.get('hot spot', 0))} neighbourhoods form hotspots (clusters of "
-                 f"neighbouring areas with high rates) and {int(counts.get('cold spot', 0))} "
+    hot_n, cold_n = counts.get("hot spot", 0), counts.get("cold spot", 0)
+    section.text(f"{format_count(hot_n)} neighbourhoods form hotspots (clusters of "
+                 f"neighbouring areas with high rates) and {format_count(cold_n)} "
                  "form clusters with low rates.")
     summary = counts.rename_axis("Classification").reset_index(name="LSOAs")
     section.table(summary, "Getis-Ord Gi* hotspots of LSOA rates (queen contiguity, 999 "
@@ -765,8 +766,8 @@ def drivers(study: StudyData, categories: dict[str, str], last_month: str,
                            "Deprivation (IMD 2025) covers England only (Wales has its own "
                            "index, WIMD, not shipped)", fix="add WIMD to use this section")
     if welsh.any():
-        section.note(f"{int(welsh.sum())} Welsh LSOAs have no IMD 2025 (England only) and are "
-                     "left out of this section.")
+        section.note(f"{format_count(welsh.sum())} Welsh LSOAs have no IMD 2025 (England "
+                     "only) and are left out of this section.")
         lsoas = lsoas[~welsh]
     rates = rates_by_imd_decile(lsoas, conf=conf)
     gradient = imd_gradient(lsoas, conf=conf)

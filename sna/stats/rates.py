@@ -30,7 +30,7 @@ from sna.checks import (
     require_columns,
 )
 from sna.errors import SnaInputError
-from sna.wording import conf_label, format_number
+from sna.wording import conf_label, format_count, format_number
 
 __all__ = [
     "TOTAL_GROUP",
@@ -297,7 +297,8 @@ def _standardisation_inputs(data: pd.DataFrame, columns: dict[str, str],
         if role == "count":
             values = np.nan_to_num(values, nan=0.0)
         elif np.any(np.isnan(values)):
-            raise SnaInputError(f"column '{column}' has {int(np.isnan(values).sum())} missing "
+            missing = format_count(np.isnan(values).sum())
+            raise SnaInputError(f"column '{column}' has {missing} missing "
                                 "values", fix="fill in every stratum's population (a stratum "
                                 "with no events needs count 0, not a missing population)",
                                 column=column)

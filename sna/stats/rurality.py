@@ -35,7 +35,7 @@ from sna.stats.rates import (
     rate_ci,
     require_columns,
 )
-from sna.wording import conf_label, format_number
+from sna.wording import conf_label, format_count, format_number
 
 __all__ = [
     "rates_by_rurality",
@@ -124,8 +124,9 @@ def _by_class(data: pd.DataFrame, keys: list[str], ruc_column: str, count: str |
     """Counts (missing = 0; none if ``count`` is None) and populations by ``keys`` + class."""
     require_columns(data, [*keys, ruc_column, population] + ([count] if count else []))
     if data[ruc_column].isna().any():
-        raise SnaInputError(f"{int(data[ruc_column].isna().sum())} rows have no rural-urban "
-                            "class", fix="join the RUC lookup on the matching LSOA vintage, "
+        raise SnaInputError(f"{format_count(data[ruc_column].isna().sum())} rows have no "
+                            "rural-urban class",
+                            fix="join the RUC lookup on the matching LSOA vintage, "
                             "or drop rows with no location first", column=ruc_column)
     order = _class_order(data[ruc_column].astype(str).unique(), classes)
     frame = data[[*keys, ruc_column]].copy()

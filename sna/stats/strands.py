@@ -688,7 +688,7 @@ def describe_strand_shift(row: pd.Series | dict) -> str:
                 else "after allowing for testing")
     adjusted = f"Holm-adjusted {format_p(float(row['p_adjusted']))}"
     return (f"{row['strand_label']} hate crimes {movement}{per_month}; {judgement} "
-            f"{allowing} {int(row['n_tests'])} strands ({row['test']}, {adjusted}).")
+            f"{allowing} {format_count(row['n_tests'])} strands ({row['test']}, {adjusted}).")
 
 
 def strand_shift_note(row: pd.Series | dict) -> str:

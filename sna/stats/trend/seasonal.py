@@ -36,7 +36,7 @@ from sna.stats.trend.model import (
     _glm,
     _nb_alpha,
 )
-from sna.wording import format_p, format_rate, format_statistic
+from sna.wording import format_count, format_p, format_rate, format_statistic
 
 __all__ = [
     "LikelihoodRatioTest",
@@ -548,8 +548,9 @@ def _model_notes(dispersion: DispersionCheck, alpha_nb: float, converged: bool, 
     differ = ((year_on_year["verdict"] == "no significant change")
               & (year_on_year["p_value_exact"] < 1 - conf))
     if differ.any():
-        notes.append(f"{int(differ.sum())} of the year-on-year changes the exact Poisson test "
-                     "would call significant are within the series' usual extra variation: "
+        notes.append(f"{format_count(differ.sum())} of the year-on-year changes the exact "
+                     "Poisson test would call significant are within the series' usual extra "
+                     "variation: "
                      + ", ".join(f"{a} to {b}" for a, b in zip(
                          year_on_year.loc[differ, "period_a"], year_on_year.loc[differ, "period_b"],
                          strict=True)) + ".")
