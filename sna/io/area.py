@@ -192,7 +192,7 @@ def resolve_area(codes, *, folder: str | None = None) -> Area:
         councils += [m for m in dict.fromkeys(matched) if m not in councils]
     rows = lookup[lookup["ltla24_code"].isin(councils)]
     csps = rows.groupby("ltla24_code")["csp24_name"].agg(lambda s: "; ".join(sorted(set(s))))
-    lsoa = lsoa21_lookup(folder)
+    lsoa = lsoa21_lookup(folder=folder)
     lsoa = lsoa[lsoa["ltla24_code"].isin(councils)]
     table = rows.drop_duplicates("ltla24_code").set_index("ltla24_code").loc[councils]
     table = table.reset_index()[["ltla24_code", "ltla24_name", "pfa24_code", "pfa24_name"]]

@@ -97,7 +97,7 @@ def _read(name: str, folder: str | Path | None = None, **kwargs) -> pd.DataFrame
 
 
 @cache
-def lsoa21_lookup(folder: str | None = None) -> pd.DataFrame:
+def lsoa21_lookup(*, folder: str | None = None) -> pd.DataFrame:
     """LSOA 2021 -> ward, council (LAD 2024), CSP and police force area.
 
     Parameters
@@ -241,7 +241,7 @@ def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
     >>> len(study_area_lsoas(ltla24_codes=("E06000063", "E06000064")))
     319
     """
-    lk = lsoa21_lookup(folder)
+    lk = lsoa21_lookup(folder=folder)
     if (ltla24_codes is None) == (pfa24_code is None):
         raise SnaInputError("give exactly one of ltla24_codes and pfa24_code",
                             fix="name the study area by its councils or by its force area")
@@ -261,7 +261,7 @@ def study_area_lsoas(*, ltla24_codes: tuple[str, ...] | None = None,
 
 
 @cache
-def rurality(vintage: int = 2021, folder: str | None = None) -> pd.DataFrame:
+def rurality(*, vintage: int = 2021, folder: str | None = None) -> pd.DataFrame:
     """Rural-Urban Classification of LSOAs (2021 scheme on LSOA 2021, 2011 on LSOA 2011).
 
     Returns columns ``lsoa21_code, ruc21_code, ruc_name, urban_rural`` (2021), or
@@ -282,7 +282,7 @@ def rurality(vintage: int = 2021, folder: str | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> r = rurality(2021)
+    >>> r = rurality(vintage=2021)
     >>> r.ruc21_code.cat.categories.tolist()[:2]
     ['UN1', 'UF1']
     """
@@ -305,7 +305,7 @@ def rurality(vintage: int = 2021, folder: str | None = None) -> pd.DataFrame:
 
 
 @cache
-def population(folder: str | None = None) -> pd.DataFrame:
+def population(*, folder: str | None = None) -> pd.DataFrame:
     """Census 2021 usual residents by LSOA 2021, with age groups (census day 21 March 2021).
 
     Parameters
@@ -331,7 +331,7 @@ def population(folder: str | None = None) -> pd.DataFrame:
 
 
 @cache
-def deprivation(folder: str | None = None) -> pd.DataFrame:
+def deprivation(*, folder: str | None = None) -> pd.DataFrame:
     """English Indices of Deprivation 2025 by LSOA 2021 (decile 1 = most deprived).
 
     Every English LSOA 2021 (33,755). Wales is not covered: it has its own index
@@ -384,7 +384,7 @@ def lsoa_profile(lsoas: pd.DataFrame) -> pd.DataFrame:
     >>> int(prof.usual_residents.sum()), int(prof.imd_decile.isna().sum())
     (267006, 0)
     """
-    ruc = rurality(2021)
+    ruc = rurality(vintage=2021)
     pop = population()[["lsoa21_code", "usual_residents", "age_under_25", "age6_0_15",
                         "age6_16_24"]]
     out = lsoas.merge(ruc, on="lsoa21_code", how="left").merge(pop, on="lsoa21_code", how="left")

@@ -633,8 +633,8 @@ def pfa_population(*, folder: str | None = None) -> pd.DataFrame:
     """
     from sna.io.geography import lsoa21_lookup, population
 
-    residents = population(folder)[["lsoa21_code", "usual_residents"]]
-    areas = lsoa21_lookup(folder)[["lsoa21_code", "pfa24_code", "pfa24_name"]]
+    residents = population(folder=folder)[["lsoa21_code", "usual_residents"]]
+    areas = lsoa21_lookup(folder=folder)[["lsoa21_code", "pfa24_code", "pfa24_name"]]
     merged = areas.merge(residents, on="lsoa21_code", how="inner", validate="one_to_one")
     out = merged.groupby(["pfa24_code", "pfa24_name"], as_index=False)["usual_residents"].sum()
     out = out.rename(columns={"usual_residents": "population"})

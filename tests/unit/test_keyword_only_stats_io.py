@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 
-from stats_io_public import exported_functions
+from stats_io_public import exported_cached_functions, exported_functions
 
 #: Modules left out of the rule, each with the reason (none left).
 LEFT_OUT: dict[str, str] = {}
@@ -38,10 +38,12 @@ def test_the_rule_covers_the_public_api():
     assert "sna.stats.rates.rate_ci" in functions and "sna.io.geography.read_boundaries" in \
         functions and "sna.stats.trend.compare.compare_periods" in functions
     assert len(functions) > 150
+    assert "sna.io.geography.rurality" in exported_cached_functions()  # functools.cache too
 
 
 def test_every_public_option_in_stats_and_io_is_keyword_only():
-    problems = {name: options for name, function in exported_functions(left_out=LEFT_OUT).items()
+    functions = {**exported_functions(left_out=LEFT_OUT), **exported_cached_functions()}
+    problems = {name: options for name, function in functions.items()
                 if (options := positional_options(function))}
     assert not problems, (
         "options with a default must be keyword-only (put `*,` before the first one) and "

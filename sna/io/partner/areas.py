@@ -47,7 +47,7 @@ def district_counties() -> dict[str, str]:
 
 
 @cache
-def dfe_councils(path: str | None = None) -> pd.DataFrame:
+def dfe_councils(*, path: str | None = None) -> pd.DataFrame:
     """Every English upper-tier council in the DfE file: code, name and LA number (latest year).
 
     Parameters

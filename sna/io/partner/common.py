@@ -328,7 +328,7 @@ def symbol_reason(symbol: pd.Series) -> pd.Series:
 
 
 @cache
-def area_code_changes(path: str | None = None) -> pd.DataFrame:
+def area_code_changes(*, path: str | None = None) -> pd.DataFrame:
     """The April 2023 upper-tier code changes: one row per (old code, new code).
 
     ``change`` is "same boundary" (a county replaced by a unitary council covering exactly the

@@ -70,15 +70,15 @@ def test_a_bad_lookup_is_an_error_naming_the_row(tmp_path):
                     "E10000006,Cumbria,E06000064,Westmorland and Furness,same boundary,"
                     "2023-04-01\n")
     with pytest.raises(SnaInputError, match="several new codes") as caught:
-        area_code_changes(str(path))
+        area_code_changes(path=str(path))
     assert caught.value.row == 2 and "split" in caught.value.fix
     path.write_text("old_code,old_name,new_code,new_name,change,date\n"
                     "E10000006,Cumbria,E06000063,Cumberland,merged,2023-04-01\n")
     with pytest.raises(SnaInputError, match="'merged' is not"):
-        area_code_changes(str(path))
+        area_code_changes(path=str(path))
     path.write_text("old_code,new_code\nE1,E0\n")
     with pytest.raises(SnaInputError, match="'old_name' is missing"):
-        area_code_changes(str(path))
+        area_code_changes(path=str(path))
 
 
 def test_upper_tier_councils_come_from_the_dfe_file():
