@@ -86,7 +86,7 @@ def check_conf(conf: object, *, file: str | None = None) -> float:
     return float(conf)
 
 
-def check_multiplier(multiplier: object, name: str = "multiplier") -> float:
+def check_multiplier(multiplier: object, *, name: str = "multiplier") -> float:
     """Check a rate's multiplier (100 for a percentage, 100000 per 100,000).
 
     Examples
@@ -121,12 +121,12 @@ def check_whole_number(value: object, name: str, *, minimum: int = 0) -> int:
     return int(value)
 
 
-def check_count(value: object, name: str = "count") -> int:
+def check_count(value: object, *, name: str = "count") -> int:
     """Check one count of events (a whole number >= 0, possibly stored as a float).
 
     Examples
     --------
-    >>> check_count(12.0, "count_a")
+    >>> check_count(12.0, name="count_a")
     12
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -149,7 +149,7 @@ def _check_values(values: np.ndarray, name: str, *, minimum: float, strict: bool
                             fix=fix, column=name, value=float(values[position]))
 
 
-def check_counts(values: np.ndarray, name: str = "count") -> None:
+def check_counts(values: np.ndarray, *, name: str = "count") -> None:
     """Check an array of counts: none negative (missing values pass).
 
     Examples
@@ -160,7 +160,7 @@ def check_counts(values: np.ndarray, name: str = "count") -> None:
                   fix=f"{name} is a number of events: correct or drop negative values")
 
 
-def check_denominators(values: np.ndarray, name: str = "denominator") -> None:
+def check_denominators(values: np.ndarray, *, name: str = "denominator") -> None:
     """Check an array of denominators: all greater than zero (missing values pass).
 
     Examples
@@ -172,7 +172,7 @@ def check_denominators(values: np.ndarray, name: str = "denominator") -> None:
                       "or correct the figure")
 
 
-def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str = "") -> None:
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, what: str = "") -> None:
     """Check that a table has the named columns.
 
     Parameters
@@ -191,7 +191,7 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str = "")
     --------
     >>> require_columns(pd.DataFrame({"count": [1]}), ["count"])
     >>> try:
-    ...     require_columns(pd.DataFrame({"count": [1]}), ["count", "population"], "rate")
+    ...     require_columns(pd.DataFrame({"count": [1]}), ["count", "population"], what="rate")
     ... except SnaInputError as err:
     ...     print(err.problem)
     rate column(s) ['population'] not found in the data

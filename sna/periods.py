@@ -87,12 +87,12 @@ def month_range(first: str | pd.Period, last: str | pd.Period, *, name: str = "p
     return months
 
 
-def year_months(last_month: str | pd.Period, months: int = 12) -> list[str]:
+def year_months(last_month: str | pd.Period, *, months: int = 12) -> list[str]:
     """The ``months`` months ending with ``last_month``, as ``"YYYY-MM"`` text.
 
     Examples
     --------
-    >>> year_months("2025-12", 3)
+    >>> year_months("2025-12", months=3)
     ['2025-10', '2025-11', '2025-12']
     """
     end = pd.Period(last_month, freq="M")
@@ -177,7 +177,7 @@ def rows_in_period(frame: pd.DataFrame, period: object) -> pd.DataFrame:
     return frame[months_of(frame).isin(period_months(period)).to_numpy()]
 
 
-def period_months(period: object, name: str = "period") -> pd.PeriodIndex:
+def period_months(period: object, *, name: str = "period") -> pd.PeriodIndex:
     """Return the months of a period given as a tuple, a Period or a PeriodIndex.
 
     Parameters
@@ -271,7 +271,7 @@ def monthly_counts(months: pd.Series, *, index: pd.PeriodIndex | None = None,
     return counts
 
 
-def month_runs(months: Iterable[str | pd.Period], fmt: str = "%b %Y") -> list[str]:
+def month_runs(months: Iterable[str | pd.Period], *, fmt: str = "%b %Y") -> list[str]:
     """Collapse months into runs of consecutive months.
 
     Parameters
@@ -420,7 +420,7 @@ def _is_fiscal_quarter(period: pd.Period) -> bool:
     return isinstance(period.freq, pd.offsets.QuarterEnd) and period.freq.startingMonth != 12
 
 
-def year_label(period: pd.Period, year_start_month: int = 1) -> str:
+def year_label(period: pd.Period, *, year_start_month: int = 1) -> str:
     """Label the year a month or quarter belongs to.
 
     Parameters
@@ -433,7 +433,8 @@ def year_label(period: pd.Period, year_start_month: int = 1) -> str:
 
     Examples
     --------
-    >>> year_label(pd.Period("2025-02", "M"), 4), year_label(pd.Period("2025-02", "M"))
+    >>> (year_label(pd.Period("2025-02", "M"), year_start_month=4),
+    ...  year_label(pd.Period("2025-02", "M")))
     ('2024/25', '2025')
     """
     if isinstance(period.freq, pd.offsets.QuarterEnd):

@@ -32,7 +32,7 @@ Examples
 --------
 >>> format_count(21164.0), format_rate(24.781), format_percent(41.06), format_p(0.0496)
 ('21,164', '24.8', '41%', 'p = 0.0496')
->>> format_interval(2.13, 3.4, conf=0.95), format_ratio(0.878, 0.642, 1.2, conf=0.95)
+>>> format_interval(2.13, 3.4, conf=0.95), format_ratio(0.878, lower=0.642, upper=1.2, conf=0.95)
 ('95% CI 2.13 to 3.40', '0.88, 95% CI 0.64 to 1.20')
 """
 
@@ -251,7 +251,7 @@ def format_interval(lower: object, upper: object, *, conf: float | None = None,
     return f"{label}{formatter(float(lower))} to {formatter(float(upper))}"
 
 
-def format_ratio(ratio: object, lower: object = None, upper: object = None, *,
+def format_ratio(ratio: object, *, lower: object = None, upper: object = None,
                  conf: float | None = None, decimals: int = 2) -> str:
     """A ratio (rate ratio, standardised ratio), with its interval when limits are given.
 
@@ -272,11 +272,11 @@ def format_ratio(ratio: object, lower: object = None, upper: object = None, *,
 
     Examples
     --------
-    >>> format_ratio(0.878), format_ratio(0.878, 0.642, 1.2, conf=0.95)
+    >>> format_ratio(0.878), format_ratio(0.878, lower=0.642, upper=1.2, conf=0.95)
     ('0.88', '0.88, 95% CI 0.64 to 1.20')
-    >>> format_ratio(1.0438, 1.0005, 1.0889, conf=0.95)
+    >>> format_ratio(1.0438, lower=1.0005, upper=1.0889, conf=0.95)
     '1.0438, 95% CI 1.0005 to 1.0889'
-    >>> format_ratio(float("inf"), 3.2, float("inf"), conf=0.95)
+    >>> format_ratio(float("inf"), lower=3.2, upper=float("inf"), conf=0.95)
     'not estimable, 95% CI 3.20 to infinity'
     """
     if is_missing(ratio):

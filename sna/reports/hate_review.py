@@ -845,7 +845,8 @@ def rolling_trend_note(trend: hs.RollingTrend, *, p_adjusted: float | None = Non
     """
     what = hs.strand_label(trend.strand)
     quasi = "quasi-Poisson" if trend.dispersion > 1 else "Poisson"
-    ratio = format_ratio(trend.rr_per_year, trend.rr_per_year_lower, trend.rr_per_year_upper,
+    ratio = format_ratio(trend.rr_per_year, lower=trend.rr_per_year_lower,
+                         upper=trend.rr_per_year_upper,
                          conf=trend.conf)
     note = (f"{what}: rate ratio per year {ratio}; t test in a {quasi} GLM with a linear month "
             f"term (dispersion {format_statistic(trend.dispersion)}, "

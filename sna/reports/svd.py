@@ -405,8 +405,8 @@ def _short_series_tail(section: Section, study: StudyData, categories: dict[str,
                        area_name: str, month_text_series: pd.Series, last_month: str,
                        conf: float) -> Section:
     """Quarter-on-quarter comparison, the monthly chart and the reason for no seasonal model."""
-    latest = year_months(last_month, 3)
-    before = year_months(str(pd.Period(last_month, freq="M") - 3), 3)
+    latest = year_months(last_month, months=3)
+    before = year_months(str(pd.Period(last_month, freq="M") - 3), months=3)
     series = _monthly_frame(study, categories)
     if all(m in study.months for m in latest + before):
         quarter = change_between(series.astype(float), before, latest, conf=conf)

@@ -80,7 +80,8 @@ class Gradient:
         verdict = ("a statistically significant gradient" if self.p_value < 1 - self.conf
                    else "not a statistically significant gradient")
         p = format_p(self.p_value, alpha=1 - self.conf)
-        ratio = format_ratio(self.rate_ratio, self.lower, self.upper, conf=self.conf, decimals=3)
+        ratio = format_ratio(self.rate_ratio, lower=self.lower, upper=self.upper, conf=self.conf,
+                             decimals=3)
         return (f"{subject} rates {direction} by {format_percent(abs(change), decimals=1)} with "
                 f"each step from the most to the least deprived decile (rate ratio {ratio}); "
                 f"this is {verdict} "

@@ -482,8 +482,8 @@ def suppress_counts(
     """
     count_list = _as_column_list(count_cols, "count_cols")
     by_list = _as_column_list(by, "by")
-    require_columns(table, count_list, "count")
-    require_columns(table, by_list, "by")
+    require_columns(table, count_list, what="count")
+    require_columns(table, by_list, what="by")
     out = table.copy()
     notes = []
     for column, (flag_name, unreliable_name) in _flag_names(count_list).items():
@@ -581,7 +581,7 @@ def suppress_rates(
             )
     else:
         derived = list(derived_cols)
-        require_columns(rates_df, derived, "derived")
+        require_columns(rates_df, derived, what="derived")
     out = suppress_counts(rates_df, count_col, policy, by=by)
     return _blank_rows(out, derived, out["suppressed_disclosure"].to_numpy(dtype=bool))
 
@@ -696,7 +696,7 @@ def chart_frame(
     """
     _reject_record_level(df, max_rows)
     selected = list(columns)
-    require_columns(df, selected, "chart")
+    require_columns(df, selected, what="chart")
     count_list = _as_column_list(count_cols, "count_cols")
     _check_subset(count_list, selected, "count_cols")
     if derived_cols is None:

@@ -222,7 +222,7 @@ def funnel_dispersion(count: ArrayLike, denominator: ArrayLike, statistic: str, 
                             column="winsor", value=winsor)
     multiplier = check_multiplier(multiplier)
     (x, n), _ = _numeric_inputs({"count": count, "denominator": denominator})
-    check_counts(x, "count")
+    check_counts(x, name="count")
     check_denominators(n)
     usable = ~(np.isnan(x) | np.isnan(n))
     x, n = x[usable], n[usable]
@@ -414,7 +414,7 @@ def funnel_significance(count: ArrayLike, denominator: ArrayLike, statistic: str
     _check_statistic(statistic)
     multiplier = check_multiplier(multiplier)
     (x, n), index = _numeric_inputs({"count": count, "denominator": denominator})
-    check_counts(x, "count")
+    check_counts(x, name="count")
     check_denominators(n)
     if statistic == "proportion" and np.any(x > n):
         raise SnaInputError("numerators must be less than or equal to denominators for a "

@@ -262,7 +262,7 @@ def proportion_ci(count: ArrayLike, denominator: ArrayLike, *, multiplier: float
     conf = check_conf(conf)
     multiplier = check_multiplier(multiplier)
     (x, n), index = _numeric_inputs({"count": count, "denominator": denominator})
-    check_counts(x, "count")
+    check_counts(x, name="count")
     check_denominators(n)
     if np.any(x > n):
         position = int(np.flatnonzero(x > n)[0])
@@ -365,9 +365,9 @@ def dsr(data: pd.DataFrame, count: str, population: str, standard: str,
     keys = _group_list(group)
     work = _standardisation_inputs(
         data, {"count": count, "population": population, "standard": standard}, keys)
-    check_counts(work["count"].to_numpy(), count)
-    check_denominators(work["population"].to_numpy(), population)
-    check_counts(work["standard"].to_numpy(), standard)
+    check_counts(work["count"].to_numpy(), name=count)
+    check_denominators(work["population"].to_numpy(), name=population)
+    check_counts(work["standard"].to_numpy(), name=standard)
     ratio = work["standard"] / work["population"]
     work["weighted"] = work["count"] * ratio
     work["squared"] = work["count"] * ratio**2
@@ -447,15 +447,15 @@ def isr(data: pd.DataFrame, count: str, population: str, ref_count: str, ref_pop
     conf = check_conf(conf)
     _check_measure(measure)
     scale = check_multiplier(refvalue if measure == "ratio" else multiplier,
-                              "refvalue" if measure == "ratio" else "multiplier")
+                              name="refvalue" if measure == "ratio" else "multiplier")
     keys = _group_list(group)
     work = _standardisation_inputs(data, {"count": count, "population": population,
                                           "ref_count": ref_count,
                                           "ref_population": ref_population}, keys)
-    check_counts(work["count"].to_numpy(), count)
-    check_counts(work["population"].to_numpy(), population)
-    check_counts(work["ref_count"].to_numpy(), ref_count)
-    check_denominators(work["ref_population"].to_numpy(), ref_population)
+    check_counts(work["count"].to_numpy(), name=count)
+    check_counts(work["population"].to_numpy(), name=population)
+    check_counts(work["ref_count"].to_numpy(), name=ref_count)
+    check_denominators(work["ref_population"].to_numpy(), name=ref_population)
     work["expected"] = work["population"] * work["ref_count"] / work["ref_population"]
     sums = _sum_by_group(work, keys)
     observed, expected = sums["count"].to_numpy(), sums["expected"].to_numpy()

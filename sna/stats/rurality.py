@@ -138,8 +138,8 @@ def _by_class(data: pd.DataFrame, keys: list[str], ruc_column: str, count: str |
         raise SnaInputError(f"column '{population}' has missing values",
                             fix="give every row its population (0 if nobody lives there)",
                             column=population)
-    check_counts(frame["count"].to_numpy(), count or "count")
-    check_counts(frame["population"].to_numpy(), population)
+    check_counts(frame["count"].to_numpy(), name=count or "count")
+    check_counts(frame["population"].to_numpy(), name=population)
     summed = frame.groupby([*keys, ruc_column], sort=False, dropna=False).sum().reset_index()
     empty = summed["population"] == 0
     if (empty & (summed["count"] > 0)).any():

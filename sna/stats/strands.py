@@ -598,7 +598,8 @@ def strand_shift(
     ['race', 30, 60, 'increase']
     """
     strands = _check_offences(offences, strands)
-    months_a, months_b = period_months(period_a, "period_a"), period_months(period_b, "period_b")
+    months_a = period_months(period_a, name="period_a")
+    months_b = period_months(period_b, name="period_b")
     if months_a.intersection(months_b).size:
         raise SnaInputError("period_a and period_b overlap", column="period_b",
                             fix="choose two periods with no month in common")
@@ -873,7 +874,7 @@ def recurring_change(monthly_counts: pd.Series, quarter_b: object,
         raise SnaInputError("monthly_counts must be indexed by month (PeriodIndex)",
                             fix="use sna.stats.strands.strand_monthly_counts(offences)",
                             column="monthly_counts")
-    months_b = period_months(quarter_b, "quarter_b")
+    months_b = period_months(quarter_b, name="quarter_b")
     months_a = months_b - len(months_b)
     windows = [months_a - 12, months_b - 12, months_a, months_b]
     a0, b0, a1, b1 = (_window_counts(monthly_counts, w) for w in windows)
@@ -953,7 +954,8 @@ def recurring_change_note(result: RecurringChange) -> str:
     """  # noqa: E501
     allowing = (f" allowing for dispersion {format_statistic(result.dispersion)}"
                 if result.dispersion > 1 else "")
-    ratio = format_ratio(result.ratio_of_ratios, result.lower, result.upper, conf=result.conf)
+    ratio = format_ratio(result.ratio_of_ratios, lower=result.lower, upper=result.upper,
+                         conf=result.conf)
     return (f"Ratio of the two rate ratios {ratio}; {result.test}{allowing}, "
             f"{format_p(result.p_value, alpha=1 - result.conf)}.")
 

@@ -78,14 +78,14 @@ def test_small_checks():
     for bad in (0, 2.0, True, "3"):
         with pytest.raises(SnaInputError, match="k must be a whole number of at least 1"):
             check_whole_number(bad, "k", minimum=1)
-    assert check_count(4.0, "a") == 4
+    assert check_count(4.0, name="a") == 4
     for bad, text in ((None, "a is missing"), (float("nan"), "a is missing"),
                       (-1, "a must be a whole number >= 0"), (2.5, "a must be a whole number")):
         with pytest.raises(SnaInputError, match=text):
-            check_count(bad, "a")
+            check_count(bad, name="a")
     check_counts(np.array([0.0, np.nan]))
     with pytest.raises(SnaInputError, match="found -1 at position 1"):
         check_counts(np.array([0.0, -1.0]))
     with pytest.raises(SnaInputError, match=r"by column\(s\) \['b'\] not found") as info:
-        require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], "by")
+        require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], what="by")
     assert info.value.column == "b"

@@ -33,7 +33,7 @@ def test_month_range_and_errors():
 
 
 def test_year_months_and_months_of():
-    assert year_months("2025-02", 3) == ["2024-12", "2025-01", "2025-02"]
+    assert year_months("2025-02", months=3) == ["2024-12", "2025-01", "2025-02"]
     frame = pd.DataFrame({"offence_date": ["2025-03-01", "2025-02-28"]})
     assert months_of(frame).astype(str).tolist() == ["2025-03", "2025-02"]
     with pytest.raises(SnaInputError):
@@ -86,5 +86,5 @@ def test_one_label_for_months_quarters_and_runs():
     assert period_label(financial_quarter_index("2025/26", 2)) == "Q2 2025/26"
     assert period_label(pd.Period("2025-07", "M").asfreq("Q-MAR")) == "Q2 2025/26"
     assert financial_year_label(2000) == "1999/00"
-    assert year_label(pd.Period("2025-03", "M"), 4) == "2024/25"
-    assert year_label(pd.Period("2025-04", "M"), 4) == "2025/26"
+    assert year_label(pd.Period("2025-03", "M"), year_start_month=4) == "2024/25"
+    assert year_label(pd.Period("2025-04", "M"), year_start_month=4) == "2025/26"

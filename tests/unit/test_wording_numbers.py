@@ -146,8 +146,8 @@ def test_percentage_examples(value, kwargs, text):
 
 @given(st.floats(min_value=0.01, max_value=100), st.floats(min_value=1e-7, max_value=1))
 def test_an_interval_that_excludes_one_never_prints_one(ratio, gap):
-    above = format_ratio(ratio, 1 + gap, 1 + gap + 1, conf=0.95)
-    below = format_ratio(ratio, 0.5, 1 - gap, conf=0.95)
+    above = format_ratio(ratio, lower=1 + gap, upper=1 + gap + 1, conf=0.95)
+    below = format_ratio(ratio, lower=0.5, upper=1 - gap, conf=0.95)
     lower_above = above.split(" CI ")[1].split(" to ")[0]
     upper_below = below.split(" to ")[-1]
     assert _number(lower_above) > 1 or gap < 1e-6, above
@@ -155,9 +155,9 @@ def test_an_interval_that_excludes_one_never_prints_one(ratio, gap):
 
 
 def test_ratio_and_interval_have_one_style():
-    assert format_ratio(0.878, 0.642, 1.2, conf=0.95) == "0.88, 95% CI 0.64 to 1.20"
-    assert format_ratio(1.0438, 1.0005, 1.0889, conf=0.95) == "1.0438, 95% CI 1.0005 to 1.0889"
-    assert format_ratio(math.inf, 3.2, math.inf, conf=0.95) == \
+    assert format_ratio(0.878, lower=0.642, upper=1.2, conf=0.95) == "0.88, 95% CI 0.64 to 1.20"
+    assert format_ratio(1.0438, lower=1.0005, upper=1.0889, conf=0.95) == "1.0438, 95% CI 1.0005 to 1.0889"
+    assert format_ratio(math.inf, lower=3.2, upper=math.inf, conf=0.95) == \
         "not estimable, 95% CI 3.20 to infinity"
     assert format_interval(2.134, 12.53, conf=0.998) == "99.8% CI 2.13 to 12.5"
     assert format_interval(1.0, None, conf=0.95) == "95% CI not available"

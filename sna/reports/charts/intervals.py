@@ -329,7 +329,7 @@ def shift_chart(df: pd.DataFrame, *, title: str, source: str, conf: float = 0.95
         else:
             parts.append(f"{verdict}: " + join_list(
                 [f"{r['category']} "
-                 f"({format_ratio(r['rate_ratio'], r['lower'], r['upper'], conf=conf)})"
+                 f"({format_ratio(r['rate_ratio'], lower=r['lower'], upper=r['upper'], conf=conf)})"
                  for _, r in rows.iterrows()]))
     if len(skipped):
         parts.append(f"not estimable: {join_list(skipped)}")

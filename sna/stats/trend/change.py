@@ -426,7 +426,7 @@ def judge_change(count_a: int, count_b: int, *, exposure_a: float = 1, exposure_
         reason = "treating the counts as varying only by chance (their variation was not checked)"
     if not variation.overdispersed:
         return replace(exact, reason=reason, p_value_exact=exact.p_value)
-    a, b = check_count(count_a, "count_a"), check_count(count_b, "count_b")
+    a, b = check_count(count_a, name="count_a"), check_count(count_b, name="count_b")
     phi, df = variation.dispersion, variation.df
     n = a + b
     pi0 = exposure_b / (exposure_a + exposure_b)
@@ -571,7 +571,7 @@ def judge_interaction(a0: int, b0: int, a1: int, b1: int, *, variation: Variatio
     ('in line', 'quasi-Poisson score test')
     """
     check_conf(conf)
-    counts = [check_count(v, name) for v, name in ((a0, "a0"), (b0, "b0"), (a1, "a1"),
+    counts = [check_count(v, name=name) for v, name in ((a0, "a0"), (b0, "b0"), (a1, "a1"),
                                                      (b1, "b1"))]
     table = np.array(counts).reshape(2, 2)
     exact_p = float(stats.fisher_exact(table).pvalue)

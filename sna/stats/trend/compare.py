@@ -140,8 +140,8 @@ def compare_periods(
     >>> r.verdict, round(r.change_pct, 1), round(r.p_value, 2)
     ('no significant change', 0.6, 0.72)
     """
-    a = check_count(count_a, "count_a")
-    b = check_count(count_b, "count_b")
+    a = check_count(count_a, name="count_a")
+    b = check_count(count_b, name="count_b")
     for name, e in (("exposure_a", exposure_a), ("exposure_b", exposure_b)):
         if not e > 0:
             raise SnaInputError(f"{name} must be greater than zero, got {e!r}",

@@ -311,7 +311,8 @@ def _year_on_year(counts: pd.Series, exposure: pd.Series, per_year: int, variati
 def _annual(counts: pd.Series, exposure: pd.Series, per_year: int, year_start_month: int,
             variation: Variation, conf: float) -> pd.DataFrame:
     """Totals per year; consecutive complete years compared by the change rule."""
-    years = pd.Series([year_label(p, year_start_month) for p in counts.index], index=counts.index)
+    years = pd.Series([year_label(p, year_start_month=year_start_month) for p in counts.index],
+                      index=counts.index)
     usable = counts.notna() & exposure.notna()
     table = pd.DataFrame({"year": years, "count": counts.where(usable),
                           "exposure": exposure.where(usable), "has_data": usable})

@@ -163,7 +163,8 @@ def change_note(result: PeriodComparison, *, subject: str | None = None) -> str:
     r = result
     if r.count_a == 0 and r.count_b == 0:
         return "No test: both counts are zero."
-    ratio_text = f"rate ratio {format_ratio(r.rate_ratio, r.rr_lower, r.rr_upper, conf=r.conf)}"
+    ratio = format_ratio(r.rate_ratio, lower=r.rr_lower, upper=r.rr_upper, conf=r.conf)
+    ratio_text = f"rate ratio {ratio}"
     test = f"{subject}: {r.test}" if subject else r.test[0].upper() + r.test[1:]
     if r.dispersion > 1:
         df = "normal" if math.isinf(r.df) else f"t on {r.df:g} df"
@@ -226,7 +227,7 @@ def trend_note(result: SeasonalTrend) -> str:
     See the worked example of :mod:`sna.stats.trend.wording`, which prints every sentence.
     """
     t = result.trend
-    ratio = format_ratio(t.rate_ratio_per_year, t.lower, t.upper, conf=t.conf)
+    ratio = format_ratio(t.rate_ratio_per_year, lower=t.lower, upper=t.upper, conf=t.conf)
     return (f"Trend: rate ratio per year {ratio}; {t.test}, "
             f"{format_p(t.p_value, alpha=1 - t.conf)}.")
 

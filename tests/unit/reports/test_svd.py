@@ -49,7 +49,7 @@ def test_rates_by_decile_hand_values():
 
 def test_like_for_like_skips_months_without_data():
     class S:
-        months = [m for m in year_months("2025-12", 24)
+        months = [m for m in year_months("2025-12", months=24)
                   if m not in ("2024-05", "2024-06", "2024-07", "2024-08")]
 
     a, b = like_for_like(S, "2025-12")

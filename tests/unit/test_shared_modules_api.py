@@ -1,0 +1,48 @@
+"""The shared modules follow the layers' API rule: options are keyword-only.
+
+``sna.checks``, ``sna.periods``, ``sna.wording``, ``sna.paths`` and ``sna.errors`` sit below
+io, stats and reports (docs/architecture.md); ``sna.cli`` is the entry point. The rule
+checked for ``sna.stats``/``sna.io`` (tests/unit/test_keyword_only_stats_io.py) and
+``sna.reports`` holds here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+from test_keyword_only_stats_io import positional_options
+
+SHARED = ("sna.checks", "sna.errors", "sna.paths", "sna.periods", "sna.wording", "sna.cli")
+
+#: Functions left out of the keyword-only rule, each with its reason.
+POSITIONAL_ALLOWED = {
+    "sna.cli.main": "argv is the command line itself (data, not an option), as in every CLI",
+}
+
+
+def shared_functions() -> dict[str, object]:
+    """Every function the shared modules export in ``__all__`` (cached ones unwrapped)."""
+    found = {}
+    for name in SHARED:
+        module = importlib.import_module(name)
+        for attr in getattr(module, "__all__", []):
+            obj = getattr(module, attr)
+            function = obj if inspect.isfunction(obj) else getattr(obj, "__wrapped__", None)
+            if inspect.isfunction(function):
+                found[f"{name}.{attr}"] = function
+    return found
+
+
+def test_the_rules_cover_the_shared_modules():
+    functions = shared_functions()
+    assert {"sna.checks.check_count", "sna.periods.year_months", "sna.wording.format_ratio",
+            "sna.paths.file_record", "sna.cli.main"} <= set(functions)
+    assert set(POSITIONAL_ALLOWED) <= set(functions)
+
+
+def test_every_option_in_the_shared_modules_is_keyword_only():
+    problems = {name: options for name, function in shared_functions().items()
+                if name not in POSITIONAL_ALLOWED and (options := positional_options(function))}
+    assert not problems, f"options with a default must be keyword-only: {problems}"
+
