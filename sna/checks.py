@@ -38,6 +38,16 @@ def is_number(value: object) -> bool:
 
     The one test of "is this a number" in sna (checks, table cells, wording).
 
+    Parameters
+    ----------
+    value : object
+        Anything.
+
+    Returns
+    -------
+    bool
+        True for an int, float or numpy real that is not a bool.
+
     Examples
     --------
     >>> is_number(0.95), is_number(np.int64(3)), is_number(True), is_number("0.95")
@@ -89,6 +99,18 @@ def check_conf(conf: object, *, file: str | None = None) -> float:
 def check_multiplier(multiplier: object, *, name: str = "multiplier") -> float:
     """Check a rate's multiplier (100 for a percentage, 100000 per 100,000).
 
+    Parameters
+    ----------
+    multiplier : object
+        The multiplier given.
+    name : str, default "multiplier"
+        The argument's name, for the message.
+
+    Returns
+    -------
+    float or int
+        The multiplier, unchanged.
+
     Examples
     --------
     >>> check_multiplier(1000)
@@ -103,6 +125,19 @@ def check_multiplier(multiplier: object, *, name: str = "multiplier") -> float:
 
 def check_whole_number(value: object, name: str, *, minimum: int = 0) -> int:
     """Check a whole-number setting (an ``int``, not a float or a bool) of at least ``minimum``.
+
+    Parameters
+    ----------
+    value : object
+        The setting given.
+    name : str
+        The setting's name, for the message.
+    minimum : int, default 0
+        The smallest allowed value.
+
+    Returns
+    -------
+    int
 
     Examples
     --------
@@ -123,6 +158,17 @@ def check_whole_number(value: object, name: str, *, minimum: int = 0) -> int:
 
 def check_count(value: object, *, name: str = "count") -> int:
     """Check one count of events (a whole number >= 0, possibly stored as a float).
+
+    Parameters
+    ----------
+    value : object
+        The count given (an int, or a whole float).
+    name : str, default "count"
+        The argument's name, for the message.
+
+    Returns
+    -------
+    int
 
     Examples
     --------
@@ -152,6 +198,13 @@ def _check_values(values: np.ndarray, name: str, *, minimum: float, strict: bool
 def check_counts(values: np.ndarray, *, name: str = "count") -> None:
     """Check an array of counts: none negative (missing values pass).
 
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The counts, as floats (missing values pass).
+    name : str, default "count"
+        The column's name, for the message.
+
     Examples
     --------
     >>> check_counts(np.array([0.0, 3.0, np.nan]))
@@ -162,6 +215,13 @@ def check_counts(values: np.ndarray, *, name: str = "count") -> None:
 
 def check_denominators(values: np.ndarray, *, name: str = "denominator") -> None:
     """Check an array of denominators: all greater than zero (missing values pass).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The denominators, as floats (missing values pass).
+    name : str, default "denominator"
+        The column's name, for the message.
 
     Examples
     --------

@@ -141,7 +141,13 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Build the ``sna`` argument parser."""
+    """Build the ``sna`` argument parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        With one subcommand per ``sna`` command.
+    """
     parser = argparse.ArgumentParser(prog="sna", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -207,7 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``sna`` command line; return the exit code."""
+    """Run the ``sna`` command line; return the exit code.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: the command line).
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success, 2 for bad input.
+    """
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

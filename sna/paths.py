@@ -21,6 +21,10 @@ def repo_root() -> Path:
 
     ``SNA_ROOT`` in the environment overrides the search, for installed copies.
 
+    Returns
+    -------
+    pathlib.Path
+
     Examples
     --------
     >>> (repo_root() / "pyproject.toml").exists()
@@ -37,22 +41,47 @@ def repo_root() -> Path:
 
 
 def raw_dir() -> Path:
-    """Return ``data/raw`` under the project root."""
+    """Return ``data/raw`` under the project root.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     return repo_root() / "data" / "raw"
 
 
 def processed_dir() -> Path:
-    """Return ``data/processed`` under the project root."""
+    """Return ``data/processed`` under the project root.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     return repo_root() / "data" / "processed"
 
 
 def reports_dir() -> Path:
-    """Return ``reports`` under the project root."""
+    """Return ``reports`` under the project root.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     return repo_root() / "reports"
 
 
 def file_sha256(path: str | Path) -> str:
     """Return the SHA-256 hex digest of a file, read in 1 MiB blocks.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    str
+        64 hexadecimal characters.
 
     Examples
     --------
@@ -71,6 +100,16 @@ def file_sha256(path: str | Path) -> str:
 
 def file_record(path: str | Path) -> dict:
     """SHA-256 and size in bytes of a file, as every manifest of the project records them.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    dict
+        ``{"sha256": ..., "bytes": ...}``.
 
     Examples
     --------

@@ -90,6 +90,18 @@ def month_range(first: str | pd.Period, last: str | pd.Period, *, name: str = "p
 def year_months(last_month: str | pd.Period, *, months: int = 12) -> list[str]:
     """The ``months`` months ending with ``last_month``, as ``"YYYY-MM"`` text.
 
+    Parameters
+    ----------
+    last_month : str or pandas.Period
+        The last month, ``"YYYY-MM"``.
+    months : int, default 12
+        How many months.
+
+    Returns
+    -------
+    list of str
+        Oldest first.
+
     Examples
     --------
     >>> year_months("2025-12", months=3)
@@ -148,6 +160,16 @@ def months_of(frame: pd.DataFrame) -> pd.Series:
 
     Parsed by :func:`to_months`; a row without a date keeps ``NaT``.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows with a ``month`` or an ``offence_date`` column.
+
+    Returns
+    -------
+    pandas.Series
+        Monthly periods, aligned with ``frame``.
+
     Raises
     ------
     SnaInputError
@@ -167,6 +189,18 @@ def months_of(frame: pd.DataFrame) -> pd.Series:
 
 def rows_in_period(frame: pd.DataFrame, period: object) -> pd.DataFrame:
     """Return the rows of ``frame`` whose month (:func:`months_of`) is in ``period``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows with a ``month`` or an ``offence_date`` column.
+    period : object
+        What :func:`period_months` accepts (a year, a quarter, a pair of months...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows in the period.
 
     Examples
     --------
@@ -408,6 +442,16 @@ def financial_quarter(financial_year: str | int, quarter: int | str) -> tuple[st
 def financial_year_label(end_year: int) -> str:
     """Label the financial year ending in March of ``end_year``.
 
+    Parameters
+    ----------
+    end_year : int
+        The calendar year in which the financial year ends.
+
+    Returns
+    -------
+    str
+        ``"2024/25"`` style.
+
     Examples
     --------
     >>> financial_year_label(2026)
@@ -430,6 +474,11 @@ def year_label(period: pd.Period, *, year_start_month: int = 1) -> str:
     year_start_month : int, default 1
         For months: the first month of the year (4 for financial years). Quarters
         carry their own year (``"Q-MAR"`` quarters are financial).
+
+    Returns
+    -------
+    str
+        ``"2025"`` or ``"2024/25"``.
 
     Examples
     --------
@@ -533,6 +582,15 @@ def financial_quarter_series(
 def periods_per_year(index: pd.PeriodIndex) -> int:
     """Return 12 for a monthly PeriodIndex, 4 for a quarterly one.
 
+    Parameters
+    ----------
+    index : pandas.PeriodIndex
+        Monthly or quarterly.
+
+    Returns
+    -------
+    int
+
     Raises
     ------
     SnaInputError
@@ -556,6 +614,15 @@ def periods_per_year(index: pd.PeriodIndex) -> int:
 def season_number(period: pd.Period) -> int:
     """Return the season of a period: its quarter (1-4) or its month (1-12).
 
+    Parameters
+    ----------
+    period : pandas.Period
+        Monthly or quarterly.
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> season_number(pd.Period("2025-07", "M")), season_number(pd.Period("2025Q2", "Q-MAR"))
@@ -566,6 +633,17 @@ def season_number(period: pd.Period) -> int:
 
 def season_name(number: int, periods_per_year: int) -> str:
     """Name a season: ``"Q2"`` for quarters, ``"Jul"`` for months.
+
+    Parameters
+    ----------
+    number : int
+        The season (:func:`season_number`).
+    periods_per_year : int
+        12 or 4.
+
+    Returns
+    -------
+    str
 
     Examples
     --------

@@ -66,6 +66,15 @@ _MAX_DECIMALS = 6
 def is_missing(value: object) -> bool:
     """Whether a value is missing: None, NaN, ``pd.NA`` or ``NaT``.
 
+    Parameters
+    ----------
+    value : object
+        Anything.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> is_missing(None), is_missing(float("nan")), is_missing(0), is_missing("York")
@@ -107,6 +116,10 @@ def format_count(value: object, *, na: str = MISSING) -> str:
     na : str, default :data:`MISSING`
         Printed for a missing value.
 
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> format_count(1234), format_count(818316.0), format_count(2.5), format_count(None)
@@ -139,6 +152,10 @@ def format_rate(value: object, *, decimals: int | None = None, na: str = MISSING
         Fixed decimals instead of the rule (for a column printed alike).
     na : str, default :data:`MISSING`
 
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> format_rate(24.781), format_rate(0.6234), format_rate(0.047), format_rate(1234.56)
@@ -158,6 +175,17 @@ def format_rate(value: object, *, decimals: int | None = None, na: str = MISSING
 
 def format_number(value: object, *, na: str = MISSING) -> str:
     """A figure whose kind the caller does not know: a count if whole, otherwise a rate.
+
+    Parameters
+    ----------
+    value : object
+        A number.
+    na : str, default :data:`MISSING`
+        Text for a missing value.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -190,6 +218,10 @@ def format_percent(value: object, *, decimals: int | None = None, signed: bool =
         Print ``+`` before a rise (for a change); zero is ``0%``.
     na : str, default :data:`MISSING`
 
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> format_percent(41.06), format_percent(6.44), format_percent(0.04), format_percent(99.7)
@@ -211,6 +243,15 @@ def format_percent(value: object, *, decimals: int | None = None, signed: bool =
 
 def conf_label(conf: float) -> str:
     """A confidence level as a percentage: ``"95%"``, ``"99.8%"`` (the one label in sna).
+
+    Parameters
+    ----------
+    conf : float
+        The confidence level, e.g. 0.95.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -236,6 +277,10 @@ def format_interval(lower: object, upper: object, *, conf: float | None = None,
         By default each limit is a rate (:func:`format_rate`), printed as it would be alone.
     na : str, default "not available"
         Printed (after the label) when a limit is missing.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -269,6 +314,10 @@ def format_ratio(ratio: object, *, lower: object = None, upper: object = None,
         Confidence level of the interval (``"95% CI"``).
     decimals : int, default 2
         Decimals at least.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -342,6 +391,19 @@ def format_statistic(value: object, *, decimals: int = 2, na: str = MISSING) -> 
 
     Fixed decimals (two by default), so a column of statistics lines up; degrees of
     freedom and other counts are :func:`format_count`.
+
+    Parameters
+    ----------
+    value : object
+        The statistic.
+    decimals : int, default 2
+        Decimal places.
+    na : str, default :data:`MISSING`
+        Text for a missing value.
+
+    Returns
+    -------
+    str
 
     Examples
     --------

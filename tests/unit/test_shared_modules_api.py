@@ -1,9 +1,9 @@
-"""The shared modules follow the layers' API rule: options are keyword-only.
+"""The shared modules follow the layers' API rules: options by keyword, numpy docstrings.
 
 ``sna.checks``, ``sna.periods``, ``sna.wording``, ``sna.paths`` and ``sna.errors`` sit below
-io, stats and reports (docs/architecture.md); ``sna.cli`` is the entry point. The rule
-checked for ``sna.stats``/``sna.io`` (tests/unit/test_keyword_only_stats_io.py) and
-``sna.reports`` holds here.
+io, stats and reports (docs/architecture.md); ``sna.cli`` is the entry point. The rules
+checked for ``sna.stats``/``sna.io`` (tests/unit/test_keyword_only_stats_io.py,
+tests/unit/test_docstrings_stats_io.py) and ``sna.reports`` hold here.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import importlib
 import inspect
 
 from test_keyword_only_stats_io import positional_options
+
+from docstring_check import problems_of
 
 SHARED = ("sna.checks", "sna.errors", "sna.paths", "sna.periods", "sna.wording", "sna.cli")
 
@@ -46,3 +48,8 @@ def test_every_option_in_the_shared_modules_is_keyword_only():
                 if name not in POSITIONAL_ALLOWED and (options := positional_options(function))}
     assert not problems, f"options with a default must be keyword-only: {problems}"
 
+
+def test_every_shared_function_has_a_numpy_docstring():
+    problems = [p for name, function in shared_functions().items()
+                for p in problems_of(name, function)]
+    assert not problems, "\n".join(problems)
