@@ -61,7 +61,7 @@ def part_of(module: str) -> str | None:
     return nested if nested in PARTS else pieces[1]
 
 
-def _imports(path: Path) -> set[str]:
+def imported_names(path: Path) -> set[str]:
     """Dotted names a module imports (``from a import b`` gives ``a.b``)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -82,7 +82,7 @@ def import_graph(package: Path = PACKAGE) -> Counter[tuple[str, str]]:
     for path in sorted(package.rglob("*.py")):
         module = ".".join(("sna", *path.relative_to(package).with_suffix("").parts))
         source = part_of(module.removesuffix(".__init__"))
-        for target in {part_of(name) for name in _imports(path)} - {None, source}:
+        for target in {part_of(name) for name in imported_names(path)} - {None, source}:
             edges[(source, target)] += 1
     return edges
 

@@ -16,11 +16,13 @@ import sna.stats
 
 
 def stats_io_modules(packages=(sna.stats, sna.io)) -> list[str]:
-    """Dotted names of the packages and every module under them."""
+    """Dotted names of the packages (or plain modules) and every module under them."""
     names = []
     for package in packages:
-        names += [package.__name__] + [info.name for info in pkgutil.walk_packages(
-            package.__path__, package.__name__ + ".")]
+        names.append(package.__name__)
+        if hasattr(package, "__path__"):
+            names += [info.name for info in pkgutil.walk_packages(package.__path__,
+                                                                  package.__name__ + ".")]
     return names
 
 

@@ -108,10 +108,6 @@ class _Stopped(KeyboardInterrupt):
     asyncio loop, so a plain ``BaseException`` could leave the run going after SIGTERM).
     """
 
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
 
 @contextmanager
 def _signals_stop_the_run():
@@ -587,9 +583,8 @@ def run_report(
             failed_dir.parent.mkdir(parents=True, exist_ok=True)
             os.replace(build_dir, failed_dir)
         partial = failed_dir / "executed.ipynb"
-        if received or isinstance(err, _Stopped | KeyboardInterrupt):
-            signum = (received[0] if received else
-                      err.signum if isinstance(err, _Stopped) else signal.SIGINT)
+        if received or isinstance(err, KeyboardInterrupt):
+            signum = received[0] if received else signal.SIGINT  # the handler records each
             name = signal.Signals(signum).name
             raise ReportInterrupted(
                 f"Report interrupted by {name}; nothing was published, the partial run is "

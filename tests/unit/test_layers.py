@@ -1,21 +1,11 @@
 """The package's three layers import downwards only: io <- stats <- reports."""
 
-import ast
 from pathlib import Path
+
+from test_import_graph import GRAPH
 
 PACKAGE = Path(__file__).parents[2] / "sna"
 RANK = {"io": 0, "stats": 1, "reports": 2}
-
-
-def _imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-    return names
 
 
 def test_no_module_imports_a_higher_layer():
@@ -24,7 +14,7 @@ def test_no_module_imports_a_higher_layer():
         parts = path.relative_to(PACKAGE).parts
         if len(parts) < 2 or parts[0] not in RANK:
             continue
-        for module in _imported_modules(path):
+        for module in GRAPH.imported_names(path):
             pieces = module.split(".")
             if pieces[0] == "sna" and len(pieces) > 1 and RANK.get(pieces[1], -1) > RANK[parts[0]]:
                 upward.append(f"{path.relative_to(PACKAGE)} imports {module}")

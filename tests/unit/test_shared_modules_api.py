@@ -8,14 +8,18 @@ tests/unit/test_docstrings_stats_io.py) and ``sna.reports`` hold here.
 
 from __future__ import annotations
 
-import importlib
-import inspect
-
 from test_keyword_only_stats_io import positional_options
 
+import sna.checks
+import sna.cli
+import sna.errors
+import sna.paths
+import sna.periods
+import sna.wording
 from docstring_check import problems_of
+from stats_io_public import exported_cached_functions, exported_functions
 
-SHARED = ("sna.checks", "sna.errors", "sna.paths", "sna.periods", "sna.wording", "sna.cli")
+SHARED = (sna.checks, sna.errors, sna.paths, sna.periods, sna.wording, sna.cli)
 
 #: Functions left out of the keyword-only rule, each with its reason.
 POSITIONAL_ALLOWED = {
@@ -24,16 +28,8 @@ POSITIONAL_ALLOWED = {
 
 
 def shared_functions() -> dict[str, object]:
-    """Every function the shared modules export in ``__all__`` (cached ones unwrapped)."""
-    found = {}
-    for name in SHARED:
-        module = importlib.import_module(name)
-        for attr in getattr(module, "__all__", []):
-            obj = getattr(module, attr)
-            function = obj if inspect.isfunction(obj) else getattr(obj, "__wrapped__", None)
-            if inspect.isfunction(function):
-                found[f"{name}.{attr}"] = function
-    return found
+    """Every function the shared modules export in ``__all__`` (cached ones too)."""
+    return {**exported_functions(SHARED), **exported_cached_functions(SHARED)}
 
 
 def test_the_rules_cover_the_shared_modules():
