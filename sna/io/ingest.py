@@ -529,6 +529,12 @@ def check_header(columns: list[str], name: str) -> None:
 
 def _parse_csv(data: bytes, columns: list[str], use_threads: bool, *,
                ignore_empty_lines: bool = True) -> tuple[pa.Table, list[tuple[int, str]]]:
+    """Arrow's parse of ``data``, and ``(line, text)`` of each line with the wrong number of fields.
+
+    A file is parsed first without an invalid-row handler (the handler slows every
+    line a little); only when that parse fails is it parsed again with the
+    handler, which keeps malformed lines aside or raises the same error.
+    """
     bad: list[tuple[int, str]] = []
 
     def keep_aside(row: pacsv.InvalidRow) -> str:
@@ -537,19 +543,25 @@ def _parse_csv(data: bytes, columns: list[str], use_threads: bool, *,
 
     types = {c: pa.string() for c in columns}
     types.update({c: pa.dictionary(pa.int32(), pa.string()) for c in DICTIONARY_COLUMNS})
-    table = pacsv.read_csv(
-        io.BytesIO(data),
-        # One block for the whole file (no chunks to join), at least 1 MiB.
-        read_options=pacsv.ReadOptions(use_threads=use_threads,
-                                       block_size=min(max(len(data) + 1, 1 << 20), 1 << 30)),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside,
-                                         ignore_empty_lines=ignore_empty_lines),
-        # UTF-8 is checked by the caller (ASCII, or decoded in full).
-        convert_options=pacsv.ConvertOptions(
-            column_types=types, strings_can_be_null=False, include_columns=POLICE_UK_COLUMNS,
-            check_utf8=False),
-    )
-    return table, bad
+
+    def parse(handler: Callable[[pacsv.InvalidRow], str] | None) -> pa.Table:
+        return pacsv.read_csv(
+            pa.BufferReader(data),
+            # One block for the whole file (no chunks to join), at least 1 MiB.
+            read_options=pacsv.ReadOptions(use_threads=use_threads,
+                                           block_size=min(max(len(data) + 1, 1 << 20), 1 << 30)),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=handler,
+                                             ignore_empty_lines=ignore_empty_lines),
+            # UTF-8 is checked by the caller (ASCII, or decoded in full).
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=False,
+                include_columns=POLICE_UK_COLUMNS, check_utf8=False),
+        )
+
+    try:
+        return parse(None), bad
+    except pa.ArrowInvalid:
+        return parse(keep_aside), bad
 
 
 def read_street_arrow(data: bytes, name: str, *, use_threads: bool = False
