@@ -46,6 +46,7 @@ import pandas as pd
 __all__ = [
     "MISSING",
     "conf_label",
+    "count_noun",
     "format_count",
     "format_interval",
     "format_number",
@@ -131,6 +132,31 @@ def format_count(value: object, *, na: str = MISSING) -> str:
     if math.isinf(number):
         return _fixed(number, 0)
     return f"{int(math.copysign(math.floor(abs(number) + 0.5), number)):,}"
+
+
+def count_noun(count: int, plural: str) -> str:
+    """A count with its noun: ``"1 council"``, ``"3 councils"``, from the plural ending in "s".
+
+    Parameters
+    ----------
+    count : int
+        How many.
+    plural : str
+        The noun's plural, ending in "s" (``"councils"``, ``"LSOAs"``); a plural that
+        does not end in "s" is printed as given.
+
+    Returns
+    -------
+    str
+        The count as :func:`format_count` prints it, then the noun, singular for 1.
+
+    Examples
+    --------
+    >>> count_noun(1, "councils"), count_noun(1_200, "LSOAs"), count_noun(0, "months")
+    ('1 council', '1,200 LSOAs', '0 months')
+    """
+    noun = plural[:-1] if count == 1 and plural.endswith("s") else plural
+    return f"{format_count(count)} {noun}"
 
 
 def _rate_decimals(value: float) -> int:

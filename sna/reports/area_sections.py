@@ -13,6 +13,7 @@ from sna.reports import charts
 from sna.reports.sections import NotAvailable, Section, degrades
 from sna.wording import (
     conf_label,
+    count_noun,
     format_count,
     format_interval,
     format_percent,
@@ -69,8 +70,9 @@ def area_summary(codes, *, area_name: str = "", subarea_kind: str = "") -> Secti
         "pfa24_name": "Police force area", "n_lsoa": "LSOAs",
         "csp24_names": "Community Safety Partnership(s)"}).drop(columns="pfa24_code")
     forces = " and ".join(area.pfa24_names)
-    section.text(f"This report covers {name}: {len(area.ltla24_codes)} council(s) "
-                 f"({', '.join(area.council_names)}) in the {forces} police force area, "
+    force_areas = "police force area" + ("s" if len(area.pfa24_names) > 1 else "")
+    section.text(f"This report covers {name}: {count_noun(len(area.ltla24_codes), 'councils')} "
+                 f"({', '.join(area.council_names)}) in the {forces} {force_areas}, "
                  f"{format_count(len(area.lsoas))} LSOAs and {format_count(residents)} residents "
                  "(Census 2021)."
                  + (f" Figures are broken down by {subarea_kind}." if subarea_kind else ""))

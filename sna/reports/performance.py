@@ -42,7 +42,7 @@ from sna.stats.kpi import (
     report_period,
 )
 from sna.stats.trend import QUASI_TEST
-from sna.wording import conf_label, format_number, format_p, format_percent
+from sna.wording import conf_label, count_noun, format_number, format_p, format_percent
 
 __all__ = [
     "PerformanceInputs",
@@ -531,7 +531,7 @@ def dashboard(inputs: PerformanceInputs) -> Section:
     if len(histories):
         shown = histories["indicator"].nunique()
         described = charts.sparkline_panels(
-            histories, title=f"Recent figures of {shown} indicator{'s' if shown != 1 else ''}, "
+            histories, title=f"Recent figures of {count_noun(shown, 'indicators')}, "
                              f"to {report.label} (each panel on its own scale)",
             source=_chart_source(inputs.tiles))
         table = histories.rename(columns={"indicator": "Indicator", "period": "Period",
@@ -681,7 +681,7 @@ def priority_sections(inputs: PerformanceInputs) -> Section:
         section.table(table, f"{priority}: indicators, {inputs.report.label}",
                       note=inputs.policy.footnote(), decimals=1)
         rated = mine["rag"].value_counts()
-        section.text(f"{len(mine)} indicator{'s' if len(mine) != 1 else ''}: "
+        section.text(f"{count_noun(len(mine), 'indicators')}: "
                      + ", ".join(f"{n} {status}" for status, n in rated.items()) + ".")
     return section
 

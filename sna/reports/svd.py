@@ -533,17 +533,18 @@ def where(study: StudyData, categories: dict[str, str], last_month: str, area_na
     section.results["rurality_ratios"] = ratios
     more = ratios.loc[ratios["lower"] > 1, "area"].tolist()
     fewer = ratios.loc[ratios["upper"] < 1, "area"].tolist()
-    section.text("Allowing for how rural or urban each district is, "
+    section.text(f"Allowing for how rural or urban each {unit} is, "
                  + (f"{join_words(more)} still had clearly more offences than expected"
-                    if more else "no district had clearly more offences than expected")
+                    if more else f"no {unit} had clearly more offences than expected")
                  + (f", and {join_words(fewer)} clearly fewer." if fewer else "."))
-    _ratio_table(section, ratios, "District", "the area's rate")
+    _ratio_table(section, ratios, unit_title, "the area's rate")
     section.technical("Rurality-standardised ratio: indirect standardisation by Rural-Urban "
                       "Classification 2021 class, the reference being the whole study area; "
                       "see sna/stats/methods_rurality.md.")
     hidden = lsoa_hidden(lsoas, policy)
     section.results["lsoa_hidden"] = hidden
-    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries, span, hidden)
+    _lsoa_views(section, lsoas, policy, conf, area_name, boundaries, span, hidden,
+                unit_title=unit_title)
     _repeat_locations(section, study, categories, months, policy)
     return section
 
@@ -587,7 +588,7 @@ def lsoa_hidden(lsoas: pd.DataFrame, policy: DisclosurePolicy) -> pd.Series:
 
 def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy, conf: float,
                 area_name: str, boundaries, span: str = "",
-                hidden: pd.Series | None = None) -> None:
+                hidden: pd.Series | None = None, *, unit_title: str = "Sub-area") -> None:
     from sna.stats.funnels import funnel_dispersion, funnel_limits, funnel_significance
 
     if hidden is None:
@@ -603,7 +604,7 @@ def _lsoa_views(section: Section, lsoas: pd.DataFrame, policy: DisclosurePolicy,
         "Float64").mask(pd.DataFrame({c: top_hidden for c in ("count", "value", "lower",
                                                                "upper")}).to_numpy())
     section.table(top.rename(columns={"lsoa21_name": "Neighbourhood (LSOA)",
-                                      "district_name": "District", "count": "Offences",
+                                      "district_name": unit_title, "count": "Offences",
                                       "population": "Residents", "value": "Per 1,000 residents",
                                       "lower": "Lower limit",
                                       "upper": "Upper limit"}).drop(columns="lsoa21_code"),

@@ -20,6 +20,7 @@ from sna.errors import SnaInputError
 from sna.io.partner.common import SYMBOLS, split_note
 from sna.io.partner.load import SOURCES, PartnerData
 from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
+from sna.reports.wording import join_words
 from sna.stats.disclosure import DisclosurePolicy, suppress_crosstab
 from sna.stats.partner_benchmarks import (
     annual_trend,
@@ -1119,10 +1120,6 @@ REGISTER_SOURCES = {
 DFE_MOJ_PERIOD = "key stage 4 cohorts 2012/13 to 2019/20"
 
 
-def _joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _source_rows(partner: PartnerData, source: str, areas: Areas) -> pd.DataFrame | None:
     """The rows of a source (all sheets) for the areas' councils; None if it is a gap."""
     if source == "statistical_neighbours":
@@ -1171,7 +1168,7 @@ def _source_entry(kind: str, authority: str, partner: PartnerData, areas: Areas,
              "period": "; ".join(dict.fromkeys(p for p in periods if p)),
              "geography": "upper-tier local authority" if found else "",
              "status": "published data used" if found else "not supplied"}
-    note = "; ".join([*(f"{_joined(labels)}: {reason}" for reason, labels in why.items()),
+    note = "; ".join([*(f"{join_words(labels)}: {reason}" for reason, labels in why.items()),
                       *(notes if not areas.names else [])])
     if note:
         entry["note"] = ("not available: " + note) if not found else ("missing: " + note)
@@ -1229,10 +1226,10 @@ def derive_partner_params(partner_areas: dict, partner_register: list, area, par
     areas = Areas.from_params(partner_areas)
     place = area_name or area.name
     councils = list(areas.names.values()) or area.council_names
-    council_text = _joined(councils)
+    council_text = join_words(councils)
     real_extract = bool(extract) and not uses_synthetic_data
     police = {"authority_type": "police",
-              "authority": force_name or f"{_joined(area.pfa24_names)} police force",
+              "authority": force_name or f"{join_words(area.pfa24_names)} police force",
               "data": "police.uk street-level crime (published)" + (
                   " and the force's record-level extract" if real_extract else
                   "; the force's record-level extract is not yet supplied"
@@ -1248,7 +1245,7 @@ def derive_partner_params(partner_areas: dict, partner_register: list, area, par
         {"authority_type": "probation",
          "authority": f"the Probation Service region covering {place}", "data": "-",
          "status": "not supplied"},
-        _source_entry("youth_justice", f"the youth justice service(s) of {_joined(councils)}",
+        _source_entry("youth_justice", f"the youth justice service(s) of {join_words(councils)}",
                       partner, areas, notes),
         _source_entry("education", f"{council_text} (education)", partner, areas, notes),
         {"authority_type": "fire_and_rescue",

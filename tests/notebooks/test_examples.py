@@ -57,7 +57,8 @@ def test_report_names_its_own_area_and_councils(rendered):
     area = resolve_area(params["ltla24_codes"])
     name = params.get("area_name") or area.name
     text = html.unescape(page)
-    assert f"This report covers {name}:" in text
+    councils = len(area.council_names)
+    assert f"This report covers {name}: {councils} council{'s' if councils > 1 else ''} (" in text
     for council in area.council_names:
         assert council in text
     assert "Traceback" not in page

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sna.wording import (
     MISSING,
     conf_label,
+    count_noun,
     format_count,
     format_interval,
     format_number,
@@ -77,6 +78,12 @@ def test_a_count_round_trips_through_its_text(count):
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
 def test_a_count_is_the_nearest_whole_number(value):
     assert abs(int(format_count(value).replace(",", "")) - value) <= 0.5
+
+
+@given(st.integers(min_value=0, max_value=10**7), st.sampled_from(["councils", "LSOAs"]))
+def test_a_count_noun_is_singular_for_one_only(count, plural):
+    text = count_noun(count, plural)
+    assert text == f"{format_count(count)} {plural[:-1] if count == 1 else plural}"
 
 
 def test_missing_values_print_the_one_mark():

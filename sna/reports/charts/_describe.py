@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from sna.wording import format_count, format_number
+from sna.wording import format_number
 
 
 def join_list(items: Sequence[str], limit: int = 8) -> str:
@@ -48,15 +48,3 @@ def extreme_phrase(labels: pd.Series, values: pd.Series, fmt=format_number) -> s
     if len(present) == 1:
         return high
     return f"{high}, lowest {labels[bottom]} ({fmt(values[bottom])})"
-
-
-def count_noun(count: int, plural: str) -> str:
-    """Return ``"1 area"`` or ``"3 areas"`` from a plural noun ending in "s".
-
-    Examples
-    --------
-    >>> count_noun(1, "LSOAs"), count_noun(2, "months")
-    ('1 LSOA', '2 months')
-    """
-    noun = plural[:-1] if count == 1 and plural.endswith("s") else plural
-    return f"{format_count(count)} {noun}"

@@ -17,7 +17,7 @@ import shapely
 
 from sna.errors import SnaInputError
 from sna.reports.charts._checks import DescribedChart, check_text, numeric_column, select_columns
-from sna.reports.charts._describe import count_noun, extreme_phrase
+from sna.reports.charts._describe import extreme_phrase
 from sna.reports.charts._theme import (
     NO_DATA_FILL,
     SECONDARY_TEXT,
@@ -25,7 +25,7 @@ from sna.reports.charts._theme import (
     chart_title,
     with_key,
 )
-from sna.wording import format_interval
+from sna.wording import count_noun, format_interval
 
 __all__ = [
     "choropleth",

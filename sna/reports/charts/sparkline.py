@@ -16,7 +16,7 @@ import pandas as pd
 from sna.reports.charts._checks import DescribedChart, check_text, ensure_aggregated
 from sna.reports.charts._describe import join_list
 from sna.reports.charts._theme import BLUE
-from sna.wording import format_number, format_percent
+from sna.wording import count_noun, format_number, format_percent
 
 __all__ = [
     "sparkline_chart",
@@ -83,8 +83,8 @@ def sparkline_chart(history: pd.Series, *, title: str, unit: str = "count") -> D
                           "value": pd.to_numeric(history, errors="coerce").to_numpy(dtype=float)})
     ensure_aggregated(frame)
     span = f"{frame['period'].iloc[0]} to {frame['period'].iloc[-1]}" if len(frame) else "none"
-    alt_text = (f"Sparkline of {title} over {len(frame)} period"
-                f"{'s' if len(frame) != 1 else ''}, {span}: {_facts(frame, unit)}.")
+    alt_text = (f"Sparkline of {title} over {count_noun(len(frame), 'periods')}, {span}: "
+                f"{_facts(frame, unit)}.")
     order = frame["period"].tolist()
     base = alt.Chart(frame).encode(
         x=alt.X("period:O", sort=order, axis=None),
@@ -142,11 +142,12 @@ def sparkline_panels(histories: pd.DataFrame, *, title: str, source: str,
     parts = []
     for name in panels:
         frame = data[data["indicator"] == name].reset_index(drop=True)
-        parts.append(f"{name}, {len(frame)} period{'s' if len(frame) != 1 else ''} "
+        parts.append(f"{name}, {count_noun(len(frame), 'periods')} "
                      f"({frame['period'].iloc[0]} to {frame['period'].iloc[-1]}): "
                      f"{_facts(frame, frame['unit'].iloc[0])}.")
-    alt_text = (f"Small line charts titled '{title}', one for each of {len(panels)} indicator"
-                f"{'s' if len(panels) != 1 else ''}, each on its own scale. " + " ".join(parts))
+    alt_text = (f"Small line charts titled '{title}', one for each of "
+                f"{count_noun(len(panels), 'indicators')}, each on its own scale. "
+                + " ".join(parts))
     data["panel"] = data["indicator"].map({name: _wrap(name) for name in panels})
     data["shown"] = [_value_text(v, u) if pd.notna(v) else
                      "no figure or suppressed" for v, u in zip(data["value"], data["unit"],

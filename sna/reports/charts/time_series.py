@@ -20,11 +20,7 @@ from sna.reports.charts._checks import (
     numeric_column,
     select_columns,
 )
-from sna.reports.charts._describe import (
-    count_noun,
-    extreme_phrase,
-    join_list,
-)
+from sna.reports.charts._describe import extreme_phrase, join_list
 from sna.reports.charts._theme import (
     BLACK,
     BLUE,
@@ -35,7 +31,7 @@ from sna.reports.charts._theme import (
     series_styles,
     with_key,
 )
-from sna.wording import conf_label, format_interval, format_number
+from sna.wording import conf_label, count_noun, format_interval, format_number
 
 __all__ = [
     "complete_months",

@@ -36,7 +36,7 @@ from sna.stats.trend.model import (
     _glm,
     _nb_alpha,
 )
-from sna.wording import format_count, format_p, format_rate, format_statistic
+from sna.wording import count_noun, format_count, format_p, format_rate, format_statistic
 
 __all__ = [
     "LikelihoodRatioTest",
@@ -190,7 +190,7 @@ class SeasonalTrend:
 def _stl_frame(counts: pd.Series, per_year: int, missing: list[str]) -> tuple:
     if missing:
         return None, (f"No STL decomposition: STL needs a series without gaps and "
-                      f"{len(missing)} period(s) have no data ({', '.join(missing)}).")
+                      f"{_have(len(missing), 'periods')} no data ({', '.join(missing)}).")
     if len(counts) < 2 * per_year:
         return None, (f"No STL decomposition: it needs at least two full cycles "
                       f"({2 * per_year} periods) and the series has {len(counts)}.")
@@ -355,12 +355,19 @@ def _check_options(conf: float, forecast_periods: int, year_start_month: int | N
 def _missing_note(missing: list[str], no_exposure: list[str]) -> list[str]:
     notes = []
     if missing:
-        notes.append(f"{len(missing)} period(s) have no data and were left out of the model "
-                     f"and comparisons (not treated as zero): {', '.join(missing)}.")
+        notes.append(f"{_have(len(missing), 'periods')} no data and "
+                     f"{'was' if len(missing) == 1 else 'were'} left out of the model and "
+                     f"comparisons (not treated as zero): {', '.join(missing)}.")
     if no_exposure:
-        notes.append(f"{len(no_exposure)} period(s) have a count but no offset and were left "
-                     f"out: {', '.join(no_exposure)}.")
+        notes.append(f"{_have(len(no_exposure), 'periods')} a count but no offset and "
+                     f"{'was' if len(no_exposure) == 1 else 'were'} left out: "
+                     f"{', '.join(no_exposure)}.")
     return notes
+
+
+def _have(count: int, plural: str) -> str:
+    """``"1 period has"`` or ``"3 periods have"``."""
+    return f"{count_noun(count, plural)} {'has' if count == 1 else 'have'}"
 
 
 def seasonal_trend(

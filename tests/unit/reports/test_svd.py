@@ -163,3 +163,19 @@ def test_neighbour_rates_are_a_year_whatever_the_months_of_data():
     assert table["comparison"].tolist() == ["higher", "lower"]
     # unscaled, the two forces looked the same (12 per 1,000): the old, wrong comparison
     assert (by["count"] / by["population"] * 1000).tolist() == [12.0, 12.0]
+
+
+def test_where_names_the_sub_areas_by_their_kind_everywhere(shipped_study):
+    """Audit: a report broken down by ward called its wards 'districts' in the rurality
+    sentence and in two tables' columns."""
+    import re
+
+    from sna.reports.svd import where
+    from sna.stats.disclosure import DisclosurePolicy
+
+    section = where(shipped_study, SVD_CATEGORIES, "2025-12", "Test area",
+                    DisclosurePolicy(min_count=5), subarea_name="locality")
+    page = section._repr_html_()
+    assert not re.search(r"\bdistricts?\b", page, re.I)
+    assert "Allowing for how rural or urban each locality is" in " ".join(_paragraphs(section))
+    assert page.count('<th scope="col">Locality</th>') == 3  # rates, ratios, top ten
