@@ -124,8 +124,8 @@ def similar_areas_section(codes, *, area_name: str = "", k: int = 10,
     for feature in found.features[2:]:
         own[FEATURE_LABELS[feature]] = target[feature] * (100 if "share" in feature else 1)
     table = pd.concat([pd.DataFrame([own]), table], ignore_index=True)
-    table = table.rename(columns={c: c.replace("Share", "% of residents").replace(
-        "share", "%") for c in table.columns if "hare" in c})
+    table = table.rename(columns={c: c.replace("Share of residents", "Share").replace(
+        "Share", "% of residents") for c in table.columns if c.startswith("Share")})
     section.text(f"The {len(shown)} councils most similar to {name} in size, density"
                  + (", rurality and deprivation" if "imd_score" in found.features
                     else " and rurality")

@@ -273,10 +273,15 @@ def similar_areas(lsoa_codes, *, exclude=(), k: int = 10, method: str = "euclide
     table = nearest.reset_index().rename(columns={"ltla24_code": "unit"})
     note = (f"Similar areas: the {len(table)} councils nearest to the study area among "
             f"{len(candidates)} {scope}, on {len(features)} characteristics "
-            f"({', '.join(FEATURE_LABELS[f].lower() for f in features)}), each put on "
+            f"({', '.join(_in_sentence(FEATURE_LABELS[f]) for f in features)}), each put on "
             f"a common scale (mean 0, standard deviation 1) over the candidates; "
             f"{'Euclidean' if method == 'euclidean' else 'Mahalanobis'} distance. "
             "In the spirit of CIPFA's nearest-neighbour model; not CIPFA's own list.")
     return SimilarAreas(table[["rank", "unit", "name", "distance", "population", "density",
                                *features]],
                         target, tuple(features), method, len(candidates), note)
+
+
+def _in_sentence(label: str) -> str:
+    """A column label inside a sentence: first letter lower-cased, acronyms kept (``IMD``)."""
+    return label[:1].lower() + label[1:]

@@ -98,6 +98,20 @@ def test_north_yorkshire_similar_areas_match_the_independent_list(independent_ne
     assert_allclose(found["distance"], independent_neighbours.to_numpy(), rtol=1e-6)
 
 
+def test_similar_areas_table_and_note_read_as_written():
+    """Audit: the table said '% of residents of residents in rural LSOAs' and the note
+    '... share of residents in rural lsoas, ..., mean imd 2025 score'."""
+    section = similar_areas_section(NYY, area_name="the test area")
+    page = section._repr_html_()
+    assert "of residents of residents" not in page
+    for column in ("% of residents in rural LSOAs", "% of residents in smaller rural LSOAs",
+                   "% of residents further from a major town or city"):
+        assert f">{column}</th>" in page
+    note = section.results["similar"].note
+    assert "residents in rural LSOAs" in note and "mean IMD 2025 score" in note
+    assert "lsoas" not in note and "imd" not in note
+
+
 @pytest.fixture(scope="module")
 def counts_2025(lsoas):
     """Offences per LSOA in 2025, SVD categories, straight from the Parquet with DuckDB."""
