@@ -1093,7 +1093,7 @@ def geography(offences: pd.DataFrame, lsoas: pd.DataFrame, policy: DisclosurePol
     offences would give its number of multi-strand offences, a small count that
     suppression of the cells cannot protect.
     """
-    section = _start(synthetic, "sec-geography", "Geography: districts and rurality")
+    section = _start(synthetic, "sec-geography", "Geography: sub-areas and rurality")
     periods = review_periods(last_month)
     _check_covered(offences, periods, previous=False)
     by_lsoa = lsoa_hate_counts(offences, lsoas, periods.year, strands=strands)

@@ -124,6 +124,19 @@ def test_report_toc_anchors_resolve(rendered):
         assert f'id="{target}"' in page, f"TOC link #{target} has no anchor"
 
 
+def test_finding_links_name_their_section_as_the_contents_do(rendered):
+    """Audit: a finding said 'See: Geography: districts and rurality' under a heading and
+    contents entry 'Geography: sub-areas and rurality'."""
+    _, _, page = rendered
+    nav = re.search(r"<nav.*?</nav>", page, re.S)
+    contents = {html.unescape(_text(label)) for label in re.findall(r"<a[^>]*>(.*?)</a>",
+                                                                      nav.group(0), re.S)}
+    for target, label in re.findall(r'class="sna-finding-link" href="#([^"]+)">See: (.*?)</a>',
+                                    page, re.S):
+        assert html.unescape(label) in contents, (target, label)
+        assert f'id="{target}"' in page
+
+
 def test_every_figure_has_alt_text_and_caption(rendered):
     name, _, page = rendered
     figures = re.findall(r"<figure.*?</figure>", page, re.S)
