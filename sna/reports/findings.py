@@ -348,6 +348,9 @@ class ReportFrame:
         Which sources are real and which are synthetic demo data.
     definition : str
         The report's one definition of its subject (e.g. serious violence), stated once.
+    summary : bool
+        Put a summary of key findings, and the glossary, into the page (False for a
+        report that is itself a summary, such as the performance dashboard).
     """
 
     title: str
@@ -358,6 +361,7 @@ class ReportFrame:
     real_sources: list[str] = field(default_factory=list)
     demo_sources: list[str] = field(default_factory=list)
     definition: str = ""
+    summary: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.priorities, Mapping):  # pairs, as serialised (keeps order)
@@ -374,7 +378,8 @@ class ReportFrame:
         return {"title": self.title, "area": self.area, "period": self.period,
                 "priorities": [[k, list(v)] for k, v in self.priorities.items()],
                 "real_sources": list(self.real_sources),
-                "demo_sources": list(self.demo_sources), "definition": self.definition}
+                "demo_sources": list(self.demo_sources), "definition": self.definition,
+                "summary": self.summary}
 
     def banner(self) -> str | None:
         """The page-top banner: none for real data, and never "all made up" when part is real.

@@ -582,8 +582,10 @@ def render_html(
         title = frame.title
     nb = prepare_notebook(nb, title)
     page = export_html(nb, title)
-    if frame is not None or found:
-        page = add_summary(retitle(page, title) if frame is not None else page, frame, found)
+    if frame is not None:
+        page = retitle(page, title)
+    if found or (frame is not None and frame.summary):
+        page = add_summary(page, frame, found)
     banner = frame.banner() if frame is not None else None
     page = decorate_page(page, synthetic=synthetic or banner is not None, run_stamp=run_stamp,
                          provenance=provenance, banner=banner)

@@ -785,6 +785,15 @@ class PerformanceReport:
             police_uk, force_name, list(ltla24_codes), dict(police_uk_indicators or {}),
             min_count, conf))
 
+    def frame(self) -> ReportFrame:
+        """The report's title with area and period, and its sources (:func:`performance.frame`).
+
+        Returns
+        -------
+        ReportFrame
+        """
+        return performance.frame(self.inputs)
+
     def dashboard(self) -> Section:
         """One tile per indicator, with its change and RAG status (:func:`performance.dashboard`).
 

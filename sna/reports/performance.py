@@ -30,7 +30,9 @@ from sna.errors import SnaInputError
 from sna.io.accounting import Accounted
 from sna.io.partner_returns import measures, no_returns, read_partner_returns
 from sna.reports import charts
+from sna.reports.findings import ReportFrame
 from sna.reports.sections import Section
+from sna.reports.wording import period_text
 from sna.stats.disclosure import DisclosurePolicy, suppress_counts
 from sna.stats.kpi import (
     DIRECTION_RULE,
@@ -49,6 +51,7 @@ __all__ = [
     "change_tests",
     "dashboard",
     "data_quality",
+    "frame",
     "load_inputs",
     "partner_sections",
     "police_tiles",
@@ -494,6 +497,42 @@ def _named_gaps(inputs: PerformanceInputs) -> list[str]:
 
 
 # ---------------------------------------------------------------- sections
+
+
+def frame(inputs: PerformanceInputs) -> ReportFrame:
+    """The report's frame: its title with area and period, and the sources it reads.
+
+    The dashboard is the report's summary, so the page gets no separate summary of
+    findings (``ReportFrame.summary`` is False).
+
+    Parameters
+    ----------
+    inputs : PerformanceInputs
+        What the report shows (:func:`load_inputs`).
+
+    Returns
+    -------
+    ReportFrame
+
+    Examples
+    --------
+    >>> inputs = load_inputs("Testshire", [], [], [], "Q3 2025/26", "", "", "", [], {}, 5, 0.95)
+    >>> made = frame(inputs)
+    >>> made.title.startswith("Community Safety Partnership performance report: Testshire")
+    True
+    >>> made.period, made.summary
+    ('Q3 2025/26 (October to December 2025)', False)
+    """
+    report = inputs.report
+    months = report.months
+    when = (f"{report.label} ({period_text(months[0], months[-1])})" if report.kind == "quarter"
+            else f"financial year {report.label} ({period_text(months[0], months[-1])})")
+    sources = ["police.uk"] if inputs.police_study is not None else []
+    if inputs.return_files:
+        sources.append("the partners' returns")
+    return ReportFrame(
+        title=f"Community Safety Partnership performance report: {inputs.area_name}, {when}",
+        area=inputs.area_name, period=when, real_sources=sources, summary=False)
 
 
 def dashboard(inputs: PerformanceInputs) -> Section:

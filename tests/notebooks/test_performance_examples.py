@@ -49,6 +49,19 @@ def test_report_names_its_own_area(rendered):
     assert "Traceback" not in page
 
 
+def test_title_names_the_area_and_period_and_the_dashboard_is_the_summary(rendered):
+    """Audit: the page's title and heading said 'Community Safety Partnership performance
+    report' with no area or period."""
+    params, page = rendered
+    name = params.get("area_name") or resolve_area(params["ltla24_codes"]).name
+    expected = f"Community Safety Partnership performance report: {name}, {params['period']} ("
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
+    heading = _text(re.search(r"<h1\b.*?</h1>", page, re.S).group(0)).strip()
+    assert title.startswith(expected) and heading == title
+    assert "Real data: police.uk." in _text(page)
+    assert 'id="summary"' not in page and 'id="glossary"' not in page
+
+
 def test_police_uk_indicators_and_no_partner_returns(rendered):
     params, page = rendered
     text = _text(page)

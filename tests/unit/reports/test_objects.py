@@ -63,7 +63,7 @@ SVD_METHODS = {
     "sources_and_methods": "svd.sources_and_methods",
 }
 PERFORMANCE_METHODS = {name: f"performance.{name}" for name in (
-    "dashboard", "partner_sections", "priority_sections", "data_quality",
+    "frame", "dashboard", "partner_sections", "priority_sections", "data_quality",
     "sources_and_methods")}
 
 
