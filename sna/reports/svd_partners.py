@@ -19,8 +19,9 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.io.partner.common import SYMBOLS, split_note
 from sna.io.partner.load import SOURCES, PartnerData
+from sna.periods import year_months
 from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
-from sna.reports.wording import join_words
+from sna.reports.wording import change_sentence, join_words, period_text
 from sna.stats.disclosure import DisclosurePolicy, suppress_crosstab
 from sna.stats.partner_benchmarks import (
     annual_trend,
@@ -773,7 +774,6 @@ def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict
         Displays itself in a notebook; ``results`` holds the figures behind its sentences.
     """
     from sna.stats.rates import proportion_ci, rate_ci
-    from sna.stats.trend import compare_periods, describe_change
 
     if offences is None:
         raise NotAvailable("no force extract was given, so victims and suspects cannot be "
@@ -850,26 +850,48 @@ def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict
     else:
         section.unavailable("repeat victims and repeat suspects: the extract records neither "
                             "flag for these offences")
-    earlier = _serious(_latest(offences, str(pd.Period(last_month, freq="M") - 12)))
-    young_before = int(earlier["victim_age_band"].isin(["0-15", "16-24"]).sum())
-    young_now = int(rows["victim_age_band"].isin(["0-15", "16-24"]).sum())
-    change = compare_periods(young_before, young_now, conf=conf)
-    section.results["young_victims_change"] = change
-    section.text(f"Victims of serious violence aged under 25: {format_count(young_before)} in "
-                 "the previous "
-                 f"12 months and {format_count(young_now)} in the latest 12 months "
-                 f"({format_percent(change.change_pct, decimals=1, signed=True)}), "
-                 + ("a change larger than chance alone would explain." if change.p_value < 0.05
-                    else "a change within what chance alone could explain."))
-    section.technical(describe_change(change, subject="Victims of serious violence aged under 25",
-                                      period_a="the previous 12 months",
-                                      period_b="the latest 12 months"))
+    _young_victims_change(section, offences, last_month, conf=conf)
     section.note("No England or statistical-neighbour comparison: record-level victim and "
                  "suspect data are held by each force and are not published nationally in this "
                  "form. Counts from 1 to "
                  f"{policy.min_count - 1} are suppressed, with secondary suppression where a "
                  "total would reveal them.")
     return section
+
+
+def _young_victims_change(section: Section, offences: pd.DataFrame, last_month: str, *,
+                          conf: float) -> None:
+    """Victims aged under 25, latest 12 months against the 12 before, by the change rule.
+
+    Months the extract does not cover are no data, never zero: without both years the
+    section says the comparison is not available.
+    """
+    from sna.stats.trend import change_between, change_note, describe_change
+
+    latest = year_months(last_month)
+    previous = year_months(str(pd.Period(last_month, freq="M") - 12))
+    months = offences["month"].astype("period[M]")
+    covered = pd.period_range(months.min(), months.max(), freq="M")
+    if str(covered.min()) > previous[0] or str(covered.max()) < latest[-1]:
+        section.unavailable(f"a change in victims aged under 25: it needs the extract's months "
+                            f"{previous[0]} to {latest[-1]}, and the extract covers "
+                            f"{covered.min()} to {covered.max()} (months without data are not "
+                            "zero)")
+        return
+    serious = _serious(offences)
+    young = serious["victim_age_band"].isin(["0-15", "16-24"]).to_numpy(dtype=float)
+    monthly = (pd.Series(young, index=serious["month"].astype("period[M]").to_numpy())
+               .groupby(level=0).sum().reindex(covered, fill_value=0.0))
+    change = change_between(monthly, previous, latest, conf=conf)
+    section.results["young_victims_change"] = change
+    subject = "Victims of serious violence aged under 25"
+    section.text(change_sentence(subject, change.count_a, change.count_b,
+                                 period_text(previous[0], previous[-1]),
+                                 period_text(latest[0], latest[-1]), change.verdict))
+    section.technical(describe_change(change, subject=subject,
+                                      period_a=f"{previous[0]} to {previous[-1]}",
+                                      period_b=f"{latest[0]} to {latest[-1]}"))
+    section.technical(change_note(change, subject=subject))
 
 
 def _ethnicity(section: Section, rows: pd.DataFrame, partner: PartnerData, areas: Areas,

@@ -4,6 +4,7 @@ register's seven authority types, and missing files as named gaps."""
 
 import csv
 import gzip
+import html
 import io
 
 import numpy as np
@@ -492,3 +493,36 @@ def test_empty_partner_defaults_validate_and_wrong_shapes_are_clear(tmp_path):
             load_params(path, notebook)
         assert message in str(caught.value), (text, str(caught.value))
         assert str(path) in str(caught.value) and caught.value.fix
+
+
+def test_young_victims_change_needs_both_years_and_counts_them_from_the_raw_rows(partner):
+    """Audit: an extract of 2025 only printed 'Victims ... aged under 25: 0 in the previous
+    12 months and 995 in the latest 12 months, a change larger than chance' (no data as zero)."""
+    from sna.io.extract import read_force_extract
+    from sna.stats.trend import change_between
+
+    path = raw_dir() / "shipped" / "synthetic" / "SYNTHETIC_force_extract_nyy_2020-04_2025-12.csv.gz"
+    extract = read_force_extract(path).clean
+    policy = DisclosurePolicy(min_count=5)
+    one_year = extract[extract["month"].astype(str) >= "2025-01"]
+    section = sp.who(one_year, partner, AREAS, "2025-12", policy)
+    assert "young_victims_change" not in section.results
+    page = html.unescape(section._repr_html_())
+    assert "a change in victims aged under 25: it needs the extract's months 2024-01 to " \
+           "2025-12, and the extract covers 2025-01 to 2025-12" in page
+    assert "aged under 25: 0 in" not in page
+
+    section = sp.who(extract, partner, AREAS, "2025-12", policy)
+    change = section.results["young_victims_change"]
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    groups = pd.read_csv(repo_root() / "sna" / "io" / "offence_codes.csv", dtype=str)
+    serious = set(groups.loc[groups["svd_group"].isin(sp.SERIOUS), "ho_offence_code"])
+    young = raw[raw["ho_offence_code"].isin(serious) & raw["victim_age_band"].isin(["0-15",
+                                                                                    "16-24"])]
+    year = young["offence_date"].str[:4]
+    assert (change.count_a, change.count_b) == ((year == "2024").sum(), (year == "2025").sum())
+    monthly = young.groupby(young["offence_date"].str[:7]).size()
+    monthly.index = pd.PeriodIndex(monthly.index, freq="M")
+    monthly = monthly.reindex(pd.period_range("2020-04", "2025-12", freq="M"), fill_value=0)
+    assert change.verdict == change_between(monthly.astype(float), monthly.index[-24:-12],
+                                            monthly.index[-12:]).verdict
