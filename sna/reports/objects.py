@@ -201,8 +201,9 @@ class HateReview:
         -------
         Section
         """
+        kind = self.subarea_name or self.inputs.lsoas["subarea_kind"].iloc[0]
         return area_sections.area_summary(self.ltla24_codes, area_name=self.area_name,
-                                          subarea_kind=self.inputs.lsoas["subarea_kind"].iloc[0])
+                                          subarea_kind=kind)
 
     def totals_and_trend(self) -> Section:
         """Hate offences by year and month, and their change (:func:`hate_review.totals_and_trend`).
@@ -511,8 +512,9 @@ class SvdAssessment:
         -------
         Section
         """
+        kind = self.subarea_name or self.inputs.study.subarea_kind
         return area_sections.area_summary(self.ltla24_codes, area_name=self.area_name,
-                                          subarea_kind=self.inputs.study.subarea_kind)
+                                          subarea_kind=kind)
 
     def definition(self) -> Section:
         """The local definition and its police.uk proxies (:func:`svd.definition`).

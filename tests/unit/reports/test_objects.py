@@ -168,7 +168,7 @@ def test_svd_methods_pass_the_loaded_inputs(calls):
     report.data_gaps()
     assert calls[-1][1].arguments["missing_months"] == ["2025-03"]
     report.area_summary()
-    assert calls[-1][1].arguments["subarea_kind"] == "ward"
+    assert calls[-1][1].arguments["subarea_kind"] == "Wards"  # the name given, else the kind
 
 
 def test_performance_methods_show_their_section_of_the_inputs(calls):
