@@ -21,6 +21,7 @@ from sna.io.partner.common import SYMBOLS, split_note
 from sna.io.partner.load import SOURCES, PartnerData
 from sna.periods import year_months
 from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
+from sna.reports.svd import local_definition_mask
 from sna.reports.wording import change_sentence, join_words, period_text
 from sna.stats.disclosure import DisclosurePolicy, suppress_crosstab
 from sna.stats.partner_benchmarks import (
@@ -83,9 +84,6 @@ NO_JUDGEMENT_NOTE = ("'Similar', 'higher' and 'lower' compare the area's value a
                      "identification by services.")
 SYNTHETIC_NOTE = ("SYNTHETIC DEMO DATA: victim and suspect figures below come from a generated "
                   "force extract; they are not real people or offences.")
-SERIOUS = ("homicide", "violence_with_injury", "rape_sexual", "robbery", "arson_endangering_life")
-
-
 AREA_KEYS = {"name", "la_number"}
 
 
@@ -735,7 +733,11 @@ def _latest(offences: pd.DataFrame, last_month: str, months: int = 12) -> pd.Dat
 
 
 def _serious(offences: pd.DataFrame) -> pd.DataFrame:
-    return offences[offences["svd_group"].isin(SERIOUS)]
+    """The extract's offences inside the local definition, as every section counts them.
+
+    See :func:`sna.reports.svd.local_definition_mask`.
+    """
+    return offences[local_definition_mask(offences).to_numpy()]
 
 
 def _crosstab(rows: pd.DataFrame, index: str, columns: str, policy: DisclosurePolicy,
@@ -796,17 +798,18 @@ def who(offences: pd.DataFrame | None, partner: PartnerData, partner_areas: dict
     if rows[["victim_age_band", "victim_sex"]].notna().all(axis=1).any():
         victims = _crosstab(rows, "victim_age_band", "victim_sex", policy, sexes)
         section.results["victims_age_sex"] = victims
-        section.table(victims, "Victims of serious violence by age and sex, latest 12 months "
-                               "(SYNTHETIC extract; offences with both recorded; suppressed "
-                               "cells shown as a dash)", decimals=0)
+        section.table(victims, "Victims of serious violence (local definition) by age and sex, "
+                               "latest 12 months (SYNTHETIC extract; offences with both "
+                               "recorded; suppressed cells shown as a dash)", decimals=0)
     else:
         section.unavailable("victims by age and sex: the extract records neither for these "
                             "offences")
     if rows[["suspect_age_band", "suspect_sex"]].notna().all(axis=1).any():
         suspects = _crosstab(rows, "suspect_age_band", "suspect_sex", policy, sexes)
         section.results["suspects_age_sex"] = suspects
-        section.table(suspects, "Suspects of serious violence by age and sex, latest 12 months "
-                                "(SYNTHETIC extract; offences with a suspect identified)",
+        section.table(suspects, "Suspects of serious violence (local definition) by age and "
+                                "sex, latest 12 months (SYNTHETIC extract; offences with a "
+                                "suspect identified)",
                       decimals=0)
     else:
         section.unavailable("suspects by age and sex: the extract records no suspect's age "
@@ -921,7 +924,8 @@ def _ethnicity(section: Section, rows: pd.DataFrame, partner: PartnerData, areas
     section.results["victims_ethnicity"] = table
     not_recorded = int(rows["victim_ethnicity"].isna().sum())
     section.table(table.rename(columns={"count": "Victims"}),
-                  "Victims of serious violence by ethnic group, latest 12 months, per 1,000 "
+                  "Victims of serious violence (local definition) by ethnic group, latest 12 "
+                  "months, per 1,000 "
                   f"residents of that group (SYNTHETIC extract; {format_count(not_recorded)} "
                   "offences with "
                   "no ethnicity recorded or no victim are left out)",
