@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sna.errors import SnaInputError
 from sna.paths import repo_root
-from sna.wording import format_count
+from sna.wording import count_noun, format_count
 
 __all__ = [
     "build_parser",
@@ -126,9 +126,12 @@ def _check(args: argparse.Namespace) -> int:
         print("  " + finding.line())
     warnings = sum(f.status in (WARNING, MISSING) for f in findings)
     missing = [f.input for f in findings if f.status == MISSING]
-    print(f"{warnings} warning(s)" + (f"; missing: {', '.join(missing)}" if missing else "")
-          + ". The report renders; affected sections say 'Not available' and why.")
-    return 0
+    blocking = [f.input for f in findings if f.blocks]
+    outcome = (f"The report cannot run without: {', '.join(blocking)}." if blocking else
+               "The report renders; affected sections say 'Not available' and why.")
+    print(f"{count_noun(warnings, 'warnings')}"
+          + (f"; missing: {', '.join(missing)}" if missing else "") + f". {outcome}")
+    return 1 if blocking else 0
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -197,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo_data)
 
     check = sub.add_parser("check", help="preflight: which inputs cover the area and which "
-                                         "sections will be skipped or degraded")
+                                         "sections will be skipped or degraded (exit code 1 "
+                                         "when the report cannot run)")
     check.add_argument("params", help="params YAML file")
     check.set_defaults(func=_check)
 
@@ -223,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 on success, 2 for bad input.
+        The exit code: 0 on success, 2 for bad input; ``check`` gives 1 when the report
+        cannot run (an input it cannot do without is missing).
     """
     args = build_parser().parse_args(argv)
     try:

@@ -44,6 +44,8 @@ class Finding:
         What was found.
     sections : str
         The report sections affected, and how ("" when nothing is affected).
+    blocks : bool
+        Without this input the report cannot run at all.
     """
 
     input: str
@@ -51,6 +53,7 @@ class Finding:
     message: str
     _: KW_ONLY
     sections: str = ""
+    blocks: bool = False
 
     def line(self) -> str:
         """One printable line.
@@ -176,7 +179,7 @@ def _police_uk(params: dict, area) -> list[Finding]:
                         f"{' and '.join(area.pfa24_names)}"
                         + (f" at {folder_name}" if folder_name else ""),
                         sections="the SVD report cannot run: download the force's street files "
-                        "from data.police.uk and set police_uk")]
+                        "from data.police.uk and set police_uk", blocks=True)]
     months = _months_in_folder(_path(folder_name))
     first = params.get("first_month") or (months[0] if months else "")
     last = params.get("last_month") or (months[-1] if months else "")
@@ -251,11 +254,14 @@ def _extract(params: dict, report: str) -> Finding:
     value = params.get("extract", "")
     needs = ("When, Who, Response priorities: not available" if report == "svd_sna"
              else "the whole hate-crime review: it cannot run")
+    blocks = report != "svd_sna"
     if not value:
-        return Finding("force extract", MISSING, "none given (parameter 'extract')", sections=needs)
+        return Finding("force extract", MISSING, "none given (parameter 'extract')", sections=needs,
+                       blocks=blocks)
     path = _path(value)
     if not path.is_file():
-        return Finding("force extract", MISSING, f"{value} does not exist", sections=needs)
+        return Finding("force extract", MISSING, f"{value} does not exist", sections=needs,
+                       blocks=blocks)
     synthetic = "SYNTHETIC" in path.name
     try:
         dates = pd.to_datetime(pd.read_csv(path, usecols=["offence_date"], dtype=str)[

@@ -42,17 +42,20 @@ def test_an_area_without_boundaries_says_the_map_is_skipped(tmp_path, capsys, mo
     monkeypatch.setattr(geography, "national_dir", lambda: national)
     params = _write(tmp_path, "hate_crime_review_x_2025.yaml",
                     "ltla24_codes: [E06000063]\nextract: data/raw/nothing_here.csv\n")
-    assert cli.main(["check", str(params)]) == 0
+    assert cli.main(["check", str(params)]) == 1  # the review cannot run without its extract
     out = capsys.readouterr().out
     assert _missing(out) == ["LSOA boundaries", "force extract"]
     assert "the LSOA map and the Getis-Ord hotspots are skipped" in out
     assert "the whole hate-crime review: it cannot run" in out
+    assert out.rstrip().endswith("The report cannot run without: force extract.")
+    assert "The report renders" not in out
 
 
 def test_no_police_uk_files_for_the_force_is_named(tmp_path, capsys):
     params = _write(tmp_path, "svd_sna_cardiff_2025.yaml", "ltla24_codes: [W06000015]\n")
-    assert cli.main(["check", str(params)]) == 0
+    assert cli.main(["check", str(params)]) == 1
     out = capsys.readouterr().out
+    assert out.rstrip().endswith("The report cannot run without: police.uk files.")
     assert "no folder of police.uk files for South Wales" in out
     assert "IMD 2025: no LSOA of the area has an IMD" in out
 
