@@ -316,7 +316,7 @@ def test_differencing_attack_recovers_no_suppressed_value(rendered):
     found.pop("_attributed")
     assert found == {}
     assert sentence_attack(
-        page, "Victims of serious violence (local definition) by age", "Victims",
+        page, "Victims of serious violence (local definition) by age,", "Victims",
         r"were under 25 \(([\d,]+) of ([\d,]+)\)",
         [[0, 1], list(range(6))]) == {}
 
