@@ -7,8 +7,8 @@ report's methods section:
 
 * :data:`DIRECTION_RULE`: how a change is tested (the library's one change rule,
   :func:`sna.stats.trend.judge_change`: a quasi-Poisson test when the indicator's own series
-  varies more than chance would, the exact Poisson test otherwise) and when the report says
-  "too few to say".
+  varies more than chance would, the exact Poisson test otherwise), when the report says
+  "too few to say" and when "not comparable".
 * :data:`RAG_RULE`: how a status is given, against a target where one is set, else by
   the tested direction and the measure's polarity.
 
@@ -55,6 +55,9 @@ __all__ = [
 AMBER_MARGIN = 0.10
 """Share of a target within which a missed target is Amber rather than Red."""
 
+UNTESTED = ("too few to say", "not comparable", "unclear")
+"""Verdicts of a change that was not (or could not be) judged: no RAG status from them."""
+
 WIDE_RATIO = (0.5, 2.0)
 """A non-significant change whose interval spans both halving and doubling is 'too few to say'."""
 
@@ -64,10 +67,10 @@ DIRECTION_RULE = (
     "figures up to the latest period (police.uk indicators: their monthly counts); a year "
     "total is judged with the variation of its quarters. With fewer than three figures the "
     "variation cannot be checked and the exact test is used, and the sentence says so. "
-    "'Too few to say' means there is no figure for the same period last year, the "
-    "figure is a percentage whose denominator is not returned, or the change is not "
-    "significant and its interval runs from less than half to more than double, so the data "
-    "cannot tell a real change from chance."
+    "'Not comparable' means there is no figure for the period or for the same period last "
+    "year, or the figure is a percentage whose denominator is not returned. 'Too few to say' "
+    "means the change is not significant and its interval runs from less than half to more "
+    "than double, so the data cannot tell a real change from chance."
 )
 
 RAG_RULE = (
@@ -77,8 +80,8 @@ RAG_RULE = (
     "Green for a "
     "statistically significant change in the better direction, Red for one in the worse "
     "direction, Amber for no significant change. No rating when no figure is returned, when "
-    "the change is 'too few to say', or when no direction is better (demand and activity "
-    "measures)."
+    "the change is 'too few to say' or 'not comparable', or when no direction is better "
+    "(demand and activity measures)."
 )
 
 RAG_ORDER = ["Red", "Amber", "Green", "No rating"]
@@ -320,8 +323,9 @@ class Direction:
     Attributes
     ----------
     verdict : str
-        ``"increase"``, ``"decrease"``, ``"no significant change"``, ``"too few to say"`` or
-        ``"unclear"`` (a printed total and its parts disagree and give different verdicts).
+        ``"increase"``, ``"decrease"``, ``"no significant change"``, ``"too few to say"``,
+        ``"not comparable"`` (no figure to compare, or a percentage without its denominator)
+        or ``"unclear"`` (a printed total and its parts disagree and give different verdicts).
     change_pct : float
         Percentage change (NaN when not computed).
     rate_ratio, lower, upper : float
@@ -331,7 +335,7 @@ class Direction:
     test : str
         The test, in words (``"exact Poisson test"`` or ``"quasi-Poisson score test"``).
     reason : str
-        Why the verdict is "too few to say" or "unclear" (empty otherwise).
+        Why the verdict is "too few to say", "not comparable" or "unclear" (empty otherwise).
     why : str
         Why this test, in plain words (from :class:`sna.stats.trend.Variation`).
     dispersion, df : float
@@ -363,7 +367,7 @@ class Direction:
         >>> direction(2491, 2356).sentence(technical=False)
         'Up 5.7% on a year earlier: not a statistically significant change, treating the counts as varying only by chance (their variation was not checked).'
         """  # noqa: E501
-        if self.verdict in ("too few to say", "unclear"):
+        if self.verdict in UNTESTED:
             return f"{self.verdict.capitalize()}: {self.reason}."
         way = "Up" if self.change_pct > 0 else "Down" if self.change_pct < 0 else "Unchanged"
         size = f" {format_percent(abs(self.change_pct), decimals=1)}" if self.change_pct else ""
@@ -445,7 +449,7 @@ def direction(current: float, previous: float, *, unit: str = "count",
     Examples
     --------
     >>> direction(0, 9).verdict, direction(3, 5).verdict, direction(50, float("nan")).verdict
-    ('decrease', 'too few to say', 'too few to say')
+    ('decrease', 'too few to say', 'not comparable')
     >>> direction(32, 40, unit="percent").reason
     'a percentage without its denominator cannot be tested'
     >>> from sna.stats.trend import Variation
@@ -454,11 +458,11 @@ def direction(current: float, previous: float, *, unit: str = "count",
     ('no significant change', 'quasi-Poisson score test', 'after allowing for the usual quarter-to-quarter ups and downs of this series')
     """  # noqa: E501
     if pd.isna(current) or pd.isna(previous):
-        return Direction("too few to say", **_NOT_TESTED,
+        return Direction("not comparable", **_NOT_TESTED,
                          reason="no figure for the same period a year earlier"
                          if pd.isna(previous) else "no figure for this period")
     if unit == "percent":
-        return Direction("too few to say", **_NOT_TESTED,
+        return Direction("not comparable", **_NOT_TESTED,
                          reason="a percentage without its denominator cannot be tested")
     if variation is None:
         variation = indicator_variation(series)
@@ -522,7 +526,7 @@ def rag_status(value: float, target: float, polarity: str,
                         f"({format_percent(share * 100, decimals=1)})")
     if polarity == "neutral":
         return "No rating", "no target, and neither a rise nor a fall is better"
-    if change is None or change.verdict in ("too few to say", "unclear"):
+    if change is None or change.verdict in UNTESTED:
         return "No rating", "no target, and the change cannot be tested"
     if change.verdict == "no significant change":
         return "Amber", "no target; no statistically significant change"
@@ -611,7 +615,7 @@ def kpi_tiles(values: pd.DataFrame, info: pd.DataFrame, report: ReportPeriod,
                          "latest_is_report_period": False, "value": np.nan, "how": "",
                          "parts_value": np.nan, "parts_how": "", "previous_period": "",
                          "previous": np.nan, "target": np.nan,
-                         "direction": Direction("too few to say", **_NOT_TESTED,
+                         "direction": Direction("not comparable", **_NOT_TESTED,
                                                 reason="no figure for this period"),
                          "rag": "No rating", "rag_reason": "no figure returned",
                          "history": pd.Series(dtype=float)})

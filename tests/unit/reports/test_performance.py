@@ -204,7 +204,7 @@ def test_an_area_with_no_partner_returns_gets_police_uk_indicators():
     assert tiles["partner"].tolist() == [performance.POLICE_PARTNER]
     robbery = tiles.iloc[0]
     assert robbery["latest_period"] == "Q3 2025/26" and robbery["value"] > 0
-    assert robbery["direction"].verdict == "too few to say"  # police.uk files start in 2025
+    assert robbery["direction"].verdict == "not comparable"  # police.uk files start in 2025
     pages = {name: html.unescape(re.sub(r"<[^>]+>", "", getattr(performance, name)(
         inputs)._repr_html_())) for name in ("dashboard", "partner_sections", "data_quality",
                                                "priority_sections", "sources_and_methods")}

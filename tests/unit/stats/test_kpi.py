@@ -121,7 +121,7 @@ def test_q3_directions_use_the_change_rule(q3_tiles):
     assert da.p_value_exact == pytest.approx(stats.binomtest(1435, 1435 + 1538, 0.5).pvalue)
     assert da.verdict == "no significant change"
     assert da.why == "after allowing for the usual quarter-to-quarter ups and downs of this series"
-    assert q3_tiles.at["idas_helpline_enquiries", "direction"].verdict == "too few to say"
+    assert q3_tiles.at["idas_helpline_enquiries", "direction"].verdict == "not comparable"
 
 
 def test_overdispersed_series_is_not_called_significant_on_noise():
@@ -167,7 +167,17 @@ def test_direction_too_few_to_say_for_small_counts():
     assert direction(3, 5).verdict == "too few to say"
     assert direction(40, 50).verdict == "no significant change"
     assert direction(40, 50).reason == ""
-    assert direction(32, 45, unit="percent").verdict == "too few to say"
+    assert direction(32, 45, unit="percent").verdict == "not comparable"
+
+
+def test_a_missing_figure_is_not_comparable_never_too_few():
+    """Audit: a tile of 72 offences with no figure a year earlier said 'Too few to say'."""
+    missing = direction(72, float("nan"))
+    assert missing.verdict == "not comparable"
+    assert missing.sentence(technical=False) == (
+        "Not comparable: no figure for the same period a year earlier.")
+    assert direction(float("nan"), 72).reason == "no figure for this period"
+    assert rag_status(72.0, np.nan, "up", change=missing)[0] == "No rating"
 
 
 @given(st.integers(0, 400), st.integers(0, 400))
