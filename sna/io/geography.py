@@ -391,13 +391,20 @@ def lsoa_profile(lsoas: pd.DataFrame) -> pd.DataFrame:
     return out.merge(deprivation(), on="lsoa21_code", how="left")
 
 
+OUTSIDE_STUDY_AREA = ("LSOA outside the study area (elsewhere in the force area, or across "
+                      "its border)")
+"""Quarantine reason of a crime located outside the study area. A force's police.uk files
+cover its whole area, so for a partnership smaller than its force most of them are this."""
+
+
 def attach_geography(crimes: pd.DataFrame, area_lsoas: pd.DataFrame,
                      *, lsoa_column: str = "lsoa_code") -> Accounted:
     """Give each crime its district, council, rurality and deprivation; quarantine the rest.
 
     Crimes with no location (``lsoa_code`` missing) are kept, with missing
-    geography. Crimes whose LSOA is not in ``area_lsoas`` (force-border
-    offences, or codes with no lookup entry) are quarantined with that reason.
+    geography. Crimes whose LSOA is not in ``area_lsoas`` (:data:`OUTSIDE_STUDY_AREA`:
+    elsewhere in the force area when the study area is smaller than it, or across the
+    force's border) or has no lookup entry are quarantined with that reason.
 
     Parameters
     ----------
@@ -424,7 +431,7 @@ def attach_geography(crimes: pd.DataFrame, area_lsoas: pd.DataFrame,
     outside = has_lsoa & merged["district_code"].isna()
     no_lookup = outside & ~merged[lsoa_column].isin(known)
     reason = pd.Series([None] * len(merged), dtype=object)
-    reason[outside.to_numpy()] = "LSOA outside the study area (force-border offence)"
+    reason[outside.to_numpy()] = OUTSIDE_STUDY_AREA
     reason[no_lookup.to_numpy()] = "LSOA code has no entry in the ONS lookup"
     if "source_file" not in merged:
         merged["source_file"], merged["source_row"] = "", range(2, len(merged) + 2)

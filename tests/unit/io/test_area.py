@@ -77,3 +77,19 @@ def test_subareas_default_to_councils_or_wards_and_a_lookup_can_be_named(tmp_pat
     with pytest.raises(SnaInputError, match="does not cover 1 of"):
         lookup.iloc[1:].to_csv(path, index=False)
         subarea_columns(one, subareas=str(path))
+
+
+def test_crimes_elsewhere_in_the_force_area_are_not_called_force_border_offences():
+    """Audit: for Westmorland and Furness (half of Cumbria's force area) 22,561 Cumberland
+    offences were set aside as 'LSOA outside the study area (force-border offence)'."""
+    from sna.io.geography import OUTSIDE_STUDY_AREA, attach_geography, lsoa21_lookup
+
+    lookup = lsoa21_lookup()
+    westmorland = lookup.loc[lookup["ltla24_code"] == "E06000064", "lsoa21_code"].head(2)
+    cumberland = lookup.loc[lookup["ltla24_code"] == "E06000063", "lsoa21_code"].head(3)
+    crimes = pd.DataFrame({"lsoa_code": [*westmorland, *cumberland, None]})
+    result = attach_geography(crimes, study_area_lsoas(ltla24_codes=("E06000064",)))
+    assert len(result.clean) == 3 and result.rows_in == 6  # two inside, one without a location
+    assert result.quarantine["reason"].tolist() == [OUTSIDE_STUDY_AREA] * 3
+    assert "force-border" not in OUTSIDE_STUDY_AREA
+    assert "elsewhere in the force area" in OUTSIDE_STUDY_AREA
