@@ -191,6 +191,8 @@ def seasonal_model_reason(counts: pd.Series, *, min_per_season: int = MIN_PER_SE
     >>> c = pd.Series(10.0, index=pd.period_range("2024-01", "2025-08", freq="M"))
     >>> print(seasonal_model_reason(c))
     No seasonal pattern was estimated: that needs at least two of every month, and Sep, Oct, Nov, Dec were seen only once in the 20 months of data.
+    >>> print(seasonal_model_reason(c.iloc[-12:]))
+    No seasonal pattern was estimated: that needs at least two of every month, and every month was seen only once in the 12 months of data.
     >>> seasonal_model_reason(c.iloc[:-8].reindex(pd.period_range("2023-01", "2024-12", freq="M"), fill_value=3.0)) is None
     True
     """  # noqa: E501
@@ -206,10 +208,8 @@ def seasonal_model_reason(counts: pd.Series, *, min_per_season: int = MIN_PER_SE
         for n in short:
             times = int(seen.get(n, 0))
             groups.setdefault(times, []).append(season_name(n, per_year))
-        words = {0: "never", 1: "only once"}
-        parts = [f"{', '.join(names)} {'was' if len(names) == 1 else 'were'} seen "
-                 f"{words.get(times, f'{times} times')}" for times, names in sorted(
-                     groups.items(), reverse=True)]
+        parts = [_seen(names, times, every=len(names) == per_year, unit=unit)
+                 for times, names in sorted(groups.items(), reverse=True)]
         return (f"No seasonal pattern was estimated: that needs at least {need} of every "
                 f"{unit}, and {' and '.join(parts)} in the {len(used)} {unit}s of data.")
     totals = used.groupby([season_number(p) for p in used.index]).sum()
@@ -221,6 +221,14 @@ def seasonal_model_reason(counts: pd.Series, *, min_per_season: int = MIN_PER_SE
         return (f"No seasonal pattern was estimated: it needs at least {per_year + 2} "
                 f"{unit}s with data and the series has {len(used)}.")
     return None
+
+
+def _seen(names: list[str], times: int, *, every: bool, unit: str) -> str:
+    """``"Sep, Oct were seen only once"``, ``"Q4 was never seen"``, ``"every month was ..."``."""
+    subject = f"every {unit}" if every else ", ".join(names)
+    verb = "was" if every or len(names) == 1 else "were"
+    how = "never seen" if times == 0 else "seen only once" if times == 1 else f"seen {times} times"
+    return f"{subject} {verb} {how}"
 
 
 def check_min_per_season(min_per_season: int) -> int:

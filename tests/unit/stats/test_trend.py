@@ -657,7 +657,7 @@ def _quarterly(values) -> pd.Series:
       {}, "more than once"),
      (_quarterly([10, 20, -1, 5, 10, 20, 9, 5]), {}, "whole number"),
      (_quarterly([10, 20, 2.5, 5, 10, 20, 9, 5]), {}, "whole number"),
-     (_quarterly([10, 20, 5]), {}, "Q1, Q2, Q3 were seen only once and Q4 was seen never"),
+     (_quarterly([10, 20, 5]), {}, "Q1, Q2, Q3 were seen only once and Q4 was never seen"),
      (_quarterly([10, 20, 7, 5, 10, 20, 9, 5]), {"min_per_season": 1}, "min_per_season"),
      (_quarterly([10, 20, 7, 5, 10, 20, 9, 5]), {"min_per_season": 3}, "at least 3 of every"),
      (_quarterly([10, 20, 0, 5, 10, 20, 0, 5]), {}, "no crimes at all in Q3"),
