@@ -1056,8 +1056,7 @@ def priorities(offences: pd.DataFrame, population: float, last_month: str,
                                              period_b=f"{len(b_months)} months to {last_month}"))
             technical.append(change_note(comparison, subject=f"{real} (police.uk)"))
         mask = priority_mask(offences, indicator).to_numpy()
-        monthly = (pd.Series(mask.astype(float), index=months.to_numpy()).groupby(level=0).sum()
-                   .reindex(index, fill_value=0.0))
+        monthly = monthly_counts(months[mask], index=index).astype(float)
         comparison = change_between(monthly, previous, latest, conf=conf)
         a, b = comparison.count_a, comparison.count_b
         rows.append({"Priority": label, "Source": "force extract (demo)", "Earlier": a,

@@ -19,7 +19,7 @@ import pandas as pd
 from sna.errors import SnaInputError
 from sna.io.partner.common import SYMBOLS, split_note
 from sna.io.partner.load import SOURCES, PartnerData
-from sna.periods import year_months
+from sna.periods import monthly_counts, year_months
 from sna.reports.sections import NotAvailable, Section, degrades, publish_counts
 from sna.reports.svd import local_definition_mask
 from sna.reports.wording import change_sentence, join_words, period_text
@@ -882,9 +882,8 @@ def _young_victims_change(section: Section, offences: pd.DataFrame, last_month: 
                             "zero)")
         return
     serious = _serious(offences)
-    young = serious["victim_age_band"].isin(["0-15", "16-24"]).to_numpy(dtype=float)
-    monthly = (pd.Series(young, index=serious["month"].astype("period[M]").to_numpy())
-               .groupby(level=0).sum().reindex(covered, fill_value=0.0))
+    young = serious[serious["victim_age_band"].isin(["0-15", "16-24"])]
+    monthly = monthly_counts(young["month"], index=covered).astype(float)
     change = change_between(monthly, previous, latest, conf=conf)
     section.results["young_victims_change"] = change
     subject = "Victims of serious violence aged under 25"

@@ -1,7 +1,8 @@
 """Rates that take account of rurality: by rural-urban class and standardised for it.
 
-North Yorkshire is mostly rural and sparse while York is urban, so crude rates compare
-places with different rural-urban mixes. Three views (see ``sna/stats/methods_rurality.md``):
+A partnership often joins sparse rural districts with an urban centre, so crude rates
+compare places with different rural-urban mixes. Three views (see
+``sna/stats/methods_rurality.md``):
 
 * :func:`rates_by_rurality` - the crude rate in each ONS Rural-Urban class (descriptive);
 * :func:`rurality_standardised_ratio` - indirect standardisation with the class as the
