@@ -817,7 +817,8 @@ def coordinate(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
     Arrow parses plain decimals; any other text (rare) goes to
     :func:`pandas.to_numeric`, so the result is always that of
-    ``pd.to_numeric(values.replace("", nan), errors="coerce")``.
+    ``pd.to_numeric(values.replace("", nan), errors="coerce")``, correctly rounded (pandas'
+    own parser is one unit in the last place off for a few exponent forms, e.g. ``+3E30``).
 
     Parameters
     ----------
